@@ -1,0 +1,59 @@
+/** What the core needs from a model provider; each real SDK sits behind this. */
+import type { ChatMessage } from '../request';
+
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+  /** True when the provider did not report usage and Omni estimated it. */
+  estimated: boolean;
+}
+
+export interface CompletionRequest {
+  /** The provider's model id (not the policy alias). */
+  model: string;
+  messages: ChatMessage[];
+  temperature?: number;
+  maxTokens?: number;
+  reasoningEffort?: 'minimal' | 'low' | 'medium' | 'high';
+  /** Hugging Face Inference Provider to pin, when the provider supports it. */
+  inferenceProvider?: string;
+  signal?: AbortSignal;
+}
+
+export interface CompletionResult {
+  text: string;
+  usage?: TokenUsage;
+}
+
+export type StreamChunk =
+  | { type: 'token'; text: string }
+  | { type: 'reasoning'; text: string }
+  | { type: 'usage'; usage: TokenUsage };
+
+export interface ChatProvider {
+  /** The provider name from the policy or the user's settings, e.g. `huggingface`. */
+  readonly name: string;
+  /** Origin the provider sends requests to, e.g. `https://router.huggingface.co`. */
+  readonly origin: string;
+  /** One non-streamed answer (used by Arch-Router). */
+  complete(request: CompletionRequest): Promise<CompletionResult>;
+  /** A streamed answer; throws `ProviderError` on failure, also mid-stream. */
+  stream(request: CompletionRequest): AsyncIterable<StreamChunk>;
+}
+
+export type ProviderErrorKind = 'auth' | 'rate-limit' | 'server' | 'connection' | 'timeout' | 'aborted' | 'bad-request' | 'protocol';
+
+/** A provider failure in terms failover can act on. */
+export class ProviderError extends Error {
+  constructor(
+    readonly provider: string,
+    readonly kind: ProviderErrorKind,
+    message: string,
+    readonly status?: number,
+    /** Seconds from a Retry-After header, when the provider sent one. */
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+    this.name = 'ProviderError';
+  }
+}
