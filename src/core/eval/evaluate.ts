@@ -1,0 +1,72 @@
+/** Measures a router on labelled examples: accuracy, per-route precision/recall, confusion and decision latency. */
+import type { Router, RoutingDecision } from '../router/types';
+import type { LabelledExample } from './dataset';
+
+export interface RouteStats {
+  route: string;
+  support: number;
+  predicted: number;
+  correct: number;
+  precision: number;
+  recall: number;
+}
+
+export interface EvalReport {
+  n: number;
+  accuracy: number;
+  p50Ms: number;
+  p99Ms: number;
+  routes: RouteStats[];
+  /** confusion[expected][predicted] = count */
+  confusion: Record<string, Record<string, number>>;
+  stages: Record<string, number>;
+  mistakes: { id: string; line: number; expected: string; got: string; reason: string }[];
+}
+
+/** Decides every example in order (sequentially, so latencies are not skewed by concurrency). */
+export async function evaluate(router: Router, examples: readonly LabelledExample[]): Promise<EvalReport> {
+  const decisions: RoutingDecision[] = [];
+  for (const example of examples) decisions.push(await router.decide(example.request));
+  return summarize(examples, decisions);
+}
+
+export function summarize(examples: readonly LabelledExample[], decisions: readonly RoutingDecision[]): EvalReport {
+  const confusion: Record<string, Record<string, number>> = {};
+  const stages: Record<string, number> = {};
+  const mistakes: EvalReport['mistakes'] = [];
+  let correct = 0;
+  examples.forEach((example, i) => {
+    const decision = decisions[i];
+    const row = (confusion[example.expected] ??= {});
+    row[decision.route] = (row[decision.route] ?? 0) + 1;
+    stages[decision.stage] = (stages[decision.stage] ?? 0) + 1;
+    if (decision.route === example.expected) correct++;
+    else mistakes.push({ id: example.id, line: example.line, expected: example.expected, got: decision.route, reason: decision.reason });
+  });
+  const names = [...new Set([...examples.map((e) => e.expected), ...decisions.map((d) => d.route)])].sort();
+  const routes = names.map((route) => {
+    const support = examples.filter((e) => e.expected === route).length;
+    const predicted = decisions.filter((d) => d.route === route).length;
+    const hits = confusion[route]?.[route] ?? 0;
+    return { route, support, predicted, correct: hits, precision: predicted ? hits / predicted : 0, recall: support ? hits / support : 0 };
+  });
+  const latencies = decisions.map((d) => d.latencyMs);
+  return {
+    n: examples.length,
+    accuracy: examples.length ? correct / examples.length : 0,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    routes,
+    confusion,
+    stages,
+    mistakes,
+  };
+}
+
+/** Nearest-rank percentile; 0 for no data. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
+}

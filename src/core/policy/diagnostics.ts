@@ -1,0 +1,59 @@
+/** Located problems in a policy file, in the form editors and terminals both show. */
+
+export type Severity = 'error' | 'warning';
+
+export interface PolicyDiagnostic {
+  severity: Severity;
+  /** The file as given to the loader (a path, or a label such as `<default policy>`). */
+  file: string;
+  /** 1-based line and column where the problem starts. */
+  line: number;
+  column: number;
+  /** 0-based character offset and length, for editors that place squiggles. */
+  offset: number;
+  length: number;
+  /** JSON path of the offending value, e.g. `routes[1].model`; `(root)` for the whole document. */
+  path: string;
+  /** What is wrong and how to fix it. */
+  message: string;
+}
+
+/** `file:line:col: severity: message (at path)` — the format compilers use, so terminals make it clickable. */
+export function formatDiagnostic(d: PolicyDiagnostic): string {
+  return `${d.file}:${d.line}:${d.column}: ${d.severity}: ${d.message} (at ${d.path})`;
+}
+
+/** A JSON path such as `routes[1].when.files`. */
+export function formatJsonPath(path: readonly (string | number)[]): string {
+  if (path.length === 0) return '(root)';
+  return path
+    .map((segment, i) => {
+      if (typeof segment === 'number') return `[${segment}]`;
+      const plain = /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(segment);
+      if (!plain) return `[${JSON.stringify(segment)}]`;
+      return i === 0 ? segment : `.${segment}`;
+    })
+    .join('');
+}
+
+/** Converts character offsets into 1-based line/column pairs for one text. */
+export class LineIndex {
+  private readonly starts: number[] = [0];
+
+  constructor(text: string) {
+    for (let i = 0; i < text.length; i++) {
+      if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
+    }
+  }
+
+  position(offset: number): { line: number; column: number } {
+    let low = 0;
+    let high = this.starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (this.starts[mid] <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low + 1, column: offset - this.starts[low] + 1 };
+  }
+}

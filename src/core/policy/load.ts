@@ -1,0 +1,59 @@
+/** Finds and reads policy files from disk (Node only; the extension reads through VS Code's file system instead). */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { parsePolicy, type PolicyParseResult } from './parse';
+import { defaultPolicy } from './templates';
+import type { Policy } from './schema';
+import type { PolicyDiagnostic } from './diagnostics';
+
+/** Where a workspace keeps its policy, relative to the workspace folder. */
+export const POLICY_PATH = join('.omni', 'policies.json');
+/** The policy's own routing examples, run by `omni test`. */
+export const POLICY_TESTS_PATH = join('.omni', 'policies.test.jsonl');
+/** What diagnostics and messages call the built-in policy. */
+export const DEFAULT_POLICY_SOURCE = '<built-in default policy>';
+
+/** Reads and validates one policy file; a file that cannot be read is reported as a diagnostic, not thrown. */
+export function loadPolicyFile(file: string): PolicyParseResult {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
+    const diagnostic: PolicyDiagnostic = {
+      severity: 'error',
+      file,
+      line: 1,
+      column: 1,
+      offset: 0,
+      length: 0,
+      path: '(root)',
+      message: `cannot read the policy: ${reason}`,
+    };
+    return { ok: false, diagnostics: [diagnostic] };
+  }
+  return parsePolicy(text, file);
+}
+
+/** `.omni/policies.json` in `start` or the nearest folder above it. */
+export function findPolicyFile(start: string): string | undefined {
+  let folder = resolve(start);
+  for (;;) {
+    const candidate = join(folder, POLICY_PATH);
+    if (existsSync(candidate)) return candidate;
+    const parent = dirname(folder);
+    if (parent === folder) return undefined;
+    folder = parent;
+  }
+}
+
+export type ResolvedPolicy =
+  | { ok: true; policy: Policy; source: string; diagnostics: PolicyDiagnostic[] }
+  | { ok: false; source: string; diagnostics: PolicyDiagnostic[] };
+
+/** The policy a command should use: the explicit file, else the nearest workspace policy, else the built-in default. */
+export function resolvePolicy(explicit: string | undefined, cwd: string): ResolvedPolicy {
+  const file = explicit ? resolve(cwd, explicit) : findPolicyFile(cwd);
+  if (!file) return { ok: true, policy: defaultPolicy(), source: DEFAULT_POLICY_SOURCE, diagnostics: [] };
+  return { ...loadPolicyFile(file), source: file };
+}

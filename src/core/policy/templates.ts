@@ -1,0 +1,24 @@
+/** The policy templates shipped in `policies/`, bundled so the CLI and the extension need no files at run time. */
+import defaultTemplate from '../../../policies/default.json';
+import ollamaTemplate from '../../../policies/ollama.json';
+import openaiTemplate from '../../../policies/openai.json';
+import { type Policy, policySchema } from './schema';
+
+export const templates = {
+  default: { label: 'Hugging Face models (default)', json: defaultTemplate },
+  openai: { label: 'OpenAI models', json: openaiTemplate },
+  ollama: { label: 'Local models with Ollama', json: ollamaTemplate },
+} as const;
+
+export type TemplateName = keyof typeof templates;
+
+/** The text to write into a new `.omni/policies.json`, with `$schema` dropped (VS Code maps the schema itself). */
+export function templateText(name: TemplateName): string {
+  const { $schema: _ignored, ...policy } = templates[name].json;
+  return `${JSON.stringify(policy, null, 2)}\n`;
+}
+
+/** The policy used when a workspace has none. */
+export function defaultPolicy(): Policy {
+  return policySchema.parse(templates.default.json);
+}
