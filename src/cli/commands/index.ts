@@ -1,7 +1,17 @@
 /** Every `omni` sub-command, by name. Each lives in its own module and returns an exit code. */
+import { check } from './check';
+import { evalCommand } from './eval';
+import { route } from './route';
+import { test } from './test';
+
 export interface CliCommand {
   summary: string;
   run(args: string[]): Promise<number>;
 }
 
-export const commands: Record<string, CliCommand> = {};
+export const commands: Record<string, CliCommand> = {
+  check,
+  route,
+  eval: evalCommand,
+  test,
+};

@@ -1,0 +1,41 @@
+/** Argument parsing shared by the sub-commands: node:util's parseArgs, with usage errors the user can act on. */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+export class UsageError extends Error {}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** Parses `args` for one sub-command; `--help` prints `usage` and returns undefined. */
+export function parseCommandArgs<O extends Options>(args: string[], options: O, usage: string) {
+  const parsed = (() => {
+    try {
+      return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    } catch (error) {
+      throw new UsageError(`${(error as Error).message}\n\n${usage}`);
+    }
+  })();
+  if ((parsed.values as { help?: boolean }).help) {
+    console.log(usage);
+    return undefined;
+  }
+  return parsed as { values: { [K in keyof O]?: O[K]['type'] extends 'boolean' ? boolean : string }; positionals: string[] };
+}
+
+/** Options every command that builds a request accepts. */
+export const requestOptions = {
+  policy: { type: 'string' },
+  providers: { type: 'string' },
+  lang: { type: 'string' },
+  file: { type: 'string' },
+  'selection-file': { type: 'string' },
+  command: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+export const requestUsage = `  --policy P           policy file (default: .omni/policies.json here or above, else the built-in default)
+  --providers F        user-level providers file (default: $OMNI_PROVIDERS)
+  --lang ID            VS Code language id of the open file, e.g. python
+  --file NAME          workspace-relative path of the open file
+  --selection-file F   a file whose text stands for the selected code
+  --command C          chat | explain | refactor (default chat)
+  --json               machine-readable output`;

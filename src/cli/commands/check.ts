@@ -1,0 +1,31 @@
+/** `omni check [policy]`: validates a policy and prints `file:line:col: message` per problem. */
+import { formatDiagnostic } from '../../core/policy/diagnostics';
+import { resolvePolicy } from '../../core/policy/load';
+import { parseCommandArgs } from '../args';
+import type { CliCommand } from './index';
+
+const usage = `usage: omni check [policy]
+
+Validates a policy file (default: .omni/policies.json here or above). Exit code 1 when it has errors.`;
+
+export const check: CliCommand = {
+  summary: 'validate a policy file',
+  async run(args) {
+    const parsed = parseCommandArgs(args, {}, usage);
+    if (!parsed) return 0;
+    const resolved = resolvePolicy(parsed.positionals[0], process.cwd());
+    for (const diagnostic of resolved.diagnostics) console.log(formatDiagnostic(diagnostic));
+    const errors = resolved.diagnostics.filter((d) => d.severity === 'error').length;
+    const warnings = resolved.diagnostics.length - errors;
+    if (!resolved.ok) {
+      console.log(`${resolved.source}: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`);
+      return 1;
+    }
+    const { policy } = resolved;
+    console.log(
+      `${resolved.source}: OK — ${policy.routes.length} routes, ${Object.keys(policy.models).length} models, ` +
+        `${policy.rules.length} rules, router mode ${policy.router.mode}${warnings ? `, ${warnings} warnings` : ''}`,
+    );
+    return 0;
+  },
+};

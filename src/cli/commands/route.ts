@@ -1,0 +1,44 @@
+/** `omni route "<prompt>"`: prints which route and model a request gets, and why. */
+import { buildRouter } from '../../core/router';
+import { parseCommandArgs, requestOptions, requestUsage, UsageError } from '../args';
+import { loadPolicyForCommand } from '../policy';
+import { cliProviders } from '../providers';
+import { requestFromFlags } from '../request';
+import { parseMode } from './mode';
+import type { CliCommand } from './index';
+
+const usage = `usage: omni route "<prompt>" [options]
+
+Prints the routing decision for a request and why it was made.
+
+${requestUsage}
+  --mode M             local | auto | arch (default: the policy's router.mode)`;
+
+export const route: CliCommand = {
+  summary: 'show which route and model a request gets, and why',
+  async run(args) {
+    const parsed = parseCommandArgs(args, { ...requestOptions, mode: { type: 'string' } }, usage);
+    if (!parsed) return 0;
+    const { values, positionals } = parsed;
+    const prompt = positionals.join(' ');
+    if (prompt.trim() === '') throw new UsageError(`a prompt is required\n\n${usage}`);
+    const loaded = loadPolicyForCommand(values.policy);
+    if (!loaded) return 1;
+    const router = buildRouter(loaded.policy, { mode: parseMode(values.mode), getProvider: cliProviders(values.providers).get });
+    const decision = await router.decide(requestFromFlags(prompt, values));
+    if (values.json) {
+      console.log(JSON.stringify(decision));
+      return 0;
+    }
+    const model = loaded.policy.models[decision.model];
+    console.log(`${decision.route} → ${decision.model} (${model.model} via ${model.provider})`);
+    console.log(`why: ${decision.reason}`);
+    console.log(`stage: ${decision.stage}, decided in ${decision.latencyMs} ms`);
+    if (decision.fallbacks.length > 0) console.log(`fallbacks: ${decision.fallbacks.join(' → ')}`);
+    if (decision.scores) {
+      console.log(`scores: ${decision.scores.slice(0, 5).map((s) => `${s.route} ${s.score.toFixed(2)}`).join(', ')}`);
+    }
+    console.log(`policy: ${loaded.source}`);
+    return 0;
+  },
+};

@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, it } from 'node:test';
+import { z } from 'zod';
+import { JsonDirectory } from '../../../src/core/storage/jsonDirectory';
+
+const recordSchema = z.object({ n: z.number(), payload: z.string() });
+const folder = () => mkdtempSync(join(tmpdir(), 'omni-store-'));
+
+describe('JsonDirectory', () => {
+  it('stores, lists, reads and deletes records', async () => {
+    const store = new JsonDirectory(folder(), recordSchema);
+    await store.put('a', { n: 1, payload: 'x' });
+    await store.put('b', { n: 2, payload: 'y' });
+    assert.deepEqual((await store.list()).map((r) => r.n).sort(), [1, 2]);
+    assert.deepEqual(await store.get('a'), { n: 1, payload: 'x' });
+    await store.delete('a');
+    assert.equal(await store.get('a'), undefined);
+    await store.delete('a');
+  });
+
+  it('skips and reports a corrupt record without hiding the others', async () => {
+    const dir = folder();
+    const skipped: string[] = [];
+    const store = new JsonDirectory(dir, recordSchema, (file, reason) => skipped.push(`${file}: ${reason}`));
+    await store.put('good', { n: 1, payload: 'ok' });
+    writeFileSync(join(dir, 'broken.json'), '{"n": 2, "payl');
+    writeFileSync(join(dir, 'wrong.json'), '{"n": "two"}');
+    assert.deepEqual(await store.list(), [{ n: 1, payload: 'ok' }]);
+    assert.equal(skipped.length, 2);
+    assert.match(skipped.join('\n'), /broken\.json: not valid JSON/);
+  });
+
+  it('refuses ids that could escape the folder', async () => {
+    const store = new JsonDirectory(folder(), recordSchema);
+    await assert.rejects(store.put('../evil', { n: 1, payload: '' }), /invalid record id/);
+  });
+
+  it('never loses or corrupts records when the writing process is killed mid-write', { timeout: 60_000 }, async () => {
+    const dir = folder();
+    const store = new JsonDirectory(dir, recordSchema);
+    await store.put('earlier', { n: -1, payload: 'kept' });
+    const tsx = resolve('node_modules/tsx/dist/loader.mjs');
+    for (let round = 0; round < 8; round++) {
+      const child = spawn(process.execPath, ['--import', tsx, resolve('test/core/storage/writer-child.ts'), dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+      await new Promise<void>((ready) => child.stdout.once('data', () => ready()));
+      await new Promise((r) => setTimeout(r, 20 + round * 13));
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await exited;
+      const busy = await store.get('busy');
+      assert.ok(busy, `round ${round}: the record being rewritten is still readable`);
+      assert.equal(busy.payload, String(busy.n).repeat(200_000), `round ${round}: content is one whole version`);
+      assert.deepEqual(await store.get('earlier'), { n: -1, payload: 'kept' });
+    }
+    const leftovers = readdirSync(dir).filter((f) => f.endsWith('.tmp'));
+    assert.deepEqual((await store.list()).length, 2, `leftover temporary files are ignored (${leftovers.length} present)`);
+  });
+});
