@@ -41,7 +41,34 @@ export interface ChatProvider {
   stream(request: CompletionRequest): AsyncIterable<StreamChunk>;
 }
 
-export type ProviderErrorKind = 'auth' | 'rate-limit' | 'server' | 'connection' | 'timeout' | 'aborted' | 'bad-request' | 'protocol';
+/** Looks up providers by the names policies use. */
+export interface ProviderRegistry {
+  /** The provider called `name`; throws a `ProviderError` of kind `config` that says where to define it. */
+  get(name: string): ChatProvider;
+  /** Every provider name that `get` accepts, built-ins first. */
+  names(): string[];
+}
+
+/**
+ * Where a provider's API key comes from. The CLI reads the environment; the extension plugs in SecretStorage.
+ * Called per request with the provider's own name, so a key is never handed to another provider.
+ */
+export type KeyLookup = (provider: string, envVar: string | undefined) => string | undefined | Promise<string | undefined>;
+
+/**
+ * `config`: Omni's own settings are incomplete (unknown provider name, bad base URL).
+ * `protocol`: the provider answered something Omni cannot read, or the stream ended before the answer did.
+ */
+export type ProviderErrorKind =
+  | 'auth'
+  | 'rate-limit'
+  | 'server'
+  | 'connection'
+  | 'timeout'
+  | 'aborted'
+  | 'bad-request'
+  | 'protocol'
+  | 'config';
 
 /** A provider failure in terms failover can act on. */
 export class ProviderError extends Error {

@@ -1,0 +1,218 @@
+/**
+ * Answers one request: asks the router, announces the model, streams the answer, and fails over to the next model
+ * when a provider refuses, rate-limits, errors, stays silent or breaks mid-stream.
+ */
+import type { Policy } from '../policy/schema';
+import { ProviderError, type ChatProvider, type ProviderErrorKind, type ProviderRegistry, type TokenUsage } from '../providers/types';
+import type { OmniRequest } from '../request';
+import type { Router, RoutingDecision } from '../router/types';
+import { streamAttempt, type AttemptOutcome } from './attempt';
+import { CandidateQueue, candidateOrder, defaultDecision, overrideDecision } from './candidates';
+import { createCircuitBreaker, type CircuitBreaker } from './circuitBreaker';
+import { costUsd, estimateUsage } from './cost';
+import type { AnswerEvent, Attempt, DecisionEvent, DoneEvent, FallbackEvent } from './events';
+import { localOnlyGuard } from './privacy';
+import { modelMessages } from './prompt';
+import { linkedController, sleep, within } from './timing';
+
+export interface AnswerDeps {
+  policy: Policy;
+  router: Router;
+  providers: ProviderRegistry;
+  /** Cancels the router call and the model call at once. */
+  signal?: AbortSignal;
+  /** Milliseconds; injectable for tests. Default `Date.now`. */
+  clock?: () => number;
+  /** Share one across answers so a failing model is skipped for its cool-down. */
+  breaker?: CircuitBreaker;
+  /** Longest wait for a model's first token before trying the next; default 20 s. */
+  firstTokenTimeoutMs?: number;
+  /** Longest silence mid-stream before trying the next model; default 30 s. */
+  stallTimeoutMs?: number;
+  /** An explicit model choice (alias or provider model id): skips the router. */
+  override?: { model: string };
+}
+
+const FIRST_TOKEN_TIMEOUT_MS = 20_000;
+const STALL_TIMEOUT_MS = 30_000;
+/** A rate limit that asks for at most this long is waited out once; a longer one moves on to the next model. */
+const MAX_RETRY_AFTER_SECONDS = 2;
+/** The router enforces `router.timeoutMs` itself; twice that only catches a router that does not. */
+const ROUTER_BOUND_FACTOR = 2;
+/** Failures that say something about the endpoint's health, as opposed to Omni's settings. */
+const BREAKER_KINDS: ReadonlySet<ProviderErrorKind> = new Set(['connection', 'server', 'timeout', 'rate-limit', 'protocol']);
+
+class Cancelled extends Error {}
+
+/** The answer to `request` as a stream of events: `decision` first, `done` or `error` last. */
+export async function* answer(request: OmniRequest, deps: AnswerDeps): AsyncGenerator<AnswerEvent> {
+  const { policy, signal } = deps;
+  const clock = deps.clock ?? Date.now;
+  const started = clock();
+  const breaker = deps.breaker ?? createCircuitBreaker({ clock });
+  const limits = {
+    firstTokenTimeoutMs: deps.firstTokenTimeoutMs ?? FIRST_TOKEN_TIMEOUT_MS,
+    stallTimeoutMs: deps.stallTimeoutMs ?? STALL_TIMEOUT_MS,
+  };
+  const attempts: Attempt[] = [];
+  const cancelled = () => ({ type: 'error' as const, message: 'cancelled', cancelled: true, attempts });
+
+  let decision: RoutingDecision;
+  if (deps.override) {
+    const chosen = overrideDecision(policy, deps.override.model);
+    if (!chosen) {
+      const known = Object.keys(policy.models).join(', ');
+      yield { type: 'error', message: `model "${deps.override.model}" is not in the policy: use one of ${known}`, cancelled: false, attempts };
+      return;
+    }
+    decision = chosen;
+  } else {
+    try {
+      decision = await decide(deps.router, request, policy, signal, clock);
+    } catch {
+      yield cancelled();
+      return;
+    }
+  }
+
+  const guard = localOnlyGuard(policy, request);
+  const forbidden = guard && ((model: string) => {
+    const provider = lookUp(deps.providers, policy.models[model].provider);
+    // An unknown provider is reported when it is tried; nothing can be sent to it either way.
+    return provider instanceof ProviderError ? undefined : guard(provider);
+  });
+  const queue = new CandidateQueue(policy, candidateOrder(policy, decision), breaker, forbidden);
+  let { model: current, skipped } = queue.next();
+  attempts.push(...skipped);
+  yield decisionEvent(policy, decision, current ?? decision.model, skipped);
+
+  const retried = new Set<string>();
+  while (current) {
+    const model = current;
+    const entry = policy.models[model];
+    const messages = modelMessages(request, entry);
+    const provider = lookUp(deps.providers, entry.provider);
+    const outcome: AttemptOutcome = provider instanceof ProviderError
+      ? { ok: false, error: provider, partialChars: 0 }
+      : yield* streamAttempt(provider, callFor(entry, messages), signal, limits, clock);
+
+    if (outcome.ok) {
+      breaker.recordSuccess(model);
+      const usage = outcome.usage ?? estimateUsage(messages, outcome.text + outcome.reasoning);
+      yield { type: 'usage', usage };
+      yield doneEvent(policy, decision.route, model, outcome.text, usage, { started, firstOutputAt: outcome.firstOutputAt, now: clock() }, attempts);
+      return;
+    }
+
+    const { error, partialChars } = outcome;
+    if (error.kind === 'aborted' || signal?.aborted) {
+      yield cancelled();
+      return;
+    }
+    attempts.push({ model, provider: entry.provider, cause: error.kind, message: error.message, skipped: false, status: error.status, partialChars });
+
+    const waitSeconds = shortRetryAfter(error);
+    if (waitSeconds !== undefined && !retried.has(model)) {
+      retried.add(model);
+      yield { type: 'retry', model, waitMs: waitSeconds * 1000, reason: `${model}: ${error.message}; asking again in ${waitSeconds} s` };
+      await sleep(waitSeconds * 1000, signal);
+      if (signal?.aborted) {
+        yield cancelled();
+        return;
+      }
+      continue;
+    }
+
+    if (BREAKER_KINDS.has(error.kind)) breaker.recordFailure(model);
+    if (error.kind === 'auth' || error.kind === 'config') {
+      queue.excludeProvider(entry.provider, `provider ${entry.provider} failed for ${model}: ${error.message}`);
+    }
+    ({ model: current, skipped } = queue.next());
+    attempts.push(...skipped);
+    if (current) yield fallbackEvent(model, current, error, partialChars, skipped);
+  }
+  yield { type: 'error', message: noAnswerMessage(attempts), cancelled: false, attempts };
+}
+
+/** The router's decision, bounded in time; a failing router falls back to the default route, cancellation throws. */
+async function decide(router: Router, request: OmniRequest, policy: Policy, signal: AbortSignal | undefined, clock: () => number): Promise<RoutingDecision> {
+  const started = clock();
+  const { controller, dispose } = linkedController(signal);
+  const boundMs = policy.router.timeoutMs * ROUTER_BOUND_FACTOR;
+  try {
+    return await within(
+      router.decide(request, { signal: controller.signal }),
+      boundMs,
+      () => new Error(`the router did not decide within ${boundMs} ms`),
+      { signal, onAbort: () => new Cancelled() },
+    );
+  } catch (error) {
+    if (error instanceof Cancelled || signal?.aborted) throw new Cancelled();
+    return defaultDecision(policy, `router failed (${error instanceof Error ? error.message : String(error)})`, clock() - started);
+  } finally {
+    controller.abort();
+    dispose();
+  }
+}
+
+/** Seconds to wait before asking the same model again, when it rate-limited with a short Retry-After. */
+function shortRetryAfter(error: ProviderError): number | undefined {
+  const seconds = error.retryAfterSeconds;
+  return error.kind === 'rate-limit' && seconds !== undefined && seconds <= MAX_RETRY_AFTER_SECONDS ? seconds : undefined;
+}
+
+function lookUp(providers: ProviderRegistry, name: string): ChatProvider | ProviderError {
+  try {
+    return providers.get(name);
+  } catch (error) {
+    return error instanceof ProviderError ? error : new ProviderError(name, 'config', error instanceof Error ? error.message : String(error));
+  }
+}
+
+function callFor(entry: Policy['models'][string], messages: ReturnType<typeof modelMessages>) {
+  return { model: entry.model, messages, reasoningEffort: entry.reasoningEffort, inferenceProvider: entry.inferenceProvider };
+}
+
+function decisionEvent(policy: Policy, decision: RoutingDecision, model: string, skipped: Attempt[]): DecisionEvent {
+  const entry = policy.models[model];
+  const skips = skipped.map((attempt) => `; ${attempt.model} ${attempt.message}`).join('');
+  return { type: 'decision', decision, model, displayName: entry.displayName ?? entry.model, provider: entry.provider, reason: decision.reason + skips };
+}
+
+function doneEvent(
+  policy: Policy,
+  route: string,
+  model: string,
+  text: string,
+  usage: TokenUsage,
+  times: { started: number; firstOutputAt: number; now: number },
+  attempts: Attempt[],
+): DoneEvent {
+  const entry = policy.models[model];
+  return {
+    type: 'done',
+    route,
+    model,
+    displayName: entry.displayName ?? entry.model,
+    provider: entry.provider,
+    providerModel: entry.model,
+    text,
+    usage,
+    costUsd: costUsd(policy, model, usage),
+    timeToFirstTokenMs: times.firstOutputAt - times.started,
+    totalMs: times.now - times.started,
+    attempts,
+  };
+}
+
+function fallbackEvent(from: string, to: string, error: ProviderError, partialChars: number, skipped: Attempt[]): FallbackEvent {
+  const partialDiscarded = partialChars > 0;
+  const skips = skipped.map((attempt) => `; ${attempt.model} ${attempt.message}`).join('');
+  const discarded = partialDiscarded ? '; its partial answer is discarded' : '';
+  const reason = `${from} failed: ${error.message}${skips}; ${to} answers instead${discarded}`;
+  return { type: 'fallback', from, to, cause: error.kind, reason, partialDiscarded, skipped };
+}
+
+function noAnswerMessage(attempts: Attempt[]): string {
+  return ['no model could answer:', ...attempts.map((attempt) => `  ${attempt.model} (${attempt.provider}): ${attempt.message}`)].join('\n');
+}

@@ -1,0 +1,65 @@
+/** One model's try at an answer: streams its text, bounded by a first-token deadline and a stall deadline. */
+import { ProviderError, type ChatProvider, type CompletionRequest, type TokenUsage } from '../providers/types';
+import { linkedController, within } from './timing';
+
+export interface AttemptLimits {
+  /** Longest wait for the first streamed text (answer or reasoning). */
+  firstTokenTimeoutMs: number;
+  /** Longest silence between two chunks once text flows. */
+  stallTimeoutMs: number;
+}
+
+export type TextEvent = { type: 'token'; text: string } | { type: 'reasoning'; text: string };
+
+export type AttemptOutcome =
+  | { ok: true; text: string; reasoning: string; usage?: TokenUsage; firstOutputAt: number }
+  | { ok: false; error: ProviderError; partialChars: number };
+
+/**
+ * Streams `request` from `provider`, yielding its text as it comes; the return value says how it ended.
+ * Never throws: every failure, including a deadline, comes back as a `ProviderError` outcome.
+ */
+export async function* streamAttempt(
+  provider: ChatProvider,
+  request: Omit<CompletionRequest, 'signal'>,
+  signal: AbortSignal | undefined,
+  limits: AttemptLimits,
+  clock: () => number,
+): AsyncGenerator<TextEvent, AttemptOutcome> {
+  // Aborting this controller closes the HTTP request, on a deadline as on the caller's cancellation.
+  const { controller, dispose } = linkedController(signal);
+  const iterator = provider.stream({ ...request, signal: controller.signal })[Symbol.asyncIterator]();
+  let text = '';
+  let reasoning = '';
+  let usage: TokenUsage | undefined;
+  let firstOutputAt: number | undefined;
+  try {
+    for (;;) {
+      const waitMs = firstOutputAt === undefined ? limits.firstTokenTimeoutMs : limits.stallTimeoutMs;
+      const step = await within(iterator.next(), waitMs, () => {
+        controller.abort();
+        const what = firstOutputAt === undefined ? 'sent no first token' : 'stopped streaming';
+        return new ProviderError(provider.name, 'timeout', `${provider.name} ${what} for ${waitMs} ms`);
+      });
+      if (step.done) break;
+      const chunk = step.value;
+      if (chunk.type === 'usage') {
+        usage = chunk.usage;
+        continue;
+      }
+      firstOutputAt ??= clock();
+      if (chunk.type === 'token') text += chunk.text;
+      else reasoning += chunk.text;
+      yield chunk;
+    }
+    return { ok: true, text, reasoning, usage, firstOutputAt: firstOutputAt ?? clock() };
+  } catch (error) {
+    const failure = error instanceof ProviderError ? error : new ProviderError(provider.name, 'protocol', String(error));
+    return { ok: false, error: failure, partialChars: text.length + reasoning.length };
+  } finally {
+    controller.abort();
+    dispose();
+    // Lets the provider's stream run its own cleanup; it may already be finished.
+    iterator.return?.(undefined).catch(() => {});
+  }
+}

@@ -1,0 +1,95 @@
+/** What `answer` tells its caller, in order: a decision first, then tokens, notes about failover, and one ending. */
+import type { ProviderErrorKind, TokenUsage } from '../providers/types';
+import type { RoutingDecision } from '../router/types';
+
+/** Why a model did not answer: a provider failure, or a reason Omni skipped it. */
+export type AttemptCause = ProviderErrorKind | 'circuit-open' | 'provider-excluded' | 'local-only';
+
+/** One model that was tried and failed, or skipped. */
+export interface Attempt {
+  /** Model alias from the policy. */
+  model: string;
+  provider: string;
+  cause: AttemptCause;
+  /** What happened, in words a user can act on. */
+  message: string;
+  /** True when Omni did not send the request at all. */
+  skipped: boolean;
+  status?: number;
+  /** Characters (answer and reasoning) already streamed before the failure; the next model starts over. */
+  partialChars?: number;
+}
+
+/** The model that answers first, shown before any token. */
+export interface DecisionEvent {
+  type: 'decision';
+  decision: RoutingDecision;
+  /** Alias of the model tried first: the decision's model unless the circuit breaker skipped it. */
+  model: string;
+  displayName: string;
+  provider: string;
+  /** The decision's reason, plus any skip. */
+  reason: string;
+}
+
+/** A model failed; another takes over and answers the whole request again. */
+export interface FallbackEvent {
+  type: 'fallback';
+  from: string;
+  to: string;
+  cause: AttemptCause;
+  /** `from`'s failure and what happens next, as one sentence. */
+  reason: string;
+  /** True when `from` had already streamed text: the caller should clear it. */
+  partialDiscarded: boolean;
+  /** Models passed over between `from` and `to`, and why. */
+  skipped: Attempt[];
+}
+
+/** Omni waits for a rate limit's short Retry-After and asks the same model once more. */
+export interface RetryEvent {
+  type: 'retry';
+  model: string;
+  waitMs: number;
+  reason: string;
+}
+
+/** The answer is complete. */
+export interface DoneEvent {
+  type: 'done';
+  route: string;
+  /** Alias of the model that answered. */
+  model: string;
+  displayName: string;
+  provider: string;
+  /** The provider's model id. */
+  providerModel: string;
+  /** The answer without reasoning. */
+  text: string;
+  usage: TokenUsage;
+  /** From the policy's price table; 0 for a model without a price (e.g. local). */
+  costUsd: number;
+  /** From the start of `answer` to the first streamed text, routing and failed attempts included. */
+  timeToFirstTokenMs: number;
+  totalMs: number;
+  /** Models that failed or were skipped before this one answered. */
+  attempts: Attempt[];
+}
+
+/** No model answered, or the caller cancelled. */
+export interface ErrorEvent {
+  type: 'error';
+  message: string;
+  cancelled: boolean;
+  attempts: Attempt[];
+}
+
+export type AnswerEvent =
+  | DecisionEvent
+  | { type: 'token'; text: string }
+  | { type: 'reasoning'; text: string }
+  | RetryEvent
+  | FallbackEvent
+  | { type: 'usage'; usage: TokenUsage }
+  | DoneEvent
+  | ErrorEvent;

@@ -1,0 +1,49 @@
+/** The messages a model receives: the conversation, the selected code in the latest user turn, and no more history than fits. */
+import type { ModelEntry } from '../policy/schema';
+import type { ChatMessage, OmniRequest } from '../request';
+import { estimateTokens } from './cost';
+
+/**
+ * `request.editor.selection` is added here, once, for every entry point (chat, Explain, Refactor, CLI):
+ * callers put the code in the editor context, not in the message text.
+ */
+export function modelMessages(request: OmniRequest, model: ModelEntry): ChatMessage[] {
+  const messages = request.messages.map((message) => ({ ...message }));
+  const selection = request.editor?.selection;
+  const latestUser = lastIndexOfUser(messages);
+  if (selection?.trim() && latestUser >= 0) {
+    messages[latestUser].content += `\n\n${selectionBlock(selection, request.editor?.fileName, request.editor?.languageId)}`;
+  }
+  return model.contextWindow ? fitContextWindow(messages, model.contextWindow, latestUser) : messages;
+}
+
+function lastIndexOfUser(messages: ChatMessage[]): number {
+  for (let index = messages.length - 1; index >= 0; index--) if (messages[index].role === 'user') return index;
+  return -1;
+}
+
+function selectionBlock(selection: string, fileName: string | undefined, languageId: string | undefined): string {
+  // A fence longer than any backtick run inside the code, so the code cannot close it.
+  const longestRun = Math.max(2, ...(selection.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longestRun + 1);
+  const from = fileName ? ` from ${fileName}` : '';
+  return `Selected code${from}:\n${fence}${languageId ?? ''}\n${selection.replace(/\n$/, '')}\n${fence}`;
+}
+
+/**
+ * Drops the oldest turns until the estimate fits in three quarters of the window (the rest is left for the answer).
+ * System messages and the latest user turn always stay.
+ */
+function fitContextWindow(messages: ChatMessage[], contextWindow: number, latestUser: number): ChatMessage[] {
+  const budget = Math.floor(contextWindow * 0.75);
+  const keep = new Set(messages.flatMap((message, index) => (message.role === 'system' || index === latestUser ? [index] : [])));
+  let used = [...keep].reduce((sum, index) => sum + estimateTokens(messages[index].content), 0);
+  for (let index = messages.length - 1; index >= 0; index--) {
+    if (keep.has(index)) continue;
+    const cost = estimateTokens(messages[index].content);
+    if (used + cost > budget) break;
+    keep.add(index);
+    used += cost;
+  }
+  return messages.filter((_, index) => keep.has(index));
+}

@@ -1,0 +1,85 @@
+/**
+ * What every provider does the same way whatever its SDK: find its own key, close the HTTP request when the caller
+ * cancels or stops reading, read the wire format, and report failures as `ProviderError`.
+ */
+import type { ProviderSettings } from './config';
+import { missingKeyError, toProviderError } from './errors';
+import type { ChatProvider, CompletionRequest, CompletionResult, KeyLookup, StreamChunk } from './types';
+import { readWireCompletion, readWireStream, type WireChunk, type WireCompletion } from './wire';
+
+/** One call as an SDK adapter gets it. */
+export interface WireCall {
+  request: CompletionRequest;
+  /** Undefined: send no Authorization header at all. */
+  apiKey: string | undefined;
+  signal: AbortSignal | undefined;
+  /** The fetch the SDK must use, so Omni sees the headers of refused responses. */
+  fetch: typeof fetch;
+}
+
+/** The only part that differs between SDKs. */
+export interface WireTransport {
+  streamChunks(call: WireCall): AsyncIterable<WireChunk>;
+  completion(call: WireCall): Promise<WireCompletion>;
+}
+
+/** A `ChatProvider` over an SDK adapter. */
+export function createChatProvider(
+  settings: ProviderSettings,
+  transport: WireTransport,
+  options: { keys: KeyLookup; fetch: typeof fetch },
+): ChatProvider {
+  async function apiKeyFor(): Promise<string | undefined> {
+    const key = (await options.keys(settings.name, settings.apiKeyEnv))?.trim();
+    if (!key && settings.apiKeyEnv) throw missingKeyError(settings);
+    return key || undefined;
+  }
+
+  return {
+    name: settings.name,
+    origin: new URL(settings.baseURL).origin,
+
+    async complete(request: CompletionRequest): Promise<CompletionResult> {
+      const watcher = watchRefusals(options.fetch);
+      try {
+        const apiKey = await apiKeyFor();
+        const call = { request, apiKey, signal: request.signal, fetch: watcher.fetch };
+        return readWireCompletion(await transport.completion(call));
+      } catch (error) {
+        throw toProviderError(settings, error, { signal: request.signal, retryAfterHeader: watcher.retryAfter });
+      }
+    },
+
+    async *stream(request: CompletionRequest): AsyncGenerator<StreamChunk> {
+      // Our own controller, so the request is closed also when the caller just stops iterating.
+      const controller = new AbortController();
+      const cancel = () => controller.abort();
+      request.signal?.addEventListener('abort', cancel, { once: true });
+      const watcher = watchRefusals(options.fetch);
+      try {
+        if (request.signal?.aborted) controller.abort();
+        const apiKey = await apiKeyFor();
+        const chunks = transport.streamChunks({ request, apiKey, signal: controller.signal, fetch: watcher.fetch });
+        yield* readWireStream(chunks, settings);
+      } catch (error) {
+        throw toProviderError(settings, error, { signal: request.signal, retryAfterHeader: watcher.retryAfter });
+      } finally {
+        controller.abort();
+        request.signal?.removeEventListener('abort', cancel);
+      }
+    },
+  };
+}
+
+/** Wraps fetch to keep the Retry-After of a refused response: the Hugging Face SDK drops response headers from its errors. */
+function watchRefusals(baseFetch: typeof fetch): { fetch: typeof fetch; retryAfter: string | null } {
+  const watcher = {
+    retryAfter: null as string | null,
+    fetch: (async (input, init) => {
+      const response = await baseFetch(input, init);
+      if (!response.ok) watcher.retryAfter = response.headers.get('retry-after');
+      return response;
+    }) as typeof fetch,
+  };
+  return watcher;
+}

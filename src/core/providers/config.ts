@@ -1,0 +1,143 @@
+/**
+ * The user-level providers file (`--providers FILE`, `OMNI_PROVIDERS`, or the extension's settings mapped onto the
+ * same shape): which endpoints exist, and which environment variable holds each one's key.
+ */
+import { readFileSync } from 'node:fs';
+import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { z } from 'zod';
+
+export type ProviderType = 'openai-compatible' | 'huggingface';
+
+/** A provider as Omni uses it, after built-ins and the user's file are merged. */
+export interface ProviderSettings {
+  name: string;
+  type: ProviderType;
+  /** Base URL of the OpenAI-compatible API, ending before `/chat/completions`. */
+  baseURL: string;
+  /** Environment variable (or SecretStorage entry of the same provider) holding the key; none = send no key. */
+  apiKeyEnv?: string;
+  /** Name shown in messages, e.g. "Hugging Face". */
+  label: string;
+}
+
+/** The providers every installation knows without a providers file. */
+export const BUILT_IN_PROVIDERS: Readonly<Record<string, ProviderSettings>> = {
+  huggingface: {
+    name: 'huggingface',
+    type: 'huggingface',
+    baseURL: 'https://router.huggingface.co/v1',
+    apiKeyEnv: 'HF_TOKEN',
+    label: 'Hugging Face',
+  },
+  openai: {
+    name: 'openai',
+    type: 'openai-compatible',
+    baseURL: 'https://api.openai.com/v1',
+    apiKeyEnv: 'OPENAI_API_KEY',
+    label: 'OpenAI',
+  },
+  // 127.0.0.1 rather than localhost: Ollama listens on IPv4 only, and localhost may resolve to ::1 first.
+  ollama: { name: 'ollama', type: 'openai-compatible', baseURL: 'http://127.0.0.1:11434/v1', label: 'Ollama' },
+};
+
+const providerNameSchema = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, 'use letters, digits, "_", "-" or "." and start with a letter');
+
+const providerEntrySchema = z.strictObject({
+  type: z.enum(['openai-compatible', 'huggingface']).optional().describe('Required for providers that are not built in.'),
+  baseURL: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL, e.g. "http://127.0.0.1:8000/v1"' })
+    .optional(),
+  apiKeyEnv: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name, e.g. "MY_KEY"')
+    .optional(),
+  allowInsecureHttp: z.boolean().optional().describe('Allow plain http:// to a host that is not this machine.'),
+});
+
+export const providersConfigSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    providers: z.record(providerNameSchema, providerEntrySchema).default({}),
+  })
+  .superRefine((config, ctx) => {
+    for (const [name, entry] of Object.entries(config.providers)) {
+      const builtIn = BUILT_IN_PROVIDERS[name];
+      if (builtIn && entry.type && entry.type !== builtIn.type) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['providers', name, 'type'],
+          message: `"${name}" is built in with type "${builtIn.type}"; remove "type" or pick another name`,
+        });
+      }
+      if (!builtIn && !entry.type) {
+        ctx.addIssue({ code: 'custom', path: ['providers', name, 'type'], message: 'required: "openai-compatible" or "huggingface"' });
+      }
+      if (!builtIn && !entry.baseURL) {
+        ctx.addIssue({ code: 'custom', path: ['providers', name, 'baseURL'], message: 'required, e.g. "http://127.0.0.1:8000/v1"' });
+      }
+      const baseURL = entry.baseURL ?? builtIn?.baseURL;
+      if (baseURL && isPlainHttpToAnotherMachine(baseURL) && !entry.allowInsecureHttp) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['providers', name, 'baseURL'],
+          message: 'plain http:// is only allowed for this machine (localhost, 127.0.0.1, ::1): use https:// or set "allowInsecureHttp": true',
+        });
+      }
+    }
+  });
+
+export type ProvidersConfig = z.output<typeof providersConfigSchema>;
+
+/** True for hosts on this machine, where plain http:// does not cross a network. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+function isPlainHttpToAnotherMachine(url: string): boolean {
+  const parsed = new URL(url);
+  return parsed.protocol === 'http:' && !isLoopbackHost(parsed.hostname);
+}
+
+/** Validates an already-parsed providers config; `source` names it in errors (a file path or a setting). */
+export function parseProvidersConfig(value: unknown, source: string): ProvidersConfig {
+  const result = providersConfigSchema.safeParse(value);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `  ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
+  throw new Error(`${source}: invalid providers config\n${problems.join('\n')}`);
+}
+
+/** Reads and validates a providers file (JSON with comments allowed). */
+export function loadProvidersFile(path: string): ProvidersConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new Error(`${path}: cannot read the providers file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  const errors: ParseError[] = [];
+  const value: unknown = parseJsonc(text, errors, { allowTrailingComma: true });
+  if (errors.length > 0) {
+    const { error, offset } = errors[0];
+    const line = text.slice(0, offset).split('\n').length;
+    throw new Error(`${path}:${line}: not valid JSON (${printParseErrorCode(error)})`);
+  }
+  return parseProvidersConfig(value, path);
+}
+
+/** Built-ins merged with the user's entries: an entry for a built-in name overrides only the fields it sets. */
+export function resolveProviderSettings(config: ProvidersConfig | undefined): Map<string, ProviderSettings> {
+  const settings = new Map<string, ProviderSettings>(Object.entries(BUILT_IN_PROVIDERS));
+  for (const [name, entry] of Object.entries(config?.providers ?? {})) {
+    const base = BUILT_IN_PROVIDERS[name];
+    // The schema guarantees type and baseURL for names that are not built in.
+    const type = entry.type ?? base?.type ?? 'openai-compatible';
+    const baseURL = entry.baseURL ?? base?.baseURL ?? '';
+    // Hugging Face endpoints take the same HF_TOKEN as the router unless the entry names another variable.
+    const apiKeyEnv = entry.apiKeyEnv ?? base?.apiKeyEnv ?? (type === 'huggingface' ? 'HF_TOKEN' : undefined);
+    settings.set(name, { name, type, baseURL, apiKeyEnv, label: base?.label ?? name });
+  }
+  return settings;
+}

@@ -1,0 +1,123 @@
+/** Turns whatever an SDK or fetch throws into a `ProviderError` whose kind failover acts on and whose message says what to do. */
+import { APIConnectionError, APIConnectionTimeoutError, APIUserAbortError } from 'openai';
+import type { ProviderSettings } from './config';
+import { ProviderError } from './types';
+
+/** The command users run to store a key; named in every key error. */
+const SET_KEY_COMMAND = '"Omni: Set API Key"';
+
+/** Facts only the caller knows: whether the user cancelled, and the Retry-After header of a refused response. */
+export interface ErrorContext {
+  signal?: AbortSignal;
+  retryAfterHeader?: string | null;
+}
+
+/** Maps an SDK, fetch or stream failure to a `ProviderError`; cancellation wins over any other cause. */
+export function toProviderError(settings: ProviderSettings, error: unknown, context: ErrorContext = {}): ProviderError {
+  if (context.signal?.aborted || isAbortError(error)) {
+    return new ProviderError(settings.name, 'aborted', `${settings.label}: request cancelled`);
+  }
+  if (error instanceof ProviderError) return error;
+  const status = httpStatusOf(error);
+  if (status !== undefined) return fromHttpStatus(settings, status, messageOf(error), retryAfterOf(error, context));
+  if (error instanceof APIConnectionTimeoutError) {
+    return new ProviderError(settings.name, 'timeout', `${settings.label} did not answer in time (${originOf(settings)})`);
+  }
+  const code = networkCodeOf(error);
+  if (code === 'ECONNREFUSED') {
+    return new ProviderError(settings.name, 'connection', `${settings.label} refused the connection at ${originOf(settings)}: is it running?`);
+  }
+  if (code || isFetchFailure(error)) {
+    return new ProviderError(settings.name, 'connection', `lost the connection to ${settings.label} (${code ?? messageOf(causeChain(error).at(-1))})`);
+  }
+  return new ProviderError(settings.name, 'protocol', `${settings.label} sent an answer Omni cannot read: ${messageOf(error)}`);
+}
+
+/** The error for a provider that needs a key Omni does not have. */
+export function missingKeyError(settings: ProviderSettings): ProviderError {
+  return new ProviderError(settings.name, 'auth', `no ${keyWord(settings)} for ${settings.label}: ${keyFix(settings)}`);
+}
+
+function fromHttpStatus(settings: ProviderSettings, status: number, detail: string, retryAfterSeconds?: number): ProviderError {
+  const { name, label } = settings;
+  if (status === 401 || status === 403) {
+    return new ProviderError(name, 'auth', `${label} rejected the ${keyWord(settings)}: ${keyFix(settings)}`, status);
+  }
+  if (status === 429) {
+    const wait = retryAfterSeconds === undefined ? '' : ` (retry after ${retryAfterSeconds} s)`;
+    return new ProviderError(name, 'rate-limit', `${label} is rate-limiting requests${wait}`, status, retryAfterSeconds);
+  }
+  if (status >= 500) return new ProviderError(name, 'server', `${label} failed with HTTP ${status}: ${detail}`, status);
+  if (status === 408) return new ProviderError(name, 'timeout', `${label} timed out (HTTP 408)`, status);
+  return new ProviderError(name, 'bad-request', `${label} refused the request (HTTP ${status}): ${detail}`, status);
+}
+
+function keyWord(settings: ProviderSettings): string {
+  return settings.type === 'huggingface' ? 'token' : 'API key';
+}
+
+function keyFix(settings: ProviderSettings): string {
+  if (settings.apiKeyEnv) return `set ${settings.apiKeyEnv} or run ${SET_KEY_COMMAND}`;
+  return `add "apiKeyEnv" to the "${settings.name}" entry of your providers file, or run ${SET_KEY_COMMAND}`;
+}
+
+function originOf(settings: ProviderSettings): string {
+  return new URL(settings.baseURL).origin;
+}
+
+/** HTTP status from the OpenAI SDK (`status`) or the Hugging Face SDK (`httpResponse.status`). */
+function httpStatusOf(error: unknown): number | undefined {
+  if (!isObject(error)) return undefined;
+  if (typeof error.status === 'number') return error.status;
+  const response = error.httpResponse;
+  return isObject(response) && typeof response.status === 'number' ? response.status : undefined;
+}
+
+function retryAfterOf(error: unknown, context: ErrorContext): number | undefined {
+  const headers = isObject(error) ? error.headers : undefined;
+  const fromError = headers instanceof Headers ? headers.get('retry-after') : null;
+  return parseRetryAfter(fromError ?? context.retryAfterHeader ?? null);
+}
+
+/** Retry-After is either delta-seconds or an HTTP date. */
+export function parseRetryAfter(header: string | null): number | undefined {
+  if (header === null || header.trim() === '') return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds);
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}
+
+/** The error and its nested causes, outermost first: SDKs wrap fetch's error, which wraps the socket's. */
+function causeChain(error: unknown): unknown[] {
+  const chain = [error];
+  for (let current = error; isObject(current) && current.cause !== undefined && chain.length < 6; current = current.cause) chain.push(current.cause);
+  return chain;
+}
+
+/** The socket error code (ECONNREFUSED, UND_ERR_SOCKET…) Node's fetch hides among the causes. */
+function networkCodeOf(error: unknown): string | undefined {
+  const isSocketError = (cause: unknown) => isObject(cause) && typeof cause.code === 'string' && /^(E[A-Z]+|UND_ERR_[A-Z_]+)$/.test(cause.code);
+  const socketError = causeChain(error).find(isSocketError);
+  return isObject(socketError) ? String(socketError.code) : undefined;
+}
+
+function isFetchFailure(error: unknown): boolean {
+  if (error instanceof APIConnectionError) return true;
+  return error instanceof TypeError && /fetch failed|terminated|network/i.test(error.message);
+}
+
+// Class checks, not constructor names: a minified bundle renames classes.
+function isAbortError(error: unknown): boolean {
+  return error instanceof APIUserAbortError || (isObject(error) && error.name === 'AbortError');
+}
+
+function messageOf(error: unknown): string {
+  // The openai SDK starts its messages with the status, which Omni's messages already state.
+  const text = (error instanceof Error ? error.message : String(error)).replace(/^\d{3} /, '');
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}

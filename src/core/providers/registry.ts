@@ -1,0 +1,47 @@
+/** Finds the provider a policy names: built-ins plus the user's providers file, each with its own SDK and key. */
+import { resolveProviderSettings, type ProvidersConfig, type ProviderSettings } from './config';
+import { createChatProvider } from './chatProvider';
+import { huggingFaceTransport } from './huggingface';
+import { openAICompatibleTransport } from './openaiCompatible';
+import { ProviderError, type ChatProvider, type KeyLookup, type ProviderRegistry } from './types';
+
+export interface ProviderRegistryOptions {
+  /** The user's providers file, already validated (see `loadProvidersFile`, `parseProvidersConfig`). */
+  config?: ProvidersConfig;
+  /** Where `config` came from, named in errors: a file path or a setting. */
+  configSource?: string;
+  /** Environment to read keys from when `keys` is not given; default `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Key source, e.g. SecretStorage with the environment as fallback; default: the provider's `apiKeyEnv` in `env`. */
+  keys?: KeyLookup;
+  fetch?: typeof fetch;
+}
+
+/** The registry of every provider a policy may name. Providers are built on first use and kept. */
+export function createProviderRegistry(options: ProviderRegistryOptions = {}): ProviderRegistry {
+  const settings = resolveProviderSettings(options.config);
+  const env = options.env ?? process.env;
+  const keys: KeyLookup = options.keys ?? ((_provider, envVar) => (envVar ? env[envVar] : undefined));
+  const providers = new Map<string, ChatProvider>();
+  const where = options.configSource ?? 'none loaded: pass --providers FILE or set OMNI_PROVIDERS';
+
+  return {
+    get(name) {
+      const known = providers.get(name);
+      if (known) return known;
+      const entry = settings.get(name);
+      if (!entry) {
+        const defined = [...settings.keys()].join(', ');
+        throw new ProviderError(name, 'config', `provider "${name}" is not defined: add it to your providers file (${where}); defined: ${defined}`);
+      }
+      const provider = createChatProvider(entry, transportFor(entry), { keys, fetch: options.fetch ?? globalThis.fetch });
+      providers.set(name, provider);
+      return provider;
+    },
+    names: () => [...settings.keys()],
+  };
+}
+
+function transportFor(entry: ProviderSettings) {
+  return entry.type === 'huggingface' ? huggingFaceTransport(entry.baseURL) : openAICompatibleTransport(entry.baseURL);
+}

@@ -1,0 +1,148 @@
+// The engine's pure parts: cost and session accounting, fallback order, the circuit breaker, the model prompt.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { candidateOrder } from '../../src/core/engine/candidates';
+import { createCircuitBreaker } from '../../src/core/engine/circuitBreaker';
+import { baselineModel, costUsd } from '../../src/core/engine/cost';
+import type { DoneEvent } from '../../src/core/engine/events';
+import { createSessionLedger } from '../../src/core/engine/ledger';
+import { modelMessages } from '../../src/core/engine/prompt';
+import { policySchema, type Policy } from '../../src/core/policy/schema';
+import type { TokenUsage } from '../../src/core/providers/types';
+import type { RoutingDecision } from '../../src/core/router/types';
+
+const policy: Policy = policySchema.parse({
+  version: 1,
+  models: {
+    big: { provider: 'openai', model: 'big-model', price: { input: 10, output: 30 } },
+    mid: { provider: 'huggingface', model: 'mid-model', price: { input: 1, output: 3 } },
+    local: { provider: 'ollama', model: 'qwen2.5-coder' },
+  },
+  routes: [
+    { name: 'hard', description: 'hard problems', model: 'big', fallbacks: ['mid', 'big'] },
+    { name: 'easy', description: 'everything else', model: 'mid' },
+  ],
+  defaultRoute: 'easy',
+});
+
+function doneEvent(model: string, usage: TokenUsage): DoneEvent {
+  return {
+    type: 'done',
+    route: 'easy',
+    model,
+    displayName: model,
+    provider: policy.models[model].provider,
+    providerModel: policy.models[model].model,
+    text: '',
+    usage,
+    costUsd: costUsd(policy, model, usage),
+    timeToFirstTokenMs: 0,
+    totalMs: 0,
+    attempts: [],
+  };
+}
+
+describe('cost', () => {
+  test('prices input and output tokens per million', () => {
+    assert.equal(costUsd(policy, 'mid', { inputTokens: 2_000_000, outputTokens: 1_000_000, estimated: false }), 2 * 1 + 1 * 3);
+  });
+
+  test('a model without a price costs nothing', () => {
+    assert.equal(costUsd(policy, 'local', { inputTokens: 5000, outputTokens: 5000, estimated: false }), 0);
+  });
+
+  test('the baseline is the model with the highest input+output price unless the policy names one', () => {
+    assert.equal(baselineModel(policy), 'big');
+    assert.equal(baselineModel({ ...policy, costBaseline: 'mid' }), 'mid');
+  });
+});
+
+describe('session ledger', () => {
+  test('adds up tokens and cost and the saving against sending everything to the baseline', () => {
+    const ledger = createSessionLedger(policy);
+    ledger.record(doneEvent('mid', { inputTokens: 1_000_000, outputTokens: 1_000_000, estimated: false }));
+    ledger.record(doneEvent('local', { inputTokens: 1_000_000, outputTokens: 0, estimated: true }));
+    const totals = ledger.totals();
+    assert.deepEqual(
+      { ...totals, baseline: undefined },
+      { answers: 2, inputTokens: 2_000_000, outputTokens: 1_000_000, estimated: true, costUsd: 4, baseline: undefined },
+    );
+    // On "big": 2M input × $10 + 1M output × $30.
+    assert.deepEqual(totals.baseline, { model: 'big', costUsd: 50, savingUsd: 46 });
+  });
+
+  test('has no baseline when no model has a price', () => {
+    const unpriced = policySchema.parse({ ...policy, models: { local: policy.models.local }, routes: [{ name: 'easy', description: 'all of it', model: 'local' }] });
+    const ledger = createSessionLedger(unpriced);
+    ledger.record(doneEvent('local', { inputTokens: 10, outputTokens: 10, estimated: false }));
+    assert.equal(ledger.totals().baseline, undefined);
+  });
+});
+
+describe('fallback order', () => {
+  test('is the route\'s model, its fallbacks, then the default route\'s model, each once', () => {
+    const decision: RoutingDecision = { route: 'hard', model: 'big', fallbacks: ['mid', 'big'], stage: 'rule', reason: 'rule 1', latencyMs: 0 };
+    assert.deepEqual(candidateOrder(policy, decision), ['big', 'mid']);
+    assert.deepEqual(candidateOrder(policy, { ...decision, model: 'local', fallbacks: [] }), ['local', 'mid']);
+  });
+});
+
+describe('circuit breaker', () => {
+  test('opens after the threshold of failures in a row, for the cool-down', () => {
+    let now = 0;
+    const breaker = createCircuitBreaker({ failureThreshold: 2, coolDownMs: 5000, clock: () => now });
+    breaker.recordFailure('mid');
+    assert.equal(breaker.blocked('mid'), undefined);
+    breaker.recordFailure('mid');
+    assert.equal(breaker.blocked('mid'), 'failed 2 times in a row; skipped for another 5 s');
+    now = 5000;
+    assert.equal(breaker.blocked('mid'), undefined);
+  });
+
+  test('a failure after the cool-down re-opens it at once; a success closes it', () => {
+    let now = 0;
+    const breaker = createCircuitBreaker({ failureThreshold: 2, coolDownMs: 5000, clock: () => now });
+    breaker.recordFailure('mid');
+    breaker.recordFailure('mid');
+    now = 6000;
+    breaker.recordFailure('mid');
+    assert.match(breaker.blocked('mid') ?? '', /failed 3 times in a row/);
+    now = 12_000;
+    breaker.recordSuccess('mid');
+    breaker.recordFailure('mid');
+    assert.equal(breaker.blocked('mid'), undefined);
+  });
+});
+
+describe('model prompt', () => {
+  test('adds the selected code to the latest user turn, fenced and labelled with the file', () => {
+    const messages = modelMessages(
+      { messages: [{ role: 'user', content: 'Explain this.' }], editor: { selection: 'x = 1\n', fileName: 'src/a.py', languageId: 'python' } },
+      policy.models.mid,
+    );
+    assert.deepEqual(messages, [{ role: 'user', content: 'Explain this.\n\nSelected code from src/a.py:\n```python\nx = 1\n```' }]);
+  });
+
+  test('fences the selection with more backticks than it contains', () => {
+    const [message] = modelMessages({ messages: [{ role: 'user', content: 'Fix.' }], editor: { selection: 'see ```code```' } }, policy.models.mid);
+    assert.ok(message.content.endsWith('\n````\nsee ```code```\n````'));
+  });
+
+  test('drops the oldest turns to fit the context window, keeping system messages and the latest user turn', () => {
+    const long = 'x'.repeat(400); // 100 estimated tokens each
+    const messages = modelMessages(
+      {
+        messages: [
+          { role: 'system', content: 'Be brief.' },
+          { role: 'user', content: `old ${long}` },
+          { role: 'assistant', content: `older answer ${long}` },
+          { role: 'user', content: `recent ${long}` },
+          { role: 'assistant', content: 'recent answer' },
+          { role: 'user', content: 'latest question' },
+        ],
+      },
+      { ...policy.models.mid, contextWindow: 200 },
+    );
+    assert.deepEqual(messages.map((message) => message.content.slice(0, 10)), ['Be brief.', 'recent xxx', 'recent ans', 'latest que']);
+  });
+});

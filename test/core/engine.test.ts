@@ -1,0 +1,354 @@
+// The answering engine end to end: a tiny Router literal, real SDK providers, and the loopback fake provider.
+import assert from 'node:assert/strict';
+import { afterEach, describe, test } from 'node:test';
+import { answer, type AnswerDeps } from '../../src/core/engine/answer';
+import { createCircuitBreaker } from '../../src/core/engine/circuitBreaker';
+import type { AnswerEvent, DoneEvent, ErrorEvent, FallbackEvent } from '../../src/core/engine/events';
+import { policySchema, type Policy } from '../../src/core/policy/schema';
+import { createProviderRegistry } from '../../src/core/providers/registry';
+import type { OmniRequest } from '../../src/core/request';
+import type { Router, RoutingDecision } from '../../src/core/router/types';
+import type { Behaviour } from '../fake-provider/behaviours';
+import { closedLoopbackPort, startFakeProvider, type FakeProvider } from '../fake-provider/server';
+
+const request: OmniRequest = { messages: [{ role: 'user', content: 'Write a function that adds two numbers.' }] };
+
+/** Routes everything to `code`: coder, then coder2, then the default route's general. */
+const codeDecision: RoutingDecision = {
+  route: 'code',
+  model: 'coder',
+  fallbacks: ['coder2', 'general'],
+  stage: 'local',
+  reason: 'local classifier picked code (confidence 0.90)',
+  latencyMs: 1,
+};
+const fixedRouter: Router = { decide: async () => codeDecision };
+
+type Alias = 'coder' | 'coder2' | 'general';
+
+/** Provider per model: `hf` (Hugging Face SDK) and `local` (openai SDK) both reach the fake server; `gone` refuses. */
+function policyWith(providers: Partial<Record<Alias, string>> = {}, extra: Partial<Policy> = {}): Policy {
+  return policySchema.parse({
+    version: 1,
+    models: {
+      coder: { provider: providers.coder ?? 'hf', model: 'coder', price: { input: 2, output: 2 } },
+      coder2: { provider: providers.coder2 ?? 'hf', model: 'coder2', price: { input: 1, output: 1 } },
+      general: { provider: providers.general ?? 'local', model: 'general', price: { input: 0.5, output: 0.5 } },
+    },
+    routes: [
+      { name: 'code', description: 'writing code', model: 'coder', fallbacks: ['coder2'] },
+      { name: 'chat', description: 'everything else', model: 'general' },
+    ],
+    defaultRoute: 'chat',
+    router: { mode: 'local', timeoutMs: 50 },
+    ...extra,
+  });
+}
+
+let fake: FakeProvider;
+afterEach(() => fake?.close());
+
+async function setUp(behaviours: Partial<Record<Alias, Behaviour>>): Promise<Omit<AnswerDeps, 'policy'>> {
+  fake = await startFakeProvider({ behaviours });
+  const gonePort = await closedLoopbackPort();
+  const providers = createProviderRegistry({
+    config: {
+      providers: {
+        hf: { type: 'huggingface', baseURL: fake.baseURL },
+        local: { type: 'openai-compatible', baseURL: fake.baseURL, apiKeyEnv: 'LOCAL_KEY' },
+        gone: { type: 'openai-compatible', baseURL: `http://127.0.0.1:${gonePort}/v1` },
+        remote: { type: 'openai-compatible', baseURL: 'https://remote.invalid/v1' },
+      },
+    },
+    env: { HF_TOKEN: 'hf_engine_token', LOCAL_KEY: 'local-key' },
+  });
+  return { router: fixedRouter, providers, firstTokenTimeoutMs: 2000 };
+}
+
+async function run(deps: AnswerDeps, req: OmniRequest = request): Promise<AnswerEvent[]> {
+  const events: AnswerEvent[] = [];
+  for await (const event of answer(req, deps)) events.push(event);
+  return events;
+}
+
+function only<T extends AnswerEvent['type']>(events: AnswerEvent[], type: T): Array<Extract<AnswerEvent, { type: T }>> {
+  return events.filter((event): event is Extract<AnswerEvent, { type: T }> => event.type === type);
+}
+
+function done(events: AnswerEvent[]): DoneEvent {
+  const last = events.at(-1);
+  assert.equal(last?.type, 'done', `expected done, got ${JSON.stringify(last)}`);
+  return last as DoneEvent;
+}
+
+function failed(events: AnswerEvent[]): ErrorEvent {
+  const last = events.at(-1);
+  assert.equal(last?.type, 'error', `expected error, got ${JSON.stringify(last)}`);
+  return last as ErrorEvent;
+}
+
+function modelsAsked(): string[] {
+  return fake.chatRequests().map((request) => request.body?.model ?? '');
+}
+
+describe('a routed answer', () => {
+  test('announces the decision before any token, then streams, then reports usage and done', async () => {
+    const deps = await setUp({ coder: { text: 'def add(a, b): return a + b', chunks: 3 } });
+    const events = await run({ ...deps, policy: policyWith() });
+    assert.deepEqual(events.map((event) => event.type), ['decision', 'token', 'token', 'token', 'usage', 'done']);
+    const [decision] = only(events, 'decision');
+    assert.equal(decision.model, 'coder');
+    assert.equal(decision.provider, 'hf');
+    assert.equal(decision.decision.route, 'code');
+    assert.equal(only(events, 'token').map((event) => event.text).join(''), 'def add(a, b): return a + b');
+  });
+
+  test('done says which model answered, the reported usage, and its cost from the price table', async () => {
+    const deps = await setUp({ coder: { text: 'ok', usage: { input: 1000, output: 500 } } });
+    const result = done(await run({ ...deps, policy: policyWith() }));
+    assert.equal(result.model, 'coder');
+    assert.equal(result.text, 'ok');
+    assert.deepEqual(result.usage, { inputTokens: 1000, outputTokens: 500, estimated: false });
+    assert.equal(result.costUsd, (1000 * 2 + 500 * 2) / 1_000_000);
+    assert.ok(result.timeToFirstTokenMs >= 0 && result.timeToFirstTokenMs <= result.totalMs);
+  });
+
+  test('estimates usage as characters/4 when the provider reports none, and marks it estimated', async () => {
+    const deps = await setUp({ coder: { text: 'x'.repeat(10), usage: false } });
+    const result = done(await run({ ...deps, policy: policyWith() }));
+    const inputTokens = Math.ceil(request.messages[0].content.length / 4);
+    assert.deepEqual(result.usage, { inputTokens, outputTokens: 3, estimated: true });
+    assert.equal(result.costUsd, (inputTokens * 2 + 3 * 2) / 1_000_000);
+  });
+
+  test('passes reasoning on as reasoning events, never into the answer text', async () => {
+    const deps = await setUp({ coder: { text: 'Answer.', reasoning: { text: 'thinking hard', as: 'think-tags' } } });
+    const events = await run({ ...deps, policy: policyWith() });
+    assert.equal(only(events, 'reasoning').map((event) => event.text).join(''), 'thinking hard');
+    assert.equal(done(events).text, 'Answer.');
+  });
+
+  test('an explicit model choice skips the router and is announced as an override', async () => {
+    const deps = await setUp({ general: { text: 'hi' } });
+    const router: Router = { decide: async () => assert.fail('the router must not be asked') };
+    const events = await run({ ...deps, router, policy: policyWith(), override: { model: 'general' } });
+    const [decision] = only(events, 'decision');
+    assert.equal(decision.decision.stage, 'override');
+    assert.equal(decision.model, 'general');
+    assert.equal(done(events).model, 'general');
+  });
+
+  test('an unknown explicit model is an error that lists the aliases', async () => {
+    const deps = await setUp({});
+    const error = failed(await run({ ...deps, policy: policyWith(), override: { model: 'gpt-9' } }));
+    assert.equal(error.message, 'model "gpt-9" is not in the policy: use one of coder, coder2, general');
+  });
+
+  test('a router that fails gives the default route, with the reason', async () => {
+    const deps = await setUp({ general: { text: 'hi' } });
+    const router: Router = { decide: async () => Promise.reject(new Error('classifier exploded')) };
+    const [decision] = only(await run({ ...deps, router, policy: policyWith() }), 'decision');
+    assert.equal(decision.decision.route, 'chat');
+    assert.equal(decision.decision.stage, 'default');
+    assert.match(decision.reason, /router failed \(classifier exploded\); default route chat/);
+  });
+
+  test('a router that never answers is cut off at twice router.timeoutMs and the default route answers', async () => {
+    const deps = await setUp({ general: { text: 'hi' } });
+    const router: Router = { decide: () => new Promise(() => {}) };
+    const started = Date.now();
+    const events = await run({ ...deps, router, policy: policyWith() });
+    assert.match(only(events, 'decision')[0].reason, /did not decide within 100 ms/);
+    assert.equal(done(events).model, 'general');
+    assert.ok(Date.now() - started < 1000);
+  });
+});
+
+describe('failover', () => {
+  test('a refused connection moves on to the next model', async () => {
+    const deps = await setUp({ coder2: { text: 'from coder2' } });
+    const events = await run({ ...deps, policy: policyWith({ coder: 'gone' }) });
+    const [fallback] = only(events, 'fallback');
+    assert.deepEqual([fallback.from, fallback.to, fallback.cause, fallback.partialDiscarded], ['coder', 'coder2', 'connection', false]);
+    assert.match(fallback.reason, /refused the connection/);
+    assert.equal(done(events).text, 'from coder2');
+  });
+
+  test('HTTP 500 moves on to the next model', async () => {
+    const deps = await setUp({ coder: { fail: { status: 500 } }, coder2: { text: 'ok' } });
+    const events = await run({ ...deps, policy: policyWith() });
+    assert.equal(only(events, 'fallback')[0].cause, 'server');
+    assert.equal(done(events).model, 'coder2');
+  });
+
+  test('429 with a short Retry-After waits and asks the same model once more', async () => {
+    const deps = await setUp({ coder: { fail: { status: 429, retryAfter: '0.05', times: 1 }, text: 'second time lucky' } });
+    const events = await run({ ...deps, policy: policyWith() });
+    assert.deepEqual(only(events, 'retry').map((event) => [event.model, event.waitMs]), [['coder', 50]]);
+    assert.deepEqual(modelsAsked(), ['coder', 'coder']);
+    assert.equal(done(events).text, 'second time lucky');
+  });
+
+  test('429 with a short Retry-After twice in a row moves on after the one retry', async () => {
+    const deps = await setUp({ coder: { fail: { status: 429, retryAfter: '0.01' } }, coder2: { text: 'ok' } });
+    const events = await run({ ...deps, policy: policyWith() });
+    assert.deepEqual(modelsAsked(), ['coder', 'coder', 'coder2']);
+    assert.equal(done(events).model, 'coder2');
+  });
+
+  test('429 with a long Retry-After moves on at once', async () => {
+    const deps = await setUp({ coder: { fail: { status: 429, retryAfter: 30 } }, coder2: { text: 'ok' } });
+    const started = Date.now();
+    const events = await run({ ...deps, policy: policyWith() });
+    assert.equal(only(events, 'retry').length, 0);
+    assert.equal(only(events, 'fallback')[0].cause, 'rate-limit');
+    assert.equal(done(events).model, 'coder2');
+    assert.ok(Date.now() - started < 1000);
+  });
+
+  test('no first token within the first-token timeout moves on and closes the silent request', async () => {
+    const deps = await setUp({ coder: { firstTokenDelayMs: 5000, text: 'too late' }, coder2: { text: 'ok' } });
+    const events = await run({ ...deps, policy: policyWith(), firstTokenTimeoutMs: 100 });
+    const [fallback] = only(events, 'fallback');
+    assert.equal(fallback.cause, 'timeout');
+    assert.match(fallback.reason, /sent no first token for 100 ms/);
+    assert.equal(done(events).model, 'coder2');
+    await fake.waitForNoOpenRequests();
+  });
+
+  test('a stream that stalls mid-answer moves on after the stall timeout', async () => {
+    const deps = await setUp({ coder: { text: 'a b c', chunkDelayMs: 5000 }, coder2: { text: 'ok' } });
+    const events = await run({ ...deps, policy: policyWith(), stallTimeoutMs: 100 });
+    assert.match(only(events, 'fallback')[0].reason, /stopped streaming for 100 ms/);
+    assert.equal(done(events).model, 'coder2');
+  });
+
+  test('a stream broken mid-answer is answered again by the next model, and the partial text is declared discarded', async () => {
+    const deps = await setUp({ coder: { text: 'one two three four', dropAfterChunks: 2 }, coder2: { text: 'complete answer' } });
+    const events = await run({ ...deps, policy: policyWith() });
+    const fallbackAt = events.findIndex((event) => event.type === 'fallback');
+    const fallback = events[fallbackAt] as FallbackEvent;
+    assert.equal(events.slice(0, fallbackAt).filter((event) => event.type === 'token').map((event) => (event as { text: string }).text).join(''), 'one two ');
+    assert.equal(fallback.partialDiscarded, true);
+    assert.match(fallback.reason, /its partial answer is discarded/);
+    assert.equal(done(events).text, 'complete answer');
+    assert.deepEqual(fake.chatRequests().at(-1)?.body?.messages, request.messages);
+  });
+
+  test('an auth failure names the fix and skips the other models of the same provider', async () => {
+    const deps = await setUp({ coder: { fail: { status: 401 } }, general: { text: 'ok' } });
+    const events = await run({ ...deps, policy: policyWith() });
+    const [fallback] = only(events, 'fallback');
+    assert.deepEqual([fallback.from, fallback.to, fallback.cause], ['coder', 'general', 'auth']);
+    assert.match(fallback.reason, /hf rejected the token: set HF_TOKEN or run "Omni: Set API Key"/);
+    assert.deepEqual(fallback.skipped.map((attempt) => [attempt.model, attempt.cause]), [['coder2', 'provider-excluded']]);
+    assert.deepEqual(modelsAsked(), ['coder', 'general']);
+  });
+
+  test('after an auth failure the next provider gets its own key, never the rejected one', async () => {
+    const deps = await setUp({ coder: { fail: { status: 401 } }, general: { text: 'ok' } });
+    await run({ ...deps, policy: policyWith() });
+    assert.deepEqual(fake.chatRequests().map((request) => request.headers.authorization), ['Bearer hf_engine_token', 'Bearer local-key']);
+  });
+
+  test('when every model fails, the error lists every attempt and its cause', async () => {
+    const deps = await setUp({ coder: { fail: { status: 500 } }, coder2: { fail: { status: 401 } } });
+    const error = failed(await run({ ...deps, policy: policyWith({ general: 'gone' }) }));
+    assert.equal(error.cancelled, false);
+    assert.deepEqual(error.attempts.map((attempt) => [attempt.model, attempt.cause]), [['coder', 'server'], ['coder2', 'auth'], ['general', 'connection']]);
+    assert.match(error.message, /^no model could answer:\n {2}coder \(hf\): .*500.*\n {2}coder2 \(hf\): .*HF_TOKEN.*\n {2}general \(gone\): .*refused/);
+  });
+
+  test('an unknown provider name fails over with the error that says where to define it', async () => {
+    const deps = await setUp({ coder2: { text: 'ok' } });
+    const events = await run({ ...deps, policy: policyWith({ coder: 'nowhere' }) });
+    const [fallback] = only(events, 'fallback');
+    assert.equal(fallback.cause, 'config');
+    assert.match(fallback.reason, /provider "nowhere" is not defined: add it to your providers file/);
+    assert.equal(done(events).model, 'coder2');
+  });
+});
+
+describe('privacy', () => {
+  test('a local-only file never goes to a provider off this machine; the decision says why the model was skipped', async () => {
+    const deps = await setUp({ coder2: { text: 'local answer' } });
+    const policy = policyWith({ coder: 'remote' }, { privacy: { localOnly: ['secrets/**'] } });
+    const events = await run({ ...deps, policy }, { ...request, editor: { fileName: 'secrets/keys.py' } });
+    const [decision] = only(events, 'decision');
+    assert.equal(decision.model, 'coder2');
+    assert.match(decision.reason, /coder skipped: secrets\/keys\.py may only go to providers on this machine \(privacy\.localOnly\), and remote is at https:\/\/remote\.invalid/);
+    assert.deepEqual(done(events).attempts.map((attempt) => [attempt.model, attempt.cause, attempt.skipped]), [['coder', 'local-only', true]]);
+  });
+
+  test('other files may go to any provider', async () => {
+    const deps = await setUp({});
+    const policy = policyWith({ coder: 'remote' }, { privacy: { localOnly: ['secrets/**'] } });
+    // Only the decision is read: stopping there means nothing is sent to the remote provider.
+    const { value: decision } = await answer({ ...request, editor: { fileName: 'src/app.py' } }, { ...deps, policy }).next();
+    assert.equal(decision?.type === 'decision' && decision.model, 'coder');
+  });
+});
+
+describe('circuit breaker', () => {
+  test('skips a model that keeps failing, says so in the decision, and tries it again after the cool-down', async () => {
+    let now = 1_000_000;
+    const clock = () => now;
+    const breaker = createCircuitBreaker({ failureThreshold: 2, coolDownMs: 10_000, clock });
+    const deps = await setUp({ coder: { fail: { status: 500, times: 2 }, text: 'coder is back' }, coder2: { text: 'ok' } });
+    const policy = policyWith();
+    await run({ ...deps, policy, breaker, clock });
+    await run({ ...deps, policy, breaker, clock });
+    assert.deepEqual(modelsAsked(), ['coder', 'coder2', 'coder', 'coder2']);
+
+    const whileOpen = await run({ ...deps, policy, breaker, clock });
+    const [decision] = only(whileOpen, 'decision');
+    assert.equal(decision.model, 'coder2');
+    assert.match(decision.reason, /coder skipped: failed 2 times in a row; skipped for another 10 s/);
+    assert.equal(modelsAsked().length, 5);
+
+    now += 10_001;
+    const afterCoolDown = await run({ ...deps, policy, breaker, clock });
+    assert.equal(done(afterCoolDown).text, 'coder is back');
+    assert.equal(breaker.blocked('coder'), undefined);
+  });
+});
+
+describe('cancellation', () => {
+  test('cancelling mid-stream ends with a cancelled error and leaves no request open', async () => {
+    const deps = await setUp({ coder: { text: 'a b c d e f g h i j', chunkDelayMs: 50 } });
+    const controller = new AbortController();
+    const events: AnswerEvent[] = [];
+    for await (const event of answer(request, { ...deps, policy: policyWith(), signal: controller.signal })) {
+      events.push(event);
+      if (event.type === 'token') controller.abort();
+    }
+    assert.equal(failed(events).cancelled, true);
+    assert.equal(only(events, 'fallback').length, 0);
+    await fake.waitForNoOpenRequests();
+    assert.equal(fake.chatRequests()[0].closedByClient, true);
+  });
+
+  test('a caller that stops reading closes the model request', async () => {
+    const deps = await setUp({ coder: { text: 'a b c d e f g h i j', chunkDelayMs: 50 } });
+    for await (const event of answer(request, { ...deps, policy: policyWith() })) if (event.type === 'token') break;
+    await fake.waitForNoOpenRequests();
+    assert.equal(fake.chatRequests()[0].closedByClient, true);
+  });
+
+  test('cancelling while the router decides aborts the router call at once', async () => {
+    const deps = await setUp({});
+    const controller = new AbortController();
+    let routerSignal: AbortSignal | undefined;
+    const router: Router = {
+      decide: (_request, options) => {
+        routerSignal = options?.signal;
+        setTimeout(() => controller.abort(), 10);
+        return new Promise(() => {});
+      },
+    };
+    const events = await run({ ...deps, router, policy: policyWith({}, { router: { mode: 'local', timeoutMs: 30_000, confidenceThreshold: 0.6 } }), signal: controller.signal });
+    assert.deepEqual(events.map((event) => event.type), ['error']);
+    assert.equal(failed(events).cancelled, true);
+    assert.equal(routerSignal?.aborted, true);
+  });
+});

@@ -1,0 +1,111 @@
+// The providers file, the registry's errors, and the <think> splitter.
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { loadProvidersFile, parseProvidersConfig } from '../../src/core/providers/config';
+import { createProviderRegistry } from '../../src/core/providers/registry';
+import { ThinkSplitter } from '../../src/core/providers/thinkSplitter';
+import { ProviderError } from '../../src/core/providers/types';
+
+describe('providers file', () => {
+  test('defines an openai-compatible provider with its key variable', () => {
+    const config = parseProvidersConfig(
+      { providers: { myvllm: { type: 'openai-compatible', baseURL: 'http://127.0.0.1:8000/v1', apiKeyEnv: 'MY_KEY' } } },
+      'providers.json',
+    );
+    const registry = createProviderRegistry({ config, env: {} });
+    assert.equal(registry.get('myvllm').origin, 'http://127.0.0.1:8000');
+    assert.deepEqual(registry.names(), ['huggingface', 'openai', 'ollama', 'myvllm']);
+  });
+
+  test('overrides a built-in\'s base URL and keeps its type', () => {
+    const config = parseProvidersConfig({ providers: { huggingface: { baseURL: 'https://my-endpoint.example/v1' } } }, 'providers.json');
+    assert.equal(createProviderRegistry({ config, env: {} }).get('huggingface').origin, 'https://my-endpoint.example');
+  });
+
+  test('refuses plain http:// to another machine, naming the field and the way out', () => {
+    assert.throws(
+      () => parseProvidersConfig({ providers: { lan: { type: 'openai-compatible', baseURL: 'http://192.168.1.5:8000/v1' } } }, 'providers.json'),
+      /providers\.json: invalid providers config\n {2}providers\.lan\.baseURL: plain http:\/\/ is only allowed for this machine .*"allowInsecureHttp": true/,
+    );
+  });
+
+  test('accepts plain http:// to another machine with allowInsecureHttp', () => {
+    const config = parseProvidersConfig(
+      { providers: { lan: { type: 'openai-compatible', baseURL: 'http://192.168.1.5:8000/v1', allowInsecureHttp: true } } },
+      'providers.json',
+    );
+    assert.equal(config.providers.lan.allowInsecureHttp, true);
+  });
+
+  test('requires type and baseURL for a provider that is not built in', () => {
+    assert.throws(() => parseProvidersConfig({ providers: { mine: {} } }, 'settings "omni.providers"'), (error: Error) => {
+      assert.match(error.message, /providers\.mine\.type: required/);
+      assert.match(error.message, /providers\.mine\.baseURL: required/);
+      return true;
+    });
+  });
+
+  test('reads JSON with comments from a file', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'omni-')), 'providers.jsonc');
+    writeFileSync(path, '{\n  // my GPU box\n  "providers": { "box": { "type": "openai-compatible", "baseURL": "http://localhost:8000/v1" } }\n}\n');
+    assert.equal(loadProvidersFile(path).providers.box.baseURL, 'http://localhost:8000/v1');
+  });
+
+  test('locates a JSON syntax error by line', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'omni-')), 'providers.json');
+    writeFileSync(path, '{\n  "providers": {\n    "box": { "type" "openai-compatible" }\n  }\n}\n');
+    assert.throws(() => loadProvidersFile(path), new RegExp(`^Error: ${path.replace(/[.]/g, '\\.')}:3: not valid JSON \\(ColonExpected\\)`));
+  });
+});
+
+describe('provider registry', () => {
+  test('an unknown name is a config error that says where to define it', () => {
+    const registry = createProviderRegistry({ configSource: '/home/me/.omni/providers.json', env: {} });
+    assert.throws(
+      () => registry.get('myvllm'),
+      (error: unknown) =>
+        error instanceof ProviderError &&
+        error.kind === 'config' &&
+        error.message === 'provider "myvllm" is not defined: add it to your providers file (/home/me/.omni/providers.json); defined: huggingface, openai, ollama',
+    );
+  });
+
+  test('get works unbound, so callers can pass `registry.get` around', () => {
+    const { get } = createProviderRegistry({ env: {} });
+    assert.equal(get('ollama').name, 'ollama');
+  });
+});
+
+describe('<think> splitter', () => {
+  function split(pieces: string[]): Array<[string, string]> {
+    const splitter = new ThinkSplitter();
+    const parts = [...pieces.flatMap((piece) => splitter.push(piece)), ...splitter.flush()];
+    // Merge neighbours of the same type: how the text was cut must not matter.
+    const merged: Array<[string, string]> = [];
+    for (const part of parts) {
+      const last = merged.at(-1);
+      if (last && last[0] === part.type) last[1] += part.text;
+      else merged.push([part.type, part.text]);
+    }
+    return merged;
+  }
+
+  test('separates reasoning from the answer whatever the chunk boundaries', () => {
+    const text = '<think>plan it</think>\n\nThe answer.';
+    for (let cut = 1; cut < text.length; cut++) {
+      assert.deepEqual(split([text.slice(0, cut), text.slice(cut)]), [['reasoning', 'plan it'], ['token', 'The answer.']], `cut at ${cut}`);
+    }
+  });
+
+  test('releases held-back text that turned out not to be a tag', () => {
+    assert.deepEqual(split(['a <th', 'ing']), [['token', 'a <thing']]);
+    assert.deepEqual(split(['ends with <thi']), [['token', 'ends with <thi']]);
+  });
+
+  test('treats text without tags as answer', () => {
+    assert.deepEqual(split(['just ', 'text']), [['token', 'just text']]);
+  });
+});

@@ -1,0 +1,255 @@
+// Both real SDK clients (openai, @huggingface/inference) against the loopback fake provider.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { createProviderRegistry } from '../../src/core/providers/registry';
+import { ProviderError, type ChatProvider, type StreamChunk } from '../../src/core/providers/types';
+import { closedLoopbackPort, startFakeProvider, type FakeProvider } from '../fake-provider/server';
+
+const messages = [{ role: 'user' as const, content: 'Write hello world in Python.' }];
+
+async function collect(stream: AsyncIterable<StreamChunk>): Promise<StreamChunk[]> {
+  const chunks: StreamChunk[] = [];
+  for await (const chunk of stream) chunks.push(chunk);
+  return chunks;
+}
+
+function textOf(chunks: StreamChunk[], type: 'token' | 'reasoning'): string {
+  return chunks.map((chunk) => (chunk.type === type ? chunk.text : '')).join('');
+}
+
+async function failureOf(promise: Promise<unknown>): Promise<ProviderError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof ProviderError, `expected a ProviderError, got ${String(error)}`);
+    return error;
+  }
+  assert.fail('expected the call to fail');
+}
+
+let fake: FakeProvider;
+/** The same fake endpoint behind each SDK, each with its own key. */
+const sdks: Array<{ sdk: string; provider: () => ChatProvider; key: string }> = [
+  { sdk: 'openai', provider: () => registry().get('vllm'), key: 'vllm-key' },
+  { sdk: 'huggingface', provider: () => registry().get('hf'), key: 'hf_test_token' },
+];
+
+function registry() {
+  return createProviderRegistry({
+    config: {
+      providers: {
+        vllm: { type: 'openai-compatible', baseURL: fake.baseURL, apiKeyEnv: 'VLLM_KEY' },
+        hf: { type: 'huggingface', baseURL: fake.baseURL, apiKeyEnv: 'HF_TOKEN' },
+      },
+    },
+    env: { VLLM_KEY: 'vllm-key', HF_TOKEN: 'hf_test_token' },
+  });
+}
+
+before(async () => {
+  fake = await startFakeProvider({
+    behaviours: {
+      plain: { text: 'print("hello world")', chunks: 3, usage: { input: 12, output: 5 } },
+      thinker: { text: 'The answer.', reasoning: { text: 'Let me think.', as: 'reasoning_content' } },
+      'thinker-r': { text: 'The answer.', reasoning: { text: 'Let me think.', as: 'reasoning' } },
+      tagger: { text: 'The answer.', reasoning: { text: 'Let me think.', as: 'think-tags' } },
+      unauthorized: { fail: { status: 401 } },
+      limited: { fail: { status: 429, retryAfter: 7 } },
+      unavailable: { fail: { status: 503 } },
+      dropper: { text: 'one two three four', dropAfterChunks: 2 },
+      slow: { text: 'a b c d e f g h', chunkDelayMs: 30 },
+    },
+  });
+});
+after(() => fake.close());
+
+for (const { sdk, provider, key } of sdks) {
+  describe(`${sdk} SDK against an OpenAI-compatible loopback server`, () => {
+    test('streams the answer as tokens and reports the usage the server counted', async () => {
+      const chunks = await collect(provider().stream({ model: 'plain', messages }));
+      assert.equal(textOf(chunks, 'token'), 'print("hello world")');
+      assert.deepEqual(chunks.at(-1), { type: 'usage', usage: { inputTokens: 12, outputTokens: 5, estimated: false } });
+    });
+
+    test('asks for usage in the stream and sends the key as a bearer token', async () => {
+      await collect(provider().stream({ model: 'plain', messages }));
+      const request = fake.chatRequests().at(-1);
+      assert.deepEqual(request?.body?.stream_options, { include_usage: true });
+      assert.equal(request?.headers.authorization, `Bearer ${key}`);
+      assert.equal(request?.path, '/v1/chat/completions');
+    });
+
+    test('streams reasoning_content deltas as reasoning, never as answer tokens', async () => {
+      const chunks = await collect(provider().stream({ model: 'thinker', messages }));
+      assert.equal(textOf(chunks, 'reasoning'), 'Let me think.');
+      assert.equal(textOf(chunks, 'token'), 'The answer.');
+    });
+
+    test('streams `reasoning` deltas as reasoning', async () => {
+      const chunks = await collect(provider().stream({ model: 'thinker-r', messages }));
+      assert.equal(textOf(chunks, 'reasoning'), 'Let me think.');
+      assert.equal(textOf(chunks, 'token'), 'The answer.');
+    });
+
+    test('streams <think> text split across chunks as reasoning', async () => {
+      const chunks = await collect(provider().stream({ model: 'tagger', messages }));
+      assert.equal(textOf(chunks, 'reasoning'), 'Let me think.');
+      assert.equal(textOf(chunks, 'token'), 'The answer.');
+    });
+
+    test('answers a non-streamed completion without the <think> part, with usage', async () => {
+      const result = await provider().complete({ model: 'tagger', messages, temperature: 0, maxTokens: 16 });
+      assert.equal(result.text, 'The answer.');
+      assert.equal(result.usage?.estimated, false);
+      const body = fake.chatRequests().at(-1)?.body;
+      assert.equal(body?.temperature, 0);
+      assert.equal(body?.max_tokens, 16);
+    });
+
+    test('passes the reasoning effort', async () => {
+      await collect(provider().stream({ model: 'plain', messages, reasoningEffort: 'low' }));
+      assert.equal(fake.chatRequests().at(-1)?.body?.reasoning_effort, 'low');
+    });
+
+    test('reports 401 as an auth failure that names the key variable and the command', async () => {
+      const error = await failureOf(collect(provider().stream({ model: 'unauthorized', messages })));
+      assert.equal(error.kind, 'auth');
+      assert.equal(error.status, 401);
+      assert.match(error.message, /set (VLLM_KEY|HF_TOKEN) or run "Omni: Set API Key"/);
+    });
+
+    test('reports 429 as rate-limit with the Retry-After seconds', async () => {
+      const error = await failureOf(collect(provider().stream({ model: 'limited', messages })));
+      assert.equal(error.kind, 'rate-limit');
+      assert.equal(error.retryAfterSeconds, 7);
+    });
+
+    test('reports 503 as a server failure after exactly one request (no SDK retries)', async () => {
+      const before = fake.chatRequests().length;
+      const error = await failureOf(collect(provider().stream({ model: 'unavailable', messages })));
+      assert.equal(error.kind, 'server');
+      assert.equal(fake.chatRequests().length - before, 1);
+    });
+
+    test('reports a stream cut mid-answer as a connection failure', async () => {
+      const seen: string[] = [];
+      const error = await failureOf(
+        (async () => {
+          for await (const chunk of provider().stream({ model: 'dropper', messages })) if (chunk.type === 'token') seen.push(chunk.text);
+        })(),
+      );
+      assert.equal(error.kind, 'connection');
+      assert.equal(seen.join(''), 'one two ');
+    });
+
+    test('cancelling mid-stream fails as aborted and closes the HTTP request', async () => {
+      const controller = new AbortController();
+      const error = await failureOf(
+        (async () => {
+          for await (const chunk of provider().stream({ model: 'slow', messages, signal: controller.signal })) {
+            if (chunk.type === 'token') controller.abort();
+          }
+        })(),
+      );
+      assert.equal(error.kind, 'aborted');
+      await fake.waitForNoOpenRequests();
+      assert.equal(fake.chatRequests().at(-1)?.closedByClient, true);
+    });
+
+    test('a caller that stops reading closes the HTTP request', async () => {
+      for await (const chunk of provider().stream({ model: 'slow', messages })) if (chunk.type === 'token') break;
+      await fake.waitForNoOpenRequests();
+      assert.equal(fake.chatRequests().at(-1)?.closedByClient, true);
+    });
+  });
+}
+
+describe('provider failures before any answer', () => {
+  test('a refused connection is a connection failure that names the address', async () => {
+    const port = await closedLoopbackPort();
+    const providers = createProviderRegistry({
+      config: { providers: { gone: { type: 'openai-compatible', baseURL: `http://127.0.0.1:${port}/v1` } } },
+      env: {},
+    });
+    const error = await failureOf(collect(providers.get('gone').stream({ model: 'plain', messages })));
+    assert.equal(error.kind, 'connection');
+    assert.match(error.message, new RegExp(`refused the connection at http://127.0.0.1:${port}`));
+  });
+
+  test('a missing key fails as auth without sending anything', async () => {
+    const providers = createProviderRegistry({
+      config: { providers: { hf: { type: 'huggingface', baseURL: fake.baseURL } } },
+      env: {},
+    });
+    const before = fake.requests.length;
+    const error = await failureOf(collect(providers.get('hf').stream({ model: 'plain', messages })));
+    assert.equal(error.kind, 'auth');
+    assert.equal(error.message, 'no token for hf: set HF_TOKEN or run "Omni: Set API Key"');
+    assert.equal(fake.requests.length, before);
+  });
+});
+
+describe('keys', () => {
+  test('each provider receives only its own key', async () => {
+    const other = await startFakeProvider({ behaviours: { plain: { text: 'ok' } } });
+    try {
+      const providers = createProviderRegistry({
+        config: {
+          providers: {
+            hf: { type: 'huggingface', baseURL: fake.baseURL, apiKeyEnv: 'HF_TOKEN' },
+            mine: { type: 'openai-compatible', baseURL: other.baseURL, apiKeyEnv: 'MY_KEY' },
+          },
+        },
+        env: { HF_TOKEN: 'hf_secret', MY_KEY: 'my-secret' },
+      });
+      await collect(providers.get('hf').stream({ model: 'plain', messages }));
+      await collect(providers.get('mine').stream({ model: 'plain', messages }));
+      assert.deepEqual(other.requests.map((request) => request.headers.authorization), ['Bearer my-secret']);
+      assert.ok(fake.requests.every((request) => request.headers.authorization !== 'Bearer my-secret'));
+    } finally {
+      await other.close();
+    }
+  });
+
+  test('a keyless provider sends no Authorization header even when OPENAI_* variables are set', async () => {
+    const keys = { OPENAI_API_KEY: 'sk-leak', OPENAI_ORG_ID: 'org-leak', OPENAI_PROJECT_ID: 'proj-leak' };
+    const saved = { ...process.env };
+    Object.assign(process.env, keys);
+    try {
+      const providers = createProviderRegistry({ config: { providers: { local: { type: 'openai-compatible', baseURL: fake.baseURL } } } });
+      await collect(providers.get('local').stream({ model: 'plain', messages }));
+      const { headers } = fake.chatRequests().at(-1)!;
+      assert.equal(headers.authorization, undefined);
+      assert.equal(headers['openai-organization'], undefined);
+      assert.equal(headers['openai-project'], undefined);
+    } finally {
+      process.env = saved;
+    }
+  });
+
+  test('the key lookup is asked with the provider name and its variable, so SecretStorage can answer', async () => {
+    const asked: Array<[string, string | undefined]> = [];
+    const providers = createProviderRegistry({
+      config: { providers: { hf: { type: 'huggingface', baseURL: fake.baseURL } } },
+      keys: async (provider, envVar) => {
+        asked.push([provider, envVar]);
+        return 'hf_from_secret_storage';
+      },
+    });
+    await collect(providers.get('hf').stream({ model: 'plain', messages }));
+    assert.deepEqual(asked, [['hf', 'HF_TOKEN']]);
+    assert.equal(fake.chatRequests().at(-1)?.headers.authorization, 'Bearer hf_from_secret_storage');
+  });
+});
+
+describe('Hugging Face Inference Providers', () => {
+  test('pins the model entry\'s inferenceProvider with the router\'s model:provider suffix', async () => {
+    await collect(registry().get('hf').stream({ model: 'plain', messages, inferenceProvider: 'together' }));
+    assert.equal(fake.chatRequests().at(-1)?.body?.model, 'plain:together');
+  });
+
+  test('leaves the model id alone for provider "auto"', async () => {
+    await collect(registry().get('hf').stream({ model: 'plain', messages, inferenceProvider: 'auto' }));
+    assert.equal(fake.chatRequests().at(-1)?.body?.model, 'plain');
+  });
+});

@@ -1,0 +1,67 @@
+/** What the fake provider does for a model id; the JSON form is what `main.ts --behaviours FILE` reads. */
+import { z } from 'zod';
+
+export interface RouteOption {
+  name: string;
+  description: string;
+}
+
+export interface ConversationTurn {
+  role: string;
+  content: string;
+}
+
+/** Picks a route name from the `<routes>` and `<conversation>` of an Arch-Router prompt. */
+export type ChooseRoute = (routes: RouteOption[], conversation: ConversationTurn[]) => string;
+
+const archRouterSchema = z.strictObject({
+  /** A fixed route name to answer. */
+  route: z.string().optional(),
+  /** Route name → words; the first route with a word in the latest user turn wins, else `route`, else "other". */
+  keywords: z.record(z.string(), z.array(z.string())).optional(),
+  /** Programmatic choice (not in JSON); wins over `keywords` and `route`. */
+  choose: z.custom<ChooseRoute>((value) => typeof value === 'function').optional(),
+  /** The quirky answer shapes seen in practice. */
+  format: z.enum(['json', 'single-quotes', 'fenced', 'list']).default('json'),
+});
+
+export const behaviourSchema = z.strictObject({
+  /** The answer; default `Answer from MODEL.` */
+  text: z.string().optional(),
+  /** How many SSE chunks the answer is cut into; default one per word. */
+  chunks: z.number().int().positive().optional(),
+  chunkDelayMs: z.number().nonnegative().default(0),
+  /** Wait before the first byte of the answer (streamed or not). */
+  firstTokenDelayMs: z.number().nonnegative().default(0),
+  /** Answer this HTTP status instead; `times` limits it to the first N requests for the model. */
+  fail: z
+    .strictObject({
+      status: z.number().int().min(400).max(599),
+      retryAfter: z.union([z.number(), z.string()]).optional(),
+      message: z.string().optional(),
+      times: z.number().int().positive().optional(),
+    })
+    .optional(),
+  /** Destroy the socket after this many answer chunks (mid-stream break). */
+  dropAfterChunks: z.number().int().nonnegative().optional(),
+  /** Accept the request and never answer. */
+  hang: z.boolean().default(false),
+  /** Reasoning streamed before the answer, as a separate field or inside `<think>` tags. */
+  reasoning: z
+    .strictObject({
+      text: z.string(),
+      as: z.enum(['reasoning_content', 'reasoning', 'think-tags']),
+    })
+    .optional(),
+  /** Reported usage; default computed from characters/4; `false` never reports usage. */
+  usage: z.union([z.literal(false), z.strictObject({ input: z.number().int(), output: z.number().int() })]).optional(),
+  /** Answer as Arch-Router does. */
+  archRouter: archRouterSchema.optional(),
+});
+
+/** A behaviour as callers write it (defaults optional). */
+export type Behaviour = z.input<typeof behaviourSchema>;
+/** A behaviour with its defaults filled in. */
+export type ResolvedBehaviour = z.output<typeof behaviourSchema>;
+
+export const behavioursFileSchema = z.record(z.string(), behaviourSchema);
