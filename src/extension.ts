@@ -1,13 +1,65 @@
 // Wires Omni's adapters into VS Code. Each adapter owns its disposables; nothing else happens here.
+import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { ChatController } from './vscode/chat/chatController';
+import { ChatViews } from './vscode/chat/chatViews';
+import { ConversationStore } from './vscode/chat/conversationStore';
+import { editorContext } from './vscode/editorContext';
+import { codeActions, registerSelectionCommands } from './vscode/commands/selectionCommands';
+import { registerSetupCommands } from './vscode/commands/setupCommands';
+import { PolicyService } from './vscode/policyService';
+import { ProposalPreview } from './vscode/refactor/proposalPreview';
+import { ApiKeys } from './vscode/secrets';
+import { RouteStatusBar } from './vscode/statusBar';
 
-export function activate(context: vscode.ExtensionContext): void {
+export async function activate(context: vscode.ExtensionContext) {
+  const started = performance.now();
   const log = vscode.window.createOutputChannel('Omni', { log: true });
+  const policies = new PolicyService(log);
+  const keys = new ApiKeys(context.secrets);
+  const preview = new ProposalPreview();
+  const statusBar = new RouteStatusBar();
+  // Per workspace when a folder is open, so each project keeps its own history.
+  const storage = (context.storageUri ?? context.globalStorageUri).fsPath;
+  const store = new ConversationStore(join(storage, 'conversations'), (file, reason) => log.warn(`skipped unreadable conversation ${file}: ${reason}`));
+  const controller = new ChatController({ policies, store, keys, log, workspaceState: context.workspaceState, codeActions: codeActions(preview) });
+  const views = new ChatViews(context.extensionUri, controller);
+
   context.subscriptions.push(
     log,
+    policies,
+    preview,
+    statusBar,
+    controller,
+    views,
+    controller.onDidDecide(({ route, model }) => statusBar.show(route, model)),
     vscode.commands.registerCommand('omni.showRoutingLog', () => log.show(true)),
+    vscode.commands.registerCommand('omni.openChat', () => views.reveal()),
+    vscode.commands.registerCommand('omni.openChatInEditor', () => views.openInEditor()),
+    vscode.commands.registerCommand('omni.newChat', async () => {
+      controller.newChat();
+      await views.reveal();
+    }),
+    ...registerSelectionCommands({ controller, views, preview }),
+    ...registerSetupCommands({ keys, policies, controller, log }),
   );
-  log.info('Omni activated');
+
+  await Promise.all([policies.reloadAll(), controller.restore()]);
+  const activationMs = Math.round(performance.now() - started);
+  log.info(`Omni activated in ${activationMs} ms`);
+  return api(controller, store, activationMs);
 }
+
+/** What other extensions (and the extension-host tests) may call: ask in the chat, list saved conversations. */
+function api(controller: ChatController, store: ConversationStore, activationMs: number) {
+  return {
+    activationMs,
+    /** Sends `prompt` to the chat as if typed, with the active editor as context; resolves when answered. */
+    ask: (prompt: string) => controller.ask({ display: prompt, prompt, editor: editorContext('chat', false) }),
+    conversations: () => store.summaries(),
+  };
+}
+
+export type OmniApi = ReturnType<typeof api>;
 
 export function deactivate(): void {}

@@ -45,6 +45,8 @@ export interface RoutingDecision {
   scores?: RouteScore[];
   /** 1-based rule number when a rule decided. */
   rule?: number;
+  /** Set when a follow-up moved the conversation off the model it used before (never silently). */
+  switchedFrom?: string;
   /** What happened with Arch-Router, when it was asked. */
   archRouter?: { latencyMs: number; route?: string; error?: string };
 }

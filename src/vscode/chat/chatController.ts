@@ -1,0 +1,325 @@
+/**
+ * The chat's host side: one active conversation per window, shown in every attached webview (the sidebar view and
+ * the editor panel), with requests that can be stopped, retried on another model, and persisted per workspace.
+ */
+import * as vscode from 'vscode';
+import { createCircuitBreaker } from '../../core/engine/circuitBreaker';
+import { createSessionLedger, type SessionLedger } from '../../core/engine/ledger';
+import type { Policy } from '../../core/policy/schema';
+import { createProviderRegistry } from '../../core/providers/registry';
+import type { ProviderRegistry } from '../../core/providers/types';
+import type { ChatMessage, EditorContext, OmniRequest } from '../../core/request';
+import { buildRouter } from '../../core/router';
+import { withStickiness } from '../../core/router/sticky';
+import type { Router } from '../../core/router/types';
+import { isOpenableHref, parseWebviewMessage, type AssistantTurn, type HostMessage, type WebviewMessage, type WebviewMessageOf } from '../../protocol/messages';
+import type { PolicyService } from '../policyService';
+import type { ApiKeys } from '../secrets';
+import { readSettings } from '../settings';
+import { displayName, runAnswer } from './answerRunner';
+import { titleFrom, type Conversation, type ConversationStore } from './conversationStore';
+
+const ACTIVE_KEY = 'omni.activeConversation';
+
+export interface ChatControllerDeps {
+  policies: PolicyService;
+  store: ConversationStore;
+  keys: ApiKeys;
+  log: vscode.LogOutputChannel;
+  workspaceState: vscode.Memento;
+  /** Code actions from answers (copy, insert, apply) are the editor's business. */
+  codeActions: (message: WebviewMessageOf<'copy' | 'insertAtCursor' | 'applyToSelection'>) => Promise<void>;
+}
+
+/** A request started by a command rather than typed in the chat. */
+export interface HostRequest {
+  /** What the transcript shows as the user's turn. */
+  display: string;
+  /** What the model receives as the user's turn (may add context the transcript does not show). */
+  prompt: string;
+  editor: EditorContext;
+}
+
+export class ChatController implements vscode.Disposable {
+  private readonly webviews = new Set<vscode.Webview>();
+  private readonly running = new Map<string, AbortController>();
+  private readonly breaker = createCircuitBreaker();
+  private readonly decided = new vscode.EventEmitter<{ route: string; model: string }>();
+  /** Fires when routing picked a model (the status bar listens). */
+  readonly onDidDecide = this.decided.event;
+  private conversation: Conversation;
+  private providers: ProviderRegistry;
+  private routers = new WeakMap<Policy, Router>();
+  private ledger?: { policy: Policy; ledger: SessionLedger };
+  private readonly disposables: vscode.Disposable[] = [this.decided];
+
+  constructor(private readonly deps: ChatControllerDeps) {
+    this.conversation = deps.store.create();
+    this.providers = this.createProviders();
+    this.disposables.push(
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration('omni')) {
+          this.providers = this.createProviders();
+          this.routers = new WeakMap();
+        }
+      }),
+      deps.policies.onDidChange(() => void this.broadcastModels()),
+    );
+  }
+
+  /** Reopens the conversation that was active before a window reload. */
+  async restore(): Promise<void> {
+    const id = this.deps.workspaceState.get<string>(ACTIVE_KEY);
+    const saved = id ? await this.deps.store.get(id) : undefined;
+    if (saved) this.conversation = saved;
+  }
+
+  /** Connects a webview; its messages are validated before anything acts on them. */
+  attach(webview: vscode.Webview): vscode.Disposable {
+    this.webviews.add(webview);
+    const listener = webview.onDidReceiveMessage((data: unknown) => {
+      const parsed = parseWebviewMessage(data);
+      if (!parsed.ok) {
+        this.deps.log.warn(`ignored a message from the chat view: ${parsed.error}`);
+        return;
+      }
+      Promise.resolve(this.handle(parsed.message, webview)).catch((error: unknown) => this.deps.log.error(`chat: ${String(error)}`));
+    });
+    return new vscode.Disposable(() => {
+      listener.dispose();
+      this.webviews.delete(webview);
+    });
+  }
+
+  /** Starts a request from a command (Explain, Refactor); resolves with the answer text when it finishes. */
+  async ask(request: HostRequest): Promise<{ text: string; ok: boolean }> {
+    const requestId = `h-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+    this.post({ type: 'userTurn', requestId, text: request.display });
+    return this.run(requestId, request.display, request.prompt, request.editor);
+  }
+
+  newChat(): void {
+    this.stopAll();
+    this.conversation = this.deps.store.create();
+    void this.deps.workspaceState.update(ACTIVE_KEY, undefined);
+    void this.sendState();
+  }
+
+  /** The model choice for the active conversation; null returns to routing. */
+  chooseModel(model: string | null): void {
+    this.conversation.modelOverride = model;
+    void this.broadcastModels();
+    if (this.conversation.turns.length > 0) void this.persist();
+  }
+
+  get modelOverride(): string | null {
+    return this.conversation.modelOverride;
+  }
+
+  dispose(): void {
+    this.stopAll();
+    vscode.Disposable.from(...this.disposables).dispose();
+  }
+
+  private readonly handlers: { [T in WebviewMessage['type']]: (message: WebviewMessageOf<T>, from: vscode.Webview) => Promise<void> | void } = {
+    ready: (_message, from) => this.sendState(from),
+    send: (message) => void this.run(message.requestId, message.text, message.text, this.chatEditorContext()),
+    stop: (message) => this.running.get(message.requestId)?.abort(),
+    retryWith: (message) => {
+      const prompt = this.promptOf(message.retryOf);
+      if (prompt === undefined) return;
+      void this.run(message.requestId, prompt, prompt, this.chatEditorContext(), message.model);
+    },
+    copy: (message) => this.deps.codeActions(message),
+    insertAtCursor: (message) => this.deps.codeActions(message),
+    applyToSelection: (message) => this.deps.codeActions(message),
+    openLink: async (message) => {
+      // openExternal shows VS Code's own confirmation with the full target; only http(s) gets that far.
+      if (isOpenableHref(message.href)) await vscode.env.openExternal(vscode.Uri.parse(message.href, true));
+      else this.deps.log.warn(`refused to open a link that is not http(s): ${message.href.slice(0, 200)}`);
+    },
+    newChat: () => this.newChat(),
+    openConversation: async (message) => {
+      const saved = await this.deps.store.get(message.conversationId);
+      if (!saved) return;
+      this.stopAll();
+      this.conversation = saved;
+      await this.deps.workspaceState.update(ACTIVE_KEY, saved.id);
+      await this.sendState();
+    },
+    deleteConversation: async (message) => {
+      await this.deps.store.delete(message.conversationId);
+      if (message.conversationId === this.conversation.id) this.newChat();
+      else await this.broadcastHistory();
+    },
+    chooseModel: (message) => this.chooseModel(message.model),
+  };
+
+  private handle(message: WebviewMessage, from: vscode.Webview): Promise<void> | void {
+    const handler = this.handlers[message.type] as (m: WebviewMessage, w: vscode.Webview) => Promise<void> | void;
+    return handler(message, from);
+  }
+
+  private async run(requestId: string, display: string, prompt: string, editor: EditorContext, retryModel?: string) {
+    const conversation = this.conversation;
+    const history = conversation.turns.flatMap((turn): ChatMessage[] =>
+      turn.role === 'user' ? [{ role: 'user', content: turn.text }] : turn.text ? [{ role: 'assistant', content: turn.text }] : [],
+    );
+    const request: OmniRequest = { messages: [...history, { role: 'user', content: prompt }], editor };
+    if (conversation.turns.length === 0) conversation.title = titleFrom(display);
+    const turn: AssistantTurn = { role: 'assistant', requestId, text: '', notes: [], status: 'streaming' };
+    conversation.turns.push({ role: 'user', text: display }, turn);
+    await this.persist();
+
+    const active = this.deps.policies.current(this.activeResource());
+    if (active.warning || active.restricted) this.post({ type: 'setup', lines: policyNotice(active.label, active.warning, active.restricted) });
+    const { policy } = active;
+    const settings = readSettings();
+    if (settings.providersError) this.deps.log.error(settings.providersError);
+    const override = retryModel ?? conversation.modelOverride ?? undefined;
+    const router = withStickiness(this.routerFor(policy), policy, conversation.lastPick, settings);
+
+    const controller = new AbortController();
+    this.running.set(requestId, controller);
+    try {
+      const result = await runAnswer({
+        requestId,
+        turn,
+        request,
+        signal: controller.signal,
+        post: (message) => this.post(message),
+        log: this.deps.log,
+        deps: {
+          policy,
+          router,
+          providers: this.providers,
+          breaker: this.breaker,
+          firstTokenTimeoutMs: settings.firstTokenTimeoutMs,
+          override: override && policy.models[override] ? { model: override } : undefined,
+        },
+        onDecision: (decision) => {
+          this.decided.fire({ route: decision.route, model: displayName(policy, decision.model) });
+        },
+      });
+      if (result.done) {
+        conversation.lastPick = { route: result.done.route, model: result.done.model };
+        const ledger = this.ledgerFor(policy);
+        ledger.record(result.done);
+        this.postTotals(ledger);
+      }
+      return { text: turn.text, ok: !!result.done };
+    } finally {
+      this.running.delete(requestId);
+      if (turn.status === 'streaming') turn.status = 'error';
+      await this.persist();
+    }
+  }
+
+  private routerFor(policy: Policy): Router {
+    let router = this.routers.get(policy);
+    if (!router) {
+      router = buildRouter(policy, { getProvider: (name) => this.providers.get(name) });
+      this.routers.set(policy, router);
+    }
+    return router;
+  }
+
+  private ledgerFor(policy: Policy): SessionLedger {
+    if (this.ledger?.policy !== policy) this.ledger = { policy, ledger: createSessionLedger(policy) };
+    return this.ledger.ledger;
+  }
+
+  private createProviders(): ProviderRegistry {
+    const settings = readSettings();
+    return createProviderRegistry({ config: settings.providers, configSource: 'setting "omni.providers"', keys: this.deps.keys.lookup });
+  }
+
+  private chatEditorContext(): EditorContext {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor) return { command: 'chat' };
+    const { document } = editor;
+    return {
+      command: 'chat',
+      languageId: document.languageId,
+      fileName: document.uri.scheme === 'untitled' ? undefined : vscode.workspace.asRelativePath(document.uri, false),
+    };
+  }
+
+  private activeResource(): vscode.Uri | undefined {
+    return vscode.window.activeTextEditor?.document.uri;
+  }
+
+  private promptOf(requestId: string): string | undefined {
+    const turns = this.conversation.turns;
+    const index = turns.findIndex((t) => t.role === 'assistant' && t.requestId === requestId);
+    const user = index > 0 ? turns[index - 1] : undefined;
+    return user?.role === 'user' ? user.text : undefined;
+  }
+
+  private async persist(): Promise<void> {
+    if (this.conversation.turns.length === 0) return;
+    try {
+      await this.deps.store.save(this.conversation);
+      await this.deps.workspaceState.update(ACTIVE_KEY, this.conversation.id);
+      await this.broadcastHistory();
+    } catch (error) {
+      this.deps.log.error(`could not save the conversation: ${(error as Error).message}`);
+    }
+  }
+
+  private stopAll(): void {
+    for (const controller of this.running.values()) controller.abort();
+  }
+
+  private post(message: HostMessage, to?: vscode.Webview): void {
+    for (const webview of to ? [to] : this.webviews) void webview.postMessage(message);
+  }
+
+  private async sendState(to?: vscode.Webview): Promise<void> {
+    this.post({ type: 'config', showReasoning: vscode.workspace.getConfiguration('omni').get('showReasoning', false) }, to);
+    this.post({ type: 'conversation', conversationId: this.conversation.id, title: this.conversation.title, turns: this.conversation.turns }, to);
+    await this.broadcastModels(to);
+    await this.broadcastHistory(to);
+    const policy = this.deps.policies.current(this.activeResource()).policy;
+    this.postTotals(this.ledgerFor(policy), to);
+  }
+
+  private async broadcastHistory(to?: vscode.Webview): Promise<void> {
+    const conversations = await this.deps.store.summaries();
+    this.post({ type: 'history', conversations: conversations.slice(0, 200), activeId: this.conversation.id }, to);
+  }
+
+  private async broadcastModels(to?: vscode.Webview): Promise<void> {
+    const { policy } = this.deps.policies.current(this.activeResource());
+    const models = Object.entries(policy.models).map(([alias, entry]) => ({ alias, displayName: entry.displayName ?? entry.model, provider: entry.provider }));
+    const chosen = this.conversation.modelOverride && policy.models[this.conversation.modelOverride] ? this.conversation.modelOverride : null;
+    this.post({ type: 'models', models, chosen }, to);
+  }
+
+  private postTotals(ledger: SessionLedger, to?: vscode.Webview): void {
+    const totals = ledger.totals();
+    this.post(
+      {
+        type: 'sessionTotals',
+        requests: totals.answers,
+        inputTokens: totals.inputTokens,
+        outputTokens: totals.outputTokens,
+        estimated: totals.estimated,
+        costUsd: totals.costUsd,
+        baselineCostUsd: totals.baseline ? totals.baseline.costUsd : null,
+        baselineModel: totals.baseline?.model ?? 'none',
+      },
+      to,
+    );
+  }
+}
+
+function policyNotice(label: string, warning: string | undefined, restricted: boolean): [string, string] {
+  if (restricted) {
+    return [
+      "Restricted Mode: this workspace's .omni/policies.json is not applied; the built-in default policy routes instead.",
+      'Trust the workspace (Manage Workspace Trust) to use its policy.',
+    ];
+  }
+  return [`Policy problem: ${warning ?? label}.`, 'Fix the errors shown in the Problems panel; routing follows the policy as soon as it is valid.'];
+}

@@ -1,0 +1,69 @@
+/** Shows the chat in the Omni sidebar view and, on request, as an editor panel; both attach to one controller. */
+import * as vscode from 'vscode';
+import type { ChatController } from './chatController';
+import { chatHtml, chatWebviewOptions } from './webviewHtml';
+
+export const CHAT_VIEW_ID = 'omni.chatView';
+
+export class ChatViews implements vscode.WebviewViewProvider, vscode.Disposable {
+  private panel?: vscode.WebviewPanel;
+  private view?: vscode.WebviewView;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly controller: ChatController,
+  ) {
+    this.disposables.push(vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, this));
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    view.webview.options = chatWebviewOptions(this.extensionUri);
+    view.webview.html = chatHtml(view.webview, this.extensionUri);
+    const attached = this.controller.attach(view.webview);
+    view.onDidDispose(() => {
+      attached.dispose();
+      this.view = undefined;
+    });
+  }
+
+  /** Reveals the chat where the user last saw it: the editor panel if open, else the sidebar view. */
+  async reveal(): Promise<void> {
+    if (this.panel) {
+      this.panel.reveal(undefined, true);
+      return;
+    }
+    await vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`);
+  }
+
+  /** Opens (or reveals) the chat as an editor tab. */
+  openInEditor(): void {
+    if (this.panel) {
+      this.panel.reveal();
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel('omni.chatPanel', 'Omni Chat', vscode.ViewColumn.Beside, {
+      ...chatWebviewOptions(this.extensionUri),
+      retainContextWhenHidden: false,
+    });
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'omni.svg');
+    panel.webview.html = chatHtml(panel.webview, this.extensionUri);
+    const attached = this.controller.attach(panel.webview);
+    panel.onDidDispose(() => {
+      attached.dispose();
+      this.panel = undefined;
+    });
+    this.panel = panel;
+  }
+
+  /** True when some chat webview exists (the sidebar view was resolved or the panel is open). */
+  get isShown(): boolean {
+    return !!this.view || !!this.panel;
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+    vscode.Disposable.from(...this.disposables).dispose();
+  }
+}

@@ -1,0 +1,64 @@
+/** The workspace's conversations on disk: one atomically written file each, so a crash never loses earlier ones. */
+import { randomUUID } from 'node:crypto';
+import * as z from 'zod/mini';
+import { JsonDirectory } from '../../core/storage/jsonDirectory';
+import { turnSchema, type ConversationSummary, type Turn } from '../../protocol/messages';
+
+const storedConversationSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  turns: z.array(turnSchema),
+  /** The model the user chose for this conversation; null = routed. */
+  modelOverride: z.nullable(z.string()),
+  /** What the last answer used, for stickiness on follow-ups. */
+  lastPick: z.optional(z.object({ route: z.string(), model: z.string() })),
+});
+
+export type Conversation = z.infer<typeof storedConversationSchema>;
+
+export class ConversationStore {
+  private readonly files: JsonDirectory<Conversation>;
+
+  constructor(folder: string, onSkipped: (file: string, reason: string) => void) {
+    this.files = new JsonDirectory(folder, storedConversationSchema, onSkipped);
+  }
+
+  /** A new, unsaved conversation; it is written on its first message. */
+  create(): Conversation {
+    const now = Date.now();
+    return { id: randomUUID(), title: 'New chat', createdAt: now, updatedAt: now, turns: [], modelOverride: null };
+  }
+
+  async save(conversation: Conversation): Promise<void> {
+    conversation.updatedAt = Date.now();
+    await this.files.put(conversation.id, conversation);
+  }
+
+  get(id: string): Promise<Conversation | undefined> {
+    return this.files.get(id);
+  }
+
+  delete(id: string): Promise<void> {
+    return this.files.delete(id);
+  }
+
+  /** Newest first. */
+  async summaries(): Promise<ConversationSummary[]> {
+    const all = await this.files.list();
+    return all
+      .sort((a, b) => b.updatedAt - a.updatedAt)
+      .map(({ id, title, updatedAt, turns }) => ({ id, title, updatedAt, turnCount: turns.length }));
+  }
+}
+
+/** A title from the first request: its first line, cut at a word near 60 characters. */
+export function titleFrom(text: string): string {
+  const line = text.trim().split('\n')[0] ?? '';
+  if (line.length <= 60) return line || 'New chat';
+  const cut = line.slice(0, 60);
+  return `${cut.slice(0, cut.lastIndexOf(' ') > 30 ? cut.lastIndexOf(' ') : 60)}…`;
+}
+
+export type { Turn };

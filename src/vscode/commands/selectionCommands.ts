@@ -1,0 +1,108 @@
+/** Explain and Refactor Selection, and the code actions of answers (copy, insert at cursor, apply to selection). */
+import * as vscode from 'vscode';
+import type { WebviewMessageOf } from '../../protocol/messages';
+import type { ChatController } from '../chat/chatController';
+import type { ChatViews } from '../chat/chatViews';
+import { editorContext } from '../editorContext';
+import { extractCode, type ProposalPreview } from '../refactor/proposalPreview';
+
+const DEFAULT_INSTRUCTION = 'improve readability and structure while keeping the behaviour';
+
+export interface SelectionCommandDeps {
+  controller: ChatController;
+  views: ChatViews;
+  preview: ProposalPreview;
+}
+
+export function registerSelectionCommands(deps: SelectionCommandDeps): vscode.Disposable[] {
+  const { controller, views, preview } = deps;
+
+  /** The editor with a non-empty selection, or a message telling the user to select code. */
+  const selectedEditor = (): vscode.TextEditor | undefined => {
+    const editor = vscode.window.activeTextEditor;
+    if (editor && !editor.selection.isEmpty) return editor;
+    void vscode.window.showInformationMessage('Omni: select some code in an editor first.');
+    return undefined;
+  };
+
+  const where = (editor: vscode.TextEditor) => {
+    const { start, end } = editor.selection;
+    return `${vscode.workspace.asRelativePath(editor.document.uri, false)}:${start.line + 1}-${end.line + 1}`;
+  };
+
+  return [
+    vscode.commands.registerCommand('omni.explainSelection', async () => {
+      const editor = selectedEditor();
+      if (!editor) return undefined;
+      const context = editorContext('explain', true);
+      const around = context.surrounding;
+      const surrounding =
+        around && (around.before.trim() || around.after.trim())
+          ? `\n\nFor context, the lines around it:\n\`\`\`\n${around.before}…selection…\n${around.after}\n\`\`\``
+          : '';
+      await views.reveal();
+      return controller.ask({
+        display: `Explain the selection (${where(editor)})`,
+        prompt: `Explain what the selected code does and why, for a developer reading it.${surrounding}`,
+        editor: context,
+      });
+    }),
+
+    vscode.commands.registerCommand('omni.refactorSelection', async (instructionArg?: string) => {
+      const editor = selectedEditor();
+      if (!editor) return undefined;
+      const range = new vscode.Range(editor.selection.start, editor.selection.end);
+      const instruction =
+        instructionArg ??
+        (await vscode.window.showInputBox({
+          title: 'Omni: Refactor Selection',
+          prompt: 'How should the selection change? Leave empty for a general clean-up.',
+          placeHolder: DEFAULT_INSTRUCTION,
+        }));
+      if (instruction === undefined) return undefined;
+      await views.reveal();
+      const result = await controller.ask({
+        display: `Refactor the selection (${where(editor)}): ${instruction.trim() || DEFAULT_INSTRUCTION}`,
+        prompt:
+          `Refactor the selected code: ${instruction.trim() || DEFAULT_INSTRUCTION}. ` +
+          'Answer with the complete replacement for the selection in one fenced code block, then at most three sentences on what changed.',
+        editor: editorContext('refactor', true),
+      });
+      if (!result.ok) return undefined;
+      const id = await preview.show(editor, range, extractCode(result.text), 'Refactor');
+      preview.offerChoice(id, 'Omni: the refactoring proposal is open as a diff.');
+      return id;
+    }),
+
+    vscode.commands.registerCommand('omni.applyProposal', (id?: string) => preview.applyAndReport(id ?? preview.activeId())),
+    vscode.commands.registerCommand('omni.discardProposal', async (id?: string) => {
+      const target = id ?? preview.activeId();
+      if (target) await preview.discard(target);
+    }),
+  ];
+}
+
+/** What the chat's code buttons do in the editor. Apply to Selection shows a diff first, never edits blind. */
+export function codeActions(preview: ProposalPreview) {
+  return async (message: WebviewMessageOf<'copy' | 'insertAtCursor' | 'applyToSelection'>): Promise<void> => {
+    if (message.type === 'copy') {
+      await vscode.env.clipboard.writeText(message.code);
+      return;
+    }
+    const editor = vscode.window.visibleTextEditors.find((e) => e === vscode.window.activeTextEditor) ?? vscode.window.visibleTextEditors[0];
+    if (!editor) {
+      void vscode.window.showInformationMessage('Omni: open a file in an editor first.');
+      return;
+    }
+    if (message.type === 'insertAtCursor') {
+      await editor.edit((edit) => edit.insert(editor.selection.active, message.code));
+      return;
+    }
+    if (editor.selection.isEmpty) {
+      void vscode.window.showInformationMessage('Omni: select the code to replace first.');
+      return;
+    }
+    const id = await preview.show(editor, new vscode.Range(editor.selection.start, editor.selection.end), message.code, 'Apply');
+    preview.offerChoice(id, 'Omni: review the change, then apply it.');
+  };
+}

@@ -1,0 +1,108 @@
+/** Commands that configure Omni: API keys, a workspace policy from a template, and the model override. */
+import * as vscode from 'vscode';
+import { POLICY_PATH } from '../../core/policy/load';
+import { templates, templateText, type TemplateName } from '../../core/policy/templates';
+import { resolveProviderSettings } from '../../core/providers/config';
+import type { ChatController } from '../chat/chatController';
+import type { PolicyService } from '../policyService';
+import type { ApiKeys } from '../secrets';
+import { readSettings } from '../settings';
+
+export interface SetupCommandDeps {
+  keys: ApiKeys;
+  policies: PolicyService;
+  controller: ChatController;
+  log: vscode.LogOutputChannel;
+}
+
+export function registerSetupCommands(deps: SetupCommandDeps): vscode.Disposable[] {
+  const { keys, policies, controller, log } = deps;
+  return [
+    // Arguments let scripts and tests set a key without the input box.
+    vscode.commands.registerCommand('omni.setApiKey', async (providerArg?: string, keyArg?: string) => {
+      const providers = resolveProviderSettings(readSettings().providers);
+      const withKeys = [...providers.values()].filter((p) => p.apiKeyEnv || p.type === 'huggingface');
+      const provider =
+        providerArg ??
+        (
+          await vscode.window.showQuickPick(
+            withKeys.map((p) => ({ label: p.label, description: p.name, detail: p.apiKeyEnv ? `or set ${p.apiKeyEnv}` : undefined, name: p.name })),
+            { title: 'Omni: Set API Key', placeHolder: 'Which provider is the key for?' },
+          )
+        )?.name;
+      if (!provider) return false;
+      const settings = providers.get(provider);
+      if (!settings) {
+        void vscode.window.showErrorMessage(`Omni: no provider "${provider}". Add it to the "omni.providers" user setting first.`);
+        return false;
+      }
+      const key =
+        keyArg ??
+        (await vscode.window.showInputBox({
+          title: `Omni: API key for ${settings.label}`,
+          prompt: `Stored in VS Code's secret storage (your OS keyring) and sent only to ${settings.baseURL}.`,
+          password: true,
+          ignoreFocusOut: true,
+          validateInput: (value) => (value.trim() ? undefined : 'The key cannot be empty'),
+        }));
+      if (!key?.trim()) return false;
+      try {
+        await keys.store(provider, key.trim(), settings.apiKeyEnv);
+        log.info(`API key stored for provider ${provider}`);
+        void vscode.window.showInformationMessage(`Omni: key saved for ${settings.label}.`);
+        return true;
+      } catch (error) {
+        void vscode.window.showErrorMessage(`Omni: ${(error as Error).message}`);
+        return false;
+      }
+    }),
+
+    vscode.commands.registerCommand('omni.createPolicy', async (templateArg?: TemplateName) => {
+      const folder = vscode.workspace.workspaceFolders?.[0];
+      if (!folder) {
+        void vscode.window.showInformationMessage('Omni: open a folder first; the policy lives in its .omni/policies.json.');
+        return undefined;
+      }
+      const target = vscode.Uri.joinPath(folder.uri, ...POLICY_PATH.split(/[\\/]/));
+      const exists = await vscode.workspace.fs.stat(target).then(
+        () => true,
+        () => false,
+      );
+      if (!exists) {
+        const template =
+          templateArg ??
+          (
+            await vscode.window.showQuickPick(
+              (Object.keys(templates) as TemplateName[]).map((name) => ({ label: templates[name].label, name })),
+              { title: 'Omni: Create Policy', placeHolder: 'Start from which template?' },
+            )
+          )?.name;
+        if (!template) return undefined;
+        await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(templateText(template)));
+        log.info(`created ${POLICY_PATH} from the ${template} template`);
+      }
+      await vscode.window.showTextDocument(target);
+      return target;
+    }),
+
+    vscode.commands.registerCommand('omni.chooseModel', async (modelArg?: string | null) => {
+      let model = modelArg;
+      if (model === undefined) {
+        const { policy } = policies.current(vscode.window.activeTextEditor?.document.uri);
+        const items = [
+          { label: 'Automatic', description: 'the router picks per request', alias: null as string | null },
+          ...Object.entries(policy.models).map(([alias, entry]) => ({
+            label: entry.displayName ?? entry.model,
+            description: `${alias} · ${entry.provider}`,
+            alias: alias as string | null,
+          })),
+        ];
+        const picked = await vscode.window.showQuickPick(items, { title: 'Omni: Choose Model for this conversation' });
+        if (!picked) return controller.modelOverride;
+        model = picked.alias;
+      }
+      controller.chooseModel(model);
+      return controller.modelOverride;
+    }),
+  ];
+}

@@ -1,0 +1,31 @@
+/** Reads the editor facts the core needs (language, file, selection) from VS Code, so the core never asks VS Code. */
+import * as vscode from 'vscode';
+import type { EditorContext, OmniCommand } from '../core/request';
+
+/** Lines of context around a selection given to Explain, so the model sees where the code sits. */
+const SURROUNDING_LINES = 5;
+
+export interface SelectionContext extends EditorContext {
+  /** A few lines before and after the selection, for Explain. */
+  surrounding?: { before: string; after: string };
+}
+
+/** The active editor's context; the selection only when `withSelection` (a chat message does not send it unasked). */
+export function editorContext(command: OmniCommand, withSelection: boolean): SelectionContext {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) return { command };
+  const { document, selection } = editor;
+  const context: SelectionContext = {
+    command,
+    languageId: document.languageId,
+    fileName: document.uri.scheme === 'untitled' ? undefined : vscode.workspace.asRelativePath(document.uri, false),
+  };
+  if (withSelection && !selection.isEmpty) {
+    context.selection = document.getText(selection);
+    const before = new vscode.Range(Math.max(0, selection.start.line - SURROUNDING_LINES), 0, selection.start.line, 0);
+    const afterEnd = Math.min(document.lineCount - 1, selection.end.line + SURROUNDING_LINES);
+    const after = new vscode.Range(selection.end.line + 1, 0, afterEnd, document.lineAt(afterEnd).text.length);
+    context.surrounding = { before: document.getText(before), after: selection.end.line + 1 <= afterEnd ? document.getText(after) : '' };
+  }
+  return context;
+}

@@ -1,0 +1,145 @@
+/**
+ * Keeps the policy of each workspace folder: reloads it when the file changes, shows its problems in the
+ * Problems panel at their exact place, and keeps routing with the last valid policy while the file is broken.
+ */
+import * as vscode from 'vscode';
+import { LineIndex, type PolicyDiagnostic } from '../core/policy/diagnostics';
+import { POLICY_PATH } from '../core/policy/load';
+import { parsePolicy } from '../core/policy/parse';
+import type { Policy } from '../core/policy/schema';
+import { defaultPolicy } from '../core/policy/templates';
+
+export interface ActivePolicy {
+  policy: Policy;
+  /** What to call it in messages: a workspace-relative path or "built-in default policy". */
+  label: string;
+  /** The file, when the policy comes from the workspace. */
+  uri?: vscode.Uri;
+  /** Set when the file has errors and an earlier valid version keeps routing; says what to fix. */
+  warning?: string;
+  /** True when Restricted Mode keeps the workspace policy from applying. */
+  restricted: boolean;
+}
+
+interface FolderState {
+  lastGood?: Policy;
+  hasFile: boolean;
+  errors: number;
+}
+
+const BUILT_IN = 'built-in default policy';
+
+export class PolicyService implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires after any folder's policy (or the trust state) changed. */
+  readonly onDidChange = this.changed.event;
+  private readonly diagnostics = vscode.languages.createDiagnosticCollection('omni-policy');
+  private readonly folders = new Map<string, FolderState>();
+  private readonly disposables: vscode.Disposable[] = [this.changed, this.diagnostics];
+
+  constructor(private readonly log: vscode.LogOutputChannel) {
+    const watcher = vscode.workspace.createFileSystemWatcher(`**/${POLICY_PATH.replace(/\\/g, '/')}`);
+    const reload = (uri: vscode.Uri) => void this.reloadFolderOf(uri);
+    this.disposables.push(
+      watcher,
+      watcher.onDidCreate(reload),
+      watcher.onDidChange(reload),
+      watcher.onDidDelete(reload),
+      // Unsaved edits get diagnostics as the user types; the policy itself changes when the file is saved.
+      vscode.workspace.onDidChangeTextDocument((event) => {
+        if (this.isPolicyFile(event.document.uri)) this.showDiagnostics(event.document.uri, event.document.getText());
+      }),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => void this.reloadAll()),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => void this.reloadAll()),
+    );
+  }
+
+  /** Reads every folder's policy; call once after construction. */
+  async reloadAll(): Promise<void> {
+    this.folders.clear();
+    this.diagnostics.clear();
+    await Promise.all((vscode.workspace.workspaceFolders ?? []).map((folder) => this.reloadFolder(folder)));
+    this.changed.fire();
+  }
+
+  /** The policy that routes a request from `resource` (the active file), or from the first folder. */
+  current(resource?: vscode.Uri): ActivePolicy {
+    const restricted = !vscode.workspace.isTrusted;
+    const folder = (resource && vscode.workspace.getWorkspaceFolder(resource)) ?? vscode.workspace.workspaceFolders?.[0];
+    const state = folder && this.folders.get(folder.uri.toString());
+    if (restricted || !folder || !state?.hasFile || !state.lastGood) {
+      const warning =
+        !restricted && state?.hasFile && !state.lastGood
+          ? `${this.label(folder!)} has ${state.errors} error(s) (see Problems); the ${BUILT_IN} routes until it is fixed`
+          : undefined;
+      return { policy: defaultPolicy(), label: BUILT_IN, restricted: restricted && !!state?.hasFile, warning };
+    }
+    const warning =
+      state.errors > 0 ? `${this.label(folder)} has ${state.errors} error(s) (see Problems); its last valid version keeps routing` : undefined;
+    return { policy: state.lastGood, label: this.label(folder), uri: this.policyUri(folder), warning, restricted: false };
+  }
+
+  dispose(): void {
+    vscode.Disposable.from(...this.disposables).dispose();
+  }
+
+  private label(folder: vscode.WorkspaceFolder): string {
+    const multiRoot = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
+    return multiRoot ? `${folder.name}/${POLICY_PATH}` : POLICY_PATH;
+  }
+
+  private policyUri(folder: vscode.WorkspaceFolder): vscode.Uri {
+    return vscode.Uri.joinPath(folder.uri, ...POLICY_PATH.split(/[\\/]/));
+  }
+
+  private isPolicyFile(uri: vscode.Uri): boolean {
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    return !!folder && this.policyUri(folder).toString() === uri.toString();
+  }
+
+  private async reloadFolderOf(uri: vscode.Uri): Promise<void> {
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    if (!folder || !this.isPolicyFile(uri)) return;
+    await this.reloadFolder(folder);
+    this.changed.fire();
+  }
+
+  private async reloadFolder(folder: vscode.WorkspaceFolder): Promise<void> {
+    const uri = this.policyUri(folder);
+    const key = folder.uri.toString();
+    const previous = this.folders.get(key);
+    let text: string;
+    try {
+      text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    } catch {
+      this.folders.set(key, { hasFile: false, errors: 0 });
+      this.diagnostics.delete(uri);
+      return;
+    }
+    const result = this.showDiagnostics(uri, text);
+    const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
+    if (result.ok) {
+      this.folders.set(key, { lastGood: result.policy, hasFile: true, errors: 0 });
+      this.log.info(`policy loaded: ${this.label(folder)} (${result.policy.routes.length} routes)`);
+    } else {
+      this.folders.set(key, { lastGood: previous?.lastGood, hasFile: true, errors });
+      this.log.warn(`policy ${this.label(folder)} has ${errors} error(s); ${previous?.lastGood ? 'keeping its last valid version' : `using the ${BUILT_IN}`}`);
+    }
+  }
+
+  private showDiagnostics(uri: vscode.Uri, text: string) {
+    const result = parsePolicy(text, vscode.workspace.asRelativePath(uri));
+    const lines = new LineIndex(text);
+    this.diagnostics.set(uri, result.diagnostics.map((d) => toVsDiagnostic(d, lines)));
+    return result;
+  }
+}
+
+function toVsDiagnostic(d: PolicyDiagnostic, lines: LineIndex): vscode.Diagnostic {
+  const end = lines.position(d.offset + Math.max(d.length, 1));
+  const range = new vscode.Range(d.line - 1, d.column - 1, end.line - 1, end.column - 1);
+  const severity = d.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning;
+  const diagnostic = new vscode.Diagnostic(range, `${d.message} (at ${d.path})`, severity);
+  diagnostic.source = 'Omni policy';
+  return diagnostic;
+}

@@ -1,0 +1,112 @@
+/**
+ * Shows a proposed replacement for a selection as a diff, with Apply and Discard. Apply is one undoable edit and
+ * refuses to overwrite when the document changed since the proposal was made.
+ */
+import * as vscode from 'vscode';
+
+export const PROPOSAL_SCHEME = 'omni-proposal';
+
+interface Proposal {
+  target: vscode.Uri;
+  range: vscode.Range;
+  /** The document version the proposal was made against. */
+  version: number;
+  original: string;
+  proposed: string;
+}
+
+export type ApplyOutcome = 'applied' | 'changed' | 'missing';
+
+export class ProposalPreview implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private readonly proposals = new Map<string, Proposal>();
+  private readonly disposables: vscode.Disposable[];
+  private next = 0;
+
+  constructor() {
+    this.disposables = [vscode.workspace.registerTextDocumentContentProvider(PROPOSAL_SCHEME, this)];
+  }
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    const proposal = this.proposals.get(idOf(uri));
+    if (!proposal) return '';
+    return uri.path.startsWith('/original/') ? proposal.original : proposal.proposed;
+  }
+
+  /** Opens the diff of the selection against `proposed`; returns the proposal id used by apply/discard. */
+  async show(editor: vscode.TextEditor, range: vscode.Range, proposed: string, title: string): Promise<string> {
+    const id = `p${++this.next}`;
+    const { document } = editor;
+    this.proposals.set(id, { target: document.uri, range, version: document.version, original: document.getText(range), proposed });
+    const name = document.uri.path.split('/').pop() ?? 'selection';
+    const left = vscode.Uri.from({ scheme: PROPOSAL_SCHEME, path: `/original/${id}/${name}` });
+    const right = vscode.Uri.from({ scheme: PROPOSAL_SCHEME, path: `/proposed/${id}/${name}` });
+    await vscode.commands.executeCommand('vscode.diff', left, right, `${title}: ${name} (selection ↔ proposal)`, { preview: true });
+    return id;
+  }
+
+  /** The id of the proposal shown in the active editor, if any. */
+  activeId(): string | undefined {
+    const uri = vscode.window.activeTextEditor?.document.uri;
+    return uri?.scheme === PROPOSAL_SCHEME ? idOf(uri) : [...this.proposals.keys()].pop();
+  }
+
+  /** Replaces the selection with the proposal in one undoable edit, unless the document changed meanwhile. */
+  async apply(id: string): Promise<ApplyOutcome> {
+    const proposal = this.proposals.get(id);
+    if (!proposal) return 'missing';
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === proposal.target.toString());
+    if (!document || document.version !== proposal.version || document.getText(proposal.range) !== proposal.original) {
+      return 'changed';
+    }
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(proposal.target, proposal.range, proposal.proposed);
+    if (!(await vscode.workspace.applyEdit(edit))) return 'changed';
+    await this.close(id);
+    return 'applied';
+  }
+
+  /** `apply`, telling the user when nothing was written because the file changed. */
+  async applyAndReport(id: string | undefined): Promise<ApplyOutcome> {
+    if (!id) return 'missing';
+    const outcome = await this.apply(id);
+    if (outcome === 'changed') {
+      void vscode.window.showWarningMessage(
+        'Omni: the file changed since the proposal was made, so nothing was overwritten. Run the command again on the new code.',
+      );
+    }
+    return outcome;
+  }
+
+  /** Asks Apply or Discard without blocking the caller. */
+  offerChoice(id: string, message: string): void {
+    void vscode.window.showInformationMessage(message, 'Apply', 'Discard').then(async (choice) => {
+      if (choice === 'Apply') await this.applyAndReport(id);
+      else if (choice === 'Discard') await this.discard(id);
+    });
+  }
+
+  async discard(id: string): Promise<void> {
+    await this.close(id);
+  }
+
+  dispose(): void {
+    vscode.Disposable.from(...this.disposables).dispose();
+  }
+
+  private async close(id: string): Promise<void> {
+    this.proposals.delete(id);
+    const tabs = vscode.window.tabGroups.all.flatMap((group) => group.tabs);
+    const ours = tabs.filter((tab) => tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.scheme === PROPOSAL_SCHEME && idOf(tab.input.modified) === id);
+    if (ours.length > 0) await vscode.window.tabGroups.close(ours);
+  }
+}
+
+function idOf(uri: vscode.Uri): string {
+  return uri.path.split('/')[2] ?? '';
+}
+
+/** The code a model proposed: the first fenced block of its answer, or the whole answer when it has none. */
+export function extractCode(answer: string): string {
+  const fence = /^(`{3,}|~{3,})[^\n]*\n([\s\S]*?)\n\1[ \t]*$/m.exec(answer);
+  return fence ? fence[2] : answer.trim();
+}

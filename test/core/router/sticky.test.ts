@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { policySchema } from '../../../src/core/policy/schema';
+import { buildRouter } from '../../../src/core/router';
+import { withStickiness } from '../../../src/core/router/sticky';
+import type { OmniRequest } from '../../../src/core/request';
+
+const policy = policySchema.parse({
+  version: 1,
+  models: { coder: { provider: 'openai', model: 'c' }, general: { provider: 'openai', model: 'g' } },
+  routes: [
+    { name: 'bug_fixing', description: 'fixing errors, exceptions, stack traces and crashes in code', model: 'coder' },
+    { name: 'general_chat', description: 'questions not about software: cooking, travel, small talk', model: 'general' },
+  ],
+  rules: [{ when: { command: 'explain' }, route: 'general_chat' }],
+  defaultRoute: 'general_chat',
+  router: { mode: 'local' },
+});
+const router = buildRouter(policy);
+const previous = { route: 'bug_fixing', model: 'coder' };
+const followUp = (content: string, command?: 'explain'): OmniRequest => ({
+  messages: [
+    { role: 'user', content: 'my app crashes with a NullPointerException' },
+    { role: 'assistant', content: 'check line 3' },
+    { role: 'user', content },
+  ],
+  editor: command ? { command } : undefined,
+});
+
+describe('conversation stickiness', () => {
+  it('routes a first message normally', async () => {
+    const first: OmniRequest = { messages: [{ role: 'user', content: 'any tips for a pasta recipe tonight?' }] };
+    const d = await withStickiness(router, policy, undefined, { stickiness: 'keep', switchConfidence: 0.8 }).decide(first);
+    assert.equal(d.model, 'general');
+    assert.equal(d.switchedFrom, undefined);
+  });
+
+  it('keeps the model in "keep" mode and says so', async () => {
+    const d = await withStickiness(router, policy, previous, { stickiness: 'keep', switchConfidence: 0.8 }).decide(followUp('any tips for a pasta recipe tonight?'));
+    assert.equal(d.model, 'coder');
+    assert.equal(d.route, 'bug_fixing');
+    assert.match(d.reason, /^kept coder from earlier in this conversation: this conversation keeps its model/);
+  });
+
+  it('switches when the router is confident, and marks the switch', async () => {
+    const d = await withStickiness(router, policy, previous, { stickiness: 'switch-when-confident', switchConfidence: 0 }).decide(followUp('any tips for a pasta recipe tonight?'));
+    assert.equal(d.model, 'general');
+    assert.equal(d.switchedFrom, 'coder');
+    assert.match(d.reason, /^switched from coder: local classifier picked general_chat/);
+  });
+
+  it('stays when the router is not confident enough', async () => {
+    const d = await withStickiness(router, policy, previous, { stickiness: 'switch-when-confident', switchConfidence: 1 }).decide(followUp('any tips for a pasta recipe tonight?'));
+    assert.equal(d.model, 'coder');
+    assert.match(d.reason, /router was not confident enough to switch \(general_chat, [01]\.\d\d < 1\)/);
+  });
+
+  it('lets a rule switch even in the strictest confidence setting', async () => {
+    const d = await withStickiness(router, policy, previous, { stickiness: 'switch-when-confident', switchConfidence: 1 }).decide(followUp('explain', 'explain'));
+    assert.equal(d.model, 'general');
+    assert.equal(d.switchedFrom, 'coder');
+  });
+
+  it('always routes afresh in "always-route" mode', async () => {
+    const d = await withStickiness(router, policy, previous, { stickiness: 'always-route', switchConfidence: 1 }).decide(followUp('any tips for a pasta recipe tonight?'));
+    assert.equal(d.model, 'general');
+    assert.equal(d.switchedFrom, undefined);
+  });
+});

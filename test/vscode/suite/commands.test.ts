@@ -1,0 +1,88 @@
+// The remaining commands: API keys in SecretStorage, the model override, policy scaffolding, the chat views,
+// conversation persistence and stickiness, all against the loopback fake provider.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { FAKE_KEY, fakeProvider, modelsAsked, omniApi, policyUri, testPolicy, usePolicy, waitFor, workspaceFolder } from './helpers';
+
+suite('Commands', () => {
+  suiteSetup(async () => {
+    await omniApi();
+    const fake = await fakeProvider();
+    fake.behave('fake-coder', { text: 'coder answer' });
+    fake.behave('fake-general', { text: 'general answer' });
+    await usePolicy(testPolicy());
+    await vscode.commands.executeCommand('omni.newChat');
+  });
+
+  test('Set API Key stores the key, and the provider receives it', async () => {
+    const fake = await fakeProvider();
+    assert.equal(await vscode.commands.executeCommand('omni.setApiKey', 'fake', 'sk-test-456'), true);
+    const before = fake.chatRequests().length;
+    const api = await omniApi();
+    await api.ask('any tips for a pasta recipe tonight?');
+    const [request] = fake.chatRequests().slice(before);
+    assert.equal(request.headers.authorization, 'Bearer sk-test-456');
+    await vscode.commands.executeCommand('omni.setApiKey', 'fake', FAKE_KEY);
+  });
+
+  test('Choose Model overrides the router for the conversation, and Automatic restores routing', async () => {
+    const fake = await fakeProvider();
+    const api = await omniApi();
+    assert.equal(await vscode.commands.executeCommand('omni.chooseModel', 'coder'), 'coder');
+    let before = fake.chatRequests().length;
+    await api.ask('any tips for a pasta recipe tonight?');
+    assert.deepEqual(modelsAsked(fake, before), ['fake-coder']);
+    assert.equal(await vscode.commands.executeCommand('omni.chooseModel', null), null);
+    await vscode.commands.executeCommand('omni.newChat');
+    before = fake.chatRequests().length;
+    await api.ask('any tips for a pasta recipe tonight?');
+    assert.deepEqual(modelsAsked(fake, before), ['fake-general']);
+  });
+
+  test('conversations are saved per workspace with their answers', async () => {
+    const api = await omniApi();
+    await vscode.commands.executeCommand('omni.newChat');
+    await api.ask('what is a good name for a cat?');
+    const summaries = await api.conversations();
+    const saved = summaries.find((s) => s.title === 'what is a good name for a cat?');
+    assert.ok(saved, 'the new conversation is listed');
+    assert.equal(saved.turnCount, 2);
+  });
+
+  test('stickiness: a follow-up keeps the model unless settings say to route afresh', async () => {
+    const fake = await fakeProvider();
+    const api = await omniApi();
+    const config = vscode.workspace.getConfiguration('omni');
+    await config.update('conversation.stickiness', 'keep', vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('omni.newChat');
+    let before = fake.chatRequests().length;
+    await api.ask('write a python function that parses a CSV line into fields');
+    await api.ask('any tips for a pasta recipe tonight?');
+    assert.deepEqual(modelsAsked(fake, before), ['fake-coder', 'fake-coder']);
+
+    await config.update('conversation.stickiness', 'always-route', vscode.ConfigurationTarget.Global);
+    before = fake.chatRequests().length;
+    await api.ask('any tips for a pasta recipe tonight?');
+    assert.deepEqual(modelsAsked(fake, before), ['fake-general']);
+    await config.update('conversation.stickiness', undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  test('Create Policy scaffolds .omni/policies.json from a template and opens it', async () => {
+    await vscode.workspace.fs.delete(policyUri());
+    await waitFor('the policy to be gone', async () => !(await vscode.workspace.fs.stat(policyUri()).then(() => true, () => false)));
+    const created = await vscode.commands.executeCommand<vscode.Uri>('omni.createPolicy', 'ollama');
+    assert.equal(created?.toString(), policyUri().toString());
+    const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(policyUri()));
+    assert.match(text, /"provider": "ollama"/);
+    assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), policyUri().toString());
+    await usePolicy(testPolicy());
+  });
+
+  test('Open Chat, Open Chat in Editor and New Chat run, and the editor chat is a webview tab', async () => {
+    await vscode.commands.executeCommand('omni.openChat');
+    await vscode.commands.executeCommand('omni.openChatInEditor');
+    await waitFor('the chat tab', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.input instanceof vscode.TabInputWebview && t.label === 'Omni Chat'));
+    await vscode.commands.executeCommand('omni.newChat');
+    assert.ok(workspaceFolder());
+  });
+});

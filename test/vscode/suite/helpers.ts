@@ -1,0 +1,101 @@
+// Shared set-up for the extension-host suites: a loopback fake provider configured through the user settings a
+// person would edit, a test policy in the workspace, and small waits for VS Code's asynchronous updates.
+import * as vscode from 'vscode';
+import type { OmniApi } from '../../../src/extension';
+import { startFakeProvider, type FakeProvider } from '../../fake-provider/server';
+
+export const EXTENSION_ID = 'omni-dev.omni-router';
+
+export function workspaceFolder(): vscode.WorkspaceFolder {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) throw new Error('the extension-host tests need a workspace folder');
+  return folder;
+}
+
+export const policyUri = () => vscode.Uri.joinPath(workspaceFolder().uri, '.omni', 'policies.json');
+
+/** The policy the suites route with: two fake models, rules for the editor commands, local routing only. */
+export function testPolicy(overrides: { explainRoute?: string } = {}): Record<string, unknown> {
+  return {
+    version: 1,
+    models: {
+      coder: { provider: 'fake', model: 'fake-coder', displayName: 'Fake Coder', price: { input: 2, output: 2 } },
+      general: { provider: 'fake', model: 'fake-general', displayName: 'Fake General', price: { input: 0.6, output: 0.6 } },
+    },
+    routes: [
+      { name: 'code_generation', description: 'writing new code: functions, classes, scripts, parsers', model: 'coder', fallbacks: ['general'] },
+      { name: 'code_explanation', description: 'explaining what code does', model: 'coder' },
+      { name: 'refactoring', description: 'restructuring existing code', model: 'coder' },
+      { name: 'general_chat', description: 'questions not about software: cooking, travel, recipes, small talk', model: 'general' },
+    ],
+    rules: [
+      { when: { command: 'explain' }, route: overrides.explainRoute ?? 'code_explanation' },
+      { when: { command: 'refactor' }, route: 'refactoring' },
+    ],
+    defaultRoute: 'general_chat',
+    router: { mode: 'local' },
+  };
+}
+
+export async function writeText(uri: vscode.Uri, text: string): Promise<void> {
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+}
+
+/** Polls `check` until it returns a truthy value; fails with `what` after `timeoutMs`. */
+export async function waitFor<T>(what: string, check: () => T | Promise<T>, timeoutMs = 10_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Writes the test policy and waits until Omni has loaded it (its diagnostics are cleared). */
+export async function usePolicy(policy: Record<string, unknown>): Promise<void> {
+  await writeText(policyUri(), JSON.stringify(policy, null, 2));
+  await waitFor('the policy to load without problems', () => vscode.languages.getDiagnostics(policyUri()).length === 0);
+  // The watcher reloads asynchronously; a short settle keeps the next request from racing it.
+  await new Promise((r) => setTimeout(r, 300));
+}
+
+let fake: FakeProvider | undefined;
+
+export const FAKE_KEY = 'sk-test-123';
+
+/**
+ * Starts (once) the fake provider, points the user setting `omni.providers` at it and stores its key with
+ * "Omni: Set API Key", as a user would.
+ */
+export async function fakeProvider(): Promise<FakeProvider> {
+  if (!fake) {
+    fake = await startFakeProvider();
+    await vscode.workspace
+      .getConfiguration('omni')
+      .update('providers', { fake: { type: 'openai-compatible', baseURL: fake.baseURL, apiKeyEnv: 'OMNI_FAKE_KEY' } }, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('omni.setApiKey', 'fake', FAKE_KEY);
+  }
+  return fake;
+}
+
+export async function omniApi(): Promise<OmniApi> {
+  const extension = vscode.extensions.getExtension<OmniApi>(EXTENSION_ID);
+  if (!extension) throw new Error(`${EXTENSION_ID} is not loaded`);
+  return extension.activate();
+}
+
+/** Opens `name` in the workspace with `content`, and selects the lines `fromLine`..`toLine` (0-based, inclusive). */
+export async function openWithSelection(name: string, content: string, fromLine: number, toLine: number): Promise<vscode.TextEditor> {
+  const uri = vscode.Uri.joinPath(workspaceFolder().uri, name);
+  await writeText(uri, content);
+  const editor = await vscode.window.showTextDocument(uri);
+  const end = editor.document.lineAt(toLine).range.end;
+  editor.selection = new vscode.Selection(new vscode.Position(fromLine, 0), end);
+  return editor;
+}
+
+/** The model ids the fake provider was asked for, in order, since `from` requests. */
+export function modelsAsked(server: FakeProvider, from = 0): string[] {
+  return server.chatRequests().slice(from).map((r) => r.body?.model ?? '');
+}

@@ -1,0 +1,56 @@
+// The workspace policy in a real editor: Problems entries at the exact place, the last valid policy keeps routing
+// while the file is broken, and a fix takes effect without a reload.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { fakeProvider, modelsAsked, omniApi, openWithSelection, policyUri, testPolicy, usePolicy, waitFor, writeText } from './helpers';
+
+suite('Policy in the editor', () => {
+  suiteSetup(async () => {
+    await omniApi();
+    const fake = await fakeProvider();
+    fake.behave('fake-coder', { text: 'An explanation from the coder.' });
+    fake.behave('fake-general', { text: 'An explanation from the general model.' });
+    await usePolicy(testPolicy());
+  });
+
+  test('an invalid policy shows a Problems entry at the right line, with a fix', async () => {
+    const text = JSON.stringify(testPolicy(), null, 2).replace('"model": "coder",\n      "fallbacks"', '"model": "codr",\n      "fallbacks"');
+    const expectedLine = text.split('\n').findIndex((line) => line.includes('"codr"'));
+    await writeText(policyUri(), text);
+    const [problem] = await waitFor('a Problems entry', () => {
+      const found = vscode.languages.getDiagnostics(policyUri());
+      return found.length > 0 ? found : undefined;
+    });
+    assert.equal(problem.range.start.line, expectedLine);
+    assert.equal(problem.severity, vscode.DiagnosticSeverity.Error);
+    assert.match(problem.message, /no model "codr" in "models"\. Did you mean "coder"\?/);
+    assert.equal(problem.source, 'Omni policy');
+  });
+
+  test('while the file is broken, the last valid policy keeps routing', async () => {
+    const fake = await fakeProvider();
+    const before = fake.chatRequests().length;
+    await openWithSelection('broken.py', 'def f(x):\n    return x * 2\n', 0, 1);
+    const result = await vscode.commands.executeCommand<{ ok: boolean }>('omni.explainSelection');
+    assert.equal(result?.ok, true);
+    assert.deepEqual(modelsAsked(fake, before), ['fake-coder']);
+  });
+
+  test('fixing the file clears the entry and routing follows the new policy without a reload', async () => {
+    const fake = await fakeProvider();
+    await usePolicy(testPolicy({ explainRoute: 'general_chat' }));
+    assert.equal(vscode.languages.getDiagnostics(policyUri()).length, 0);
+    const before = fake.chatRequests().length;
+    await openWithSelection('fixed.py', 'def g(y):\n    return y + 1\n', 0, 1);
+    const result = await vscode.commands.executeCommand<{ ok: boolean; text: string }>('omni.explainSelection');
+    assert.equal(result?.text, 'An explanation from the general model.');
+    assert.deepEqual(modelsAsked(fake, before), ['fake-general']);
+    await usePolicy(testPolicy());
+  });
+
+  test('the generated JSON schema is contributed for the policy file', () => {
+    const extension = vscode.extensions.getExtension('omni-dev.omni-router')!;
+    const validation = extension.packageJSON.contributes.jsonValidation as { fileMatch: string; url: string }[];
+    assert.deepEqual(validation, [{ fileMatch: '.omni/policies.json', url: './policies/schema.json' }]);
+  });
+});

@@ -1,0 +1,61 @@
+// Explain and Refactor Selection end to end: routed by the policy, answered by the (fake) provider, and for
+// Refactor a diff whose Apply is one undoable edit that never overwrites a changed file.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { fakeProvider, omniApi, openWithSelection, testPolicy, usePolicy, waitFor } from './helpers';
+
+const SOURCE = 'import os\n\ndef add(a, b):\n    total = a + b\n    return total\n\nprint(add(1, 2))\n';
+const PROPOSAL = '```python\ndef add(a, b):\n    return a + b\n```\nInlined the temporary variable.';
+
+suite('Explain and Refactor Selection', () => {
+  suiteSetup(async () => {
+    await omniApi();
+    await fakeProvider();
+    await usePolicy(testPolicy());
+  });
+
+  test('Explain sends the selection with its editor context and answers in the chat', async () => {
+    const fake = await fakeProvider();
+    fake.behave('fake-coder', { text: 'It adds two numbers.' });
+    const before = fake.chatRequests().length;
+    await openWithSelection('calc.py', SOURCE, 2, 4);
+    const result = await vscode.commands.executeCommand<{ ok: boolean; text: string }>('omni.explainSelection');
+    assert.deepEqual(result, { ok: true, text: 'It adds two numbers.' });
+    const [request] = fake.chatRequests().slice(before);
+    const prompt = request.body!.messages.at(-1)!.content;
+    assert.equal(request.body!.model, 'fake-coder');
+    assert.match(prompt, /Selected code from calc\.py:\n```python\ndef add\(a, b\):/);
+    assert.match(prompt, /import os/, 'surrounding lines give the context');
+  });
+
+  test('Refactor opens a diff; Apply changes the file in one edit and Undo restores it', async () => {
+    const fake = await fakeProvider();
+    fake.behave('fake-coder', { text: PROPOSAL });
+    const editor = await openWithSelection('refactor_me.py', SOURCE, 2, 4);
+    const id = await vscode.commands.executeCommand<string>('omni.refactorSelection', 'inline the temporary');
+    assert.ok(id, 'a proposal was made');
+    await waitFor('the diff tab', () =>
+      vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === 'omni-proposal'),
+    );
+    const outcome = await vscode.commands.executeCommand('omni.applyProposal', id);
+    assert.equal(outcome, 'applied');
+    assert.equal(editor.document.getText(), 'import os\n\ndef add(a, b):\n    return a + b\n\nprint(add(1, 2))\n');
+    await vscode.window.showTextDocument(editor.document);
+    await vscode.commands.executeCommand('undo');
+    assert.equal(editor.document.getText(), SOURCE);
+  });
+
+  test('Apply refuses to overwrite a file that changed after the proposal', async () => {
+    const fake = await fakeProvider();
+    fake.behave('fake-coder', { text: PROPOSAL });
+    const editor = await openWithSelection('changing.py', SOURCE, 2, 4);
+    const id = await vscode.commands.executeCommand<string>('omni.refactorSelection', '');
+    const meanwhile = new vscode.WorkspaceEdit();
+    meanwhile.insert(editor.document.uri, new vscode.Position(0, 0), '# edited meanwhile\n');
+    assert.ok(await vscode.workspace.applyEdit(meanwhile));
+    const outcome = await vscode.commands.executeCommand('omni.applyProposal', id);
+    assert.equal(outcome, 'changed');
+    assert.equal(editor.document.getText(), `# edited meanwhile\n${SOURCE}`);
+    await vscode.commands.executeCommand('omni.discardProposal', id);
+  });
+});
