@@ -8,6 +8,7 @@ const stages = [
   { name: 'typecheck', cmd: ['npx', 'tsc', '-p', '.', '--noEmit'] },
   { name: 'unit', cmd: ['node', 'test/run-unit.mjs'] },
   { name: 'vscode', cmd: ['node', 'test/vscode/run.mjs'] },
+  { name: 'ui', cmd: ['node', 'test/ui/run.mjs'] },
 ];
 
 /** Reads pass/fail counts from Node's test runner (`ℹ pass N`) or mocha (`N passing`). */

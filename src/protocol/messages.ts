@@ -1,0 +1,232 @@
+/**
+ * The one message protocol between the extension host and the chat webview, validated with zod on both sides.
+ * It imports neither `vscode` nor Node APIs, and uses `zod/mini` because the webview bundles it: the classic
+ * zod build would add ~430 KB to media/webview.js, mini adds ~20 KB.
+ */
+import { en } from 'zod/locales';
+import * as z from 'zod/mini';
+import type { DecisionStage, RoutingDecision } from '../core/router/types';
+
+// zod/mini ships without messages ("Invalid input"); English ones make `parse*Message` errors say what was wrong.
+z.config(en());
+
+/** Identifies one request from `send` (or `retryWith`) through its `done` or `error`; the webview mints it. */
+const requestId = z.string().check(z.minLength(1), z.maxLength(100));
+const shortText = z.string().check(z.maxLength(2_000));
+const count = z.int().check(z.nonnegative());
+const millis = z.number().check(z.nonnegative());
+const usd = z.number().check(z.nonnegative());
+
+// A Record keyed by DecisionStage makes the compiler fail here when the router gains or loses a stage.
+const stages: Record<DecisionStage, DecisionStage> = {
+  rule: 'rule',
+  local: 'local',
+  'arch-router': 'arch-router',
+  default: 'default',
+  override: 'override',
+};
+
+/** What the answer's tag shows as soon as the router has decided, before the first token. */
+export const decisionTagSchema = z.object({
+  route: shortText,
+  /** Policy alias of the model, as `retryWith` and `chooseModel` name it. */
+  model: shortText,
+  modelDisplayName: shortText,
+  provider: shortText,
+  stage: z.enum(stages),
+  /** One sentence: why this route. */
+  reason: shortText,
+  /** 0..1, when the deciding stage has one. */
+  confidence: z.optional(z.number().check(z.gte(0), z.lte(1))),
+  routerLatencyMs: millis,
+  /** Aliases planned after `model`, in order. */
+  fallbacks: z.array(shortText),
+});
+
+/** One model that took over from a failed one; `partialDiscarded` means the text streamed so far was dropped. */
+export const fallbackNoteSchema = z.object({
+  failedModel: shortText,
+  /** Why it failed, short: `HTTP 500`, `timeout`. */
+  cause: shortText,
+  nextModel: shortText,
+  partialDiscarded: z.boolean(),
+});
+
+/** Token counts as the answer goes; `estimated` when the provider did not report them. */
+export const usageSchema = z.object({ inputTokens: count, outputTokens: count, estimated: z.boolean() });
+
+/** The footer of a finished answer. */
+export const answerFooterSchema = z.object({
+  ...usageSchema.shape,
+  /** Null when the answering model has no price in the policy. */
+  costUsd: z.nullable(usd),
+  /** Null when no token arrived. */
+  timeToFirstTokenMs: z.nullable(millis),
+  totalMs: millis,
+  /** Display name of the model that produced the answer. */
+  model: shortText,
+});
+
+/** Why an answer failed and what the user can do about it. */
+export const answerErrorSchema = z.object({
+  message: shortText,
+  /** The action to take, e.g. "Set a Hugging Face token with 'Omni: Set API Key'". */
+  hint: z.optional(shortText),
+  attempts: z.array(z.object({ model: shortText, cause: shortText })),
+});
+
+/** Exactly two lines: what is missing, then what to do. */
+export const setupLinesSchema = z.tuple([shortText, shortText]);
+
+export const userTurnSchema = z.object({ role: z.literal('user'), text: z.string() });
+
+/** An answer as stored and replayed; the streamed messages build the same shape in the webview. */
+export const assistantTurnSchema = z.object({
+  role: z.literal('assistant'),
+  requestId,
+  text: z.string(),
+  reasoning: z.optional(z.string()),
+  tag: z.optional(decisionTagSchema),
+  notes: z.array(fallbackNoteSchema),
+  usage: z.optional(usageSchema),
+  footer: z.optional(answerFooterSchema),
+  error: z.optional(answerErrorSchema),
+  setup: z.optional(setupLinesSchema),
+  status: z.enum(['streaming', 'done', 'stopped', 'error']),
+});
+
+export const turnSchema = z.discriminatedUnion('role', [userTurnSchema, assistantTurnSchema]);
+
+export const modelChoiceSchema = z.object({ alias: shortText, displayName: shortText, provider: shortText });
+
+export const conversationSummarySchema = z.object({
+  id: shortText,
+  title: shortText,
+  /** Epoch milliseconds. */
+  updatedAt: millis,
+  turnCount: count,
+});
+
+/** Everything the extension host sends to the webview. */
+export const hostMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('config'), showReasoning: z.boolean() }),
+  z.object({
+    type: z.literal('conversation'),
+    conversationId: z.nullable(shortText),
+    title: shortText,
+    turns: z.array(turnSchema),
+  }),
+  /** A request the host started itself (e.g. Explain from the editor): show its prompt and an empty answer. */
+  z.object({ type: z.literal('userTurn'), requestId, text: z.string() }),
+  z.object({ type: z.literal('decision'), requestId, tag: decisionTagSchema }),
+  z.object({ type: z.literal('token'), requestId, text: z.string() }),
+  z.object({ type: z.literal('reasoning'), requestId, text: z.string() }),
+  z.object({ type: z.literal('fallback'), requestId, note: fallbackNoteSchema }),
+  z.object({ type: z.literal('usage'), requestId, usage: usageSchema }),
+  z.object({ type: z.literal('done'), requestId, footer: answerFooterSchema, stopped: z.boolean() }),
+  z.object({ type: z.literal('error'), requestId, error: answerErrorSchema }),
+  /** No key or no reachable model. With a request id it shows under that answer's tag; without, as a banner. */
+  z.object({ type: z.literal('setup'), requestId: z.optional(requestId), lines: setupLinesSchema }),
+  z.object({
+    type: z.literal('history'),
+    conversations: z.array(conversationSummarySchema),
+    activeId: z.nullable(shortText),
+  }),
+  z.object({
+    type: z.literal('sessionTotals'),
+    requests: count,
+    ...usageSchema.shape,
+    costUsd: usd,
+    /** What the same tokens would have cost on the baseline model; null when it has no price. */
+    baselineCostUsd: z.nullable(usd),
+    baselineModel: shortText,
+  }),
+  /** Models for "Retry with…" and "Choose model"; `chosen` null means routed automatically. */
+  z.object({ type: z.literal('models'), models: z.array(modelChoiceSchema), chosen: z.nullable(shortText) }),
+]);
+
+const code = z.string().check(z.maxLength(5_000_000));
+const conversationId = shortText;
+
+/** Everything the webview sends to the extension host. */
+export const webviewMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready') }),
+  z.object({ type: z.literal('send'), requestId, text: z.string().check(z.minLength(1), z.maxLength(1_000_000)) }),
+  z.object({ type: z.literal('stop'), requestId }),
+  /** Asks `retryOf`'s prompt again on `model`, as a new request `requestId`. */
+  z.object({ type: z.literal('retryWith'), requestId, retryOf: requestId, model: shortText }),
+  z.object({ type: z.literal('copy'), code }),
+  z.object({ type: z.literal('insertAtCursor'), code }),
+  z.object({ type: z.literal('applyToSelection'), code }),
+  /** The host opens it only when `isOpenableHref` says so. */
+  z.object({ type: z.literal('openLink'), href: z.string().check(z.maxLength(8_192)) }),
+  z.object({ type: z.literal('newChat') }),
+  z.object({ type: z.literal('openConversation'), conversationId }),
+  z.object({ type: z.literal('deleteConversation'), conversationId }),
+  /** Null returns to automatic routing. */
+  z.object({ type: z.literal('chooseModel'), model: z.nullable(shortText) }),
+]);
+
+export type { DecisionStage };
+export type DecisionTag = z.infer<typeof decisionTagSchema>;
+export type FallbackNote = z.infer<typeof fallbackNoteSchema>;
+export type Usage = z.infer<typeof usageSchema>;
+export type AnswerFooter = z.infer<typeof answerFooterSchema>;
+export type AnswerError = z.infer<typeof answerErrorSchema>;
+export type SetupLines = z.infer<typeof setupLinesSchema>;
+export type UserTurn = z.infer<typeof userTurnSchema>;
+export type AssistantTurn = z.infer<typeof assistantTurnSchema>;
+export type Turn = z.infer<typeof turnSchema>;
+export type ModelChoice = z.infer<typeof modelChoiceSchema>;
+export type ConversationSummary = z.infer<typeof conversationSummarySchema>;
+export type HostMessage = z.infer<typeof hostMessageSchema>;
+export type WebviewMessage = z.infer<typeof webviewMessageSchema>;
+
+/** A host message of one `type`, e.g. `HostMessageOf<'token'>`. */
+export type HostMessageOf<T extends HostMessage['type']> = Extract<HostMessage, { type: T }>;
+/** A webview message of one `type`, e.g. `WebviewMessageOf<'send'>`. */
+export type WebviewMessageOf<T extends WebviewMessage['type']> = Extract<WebviewMessage, { type: T }>;
+
+export type ParseResult<T> = { ok: true; message: T } | { ok: false; error: string };
+
+function parseWith<T>(schema: z.ZodMiniType<T>, direction: string, data: unknown): ParseResult<T> {
+  const result = schema.safeParse(data);
+  if (result.success) return { ok: true, message: result.data };
+  const type = typeof data === 'object' && data !== null && 'type' in data ? JSON.stringify(data.type) : 'untyped';
+  return { ok: false, error: `invalid ${direction} message ${type}:\n${z.prettifyError(result.error)}` };
+}
+
+/** Validates what the webview received; the error names the message type and each bad field. */
+export function parseHostMessage(data: unknown): ParseResult<HostMessage> {
+  return parseWith(hostMessageSchema, 'host→webview', data);
+}
+
+/** Validates what the host received from the webview; the error names the message type and each bad field. */
+export function parseWebviewMessage(data: unknown): ParseResult<WebviewMessage> {
+  return parseWith(webviewMessageSchema, 'webview→host', data);
+}
+
+/** True for the only links the host may open: absolute http(s) URLs. */
+export function isOpenableHref(href: string): boolean {
+  try {
+    const { protocol } = new URL(href);
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/** The tag for a router decision, given the chosen model's display name and provider from the policy. */
+export function toDecisionTag(decision: RoutingDecision, model: { displayName: string; provider: string }): DecisionTag {
+  return {
+    route: decision.route,
+    model: decision.model,
+    modelDisplayName: model.displayName,
+    provider: model.provider,
+    stage: decision.stage,
+    reason: decision.reason,
+    confidence: decision.confidence,
+    routerLatencyMs: decision.latencyMs,
+    fallbacks: decision.fallbacks,
+  };
+}

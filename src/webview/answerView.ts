@@ -1,0 +1,184 @@
+/** One answer in the transcript: tag, fallback notes, reasoning, streamed markdown, footer, error and actions. */
+import type {
+  AnswerError,
+  AnswerFooter,
+  AssistantTurn,
+  DecisionTag,
+  FallbackNote,
+  ModelChoice,
+  SetupLines,
+  Usage,
+} from '../protocol/messages';
+import { h, replaceChildren } from './dom';
+import { formatCost, formatCount, formatDuration } from './format';
+import { renderRetryMenu } from './modelPicker';
+import { renderSetupNotice } from './setupNotice';
+import { StreamRenderer } from './streamRenderer';
+import { renderFallbackNote, renderPendingTag, renderTag } from './tagView';
+
+export interface AnswerContext {
+  models(): ModelChoice[];
+  showReasoning(): boolean;
+  retry(retryOf: string, model: string): void;
+  /** Called after the answer's content or status changed. */
+  changed(): void;
+}
+
+/** `~1,234 in · ~56 out tokens`: `~` marks estimated counts. */
+function formatUsage(usage: Usage): string {
+  const mark = usage.estimated ? '~' : '';
+  return `${mark}${formatCount(usage.inputTokens)} in · ${mark}${formatCount(usage.outputTokens)} out tokens`;
+}
+
+function footerParts(footer: AnswerFooter): string[] {
+  return [
+    formatUsage(footer),
+    formatCost(footer.costUsd),
+    `first token ${footer.timeToFirstTokenMs === null ? '—' : formatDuration(footer.timeToFirstTokenMs)}`,
+    `total ${formatDuration(footer.totalMs)}`,
+    footer.model,
+  ];
+}
+
+export class AnswerView {
+  /** The answer's element, to place in the transcript. */
+  readonly element: HTMLElement;
+  private readonly tagSlot = h('div', { class: 'tag-slot' });
+  private readonly notes = h('div', { class: 'fallback-notes' });
+  private readonly setupSlot = h('div', { class: 'setup-slot' });
+  private readonly reasoningText = document.createTextNode('');
+  private readonly reasoning = h('details', { class: 'reasoning', hidden: true }, h('summary', {}, 'Reasoning'), h('div', { class: 'reasoning-text' }, this.reasoningText));
+  private readonly body = h('div', { class: 'markdown' });
+  private readonly errorSlot = h('div', { class: 'error-slot' });
+  private readonly footer = h('div', { class: 'answer-footer' });
+  private readonly actions = h('div', { class: 'answer-actions' });
+  private readonly renderer: StreamRenderer;
+
+  constructor(
+    /** The stored form of this answer; kept up to date as messages arrive, for saving and replay. */
+    readonly turn: AssistantTurn,
+    private readonly context: AnswerContext,
+  ) {
+    this.element = h(
+      'article',
+      { class: 'answer', 'aria-label': 'Answer', 'aria-live': 'polite' },
+      this.tagSlot,
+      this.notes,
+      this.setupSlot,
+      this.reasoning,
+      this.body,
+      this.errorSlot,
+      this.footer,
+      this.actions,
+    );
+    this.renderer = new StreamRenderer(this.body, () => context.changed());
+    this.replay();
+  }
+
+  get requestId(): string {
+    return this.turn.requestId;
+  }
+
+  get streaming(): boolean {
+    return this.turn.status === 'streaming';
+  }
+
+  setDecision(tag: DecisionTag): void {
+    this.turn.tag = tag;
+    this.renderTagSlot();
+  }
+
+  appendToken(text: string): void {
+    this.turn.text += text;
+    this.renderer.append(text);
+  }
+
+  appendReasoning(text: string): void {
+    this.turn.reasoning = (this.turn.reasoning ?? '') + text;
+    this.showReasoning(text);
+  }
+
+  addFallback(note: FallbackNote): void {
+    this.turn.notes.push(note);
+    this.notes.append(renderFallbackNote(note));
+    if (note.partialDiscarded) {
+      this.turn.text = '';
+      this.renderer.reset();
+    }
+    this.renderTagSlot();
+  }
+
+  setUsage(usage: Usage): void {
+    this.turn.usage = usage;
+    replaceChildren(this.footer, formatUsage(usage));
+  }
+
+  showSetup(lines: SetupLines): void {
+    this.turn.setup = lines;
+    replaceChildren(this.setupSlot, renderSetupNotice(lines));
+  }
+
+  complete(footer: AnswerFooter, stopped: boolean): void {
+    this.turn.footer = footer;
+    this.turn.status = stopped ? 'stopped' : 'done';
+    this.settle();
+  }
+
+  fail(error: AnswerError): void {
+    this.turn.error = error;
+    this.turn.status = 'error';
+    this.settle();
+  }
+
+  /** Builds the view from `turn`, for an answer restored or reopened rather than streamed. */
+  private replay(): void {
+    const { turn } = this;
+    this.renderTagSlot();
+    for (const note of turn.notes) this.notes.append(renderFallbackNote(note));
+    if (turn.setup) this.showSetup(turn.setup);
+    if (turn.reasoning) this.showReasoning(turn.reasoning);
+    this.renderer.append(turn.text);
+    if (turn.usage) this.setUsage(turn.usage);
+    if (this.streaming) this.element.setAttribute('aria-busy', 'true');
+    else this.settle();
+  }
+
+  private settle(): void {
+    this.renderer.finish();
+    this.element.removeAttribute('aria-busy');
+    const { footer, error, status } = this.turn;
+    if (footer) {
+      replaceChildren(this.footer, ...footerParts(footer).map((part) => h('span', {}, part)));
+      if (status === 'stopped') this.footer.append(h('span', { class: 'stopped' }, 'stopped'));
+    }
+    if (error) {
+      replaceChildren(
+        this.errorSlot,
+        h(
+          'div',
+          { class: 'answer-error', role: 'alert' },
+          h('p', { class: 'error-message' }, error.message),
+          error.hint && h('p', { class: 'error-hint' }, error.hint),
+          error.attempts.length > 0 &&
+            h('ul', { class: 'error-attempts', 'aria-label': 'Attempts' }, ...error.attempts.map((attempt) => h('li', {}, `${attempt.model}: ${attempt.cause}`))),
+        ),
+      );
+    }
+    replaceChildren(this.actions, renderRetryMenu(() => this.context.models(), (model) => this.context.retry(this.requestId, model)));
+    this.context.changed();
+  }
+
+  private renderTagSlot(): void {
+    const open = this.tagSlot.querySelector('details')?.open ?? false;
+    const { tag, notes } = this.turn;
+    replaceChildren(this.tagSlot, tag ? renderTag(tag, notes, open) : this.streaming && renderPendingTag());
+  }
+
+  private showReasoning(text: string): void {
+    if (this.reasoning.hidden) {
+      this.reasoning.hidden = false;
+      this.reasoning.open = this.context.showReasoning();
+    }
+    this.reasoningText.appendData(text);
+  }
+}

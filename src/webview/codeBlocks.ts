@@ -1,0 +1,41 @@
+/** Code block chrome: the language label and the Copy / Insert at Cursor / Apply to Selection buttons. */
+import type { WebviewMessageOf } from '../protocol/messages';
+import { h } from './dom';
+
+type CodeAction = WebviewMessageOf<'copy' | 'insertAtCursor' | 'applyToSelection'>['type'];
+
+const actions: { type: CodeAction; label: string; ariaLabel: string }[] = [
+  { type: 'copy', label: 'Copy', ariaLabel: 'Copy code' },
+  { type: 'insertAtCursor', label: 'Insert', ariaLabel: 'Insert code at cursor' },
+  { type: 'applyToSelection', label: 'Apply', ariaLabel: 'Apply code to selection' },
+];
+
+function toolbar(language: string | undefined): HTMLElement {
+  return h(
+    'div',
+    { class: 'code-toolbar' },
+    h('span', { class: 'code-language' }, language ?? 'text'),
+    ...actions.map(({ type, label, ariaLabel }) =>
+      h('button', { type: 'button', class: 'code-action', 'data-code-action': type, 'aria-label': ariaLabel }, label),
+    ),
+  );
+}
+
+/** Wraps every `<pre>` of sanitized answer nodes in a block with the action toolbar; the buttons are ours, never the model's. */
+export function decorateCodeBlocks(fragment: DocumentFragment): void {
+  for (const pre of fragment.querySelectorAll('pre')) {
+    const language = /\blanguage-(\S+)/.exec(pre.querySelector('code')?.className ?? '')?.[1];
+    const block = h('div', { class: 'code-block' }, toolbar(language));
+    pre.replaceWith(block);
+    block.append(pre);
+  }
+}
+
+/** The message a click on a code action button asks for, or undefined when `target` is not one. */
+export function codeActionMessage(target: Element): WebviewMessageOf<CodeAction> | undefined {
+  const button = target.closest<HTMLButtonElement>('button[data-code-action]');
+  const type = actions.find((action) => action.type === button?.dataset.codeAction)?.type;
+  const code = button?.closest('.code-block')?.querySelector('pre code, pre')?.textContent;
+  if (!type || code === undefined || code === null) return undefined;
+  return { type, code };
+}

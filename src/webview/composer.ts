@@ -1,0 +1,73 @@
+/** The message box: Enter sends, Shift+Enter adds a line; its button turns into Stop while an answer streams. */
+import { h } from './dom';
+
+export interface ComposerActions {
+  send(text: string): void;
+  stop(): void;
+  /** Called when the draft changes, so it can be saved. */
+  draftChanged(): void;
+}
+
+export class Composer {
+  readonly element: HTMLFormElement;
+  private readonly input = h('textarea', {
+    class: 'composer-input',
+    rows: '3',
+    placeholder: 'Ask Omni…',
+    'aria-label': 'Message',
+    'aria-describedby': 'composer-hint',
+  });
+  private readonly button = h('button', { type: 'submit', class: 'primary composer-button' }, 'Send');
+  private streaming = false;
+
+  constructor(private readonly actions: ComposerActions) {
+    this.element = h(
+      'form',
+      { class: 'composer', 'aria-label': 'Ask Omni' },
+      this.input,
+      h('div', { class: 'composer-row' }, h('span', { id: 'composer-hint', class: 'muted' }, 'Enter to send · Shift+Enter for a new line · Esc to stop'), this.button),
+    );
+    this.element.addEventListener('submit', (event) => {
+      event.preventDefault();
+      if (this.streaming) actions.stop();
+      else this.send();
+    });
+    this.input.addEventListener('keydown', (event) => {
+      // isComposing: Enter that confirms an IME composition must not send.
+      if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        if (!this.streaming) this.send();
+      }
+    });
+    this.input.addEventListener('input', () => actions.draftChanged());
+    this.setStreaming(false);
+  }
+
+  get draft(): string {
+    return this.input.value;
+  }
+
+  set draft(text: string) {
+    this.input.value = text;
+  }
+
+  /** Switches the button between Send and Stop. */
+  setStreaming(streaming: boolean): void {
+    this.streaming = streaming;
+    this.button.textContent = streaming ? 'Stop' : 'Send';
+    this.button.classList.toggle('stop', streaming);
+    this.button.setAttribute('aria-label', streaming ? 'Stop answer' : 'Send message');
+  }
+
+  focus(): void {
+    this.input.focus();
+  }
+
+  private send(): void {
+    const text = this.input.value;
+    if (!text.trim()) return;
+    this.input.value = '';
+    this.actions.send(text);
+    this.actions.draftChanged();
+  }
+}

@@ -1,0 +1,41 @@
+/** Model choice controls: the header's "Choose model" select and each answer's "Retry with…" menu. */
+import type { ModelChoice } from '../protocol/messages';
+import { h } from './dom';
+
+const automatic = '';
+
+/** Fills the header select: "Auto (routed)" first, then every model; `chosen` null selects Auto. */
+export function renderModelOptions(select: HTMLSelectElement, models: ModelChoice[], chosen: string | null): void {
+  select.replaceChildren(
+    h('option', { value: automatic }, 'Auto (routed)'),
+    ...models.map((model) => h('option', { value: model.alias }, `${model.displayName} · ${model.provider}`)),
+  );
+  select.value = chosen ?? automatic;
+}
+
+/** The alias the header select names, or null for automatic routing. */
+export function selectedModel(select: HTMLSelectElement): string | null {
+  return select.value === automatic ? null : select.value;
+}
+
+/** A disclosure menu of the models available when it opens; picking one calls `onPick` with its alias. */
+export function renderRetryMenu(models: () => ModelChoice[], onPick: (alias: string) => void): HTMLElement {
+  const list = h('ul', { class: 'menu-list', 'aria-label': 'Retry with model' });
+  const menu = h('details', { class: 'retry-menu' }, h('summary', {}, 'Retry with…'), list);
+  menu.addEventListener('toggle', () => {
+    if (!menu.open) return;
+    const choices = models();
+    list.replaceChildren(
+      ...choices.map((model) => {
+        const button = h('button', { type: 'button', class: 'menu-item' }, model.displayName, h('span', { class: 'muted' }, ` ${model.provider}`));
+        button.addEventListener('click', () => {
+          menu.open = false;
+          onPick(model.alias);
+        });
+        return h('li', {}, button);
+      }),
+    );
+    if (choices.length === 0) list.append(h('li', { class: 'muted' }, 'No models available'));
+  });
+  return menu;
+}

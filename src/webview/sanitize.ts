@@ -1,0 +1,47 @@
+/**
+ * Turns untrusted answer HTML into a safe DocumentFragment: only the tags markdown-it emits, no event handlers,
+ * no styles, links only to http(s), images only as inline `data:` pictures. Runs before the nodes reach the live
+ * document, so a stripped image never starts a request.
+ */
+import createDOMPurify, { type Config } from 'dompurify';
+import { isOpenableHref } from '../protocol/messages';
+
+// A private instance, so hooks added here cannot leak into (or be changed by) other users of DOMPurify.
+const purify = createDOMPurify(window);
+
+const inlineImage = /^data:image\/(?:png|gif|jpeg|webp);/i;
+
+const config: Config & { RETURN_DOM_FRAGMENT: true } = {
+  ALLOWED_TAGS: [
+    'a', 'blockquote', 'br', 'code', 'em', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'img', 'li', 'ol', 'p',
+    'pre', 's', 'span', 'strong', 'table', 'tbody', 'td', 'th', 'thead', 'tr', 'ul',
+  ],
+  ALLOWED_ATTR: ['href', 'src', 'alt', 'title', 'class', 'start'],
+  ALLOW_DATA_ATTR: false,
+  ALLOW_ARIA_ATTR: false,
+  RETURN_DOM_FRAGMENT: true,
+};
+
+purify.addHook('afterSanitizeAttributes', (node) => {
+  if (node.nodeName === 'A') {
+    const href = node.getAttribute('href');
+    // A link the host would refuse to open is shown as plain text rather than as a dead link.
+    if (href !== null && !isOpenableHref(href)) node.removeAttribute('href');
+  } else if (node.nodeName === 'IMG') {
+    const src = node.getAttribute('src') ?? '';
+    if (!inlineImage.test(src)) {
+      node.removeAttribute('src');
+      node.setAttribute('class', 'blocked-image');
+    }
+  }
+});
+
+/** Sanitized nodes for `html`; remote images are replaced by their alt text. */
+export function sanitizeToFragment(html: string): DocumentFragment {
+  const fragment = purify.sanitize(html, config);
+  for (const image of fragment.querySelectorAll('img.blocked-image')) {
+    const alt = image.getAttribute('alt');
+    image.replaceWith(`[image${alt ? `: ${alt}` : ''}]`);
+  }
+  return fragment;
+}

@@ -1,0 +1,27 @@
+/** Session totals: requests, tokens, cost, and what routing saved against the baseline model. */
+import type { HostMessageOf } from '../protocol/messages';
+import { h } from './dom';
+import { formatCost, formatCount, formatPercent } from './format';
+
+type Totals = HostMessageOf<'sessionTotals'>;
+
+/** Savings against the baseline, e.g. `$0.0420 (84%)`, or why there is no figure. */
+function describeSavings(totals: Totals): string {
+  if (totals.baselineCostUsd === null) return `unknown: ${totals.baselineModel} has no price`;
+  const saved = totals.baselineCostUsd - totals.costUsd;
+  const share = totals.baselineCostUsd > 0 ? ` (${formatPercent(saved / totals.baselineCostUsd)})` : '';
+  return saved >= 0 ? `${formatCost(saved)}${share}` : `none: ${formatCost(-saved)} more than the baseline`;
+}
+
+/** Fills `panel` with the totals as a definition list. */
+export function renderTotals(panel: HTMLElement, totals: Totals): void {
+  const mark = totals.estimated ? '~' : '';
+  const rows: [string, string][] = [
+    ['Requests', formatCount(totals.requests)],
+    ['Tokens', `${mark}${formatCount(totals.inputTokens)} in · ${mark}${formatCount(totals.outputTokens)} out`],
+    ['Cost', formatCost(totals.costUsd)],
+    [`Baseline (${totals.baselineModel})`, formatCost(totals.baselineCostUsd)],
+    ['Saved', describeSavings(totals)],
+  ];
+  panel.replaceChildren(h('dl', { class: 'totals' }, ...rows.flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value)])));
+}

@@ -1,0 +1,451 @@
+import assert from 'node:assert/strict';
+import { after, afterEach, describe, it } from 'node:test';
+import type { WebviewMessage, WebviewMessageOf } from '../../src/protocol/messages';
+import { closeBrowser, frames, openWebview, type Webview } from './harness';
+import { decision, done, sampleTag, tokens } from './messages';
+
+let open: Webview[] = [];
+
+async function webview(savedState?: unknown): Promise<Webview> {
+  const opened = await openWebview({ savedState });
+  open.push(opened);
+  return opened;
+}
+
+afterEach(async () => {
+  // Every scenario must also run clean: no script errors, no CSP violations, no requests beyond the bundle.
+  for (const view of open) {
+    assert.deepEqual(view.pageErrors.map(String), []);
+    assert.deepEqual(await view.cspViolations(), []);
+    assert.deepEqual(view.foreignRequests, []);
+    await view.close();
+  }
+  open = [];
+});
+after(closeBrowser);
+
+function ofType<T extends WebviewMessage['type']>(messages: WebviewMessage[], type: T): WebviewMessageOf<T>[] {
+  return messages.filter((message): message is WebviewMessageOf<T> => message.type === type);
+}
+
+/** Types `text` and presses Enter; returns the request id the webview sent. */
+async function ask(view: Webview, text = 'Write a CSV parser'): Promise<string> {
+  await view.page.locator('.composer-input').fill(text);
+  await view.page.locator('.composer-input').press('Enter');
+  const sends = ofType(await view.posted(), 'send');
+  assert.equal(sends.at(-1)?.text, text);
+  return sends.at(-1)!.requestId;
+}
+
+/** Streams `text` in `size`-character tokens, a few per frame, and finishes the answer. */
+async function stream(view: Webview, requestId: string, text: string, size: number): Promise<void> {
+  const messages = tokens(requestId, text, size);
+  for (let i = 0; i < messages.length; i += 7) {
+    await view.sendAll(messages.slice(i, i + 7));
+    await frames(view.page, 1);
+  }
+  await view.send(done(requestId));
+}
+
+const markdownSample = [
+  '# Parsing CSV',
+  '',
+  'Use a **streaming** parser; see [the docs](https://csv.js.org/parse/) or https://example.com/raw, not a@b.example.',
+  '',
+  '1. Install it',
+  '2. Pipe the file',
+  '',
+  '```ts',
+  "import { parse } from 'csv-parse';",
+  '',
+  'const rows: string[][] = [];',
+  '```',
+  '',
+  '> Quotes are handled.',
+  '',
+  '| Option | Default |',
+  '| :----- | ------: |',
+  '| delimiter | `,` |',
+  '',
+  '````md',
+  '```js',
+  'nested fence stays code',
+  '```',
+  '````',
+  '',
+  '  ~~~',
+  '  indented tilde fence',
+  '    keeps relative indent',
+  '  ~~~',
+  'Setext heading',
+  '---',
+  '#notaheading',
+  '',
+  '    indented code',
+  '',
+  '- a',
+  '',
+  '  still a',
+  '- b',
+  '',
+  '```python',
+  'print("unclosed fence at the end")',
+].join('\n');
+
+describe('chat webview', () => {
+  it('sends on Enter, adds a line on Shift+Enter', async () => {
+    const view = await webview();
+    const input = view.page.locator('.composer-input');
+    await input.fill('first line');
+    await input.press('Shift+Enter');
+    await input.pressSequentially('second line');
+    assert.equal(await input.inputValue(), 'first line\nsecond line');
+    assert.deepEqual(ofType(await view.posted(), 'send'), []);
+    await input.press('Enter');
+    const [send] = ofType(await view.posted(), 'send');
+    assert.equal(send.text, 'first line\nsecond line');
+    assert.match(send.requestId, /^r-[0-9a-f]{24}$/);
+    assert.equal(await input.inputValue(), '');
+    assert.equal((await view.posted())[0].type, 'ready');
+  });
+
+  it('shows the routing tag as soon as the decision arrives, before the first token', async () => {
+    const view = await webview();
+    const requestId = await ask(view);
+    const answer = view.page.locator('.answer');
+    assert.equal(await answer.locator('.tag').textContent(), 'Routing…');
+    // Record the order in which the tag and the answer text first appear, with both messages sent together.
+    await view.page.evaluate(() => {
+      const page = globalThis as unknown as { __order: string[]; document: any; MutationObserver: any };
+      page.__order = [];
+      const answerElement = page.document.querySelector('.answer');
+      new page.MutationObserver(() => {
+        if (answerElement.querySelector('.tag-route') && !page.__order.includes('tag')) page.__order.push('tag');
+        if (answerElement.querySelector('.markdown').textContent && !page.__order.includes('text')) page.__order.push('text');
+      }).observe(answerElement, { childList: true, subtree: true, characterData: true });
+    });
+    await view.sendAll([decision(requestId), { type: 'token', requestId, text: 'Hello' }]);
+    await frames(view.page);
+    assert.deepEqual(await view.page.evaluate(() => (globalThis as unknown as { __order: string[] }).__order), ['tag', 'text']);
+
+    const tag = answer.locator('.tag');
+    assert.equal(await tag.locator('.tag-route').textContent(), 'code-generation');
+    assert.equal(await tag.locator('.tag-model').textContent(), 'Qwen3 Coder 480B');
+    assert.equal(await tag.locator('.tag-provider').textContent(), 'huggingface');
+    assert.equal(await tag.locator('.tag-stage').textContent(), 'local classifier');
+    assert.equal(await tag.locator('.tag-reason').textContent(), sampleTag.reason);
+    assert.equal(await tag.locator('dl').isVisible(), false);
+    await tag.locator('summary').click();
+    assert.equal(await tag.locator('dl').isVisible(), true);
+    assert.equal(await tag.locator('dl').innerText(), 'Confidence\n82%\nRouter latency\n12 ms\nFallback order\ngeneral\nFallbacks tried\nnone');
+  });
+
+  it('renders streamed markdown the same as the whole text at once, code fences split anywhere', async () => {
+    const view = await webview();
+    const streamed = await ask(view);
+    await view.send(decision(streamed));
+    await stream(view, streamed, markdownSample, 3);
+    const whole = await ask(view, 'again');
+    await view.sendAll([decision(whole), { type: 'token', requestId: whole, text: markdownSample }, done(whole)]);
+    const bodies = view.page.locator('.answer .markdown');
+    const [streamedHtml, wholeHtml] = await bodies.evaluateAll((elements) => elements.map((element) => element.innerHTML));
+    assert.equal(streamedHtml, wholeHtml);
+
+    const body = bodies.first();
+    assert.equal(await body.locator('h1').textContent(), 'Parsing CSV');
+    assert.equal(await body.locator('h2').textContent(), 'Setext heading');
+    assert.equal(await body.locator('.code-block').count(), 5);
+    assert.equal(await body.locator('pre code.language-ts .hljs-keyword').first().textContent(), 'import');
+    assert.equal(await body.locator('pre code.language-md').textContent(), '```js\nnested fence stays code\n```\n');
+    assert.equal(await body.locator('pre code').nth(2).textContent(), 'indented tilde fence\n  keeps relative indent\n');
+    assert.equal(await body.locator('pre code.language-python').textContent(), 'print("unclosed fence at the end")');
+    assert.equal(await body.locator('td.align-right').textContent(), ',');
+    assert.deepEqual(await body.locator('a').evaluateAll((links) => links.map((link) => link.getAttribute('href'))), [
+      'https://csv.js.org/parse/',
+      'https://example.com/raw',
+    ]);
+  });
+
+  it('matches the one-shot render for random chunkings', async () => {
+    const view = await webview();
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const ids: string[] = [];
+    for (let round = 0; round < 4; round++) {
+      const requestId = await ask(view, `round ${round}`);
+      ids.push(requestId);
+      let offset = 0;
+      while (offset < markdownSample.length) {
+        const batch = [];
+        for (let i = 0; i < 5 && offset < markdownSample.length; i++) {
+          const size = 1 + Math.floor(random() * 24);
+          batch.push({ type: 'token' as const, requestId, text: markdownSample.slice(offset, offset + size) });
+          offset += size;
+        }
+        await view.sendAll(batch);
+        if (random() < 0.5) await frames(view.page, 1);
+      }
+      await view.send(done(requestId));
+    }
+    const whole = await ask(view, 'whole');
+    await view.sendAll([{ type: 'token', requestId: whole, text: markdownSample }, done(whole)]);
+    const htmls = await view.page.locator('.answer .markdown').evaluateAll((elements) => elements.map((element) => element.innerHTML));
+    for (const html of htmls.slice(0, -1)) assert.equal(html, htmls.at(-1));
+  });
+
+  it('keeps finished blocks frozen and streams an open code fence as text', async () => {
+    const view = await webview();
+    const requestId = await ask(view);
+    await view.sendAll([decision(requestId), { type: 'token', requestId, text: 'First paragraph.\n\nSecond para' }]);
+    await frames(view.page);
+    await view.sendAll([{ type: 'token', requestId, text: 'graph.\n' }]);
+    await frames(view.page);
+    // The second paragraph's first line is complete, so the first paragraph is final: remember its node.
+    const body = view.page.locator('.answer .markdown');
+    await body.locator('p').first().evaluate((element) => ((globalThis as unknown as { __first: unknown }).__first = element));
+    await view.sendAll([{ type: 'token', requestId, text: '\n``' }, { type: 'token', requestId, text: '`js\nconst a' }]);
+    await frames(view.page);
+    assert.equal(await body.locator('.code-block.streaming code').textContent(), 'const a');
+    await view.sendAll([{ type: 'token', requestId, text: ' = 1;\n``' }]);
+    await frames(view.page);
+    // A closing fence still arriving is not shown as code.
+    assert.equal(await body.locator('.code-block.streaming code').textContent(), 'const a = 1;\n');
+    await view.sendAll([{ type: 'token', requestId, text: '`\nAfter.' }]);
+    await frames(view.page);
+    assert.equal(await body.locator('.code-block.streaming').count(), 0);
+    assert.equal(await body.locator('.code-block code.language-js .hljs-keyword').textContent(), 'const');
+    const sameNode = await body.locator('p').first().evaluate((element) => element === (globalThis as unknown as { __first: unknown }).__first);
+    assert.ok(sameNode, 'the first paragraph was re-rendered');
+    assert.deepEqual(await body.locator('p').allTextContents(), ['First paragraph.', 'Second paragraph.', 'After.']);
+  });
+
+  it('renders at most once per animation frame however fast tokens arrive', async () => {
+    const view = await webview();
+    const requestId = await ask(view);
+    await view.send(decision(requestId));
+    await view.page.evaluate(() => {
+      const page = globalThis as unknown as { __renders: number; __frames: number; document: any; MutationObserver: any; requestAnimationFrame(callback: () => void): void };
+      page.__renders = 0;
+      page.__frames = 0;
+      const countFrame = () => {
+        page.__frames++;
+        page.requestAnimationFrame(countFrame);
+      };
+      page.requestAnimationFrame(countFrame);
+      new page.MutationObserver(() => page.__renders++).observe(page.document.querySelector('.answer .markdown'), { childList: true, subtree: true, characterData: true });
+    });
+    const text = 'Some words, then more words. '.repeat(200);
+    await view.sendAll(tokens(requestId, text, 6));
+    await frames(view.page, 3);
+    const { renders, frameCount } = await view.page.evaluate(() => {
+      const page = globalThis as unknown as { __renders: number; __frames: number };
+      return { renders: page.__renders, frameCount: page.__frames };
+    });
+    assert.ok(renders <= frameCount + 1, `${renders} renders in ${frameCount} frames`);
+    assert.ok(renders < 20, `${renders} renders for ${text.length / 6} tokens`);
+    assert.equal((await view.page.locator('.answer .markdown').textContent())?.trim(), text.trim());
+  });
+
+  it('Stop and Escape post a stop message with the request id', async () => {
+    const view = await webview();
+    const requestId = await ask(view);
+    await view.sendAll([decision(requestId), { type: 'token', requestId, text: 'Partial' }]);
+    const button = view.page.locator('.composer-button');
+    assert.equal(await button.textContent(), 'Stop');
+    assert.equal(await view.page.locator('.answer').getAttribute('aria-busy'), 'true');
+    await button.click();
+    assert.deepEqual(ofType(await view.posted(), 'stop'), [{ type: 'stop', requestId }]);
+    await view.page.keyboard.press('Escape');
+    assert.deepEqual(ofType(await view.posted(), 'stop'), [{ type: 'stop', requestId }, { type: 'stop', requestId }]);
+    await view.send(done(requestId, true));
+    assert.equal(await button.textContent(), 'Send');
+    assert.equal(await view.page.locator('.answer').getAttribute('aria-busy'), null);
+    assert.equal(await view.page.locator('.answer-footer .stopped').textContent(), 'stopped');
+    await view.page.keyboard.press('Escape');
+    assert.equal(ofType(await view.posted(), 'stop').length, 2);
+  });
+
+  it('shows fallback notes, discards partial text, and fills the footer', async () => {
+    const view = await webview();
+    const requestId = await ask(view);
+    await view.sendAll([decision(requestId), { type: 'token', requestId, text: 'Half an answ' }]);
+    await frames(view.page);
+    await view.sendAll([
+      { type: 'fallback', requestId, note: { failedModel: 'coder', cause: 'HTTP 500', nextModel: 'general', partialDiscarded: true } },
+      { type: 'token', requestId, text: 'A complete answer.' },
+      { type: 'usage', requestId, usage: { inputTokens: 1234, outputTokens: 567, estimated: true } },
+    ]);
+    await frames(view.page);
+    const answer = view.page.locator('.answer');
+    assert.equal(await answer.locator('.fallback-note').textContent(), 'coder failed (HTTP 500); general answers — partial text discarded');
+    assert.equal(await answer.locator('.markdown').innerText(), 'A complete answer.');
+    assert.equal(await answer.locator('.answer-footer').textContent(), '~1,234 in · ~567 out tokens');
+    await view.send(done(requestId));
+    assert.deepEqual(await answer.locator('.answer-footer span').allTextContents(), [
+      '~1,234 in · ~567 out tokens',
+      '$0.0042',
+      'first token 320 ms',
+      'total 4.2 s',
+      'Qwen3 Coder 480B',
+    ]);
+    await answer.locator('.tag summary').click();
+    assert.match(await answer.locator('.tag dl').innerText(), /Fallbacks tried\ncoder \(HTTP 500\)/);
+  });
+
+  it('shows errors with their hint and attempts, and setup notices in two lines', async () => {
+    const view = await webview();
+    await view.send({ type: 'setup', lines: ['No API key is set for Hugging Face.', "Run 'Omni: Set API Key', or start Ollama."] });
+    const banner = view.page.locator('.setup-banner');
+    assert.deepEqual(await banner.locator('p').allTextContents(), ['No API key is set for Hugging Face.', "Run 'Omni: Set API Key', or start Ollama."]);
+
+    const requestId = await ask(view);
+    await view.sendAll([
+      decision(requestId),
+      { type: 'setup', requestId, lines: ['No model is reachable.', 'Set a key or start Ollama, then retry.'] },
+      { type: 'error', requestId, error: { message: 'Every model failed.', hint: 'Check the key.', attempts: [{ model: 'coder', cause: 'HTTP 401' }, { model: 'general', cause: 'connection refused' }] } },
+    ]);
+    const answer = view.page.locator('.answer');
+    assert.equal(await answer.locator('.tag-route').textContent(), 'code-generation');
+    assert.equal(await answer.locator('.setup-notice p').count(), 2);
+    const alert = answer.getByRole('alert');
+    assert.equal(await alert.locator('.error-message').textContent(), 'Every model failed.');
+    assert.equal(await alert.locator('.error-hint').textContent(), 'Check the key.');
+    assert.deepEqual(await alert.locator('li').allTextContents(), ['coder: HTTP 401', 'general: connection refused']);
+    assert.equal(await view.page.locator('.composer-button').textContent(), 'Send');
+
+    await banner.getByRole('button', { name: 'Dismiss setup notice' }).click();
+    assert.equal(await banner.isVisible(), false);
+  });
+
+  it('code block buttons and links post to the host', async () => {
+    const view = await webview();
+    const requestId = await ask(view);
+    const code = 'const answer = 42;\n';
+    await view.sendAll([decision(requestId), { type: 'token', requestId, text: `See [docs](https://example.com/x).\n\n\`\`\`js\n${code}\`\`\`\n` }, done(requestId)]);
+    const block = view.page.locator('.code-block');
+    assert.equal(await block.locator('.code-language').textContent(), 'js');
+    await block.getByRole('button', { name: 'Copy code' }).click();
+    await block.getByRole('button', { name: 'Insert code at cursor' }).click();
+    await block.getByRole('button', { name: 'Apply code to selection' }).click();
+    await view.page.locator('.markdown a').click();
+    const posted = (await view.posted()).filter((message) => ['copy', 'insertAtCursor', 'applyToSelection', 'openLink'].includes(message.type));
+    assert.deepEqual(posted, [
+      { type: 'copy', code },
+      { type: 'insertAtCursor', code },
+      { type: 'applyToSelection', code },
+      { type: 'openLink', href: 'https://example.com/x' },
+    ]);
+    assert.equal(view.page.url(), 'https://omni.test/index.html');
+  });
+
+  it('retries with a chosen model and lets the user pick the model for new requests', async () => {
+    const view = await webview();
+    await view.send({
+      type: 'models',
+      models: [
+        { alias: 'coder', displayName: 'Qwen3 Coder 480B', provider: 'huggingface' },
+        { alias: 'local', displayName: 'Llama 3.2 3B', provider: 'ollama' },
+      ],
+      chosen: null,
+    });
+    const requestId = await ask(view, 'Explain closures');
+    await view.sendAll([decision(requestId), { type: 'token', requestId, text: 'A closure…' }, done(requestId)]);
+    await view.page.getByText('Retry with…').click();
+    await view.page.getByRole('button', { name: 'Llama 3.2 3B ollama' }).click();
+    const [retry] = ofType(await view.posted(), 'retryWith');
+    assert.equal(retry.retryOf, requestId);
+    assert.equal(retry.model, 'local');
+    assert.notEqual(retry.requestId, requestId);
+    assert.deepEqual(await view.page.locator('.user-turn').allTextContents(), ['Explain closures', 'Explain closures']);
+    assert.equal(await view.page.locator('.answer').nth(1).locator('.tag').textContent(), 'Routing…');
+
+    const select = view.page.getByRole('combobox', { name: 'Model for new requests' });
+    assert.equal(await select.inputValue(), '');
+    await select.selectOption('coder');
+    await select.selectOption('');
+    assert.deepEqual(ofType(await view.posted(), 'chooseModel'), [
+      { type: 'chooseModel', model: 'coder' },
+      { type: 'chooseModel', model: null },
+    ]);
+  });
+
+  it('shows history and session totals one click away', async () => {
+    const view = await webview();
+    await view.sendAll([
+      { type: 'history', conversations: [{ id: 'c1', title: 'Parse a CSV', updatedAt: Date.UTC(2025, 0, 2), turnCount: 4 }, { id: 'c2', title: 'Fix the build', updatedAt: Date.UTC(2025, 0, 1), turnCount: 1 }], activeId: 'c1' },
+      { type: 'sessionTotals', requests: 3, inputTokens: 1000, outputTokens: 500, estimated: false, costUsd: 0.01, baselineCostUsd: 0.05, baselineModel: 'GPT-5' },
+    ]);
+    const totals = view.page.locator('#totals-panel');
+    assert.equal(await totals.isVisible(), false);
+    await view.page.getByRole('button', { name: 'Session' }).click();
+    assert.equal(await view.page.getByRole('button', { name: 'Session' }).getAttribute('aria-expanded'), 'true');
+    assert.equal(await totals.innerText(), 'Requests\n3\nTokens\n1,000 in · 500 out\nCost\n$0.0100\nBaseline (GPT-5)\n$0.0500\nSaved\n$0.0400 (80%)');
+
+    await view.page.getByRole('button', { name: 'History' }).click();
+    const history = view.page.locator('#history-panel');
+    assert.equal(await history.locator('[aria-current="true"] .history-title').textContent(), 'Parse a CSV');
+    await history.getByText('Fix the build').click();
+    await history.getByRole('button', { name: 'Delete conversation “Parse a CSV”' }).click();
+    await view.page.getByRole('button', { name: 'New chat' }).click();
+    const actions = (await view.posted()).filter((message) => ['openConversation', 'deleteConversation', 'newChat'].includes(message.type));
+    assert.deepEqual(actions, [
+      { type: 'openConversation', conversationId: 'c2' },
+      { type: 'deleteConversation', conversationId: 'c1' },
+      { type: 'newChat' },
+    ]);
+
+    await view.send({
+      type: 'conversation',
+      conversationId: 'c2',
+      title: 'Fix the build',
+      turns: [
+        { role: 'user', text: 'Why does the build fail?' },
+        { role: 'assistant', requestId: 'old-1', text: 'Missing `tsx`.', tag: sampleTag, notes: [], footer: done('old-1').footer, status: 'done' },
+      ],
+    });
+    assert.deepEqual(await view.page.locator('.user-turn').allTextContents(), ['Why does the build fail?']);
+    assert.equal(await view.page.locator('.answer .markdown code').textContent(), 'tsx');
+    assert.equal(await view.page.locator('.answer .tag-model').textContent(), 'Qwen3 Coder 480B');
+  });
+
+  it('restores the transcript, panels and draft from saved state', async () => {
+    const first = await webview();
+    await first.send({ type: 'config', showReasoning: true });
+    await first.send({ type: 'history', conversations: [{ id: 'c1', title: 'Parse a CSV', updatedAt: 0, turnCount: 2 }], activeId: 'c1' });
+    const requestId = await ask(first);
+    await first.sendAll([decision(requestId), { type: 'reasoning', requestId, text: 'Think first.' }, ...tokens(requestId, '## Done\n\nAll **good**.', 4), done(requestId)]);
+    await first.page.locator('.composer-input').fill('unsent draft');
+    await first.page.waitForTimeout(400);
+    const state = await first.page.evaluate(() => (globalThis as unknown as { __state: unknown }).__state);
+
+    const second = await webview(state);
+    assert.equal(await second.page.locator('.answer .markdown h2').textContent(), 'Done');
+    assert.equal(await second.page.locator('.answer .tag-route').textContent(), 'code-generation');
+    assert.equal(await second.page.locator('.answer .reasoning-text').textContent(), 'Think first.');
+    assert.equal(await second.page.locator('.answer .reasoning').getAttribute('open'), '');
+    assert.equal(await second.page.locator('.answer-footer span').first().textContent(), '~1,234 in · ~567 out tokens');
+    assert.equal(await second.page.locator('.history-title').textContent(), 'Parse a CSV');
+    assert.equal(await second.page.locator('.composer-input').inputValue(), 'unsent draft');
+  });
+
+  it('is keyboard operable in a sensible tab order, with labels for assistive technology', async () => {
+    const view = await webview();
+    const page = view.page;
+    assert.ok(await page.locator('.composer-input').evaluate((element) => element === element.ownerDocument.activeElement));
+    const focusedLabels: string[] = [];
+    await page.locator('.model-select').focus();
+    for (let i = 0; i < 5; i++) {
+      await page.keyboard.press('Tab');
+      focusedLabels.push(await page.evaluate(() => {
+        const active = (globalThis as unknown as { document: any }).document.activeElement;
+        return active.getAttribute('aria-label') ?? active.textContent;
+      }));
+    }
+    assert.deepEqual(focusedLabels, ['Session', 'History', 'New chat', 'Message', 'Send message']);
+    assert.equal(await page.getByRole('textbox', { name: 'Message' }).count(), 1);
+    const requestId = await ask(view);
+    await view.send(decision(requestId));
+    assert.equal(await page.locator('.answer').getAttribute('aria-live'), 'polite');
+    assert.equal(await page.getByRole('group', { name: 'Routing decision' }).count(), 1);
+  });
+});

@@ -1,0 +1,174 @@
+/**
+ * Loads the built chat webview (media/webview.js + media/webview.css, build first with `node esbuild.js`) into
+ * headless Chromium under the production HTML shell and CSP, with a stub `acquireVsCodeApi`. Files are served from a
+ * fake origin; every other request is refused and recorded, so tests can assert the page asked for nothing else.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { HostMessage, WebviewMessage } from '../../src/protocol/messages';
+import { webviewHtml } from '../../src/protocol/webviewHtml';
+
+const root = join(__dirname, '..', '..');
+const origin = 'https://omni.test';
+const nonce = 'harness-nonce-5f3a';
+
+const chromiumArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** What the init script adds to the page; page-side functions reach it through `globalThis`. */
+export interface HarnessGlobals {
+  __posted: unknown[];
+  __state: unknown;
+  __cspViolations: string[];
+  __pwned?: unknown;
+  postMessage(message: unknown, targetOrigin: string): void;
+  addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+  removeEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+}
+
+/**
+ * A stand-in for VS Code's webview API, plus a CSP violation log; runs before any page script. Written as source
+ * text because tsx wraps named functions in a `__name` helper that does not exist in the page; the same helper is
+ * defined here so functions the tests pass to `page.evaluate` run too.
+ */
+function initScript(savedState: unknown): string {
+  return `
+    globalThis.__name = (fn) => fn;
+    window.__posted = [];
+    window.__state = ${JSON.stringify(savedState ?? null)} ?? undefined;
+    window.__cspViolations = [];
+    window.acquireVsCodeApi = () => ({
+      postMessage: (message) => window.__posted.push(message),
+      getState: () => window.__state,
+      setState: (state) => { window.__state = state; },
+    });
+    document.addEventListener('securitypolicyviolation', (event) => {
+      window.__cspViolations.push(event.violatedDirective + ' ' + event.blockedURI);
+    });
+  `;
+}
+
+const files: Record<string, { path: string; contentType: string }> = {
+  '/webview.js': { path: 'media/webview.js', contentType: 'text/javascript' },
+  '/webview.css': { path: 'media/webview.css', contentType: 'text/css' },
+  '/theme.css': { path: 'test/webview/theme.css', contentType: 'text/css' },
+};
+
+export interface Webview {
+  page: Page;
+  /** Delivers a message as the extension host would. */
+  send(message: HostMessage): Promise<void>;
+  /** Delivers several messages in one go, without waiting between them. */
+  sendAll(messages: HostMessage[]): Promise<void>;
+  /** Everything the webview posted to the host so far. */
+  posted(): Promise<WebviewMessage[]>;
+  /** Requests the page made beyond the harness's own files. */
+  foreignRequests: string[];
+  cspViolations(): Promise<string[]>;
+  /** Uncaught errors in the page. */
+  pageErrors: Error[];
+  close(): Promise<void>;
+}
+
+let browser: Promise<Browser> | undefined;
+
+/** One headless Chromium per test process, started on first use. */
+export function launchBrowser(): Promise<Browser> {
+  browser ??= chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs });
+  return browser;
+}
+
+/** Closes the shared browser, if one was started. */
+export async function closeBrowser(): Promise<void> {
+  const started = browser;
+  browser = undefined;
+  if (started) await (await started).close();
+}
+
+/** Opens the webview in a fresh page; `savedState` is what `getState()` returns, as after a reload. */
+export async function openWebview(options: { savedState?: unknown } = {}): Promise<Webview> {
+  const context = await (await launchBrowser()).newContext({ viewport: { width: 480, height: 800 } });
+  const page = await context.newPage();
+  const foreignRequests: string[] = [];
+  const pageErrors: Error[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error));
+  page.on('dialog', (dialog) => {
+    pageErrors.push(new Error(`dialog opened: ${dialog.message()}`));
+    void dialog.dismiss();
+  });
+  page.on('request', (request) => {
+    const url = request.url();
+    const path = url.startsWith(origin) ? new URL(url).pathname : undefined;
+    if (path !== '/index.html' && !(path && path in files) && !url.startsWith('data:')) foreignRequests.push(url);
+  });
+  await context.route('**/*', async (route) => {
+    const url = new URL(route.request().url());
+    const file = url.origin === origin ? files[url.pathname] : undefined;
+    if (url.origin === origin && url.pathname === '/index.html') {
+      const html = webviewHtml({ cspSource: origin, nonce, scriptUri: `${origin}/webview.js`, styleUri: `${origin}/webview.css` });
+      await route.fulfill({ contentType: 'text/html', body: html });
+    } else if (file) {
+      await route.fulfill({ contentType: file.contentType, body: readFileSync(join(root, file.path)) });
+    } else {
+      await route.abort('blockedbyclient');
+    }
+  });
+  await page.addInitScript({ content: initScript(options.savedState) });
+  await page.goto(`${origin}/index.html`);
+  // Theme variables, as VS Code would inject them; a <link>, so the CSP allows it.
+  await page.addStyleTag({ url: `${origin}/theme.css` });
+  await page.locator('.composer-input').waitFor();
+
+  // Resolves once the webview has handled the batch: messages arrive in order, so after the trailing marker.
+  const sendAll = (messages: HostMessage[]) =>
+    page.evaluate(
+      (batch) =>
+        new Promise<void>((resolve) => {
+          const page = globalThis as unknown as HarnessGlobals;
+          const marker = { harnessFlush: Math.random() };
+          const onMessage = (event: { data: unknown }) => {
+            if (event.data !== null && typeof event.data === 'object' && (event.data as typeof marker).harnessFlush === marker.harnessFlush) {
+              page.removeEventListener('message', onMessage);
+              resolve();
+            }
+          };
+          page.addEventListener('message', onMessage);
+          for (const message of batch) page.postMessage(message, '*');
+          page.postMessage(marker, '*');
+        }),
+      messages,
+    );
+  return {
+    page,
+    send: (message) => sendAll([message]),
+    sendAll,
+    posted: () => page.evaluate(() => (globalThis as unknown as HarnessGlobals).__posted as WebviewMessage[]),
+    foreignRequests,
+    cspViolations: () => page.evaluate(() => (globalThis as unknown as HarnessGlobals).__cspViolations),
+    pageErrors,
+    close: () => context.close(),
+  };
+}
+
+/** Resolves after `count` animation frames in the page, so queued rendering has run. */
+export function frames(page: Page, count = 2): Promise<void> {
+  return page.evaluate(
+    (n) =>
+      new Promise<void>((resolve) => {
+        const raf = (globalThis as unknown as { requestAnimationFrame(callback: () => void): void }).requestAnimationFrame;
+        let left = n;
+        const tick = () => (--left <= 0 ? resolve() : raf(tick));
+        raf(tick);
+      }),
+    count,
+  );
+}
