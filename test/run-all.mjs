@@ -7,6 +7,8 @@ const stages = [
   { name: 'build', cmd: ['node', 'esbuild.js'] },
   { name: 'typecheck', cmd: ['npx', 'tsc', '-p', '.', '--noEmit'] },
   { name: 'unit', cmd: ['node', 'test/run-unit.mjs'] },
+  // Idempotent: installs chromium, ripgrep and code-server only when missing, so `npm test` works on a fresh machine.
+  { name: 'install', cmd: ['node', 'test/vscode/install.mjs'] },
   { name: 'vscode', cmd: ['node', 'test/vscode/run.mjs'] },
   { name: 'ui', cmd: ['node', 'test/ui/run.mjs'] },
 ];
