@@ -1,4 +1,5 @@
 /** Every `omni` sub-command, by name. Each lives in its own module and returns an exit code. */
+import { ask } from './ask';
 import { check } from './check';
 import { evalCommand } from './eval';
 import { route } from './route';
@@ -10,6 +11,7 @@ export interface CliCommand {
 }
 
 export const commands: Record<string, CliCommand> = {
+  ask,
   check,
   route,
   eval: evalCommand,

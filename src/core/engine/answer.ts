@@ -11,7 +11,7 @@ import { CandidateQueue, candidateOrder, defaultDecision, overrideDecision } fro
 import { createCircuitBreaker, type CircuitBreaker } from './circuitBreaker';
 import { costUsd, estimateUsage } from './cost';
 import type { AnswerEvent, Attempt, DecisionEvent, DoneEvent, FallbackEvent } from './events';
-import { localOnlyGuard } from './privacy';
+import { localOnlyGuard } from '../policy/privacy';
 import { modelMessages } from './prompt';
 import { linkedController, sleep, within } from './timing';
 

@@ -1,4 +1,5 @@
 /** Builds the router a policy describes; the one entry point the CLI, the extension and the benchmarks use. */
+import { localOnlyGuard } from '../policy/privacy';
 import type { Policy } from '../policy/schema';
 import type { ChatProvider } from '../providers/types';
 import { createArchRouterClient } from './archRouter/client';
@@ -22,6 +23,11 @@ export function buildRouter(policy: Policy, setup: RouterSetup = {}): Router {
   return createRouter(effective, {
     classifier,
     clock: setup.clock,
+    archRouterRefusal: (request) => {
+      const guard = localOnlyGuard(effective, request);
+      if (!guard || !archRouter || !setup.getProvider) return undefined;
+      return guard(setup.getProvider(archRouter.provider));
+    },
     archRouter:
       archRouter &&
       (() => {

@@ -12,6 +12,8 @@ export interface RouterDeps {
   classifier: LocalClassifier;
   /** Resolved lazily so a missing key or unknown provider becomes a reason, not a crash; absent when not configured. */
   archRouter?: () => ArchRouterClient;
+  /** Why Arch-Router must not see this request (e.g. a local-only file and a remote router), or undefined. */
+  archRouterRefusal?: (request: OmniRequest) => string | undefined;
   clock?: () => number;
 }
 
@@ -40,6 +42,8 @@ export function createRouter(policy: Policy, deps: RouterDeps): Router {
   async function askArch(request: OmniRequest, signal: AbortSignal | undefined): Promise<ArchRouterAnswer | Error> {
     try {
       if (!deps.archRouter) throw new Error('router.archRouter is not configured');
+      const refusal = deps.archRouterRefusal?.(request);
+      if (refusal) throw new Error(`Arch-Router not asked: ${refusal}`);
       return await deps.archRouter().route(routes, request, signal);
     } catch (error) {
       return error instanceof Error ? error : new Error(String(error));

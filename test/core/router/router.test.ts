@@ -8,7 +8,7 @@ import { startFakeProvider, type FakeProvider } from '../../fake-provider/server
 
 const ARCH = 'katanemo/Arch-Router-1.5B';
 
-function policy(router: Record<string, unknown>, provider = 'archhost'): Policy {
+function policy(router: Record<string, unknown>, provider = 'archhost', extra: Record<string, unknown> = {}): Policy {
   return policySchema.parse({
     version: 1,
     models: {
@@ -23,6 +23,7 @@ function policy(router: Record<string, unknown>, provider = 'archhost'): Policy 
     rules: [{ when: { files: ['**/*.sql'] }, route: 'code_generation' }],
     defaultRoute: 'general_chat',
     router: { archRouter: { provider, model: ARCH }, ...router },
+    ...extra,
   });
 }
 
@@ -150,6 +151,19 @@ describe('router', () => {
     const decision = await routerFor(policy({ mode: 'arch' }, 'nowhere')).decide(ask('write a sorting function'));
     assert.equal(decision.stage, 'local');
     assert.match(decision.reason, /provider "nowhere" is not defined/);
+  });
+
+  it('never shows a local-only file to an Arch-Router that is not on this machine', async () => {
+    const privacy = { privacy: { localOnly: ['**/*.env'] } };
+    const decision = await routerFor(policy({ mode: 'arch' }, 'huggingface', privacy)).decide(ask('what is wrong here', { fileName: 'config/prod.env', selection: 'API_KEY=abc' }));
+    assert.equal(decision.stage, 'local');
+    assert.match(decision.reason, /^Arch-Router not asked: config\/prod\.env may only go to providers on this machine \(privacy\.localOnly\), and huggingface is at https:\/\/router\.huggingface\.co; local classifier picked/);
+  });
+
+  it('asks an Arch-Router on this machine about a local-only file', async () => {
+    fake.behave(ARCH, { archRouter: { route: 'bug_fixing' } });
+    const decision = await routerFor(policy({ mode: 'arch' }, 'archhost', { privacy: { localOnly: ['**/*.env'] } })).decide(ask('what is wrong here', { fileName: 'prod.env' }));
+    assert.equal(decision.stage, 'arch-router');
   });
 
   it('uses the default route for an empty request', async () => {

@@ -1,13 +1,12 @@
-/** Sparse feature vectors shared by requests and routes: word stems, concepts and concept absences. */
+/** Sparse feature vectors shared by requests and routes: word stems and concepts. */
 import { forEachConceptMention, type Lexicon } from './lexicon';
 import { contentStems } from './text';
 
-/** Feature name → weight. Names are `word:<stem>`, `concept:<id>` or `absent:<id>`. */
+/** Feature name → weight. Names are `word:<stem>` or `concept:<id>` (plain stems/ids in request evidence). */
 export type FeatureVector = Map<string, number>;
 
 export const wordFeature = (stem: string): string => `word:${stem}`;
 export const conceptFeature = (concept: string): string => `concept:${concept}`;
-export const absenceFeature = (concept: string): string => `absent:${concept}`;
 
 /** Adds `weight` to one feature. */
 export function addFeature(vector: FeatureVector, feature: string, weight: number): void {

@@ -1,22 +1,25 @@
 /**
- * The in-process route classifier (stage 2 of the router): a lexical model over word stems and a general
- * programming-intent vocabulary, matched against each route's description, name and examples.
+ * The in-process route classifier (stage 2 of the router): request evidence (word stems, a general
+ * programming-intent and everyday-topic vocabulary, code patterns, editor facts) matched against each
+ * route's description, name and examples by a model whose few route-independent weights were fitted
+ * offline (`scripts/classifier/fit.ts` → `weights.ts`).
  */
 import type { OmniRequest } from '../../request';
 import type { ClassifierResult, LocalClassifier, RouteCandidate } from '../types';
 import { softmax } from './calibration';
 import { compileLexicon, type Lexicon } from './lexicon';
-import { requestFeatures } from './requestFeatures';
-import { buildRouteIndex, type FeatureContribution } from './routeIndex';
+import { excludableConcepts, projectDesign, requestDesign, routeSetColumns, type ModelWeights } from './model';
+import { requestEvidence } from './requestFeatures';
+import { buildRouteIndex } from './routeIndex';
 import { routeProfile } from './routeProfile';
-import { DEFAULT_SETTINGS, type ClassifierSettings } from './settings';
+import { FITTED_WEIGHTS } from './weights';
 
 export type { FeatureContribution } from './routeIndex';
-export type { ClassifierSettings } from './settings';
+export type { ModelWeights } from './model';
 
 /** A classifier result with the features that drove the pick, for the routing log. */
 export interface ExplainedClassifierResult extends ClassifierResult {
-  evidence: FeatureContribution[];
+  evidence: import('./routeIndex').FeatureContribution[];
 }
 
 export interface ExplainingClassifier extends LocalClassifier {
@@ -26,8 +29,8 @@ export interface ExplainingClassifier extends LocalClassifier {
 export interface LocalClassifierOptions {
   /** Route to lean to when the evidence is weak (a prior, not an override). */
   defaultRoute?: string;
-  /** Overrides of the scoring constants, for benchmarks and tuning. */
-  settings?: Partial<ClassifierSettings>;
+  /** Model weights other than the fitted ones; only the fitting script and experiments pass this. */
+  weights?: ModelWeights;
 }
 
 const EVIDENCE_LIMIT = 5;
@@ -35,7 +38,7 @@ const EVIDENCE_LIMIT = 5;
 let sharedLexicon: Lexicon | undefined;
 
 /** The vocabulary is the same for every policy, so it is compiled once per process. */
-function lexicon(): Lexicon {
+export function lexicon(): Lexicon {
   return (sharedLexicon ??= compileLexicon());
 }
 
@@ -45,27 +48,28 @@ export function createLocalClassifier(
   options: LocalClassifierOptions = {},
 ): ExplainingClassifier {
   if (routes.length === 0) throw new Error('createLocalClassifier needs at least one route');
-  const settings: ClassifierSettings = { ...DEFAULT_SETTINGS, ...options.settings };
+  const weights = options.weights ?? FITTED_WEIGHTS;
   const profiles = routes.map((route) => routeProfile(route, lexicon()));
-  const index = buildRouteIndex(profiles, settings);
-  const priors = new Float64Array(routes.length);
-  const defaultIndex = routes.findIndex((route) => route.name === options.defaultRoute);
-  if (defaultIndex >= 0) priors[defaultIndex] = settings.defaultPrior;
+  const columns = routeSetColumns(profiles, options.defaultRoute);
+  const index = buildRouteIndex(columns);
+  const excludable = excludableConcepts(profiles);
+  const names = routes.map((route) => route.name);
   const order = routes.map((_, i) => i);
 
   return {
     classify(request) {
-      const features = requestFeatures(request, lexicon(), index.excludedConcepts, settings.dependencyFloor);
-      const raw = Float64Array.from(priors);
-      index.accumulate(features, raw);
-      const probabilities = softmax(raw, settings.temperature);
+      const projected = projectDesign(requestDesign(requestEvidence(request, lexicon()), excludable), weights);
+      const raw = new Float64Array(routes.length);
+      index.accumulate(projected, raw);
+      // The fitted weights are already on the log-odds scale, so the softmax needs no extra temperature.
+      const probabilities = softmax(raw);
       const ranked = order.slice().sort((a, b) => probabilities[b] - probabilities[a] || a - b);
       const best = ranked[0];
       return {
-        route: index.names[best],
+        route: names[best],
         confidence: probabilities[best],
-        scores: ranked.map((i) => ({ route: index.names[i], score: probabilities[i] })),
-        evidence: index.contributions(features, best, EVIDENCE_LIMIT),
+        scores: ranked.map((i) => ({ route: names[i], score: probabilities[i] })),
+        evidence: index.contributions(projected, best, EVIDENCE_LIMIT),
       };
     },
   };

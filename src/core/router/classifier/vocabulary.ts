@@ -53,7 +53,7 @@ export const VOCABULARY: Readonly<Record<string, ConceptDefinition>> = {
       'scaffold, boilerplate, template=0.5, new, draft=0.5, compose=0.4, prototype, design=0.4, extend, feature=0.6, ' +
       'integrate=0.6, insert=0.4, need=0.3, want=0.3, sample code, example code, full code, ' +
       'complete code=0.6, whole code=0.4, convert=0.4, change=0.3, modify=0.4, update=0.3, allow=0.3, ' +
-      'support=0.3, option=0.3, solution=0.3',
+      'support=0.3, option=0.3, solution=0.3, provide=0.4, give=0.3, show=0.2, continue=0.3, finish=0.3, automate, automation, bot=0.4, generator=0.5, calculator=0.5, game=0.3, website=0.3, from scratch, starter, skeleton, mockup=0.5',
   },
   explain: {
     dependsOn: 'software',
@@ -62,7 +62,7 @@ export const VOCABULARY: Readonly<Record<string, ConceptDefinition>> = {
       'purpose, concept, difference, differ, versus, vs, compare=0.5, comparison=0.5, possible=0.4, clarify, learn, ' +
       'teach, tutorial, overview, walkthrough, wonder, curious, behave=0.4, definition, define=0.5, recommend=0.4, ' +
       'advantage, disadvantage, pros cons, benefit=0.4, when to use, best way=0.4, architecture=0.4, interpret, ' +
-      'where=0.2, which=0.2, whether=0.3, know=0.3, question=0.3, familiar=0.5, importance, significance',
+      'where=0.2, which=0.2, whether=0.3, know=0.3, question=0.3, familiar=0.5, importance, significance, equivalent=0.4, alternative=0.4, approach=0.3, example=0.3, use case, idea=0.3, suggest=0.3, recommendation=0.4, guidance=0.5, explain like, eli5, theory=0.3, internally, under hood, work=0.2, works=0.2',
   },
   error: {
     dependsOn: 'software',
@@ -74,7 +74,7 @@ export const VOCABULARY: Readonly<Record<string, ConceptDefinition>> = {
       'not found, not defined, not recognized, not update, not open, not connect, not start, not respond, not appear, ' +
       'not change, not call, not fire, no longer, invalid, cannot=0.4, unable=0.5, refused=0.6, denied=0.5, timeout=0.5, ' +
       'undefined=0.4, null pointer, exit code, resolve=0.4, solve=0.3, correct=0.4, went wrong, weird=0.5, strange=0.4, ' +
-      'uncaught, unhandled, mismatch=0.6, missing=0.4',
+      'uncaught, unhandled, mismatch=0.6, missing=0.4, fails, failing, crashed, crashing, errors, error message, trouble, struggling=0.5, nan=0.5, empty=0.3, blank=0.4, conflict=0.4, overflow=0.6, leak, memory leak, deadlock, race condition, infinite loop, permission denied, status code=0.5, unauthorized=0.6, forbidden=0.6, typo=0.5, misbehave, glitchy, flaky, instead=0.3, still=0.2, anymore=0.5',
     implies: { software: 0.2 },
   },
   restructure: {
@@ -87,7 +87,7 @@ export const VOCABULARY: Readonly<Record<string, ConceptDefinition>> = {
       'without changing, preserve=0.5, extract=0.5, deduplicate, duplication, duplicate=0.5, dry=0.3, modular, modularize, ' +
       'decouple, improve=0.6, improvement=0.6, tidy, polish, reformat, format=0.3, lint, style=0.3, convention, ' +
       'clean code, split=0.3, move=0.3, organize, organise, consolidate, reusable, reuse, ' +
-      'abstraction=0.5, design pattern, solid principles, complexity=0.5',
+      'abstraction=0.5, design pattern, solid principles, complexity=0.5, refine=0.5, streamline, compact=0.5, elegant=0.5, pythonic, separate=0.4, encapsulate, generalize=0.5, reduce=0.4, unused=0.5, dead code, naming=0.5, code smell, technical debt, legacy=0.5, boilerplate reduction, restructuring, reorganization, clarity=0.5',
   },
   test: {
     terms:
@@ -178,7 +178,7 @@ export const VOCABULARY: Readonly<Record<string, ConceptDefinition>> = {
     terms:
       'essay, letter, poem, poetry, story, novel, fiction, email=0.5, blog=0.5, article, speech, lyrics, paragraph, ' +
       'sentence=0.5, grammar, proofread, tone, title=0.5, headline, slogan, caption, cover letter, resume, cv, biography, ' +
-      'summarize=0.5, paraphrase, prose, creative writing, copywriting, heartfelt, wording',
+      'summarize=0.5, paraphrase, prose, creative writing, copywriting, heartfelt, wording, cover letter, message=0.3, reply=0.4, review=0.3, toast, eulogy, invitation, announcement, newsletter, social media, instagram, tweet, twitter=0.6, linkedin, youtube=0.5, tiktok, rephrase, reword, formal=0.5, polite, apology, thank you note, greeting, wish=0.4, quote=0.4, motivational, inspirational, character=0.3, plot, screenplay, name ideas, catchy',
     implies: EVERYDAY,
   },
   natural_language: {
@@ -194,21 +194,21 @@ export const VOCABULARY: Readonly<Record<string, ConceptDefinition>> = {
       'equation, algebra, geometry, calculus, derivative, triangle, angle, cosine, sine, probability=0.5, ' +
       'statistics=0.5, physics, chemistry, biology, science, scientific, titration, acid, molecule, atom, theorem, ' +
       'proof=0.5, history, historical, geography, philosophy, psychology, economics, sociology, literature, ' +
-      'research=0.4, academic, thesis, paper=0.4, grade=0.4',
+      'research=0.4, academic, thesis, paper=0.4, grade=0.4, mba, lecture, professor, assignment=0.4, textbook, curriculum, semester, worksheet, fraction, percentage=0.4, integral, hypothesis, experiment=0.4, theory=0.4, war, empire, ancient, century, revolution, king, queen, president, election, politics, political, government, religion, god, bible, culture, society, climate, planet, universe, animal, plant=0.5, ocean, essay question, explain simply',
     implies: EVERYDAY,
   },
   food: {
     terms:
       'food, recipe, cook, cooking, bake, baking, meal, dinner, lunch, breakfast, ingredient, dish, kitchen, restaurant, ' +
       'diet, vegan, vegetarian, cuisine, flavor, sauce, oven, chicken, pasta, bread=0.6, cake, dessert, wine, coffee, ' +
-      'tea, eat, nutrition, calorie, grill, soup, spice',
+      'tea, eat, nutrition, calorie, grill, soup, spice, fruit, vegetable, banana, snack, drink=0.5, cocktail, beer, grocery, groceries',
     implies: EVERYDAY,
   },
   travel: {
     terms:
       'travel, trip, vacation, holiday, flight, fly, airport, airline, hotel, booking, itinerary, destination, tourist, ' +
       'tourism, visa, passport, luggage, beach, city=0.4, country=0.4, visit, sightseeing, tour, backpacking, road trip, ' +
-      'cruise',
+      'cruise, museum, weekend=0.4, sightsee, landmark, train ticket, rent car',
     implies: EVERYDAY,
   },
   legal: {
@@ -221,7 +221,7 @@ export const VOCABULARY: Readonly<Record<string, ConceptDefinition>> = {
   health: {
     terms:
       'health, healthy, medical, doctor, disease, symptom, pain, medicine, medication, hospital, therapy, mental health, ' +
-      'anxiety, depression, sleep, exercise, workout, fitness, weight=0.5, pregnancy, illness, injury, covid, vaccine',
+      'anxiety, depression, sleep, exercise, workout, fitness, weight=0.5, pregnancy, illness, injury, covid, vaccine, muscle, protein, vitamin, skin, hair, weight loss, blood, heart=0.4, dentist, alcohol, smoking, stress, meditation, yoga, headache, allergy, diabetes, therapist',
     implies: EVERYDAY,
   },
   finance: {
@@ -229,20 +229,20 @@ export const VOCABULARY: Readonly<Record<string, ConceptDefinition>> = {
       'money, finance, financial, budget, invest, investment, investor, stock=0.6, stock market, crypto=0.4, tax, ' +
       'salary=0.5, loan, mortgage, bank, retirement, business, company=0.5, startup=0.5, entrepreneur, marketing, ' +
       'sales=0.4, customer=0.4, consulting, niche, brand, branding, profit, revenue, price=0.4, pricing=0.4, ' +
-      'economy, ceo, hiring, interview=0.4, career, job=0.5, employee, upsell, strategy=0.4, proposal=0.4, pitch',
+      'economy, ceo, hiring, interview=0.4, career, job=0.5, employee, upsell, strategy=0.4, proposal=0.4, pitch, hedge, inflation, asset, portfolio, bond=0.5, gold, currency, dollar, euro, interest rate, credit=0.5, debt, insurance, guest, client=0.3, airbnb, rental, real estate, property=0.3, product=0.3, sell=0.5, buy=0.4, purchase=0.4, market=0.4, advertising, ads=0.4, campaign, seo=0.4, shop=0.3, small business, negotiation, resignation, promotion=0.4',
     implies: EVERYDAY,
   },
   relationships: {
     terms:
       'relationship, family, friend, marriage, married, wife, husband, partner=0.4, mom, mother, dad, father, parent, ' +
       'child, kid, baby, love, dating, wedding, birthday, gift, party, home, house, pet, dog, cat, horse, garden, ' +
-      'feeling, emotion, happy, sad',
+      'feeling, emotion, happy, sad, girlfriend, boyfriend, boss=0.5, coworker, colleague=0.4, neighbor, breakup, roommate, wedding speech, anniversary',
     implies: EVERYDAY,
   },
   entertainment: {
     terms:
       'movie, film, tv, series=0.3, music, song, band, album, book, sport, football, soccer, basketball, baseball, ' +
-      'super bowl, nfl, team=0.3, player=0.3, celebrity, art, painting, drawing=0.5, photography, netflix, game=0.3',
+      'super bowl, nfl, team=0.3, player=0.3, celebrity, art, painting, drawing=0.5, photography, netflix, game=0.3, steam=0.5, fps=0.4, gaming, gamer, xbox, playstation, nintendo, minecraft=0.5, fortnite, chess, puzzle, riddle, anime, manga, comic, actor, actress, tv show, podcast, concert, festival, racehorse, race=0.4',
     implies: EVERYDAY,
   },
 };

@@ -1,6 +1,6 @@
 /** `privacy.localOnly`: content of matching files may only reach providers on this machine. */
 import picomatch from 'picomatch';
-import type { Policy } from '../policy/schema';
+import type { Policy } from './schema';
 import { isLoopbackHost } from '../providers/config';
 import type { ChatProvider } from '../providers/types';
 import type { OmniRequest } from '../request';
