@@ -4,7 +4,7 @@
  */
 import type { ProviderSettings } from './config';
 import { missingKeyError, toProviderError } from './errors';
-import type { ChatProvider, CompletionRequest, CompletionResult, KeyLookup, StreamChunk } from './types';
+import { ProviderError, type ChatProvider, type CompletionRequest, type CompletionResult, type KeyLookup, type StreamChunk } from './types';
 import { readWireCompletion, readWireStream, type WireChunk, type WireCompletion } from './wire';
 
 /** One call as an SDK adapter gets it. */
@@ -41,12 +41,13 @@ export function createChatProvider(
 
     async complete(request: CompletionRequest): Promise<CompletionResult> {
       const watcher = watchRefusals(options.fetch);
+      let apiKey: string | undefined;
       try {
-        const apiKey = await apiKeyFor();
+        apiKey = await apiKeyFor();
         const call = { request, apiKey, signal: request.signal, fetch: watcher.fetch };
         return readWireCompletion(await transport.completion(call));
       } catch (error) {
-        throw toProviderError(settings, error, { signal: request.signal, retryAfterHeader: watcher.retryAfter });
+        throw withoutKey(toProviderError(settings, error, { signal: request.signal, retryAfterHeader: watcher.retryAfter }), apiKey);
       }
     },
 
@@ -56,19 +57,30 @@ export function createChatProvider(
       const cancel = () => controller.abort();
       request.signal?.addEventListener('abort', cancel, { once: true });
       const watcher = watchRefusals(options.fetch);
+      let apiKey: string | undefined;
       try {
         if (request.signal?.aborted) controller.abort();
-        const apiKey = await apiKeyFor();
+        apiKey = await apiKeyFor();
         const chunks = transport.streamChunks({ request, apiKey, signal: controller.signal, fetch: watcher.fetch });
         yield* readWireStream(chunks, settings);
       } catch (error) {
-        throw toProviderError(settings, error, { signal: request.signal, retryAfterHeader: watcher.retryAfter });
+        throw withoutKey(toProviderError(settings, error, { signal: request.signal, retryAfterHeader: watcher.retryAfter }), apiKey);
       } finally {
         controller.abort();
         request.signal?.removeEventListener('abort', cancel);
       }
     },
   };
+}
+
+/**
+ * Some providers echo the rejected key in their error body; errors reach logs, the chat and the terminal, so the key
+ * is cut out of the message before anything else sees it.
+ */
+function withoutKey(error: ProviderError, apiKey: string | undefined): ProviderError {
+  if (!apiKey || apiKey.length < 4 || !error.message.includes(apiKey)) return error;
+  const message = error.message.split(apiKey).join('[key redacted]');
+  return new ProviderError(error.provider, error.kind, message, error.status, error.retryAfterSeconds);
 }
 
 /** Wraps fetch to keep the Retry-After of a refused response: the Hugging Face SDK drops response headers from its errors. */
