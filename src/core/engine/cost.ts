@@ -2,11 +2,8 @@
 import type { Policy } from '../policy/schema';
 import type { ChatMessage } from '../request';
 import type { TokenUsage } from '../providers/types';
+import { estimateTokens } from '../text/tokens';
 
-/** The usual rough estimate of 4 characters per token, for providers that report no usage. */
-export function estimateTokens(text: string): number {
-  return Math.ceil(text.length / 4);
-}
 
 /** Estimated usage of sending `messages` and receiving `output`. */
 export function estimateUsage(messages: ChatMessage[], output: string): TokenUsage {

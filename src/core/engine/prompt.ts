@@ -1,7 +1,7 @@
 /** The messages a model receives: the conversation, the selected code in the latest user turn, and no more history than fits. */
 import type { ModelEntry } from '../policy/schema';
 import type { ChatMessage, OmniRequest } from '../request';
-import { estimateTokens } from './cost';
+import { estimateTokens } from '../text/tokens';
 
 /**
  * `request.editor.selection` is added here, once, for every entry point (chat, Explain, Refactor, CLI):

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildRoutingPrompt, cutMiddle, estimateTokens, trimConversation } from '../../../src/core/router/archRouter/prompt';
+import { buildRoutingPrompt, cutMiddle, trimConversation } from '../../../src/core/router/archRouter/prompt';
+import { estimateTokens } from '../../../src/core/text/tokens';
 import type { OmniRequest } from '../../../src/core/request';
 
 const routes = [

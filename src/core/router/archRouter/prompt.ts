@@ -4,20 +4,15 @@
  */
 import type { ChatMessage, EditorContext, OmniRequest } from '../../request';
 import type { RouteCandidate } from '../types';
+import { CHARS_PER_TOKEN, estimateTokens } from '../../text/tokens';
 
 /** Arch-Router's convention for "no route fits". */
 export const NO_ROUTE = 'other';
 
-/** Characters per token, the estimate the reference gateway uses. */
-const CHARS_PER_TOKEN = 4;
 /** One message may take at most this share of the budget; pasted code is cut to its head and tail. */
 const MAX_MESSAGE_SHARE = 0.5;
 /** Selected code shown to the router, in characters; enough to tell SQL from a stack trace. */
 const MAX_SELECTION_CHARS = 600;
-
-export function estimateTokens(text: string): number {
-  return Math.ceil(text.length / CHARS_PER_TOKEN);
-}
 
 /** Keeps the head and the tail of a long text, which carry the request and the error line in pasted code. */
 export function cutMiddle(text: string, maxChars: number): string {
