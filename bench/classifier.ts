@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { OmniRequest } from '../src/core/request';
-import { createLocalClassifier, type ClassifierSettings } from '../src/core/router/classifier';
+import { createLocalClassifier, type ModelWeights } from '../src/core/router/classifier';
 import type { RouteCandidate } from '../src/core/router/types';
 
 const SHARED_BENCH = join(__dirname, '..', '..', 'shared', 'bench');
@@ -97,9 +97,9 @@ export function expectedCalibrationError(confidences: readonly number[], correct
 export function evaluateAccuracy(
   policy: LabelledPolicy,
   items: readonly DevItem[],
-  settings?: Partial<ClassifierSettings>,
+  weights?: ModelWeights,
 ): AccuracyReport {
-  const classifier = createLocalClassifier(policy.routes, { defaultRoute: policy.defaultRoute, settings });
+  const classifier = createLocalClassifier(policy.routes, { defaultRoute: policy.defaultRoute, weights });
   const confidences: number[] = [];
   const correct: boolean[] = [];
   const mistakes: AccuracyReport['mistakes'] = [];

@@ -32,6 +32,15 @@ export const CROSS_CONCEPTS = [
   'software', 'create', 'explain', 'error', 'restructure', 'test', 'shell', 'database', 'docs', 'everyday',
 ] as const;
 
+/** Concepts broad enough that the shared route sets teach something about them; narrow ones keep the shared scale. */
+const BROAD: ReadonlySet<string> = new Set(CROSS_CONCEPTS);
+
+/**
+ * Score bonus (log-odds) of the default route. Fixed, not fitted: in the shared policies the default is also
+ * the route that excludes software, so the data cannot tell a default prior from the exclusion pull.
+ */
+const DEFAULT_PRIOR = 0.5;
+
 /**
  * What a request-shape feature (phrasing cue, selection, length) may pull towards: only the four programming
  * intents, which keeps the number of fitted weights small (wider targets overfit in cross-validation).
@@ -47,7 +56,7 @@ const IDF_POWER = 2;
 const conceptColumn = conceptFeature;
 const wordColumn = wordFeature;
 const excludedColumn = (concept: string): string => `excluded:${concept}`;
-const DEFAULT_COLUMN = 'default';
+export const DEFAULT_COLUMN = 'default';
 
 /**
  * The request's design terms. `excludable` are concepts some route's description excludes
@@ -58,7 +67,7 @@ export function requestDesign(evidence: RequestEvidence, excludable: readonly st
   for (const source of EVIDENCE_SOURCES) {
     for (const [concept, value] of evidence.sources[source]) {
       terms.push({ param: `source:${source}`, column: conceptColumn(concept), value });
-      terms.push({ param: `concept:${concept}`, column: conceptColumn(concept), value });
+      if (BROAD.has(concept)) terms.push({ param: `concept:${concept}`, column: conceptColumn(concept), value });
     }
   }
   for (const row of CROSS_CONCEPTS) {
@@ -78,16 +87,18 @@ export function requestDesign(evidence: RequestEvidence, excludable: readonly st
     terms.push({ param: 'absent', column: excludedColumn(concept), value: 1 - shown });
     if (shown > 0) terms.push({ param: 'present', column: excludedColumn(concept), value: shown });
   }
-  terms.push({ param: 'default', column: DEFAULT_COLUMN, value: 1 });
   return terms;
 }
 
-/** Rarer features discriminate better: a concept every route mentions decides nothing. */
+/**
+ * Rarer features discriminate better, and a feature every route has decides nothing (weight 0): otherwise
+ * a weight learned where "software" separates routes would swamp a route set that is all about software.
+ */
 function inverseRouteFrequency(profiles: readonly RouteProfile[]): Map<string, number> {
   const frequency = new Map<string, number>();
   for (const profile of profiles) for (const feature of profile.features.keys()) frequency.set(feature, (frequency.get(feature) ?? 0) + 1);
   const idf = new Map<string, number>();
-  for (const [feature, count] of frequency) idf.set(feature, Math.pow(Math.log(1 + profiles.length / count), IDF_POWER));
+  for (const [feature, count] of frequency) idf.set(feature, Math.pow(Math.log(profiles.length / count), IDF_POWER));
   return idf;
 }
 
@@ -110,7 +121,7 @@ export function routeColumns(profile: RouteProfile, idf: ReadonlyMap<string, num
   const conceptScale = conceptSquares > 0 ? 1 / Math.sqrt(conceptSquares) : 0;
   for (const [feature, weight] of columns) columns.set(feature, weight * (feature.startsWith('word:') ? wordScale : conceptScale));
   for (const [concept, strength] of profile.excluded) columns.set(excludedColumn(concept), strength);
-  if (isDefault) columns.set(DEFAULT_COLUMN, 1);
+  if (isDefault) columns.set(DEFAULT_COLUMN, DEFAULT_PRIOR);
   return columns;
 }
 
@@ -125,9 +136,12 @@ export function excludableConcepts(profiles: readonly RouteProfile[]): string[] 
   return [...new Set(profiles.flatMap((profile) => [...profile.excluded.keys()]))];
 }
 
-/** Collapses design terms into one weight per route column: θ applied once per request, not once per route. */
+/**
+ * Collapses design terms into one weight per route column: θ applied once per request, not once per route.
+ * The default column carries the fixed prior on the route side, so it enters with weight 1.
+ */
 export function projectDesign(terms: readonly DesignTerm[], weights: ModelWeights): FeatureVector {
-  const projected: FeatureVector = new Map();
+  const projected: FeatureVector = new Map([[DEFAULT_COLUMN, 1]]);
   for (const { param, column, value } of terms) {
     const weight = weights[param];
     if (weight === undefined || weight === 0) continue;
