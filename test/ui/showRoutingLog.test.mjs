@@ -12,6 +12,6 @@ describe('Omni: Show Routing Log', function () {
     const { channel, lines } = await workbench.output(/Omni activated/);
     await workbench.screenshot('show-routing-log');
     assert.equal(channel, 'Omni');
-    assert.ok(lines.some((line) => /\[info\] Omni activated$/.test(line)), `Output shows:\n${lines.join('\n')}`);
+    assert.ok(lines.some((line) => /\[info\] Omni activated\b/.test(line)), `Output shows:\n${lines.join('\n')}`);
   });
 });

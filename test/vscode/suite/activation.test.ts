@@ -10,10 +10,11 @@ suite('Activation', () => {
     assert.ok(extension, `${EXTENSION_ID} is not loaded`);
     const wasActive = extension.isActive;
     const started = performance.now();
-    await extension.activate();
-    // Printed for people, not asserted: speed targets live in the benchmarks.
+    const api = (await extension.activate()) as { activationMs?: number } | undefined;
+    // Printed for people, not asserted: speed targets live in the benchmarks. With a policy in the workspace Omni
+    // activates at startup, before this test; then the time its activate() measured itself is the one to show.
     console.log(wasActive
-      ? '      activation time: n/a (already active)'
+      ? `      activation time: ${api?.activationMs ?? '?'} ms (activated at startup, as measured by Omni)`
       : `      activation time: ${(performance.now() - started).toFixed(1)} ms`);
     assert.equal(extension.isActive, true);
   });
