@@ -75,7 +75,8 @@ function ask(args: string[], onStdout?: (child: ReturnType<typeof spawn>) => voi
   return new Promise((resolve) => child.on('close', (code) => resolve({ ...run, code })));
 }
 
-describe('omni ask', () => {
+// Each test spawns its own process; running them side by side keeps the file quick.
+describe('omni ask', { concurrency: true }, () => {
   test('prints the route first, the answer on stdout, the fallback note and a footer with tokens, cost and timings', async () => {
     const { code, stdout, stderr } = await ask(['explain this', '--command', 'explain']);
     assert.equal(code, 0, stderr);
@@ -104,6 +105,6 @@ describe('omni ask', () => {
     const { code, stderr } = await ask(['hello', '--model', 'slow'], (child) => child.kill('SIGINT'));
     assert.equal(code, 130);
     assert.match(stderr, /\[cancelled\]/);
-    await fake.waitForNoOpenRequests();
+    await fake.waitForNoOpenRequests(1000, 'slow');
   });
 });

@@ -39,8 +39,8 @@ export interface FakeProvider {
   readonly requests: RecordedRequest[];
   /** Requests to chat completions, oldest first. */
   chatRequests(): RecordedRequest[];
-  /** Resolves once no request is open; rejects after `timeoutMs`. */
-  waitForNoOpenRequests(timeoutMs?: number): Promise<void>;
+  /** Resolves once no request (to `model`, when given) is open; rejects after `timeoutMs`. */
+  waitForNoOpenRequests(timeoutMs?: number, model?: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -114,10 +114,11 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     behave,
     requests,
     chatRequests: () => requests.filter((request) => request.body !== undefined),
-    async waitForNoOpenRequests(timeoutMs = 1000) {
+    async waitForNoOpenRequests(timeoutMs = 1000, model?: string) {
       const deadline = Date.now() + timeoutMs;
-      while (requests.some((request) => request.open)) {
-        if (Date.now() > deadline) throw new Error(`requests still open after ${timeoutMs} ms: ${openPaths(requests)}`);
+      const watched = () => requests.filter((request) => model === undefined || request.body?.model === model);
+      while (watched().some((request) => request.open)) {
+        if (Date.now() > deadline) throw new Error(`requests still open after ${timeoutMs} ms: ${openPaths(watched())}`);
         await sleep(5);
       }
     },
