@@ -12,7 +12,7 @@ import { ProposalPreview } from './vscode/refactor/proposalPreview';
 import { ApiKeys } from './vscode/secrets';
 import { RouteStatusBar } from './vscode/statusBar';
 
-export async function activate(context: vscode.ExtensionContext) {
+export function activate(context: vscode.ExtensionContext) {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('Omni', { log: true });
   const policies = new PolicyService(log);
@@ -44,7 +44,10 @@ export async function activate(context: vscode.ExtensionContext) {
     ...registerSetupCommands({ keys, policies, controller, log }),
   );
 
-  await Promise.all([policies.reloadAll(), controller.restore()]);
+  // Reading the policy and the last conversation happens in the background: requests and views wait for it,
+  // activation (which runs when VS Code starts in a workspace with a policy) does not.
+  void policies.reloadAll();
+  void controller.restore();
   const activationMs = Math.round(performance.now() - started);
   log.info(`Omni activated in ${activationMs} ms`);
   return api(controller, store, activationMs);

@@ -54,8 +54,20 @@ export class PolicyService implements vscode.Disposable {
     );
   }
 
-  /** Reads every folder's policy; call once after construction. */
-  async reloadAll(): Promise<void> {
+  private loaded: Promise<void> = Promise.resolve();
+
+  /** Resolves once the latest `reloadAll` has read every folder's policy. */
+  get ready(): Promise<void> {
+    return this.loaded;
+  }
+
+  /** Reads every folder's policy; call once after construction (activation does not wait for it). */
+  reloadAll(): Promise<void> {
+    this.loaded = this.readAll();
+    return this.loaded;
+  }
+
+  private async readAll(): Promise<void> {
     this.folders.clear();
     this.diagnostics.clear();
     await Promise.all((vscode.workspace.workspaceFolders ?? []).map((folder) => this.reloadFolder(folder)));

@@ -67,11 +67,18 @@ export class ChatController implements vscode.Disposable {
     );
   }
 
-  /** Reopens the conversation that was active before a window reload. */
-  async restore(): Promise<void> {
+  private restored: Promise<void> = Promise.resolve();
+  /** Set once the user picks a conversation, so a slow restore does not replace it. */
+  private chosen = false;
+
+  /** Reopens, in the background, the conversation that was active before a window reload. */
+  restore(): Promise<void> {
     const id = this.deps.workspaceState.get<string>(ACTIVE_KEY);
-    const saved = id ? await this.deps.store.get(id) : undefined;
-    if (saved) this.conversation = saved;
+    this.restored = (async () => {
+      const saved = id ? await this.deps.store.get(id) : undefined;
+      if (saved && !this.chosen) this.conversation = saved;
+    })();
+    return this.restored;
   }
 
   /** Connects a webview; its messages are validated before anything acts on them. */
@@ -99,6 +106,7 @@ export class ChatController implements vscode.Disposable {
   }
 
   newChat(): void {
+    this.chosen = true;
     this.stopAll();
     this.conversation = this.deps.store.create();
     void this.deps.workspaceState.update(ACTIVE_KEY, undefined);
@@ -142,6 +150,7 @@ export class ChatController implements vscode.Disposable {
     openConversation: async (message) => {
       const saved = await this.deps.store.get(message.conversationId);
       if (!saved) return;
+      this.chosen = true;
       this.stopAll();
       this.conversation = saved;
       await this.deps.workspaceState.update(ACTIVE_KEY, saved.id);
@@ -161,6 +170,8 @@ export class ChatController implements vscode.Disposable {
   }
 
   private async run(requestId: string, display: string, prompt: string, editor: EditorContext, retryModel?: string) {
+    await Promise.all([this.restored, this.deps.policies.ready]);
+    this.chosen = true;
     const conversation = this.conversation;
     const history = conversation.turns.flatMap((turn): ChatMessage[] =>
       turn.role === 'user' ? [{ role: 'user', content: turn.text }] : turn.text ? [{ role: 'assistant', content: turn.text }] : [],
@@ -276,6 +287,7 @@ export class ChatController implements vscode.Disposable {
   }
 
   private async sendState(to?: vscode.Webview): Promise<void> {
+    await Promise.all([this.restored, this.deps.policies.ready]);
     this.post({ type: 'config', showReasoning: vscode.workspace.getConfiguration('omni').get('showReasoning', false) }, to);
     this.post({ type: 'conversation', conversationId: this.conversation.id, title: this.conversation.title, turns: this.conversation.turns }, to);
     await this.broadcastModels(to);
