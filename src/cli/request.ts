@@ -2,7 +2,11 @@
 import { readFileSync } from 'node:fs';
 import { commandSchema } from '../core/policy/schema';
 import type { OmniRequest } from '../core/request';
+import type { Policy } from '../core/policy/schema';
+import type { ProviderRegistry } from '../core/providers/types';
 import { UsageError } from './args';
+import { loadPolicyForCommand } from './policy';
+import { cliProviders } from './providers';
 
 export interface RequestFlags {
   lang?: string;
@@ -26,4 +30,25 @@ export function requestFromFlags(prompt: string, flags: RequestFlags): OmniReque
     messages: [{ role: 'user', content: prompt }],
     editor: { languageId: flags.lang, fileName: flags.file, selection, command: command.data },
   };
+}
+
+/** What `route` and `ask` both start from: the prompt, the policy, and the user's providers. */
+export interface PromptCommandSetup {
+  prompt: string;
+  request: OmniRequest;
+  loaded: { policy: Policy; source: string };
+  providers: ProviderRegistry;
+}
+
+/** Reads the prompt and loads the policy and providers; undefined after printing why the policy cannot be used. */
+export function setUpPromptCommand(
+  values: RequestFlags & { policy?: string; providers?: string },
+  positionals: string[],
+  usage: string,
+): PromptCommandSetup | undefined {
+  const prompt = positionals.join(' ');
+  if (prompt.trim() === '') throw new UsageError(`a prompt is required\n\n${usage}`);
+  const loaded = loadPolicyForCommand(values.policy);
+  if (!loaded) return undefined;
+  return { prompt, request: requestFromFlags(prompt, values), loaded, providers: cliProviders(values.providers) };
 }

@@ -2,10 +2,8 @@
 import { answer } from '../../core/engine/answer';
 import type { AnswerEvent, DoneEvent } from '../../core/engine/events';
 import { buildRouter } from '../../core/router';
-import { parseCommandArgs, requestOptions, requestUsage, UsageError } from '../args';
-import { loadPolicyForCommand } from '../policy';
-import { cliProviders } from '../providers';
-import { requestFromFlags } from '../request';
+import { parseCommandArgs, requestOptions, requestUsage } from '../args';
+import { setUpPromptCommand } from '../request';
 import type { CliCommand } from './index';
 
 const usage = `usage: omni ask "<prompt>" [options]
@@ -25,11 +23,9 @@ export const ask: CliCommand = {
     const parsed = parseCommandArgs(args, { ...requestOptions, model: { type: 'string' } }, usage);
     if (!parsed) return 0;
     const { values, positionals } = parsed;
-    const prompt = positionals.join(' ');
-    if (prompt.trim() === '') throw new UsageError(`a prompt is required\n\n${usage}`);
-    const loaded = loadPolicyForCommand(values.policy);
-    if (!loaded) return 1;
-    const providers = cliProviders(values.providers);
+    const setup = setUpPromptCommand(values, positionals, usage);
+    if (!setup) return 1;
+    const { loaded, providers, request } = setup;
     const router = buildRouter(loaded.policy, { getProvider: providers.get });
 
     const controller = new AbortController();
@@ -42,7 +38,7 @@ export const ask: CliCommand = {
     const print = values.json ? printJson : printText;
     let exitCode = 1;
     try {
-      const events = answer(requestFromFlags(prompt, values), {
+      const events = answer(request, {
         policy: loaded.policy,
         router,
         providers,

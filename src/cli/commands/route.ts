@@ -1,9 +1,7 @@
 /** `omni route "<prompt>"`: prints which route and model a request gets, and why. */
 import { buildRouter } from '../../core/router';
-import { parseCommandArgs, requestOptions, requestUsage, UsageError } from '../args';
-import { loadPolicyForCommand } from '../policy';
-import { cliProviders } from '../providers';
-import { requestFromFlags } from '../request';
+import { parseCommandArgs, requestOptions, requestUsage } from '../args';
+import { setUpPromptCommand } from '../request';
 import { parseMode } from './mode';
 import type { CliCommand } from './index';
 
@@ -20,12 +18,11 @@ export const route: CliCommand = {
     const parsed = parseCommandArgs(args, { ...requestOptions, mode: { type: 'string' } }, usage);
     if (!parsed) return 0;
     const { values, positionals } = parsed;
-    const prompt = positionals.join(' ');
-    if (prompt.trim() === '') throw new UsageError(`a prompt is required\n\n${usage}`);
-    const loaded = loadPolicyForCommand(values.policy);
-    if (!loaded) return 1;
-    const router = buildRouter(loaded.policy, { mode: parseMode(values.mode), getProvider: cliProviders(values.providers).get });
-    const decision = await router.decide(requestFromFlags(prompt, values));
+    const setup = setUpPromptCommand(values, positionals, usage);
+    if (!setup) return 1;
+    const { loaded, providers, request } = setup;
+    const router = buildRouter(loaded.policy, { mode: parseMode(values.mode), getProvider: providers.get });
+    const decision = await router.decide(request);
     if (values.json) {
       console.log(JSON.stringify(decision));
       return 0;
