@@ -27,7 +27,7 @@ const stages: Record<DecisionStage, DecisionStage> = {
 };
 
 /** What the answer's tag shows as soon as the router has decided, before the first token. */
-export const decisionTagSchema = z.object({
+const decisionTagSchema = z.object({
   route: shortText,
   /** Policy alias of the model, as `retryWith` and `chooseModel` name it. */
   model: shortText,
@@ -44,7 +44,7 @@ export const decisionTagSchema = z.object({
 });
 
 /** One model that took over from a failed one; `partialDiscarded` means the text streamed so far was dropped. */
-export const fallbackNoteSchema = z.object({
+const fallbackNoteSchema = z.object({
   failedModel: shortText,
   /** Why it failed, short: `HTTP 500`, `timeout`. */
   cause: shortText,
@@ -53,10 +53,10 @@ export const fallbackNoteSchema = z.object({
 });
 
 /** Token counts as the answer goes; `estimated` when the provider did not report them. */
-export const usageSchema = z.object({ inputTokens: count, outputTokens: count, estimated: z.boolean() });
+const usageSchema = z.object({ inputTokens: count, outputTokens: count, estimated: z.boolean() });
 
 /** The footer of a finished answer. */
-export const answerFooterSchema = z.object({
+const answerFooterSchema = z.object({
   ...usageSchema.shape,
   /** Null when the answering model has no price in the policy. */
   costUsd: z.nullable(usd),
@@ -68,7 +68,7 @@ export const answerFooterSchema = z.object({
 });
 
 /** Why an answer failed and what the user can do about it. */
-export const answerErrorSchema = z.object({
+const answerErrorSchema = z.object({
   message: shortText,
   /** The action to take, e.g. "Set a Hugging Face token with 'Omni: Set API Key'". */
   hint: z.optional(shortText),
@@ -76,12 +76,12 @@ export const answerErrorSchema = z.object({
 });
 
 /** Exactly two lines: what is missing, then what to do. */
-export const setupLinesSchema = z.tuple([shortText, shortText]);
+const setupLinesSchema = z.tuple([shortText, shortText]);
 
-export const userTurnSchema = z.object({ role: z.literal('user'), text: z.string() });
+const userTurnSchema = z.object({ role: z.literal('user'), text: z.string() });
 
 /** An answer as stored and replayed; the streamed messages build the same shape in the webview. */
-export const assistantTurnSchema = z.object({
+const assistantTurnSchema = z.object({
   role: z.literal('assistant'),
   requestId,
   text: z.string(),
@@ -97,9 +97,9 @@ export const assistantTurnSchema = z.object({
 
 export const turnSchema = z.discriminatedUnion('role', [userTurnSchema, assistantTurnSchema]);
 
-export const modelChoiceSchema = z.object({ alias: shortText, displayName: shortText, provider: shortText });
+const modelChoiceSchema = z.object({ alias: shortText, displayName: shortText, provider: shortText });
 
-export const conversationSummarySchema = z.object({
+const conversationSummarySchema = z.object({
   id: shortText,
   title: shortText,
   /** Epoch milliseconds. */
@@ -125,7 +125,11 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('usage'), requestId, usage: usageSchema }),
   z.object({ type: z.literal('done'), requestId, footer: answerFooterSchema, stopped: z.boolean() }),
   z.object({ type: z.literal('error'), requestId, error: answerErrorSchema }),
-  /** No key or no reachable model. With a request id it shows under that answer's tag; without, as a banner. */
+  /**
+   * No key or no reachable model: what is missing, then what to do. With a request id it shows under that answer's
+   * tag (after its `decision`, beside an `error` sent before it) and ends the request if still open; without one,
+   * as a banner until the next answer completes.
+   */
   z.object({ type: z.literal('setup'), requestId: z.optional(requestId), lines: setupLinesSchema }),
   z.object({
     type: z.literal('history'),

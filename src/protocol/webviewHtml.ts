@@ -6,7 +6,7 @@
 export interface WebviewHtmlOptions {
   /** `webview.cspSource`: the origin the bundle and stylesheet load from. */
   cspSource: string;
-  /** A fresh random value per page load; see `newNonce`. */
+  /** A fresh random value per page load, e.g. 16 random bytes in base64 or hex. */
   nonce: string;
   /** `webview.asWebviewUri(…/media/webview.js)`, as a string. */
   scriptUri: string;
@@ -23,11 +23,6 @@ export function webviewCsp(cspSource: string, nonce: string): string {
     `img-src ${cspSource} data:`,
     `font-src ${cspSource}`,
   ].join('; ');
-}
-
-/** 128 random bits as hex, for the CSP nonce. */
-export function newNonce(): string {
-  return Array.from(globalThis.crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
 function attribute(value: string): string {

@@ -113,9 +113,12 @@ export class AnswerView {
     replaceChildren(this.footer, formatUsage(usage));
   }
 
-  showSetup(lines: SetupLines): void {
+  /** Ends the answer with the two-line setup notice: no key or no reachable model, so nothing was asked. */
+  needsSetup(lines: SetupLines): void {
     this.turn.setup = lines;
-    replaceChildren(this.setupSlot, renderSetupNotice(lines));
+    this.turn.status = 'error';
+    this.showSetup(lines);
+    this.settle();
   }
 
   complete(footer: AnswerFooter, stopped: boolean): void {
@@ -156,7 +159,8 @@ export class AnswerView {
         this.errorSlot,
         h(
           'div',
-          { class: 'answer-error', role: 'alert' },
+          // Not role="alert": restored answers would re-announce old errors; main.ts announces live ones.
+          { class: 'answer-error', role: 'group', 'aria-label': 'Error' },
           h('p', { class: 'error-message' }, error.message),
           error.hint && h('p', { class: 'error-hint' }, error.hint),
           error.attempts.length > 0 &&
@@ -172,6 +176,10 @@ export class AnswerView {
     const open = this.tagSlot.querySelector('details')?.open ?? false;
     const { tag, notes } = this.turn;
     replaceChildren(this.tagSlot, tag ? renderTag(tag, notes, open) : this.streaming && renderPendingTag());
+  }
+
+  private showSetup(lines: SetupLines): void {
+    replaceChildren(this.setupSlot, renderSetupNotice(lines));
   }
 
   private showReasoning(text: string): void {

@@ -53,6 +53,8 @@ export class Composer {
 
   /** Switches the button between Send and Stop. */
   setStreaming(streaming: boolean): void {
+    // Called for every host message: touching the DOM each time would dirty the layout thousands of times a stream.
+    if (streaming === this.streaming && this.button.hasAttribute('aria-label')) return;
     this.streaming = streaming;
     this.button.textContent = streaming ? 'Stop' : 'Send';
     this.button.classList.toggle('stop', streaming);

@@ -19,7 +19,7 @@ export function h<K extends keyof HTMLElementTagNameMap>(
 }
 
 /** Appends children, skipping empty ones. */
-export function append(parent: Element, children: Child[]): void {
+function append(parent: Element, children: Child[]): void {
   for (const child of children) if (child !== null && child !== undefined && child !== false) parent.append(child);
 }
 

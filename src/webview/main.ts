@@ -22,7 +22,7 @@ function newRequestId(): string {
   return `r-${Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('')}`;
 }
 
-const status = h('div', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
+const status = h('div', { class: 'visually-hidden', role: 'status' });
 /** Tells screen readers about something that has no visible focus change. */
 function announce(text: string): void {
   status.textContent = text;
@@ -103,6 +103,8 @@ document.body.append(
   status,
 );
 
+const codeActionNotices = { copy: 'Code copied', insertAtCursor: 'Code inserted at cursor', applyToSelection: 'Code applied to selection' };
+
 // Links and code buttons live inside re-rendered answers, so one listener on the transcript serves them all.
 transcriptElement.addEventListener('click', (event) => {
   const target = event.target;
@@ -110,7 +112,7 @@ transcriptElement.addEventListener('click', (event) => {
   const action = codeActionMessage(target);
   if (action) {
     host.post(action);
-    announce(action.type === 'copy' ? 'Code copied' : action.type === 'insertAtCursor' ? 'Code inserted at cursor' : 'Code applied to selection');
+    announce(codeActionNotices[action.type]);
     return;
   }
   const link = target.closest('.markdown a');
@@ -180,7 +182,7 @@ function handle(message: HostMessage): void {
       break;
     case 'setup':
       if (message.requestId) {
-        transcript.answer(message.requestId)?.showSetup(message.lines);
+        transcript.answer(message.requestId)?.needsSetup(message.lines);
       } else {
         const dismiss = h('button', { type: 'button', class: 'secondary', 'aria-label': 'Dismiss setup notice' }, 'Dismiss');
         dismiss.addEventListener('click', () => {

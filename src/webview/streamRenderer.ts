@@ -5,7 +5,12 @@
  * closed block), so each frame parses only the text from the first still-open block on: closed blocks are rendered
  * once and frozen, the open block is re-rendered. A top-level fenced code block is streamed line by line into a
  * text node instead, and highlighted once when its closing fence arrives, so a long code block costs no more than
- * its length. Work per frame is bounded by the size of the open block, and total work grows linearly with the answer.
+ * its length. Work per frame is bounded by the size of the open block, so total work grows linearly with the answer
+ * as long as blocks stay a bounded size (one list or quote as long as the whole answer is re-rendered each frame).
+ *
+ * Frozen blocks go into segments of at most `nodesPerSegment` nodes, so the browser's own layout per frame stays
+ * small too: appending to one flat container of thousands of blocks costs layout time in proportion to all of them,
+ * and finished segments scrolled out of view are skipped entirely (`content-visibility: auto` in styles.css).
  *
  * Known trade-off: reference-style link definitions only apply within the part parsed with them.
  */
@@ -14,44 +19,44 @@ import { h } from './dom';
 import { parseMarkdown, renderTokens, type Token } from './markdown';
 import { sanitizeToFragment } from './sanitize';
 
+/** Enough for a screenful or so of blocks; markdown-it puts a newline text node after each block. */
+const nodesPerSegment = 64;
+
 /** A top-level block of one parse: where its tokens start and its first line. */
 interface Block {
   tokenIndex: number;
   firstLine: number;
 }
 
-/** A top-level fenced code block still waiting for its closing fence. */
+/** A top-level fenced code block still waiting for its closing fence; it starts the unfrozen text. */
 interface OpenFence {
   marker: string;
   indent: number;
-  /** Source offset of the opening fence line. */
-  start: number;
-  /** Source offset of the first line not yet shown. */
+  /** Offset in the unfrozen text of the first line not yet shown. */
   next: number;
   lines: Text;
   partialLine: Text;
 }
 
 export class StreamRenderer {
-  private source = '';
+  /**
+   * Text received but not frozen yet. Only this part is kept: string searches flatten V8's concatenated strings,
+   * which on the whole answer would copy it once per frame.
+   */
+  private unfrozen = '';
   private pending = '';
-  /** Source offset where the open part (not yet frozen) starts. */
-  private frozenEnd = 0;
   private fence: OpenFence | undefined;
   /** Nodes of the open part, replaced on each frame. */
   private openNodes: ChildNode[] = [];
+  /** The segment frozen nodes are added to until it is full. */
+  private segment: HTMLElement | undefined;
   private frame = 0;
 
   /** `root` receives the rendered answer; `onRender` runs after each frame that changed it. */
   constructor(
     private readonly root: HTMLElement,
-    private readonly onRender: () => void = () => {},
+    private readonly onRender: () => void,
   ) {}
-
-  /** The markdown received so far. */
-  get text(): string {
-    return this.source + this.pending;
-  }
 
   /** Queues streamed text; it shows on the next animation frame. */
   append(text: string): void {
@@ -70,11 +75,11 @@ export class StreamRenderer {
   reset(): void {
     if (this.frame !== 0) cancelAnimationFrame(this.frame);
     this.frame = 0;
-    this.source = '';
+    this.unfrozen = '';
     this.pending = '';
-    this.frozenEnd = 0;
     this.fence = undefined;
     this.openNodes = [];
+    this.segment = undefined;
     this.root.replaceChildren();
   }
 
@@ -87,7 +92,7 @@ export class StreamRenderer {
       this.pending = '\r';
       text = text.slice(0, -1);
     }
-    this.source += text.replace(/\r\n?/g, '\n');
+    this.unfrozen += text.replace(/\r\n?/g, '\n');
     for (;;) {
       if (this.fence) {
         if (!this.streamFence(final)) break;
@@ -98,12 +103,12 @@ export class StreamRenderer {
 
   /** Freezes the blocks that can no longer change and re-renders the rest; true when a fence opened. */
   private renderOpenPart(final: boolean): boolean {
-    const open = this.source.slice(this.frozenEnd);
+    const open = this.unfrozen;
     const tokens = parseMarkdown(open);
     if (final) {
       this.replaceOpen([]);
       this.freeze(tokens);
-      this.frozenEnd = this.source.length;
+      this.unfrozen = '';
       return false;
     }
     // Only a block whose first line is complete is known for sure: `#` alone is a heading, `#tag` is not.
@@ -115,34 +120,34 @@ export class StreamRenderer {
       return false;
     }
     this.freeze(tokens.slice(0, last.tokenIndex));
-    const lastStart = this.frozenEnd + offsetOfLine(open, last.firstLine);
-    this.frozenEnd = lastStart;
+    this.unfrozen = open.slice(offsetOfLine(open, last.firstLine));
     const token = tokens[last.tokenIndex];
     if (token.type === 'fence') {
-      this.openFence(token, lastStart);
+      this.openFence(token);
       return true;
     }
     this.showOpen(tokens.slice(last.tokenIndex));
     return false;
   }
 
-  private openFence(token: Token, start: number): void {
-    const lineEnd = this.source.indexOf('\n', start);
-    const indent = /^ */.exec(this.source.slice(start, lineEnd))?.[0].length ?? 0;
+  private openFence(token: Token): void {
+    const lineEnd = this.unfrozen.indexOf('\n');
+    const indent = /^ */.exec(this.unfrozen)?.[0].length ?? 0;
     const lines = document.createTextNode('');
     const partialLine = document.createTextNode('');
     const language = token.info.trim().split(/\s+/)[0];
     const code = h('code', language ? { class: `language-${language}` } : {}, lines, partialLine);
     this.replaceOpen([h('div', { class: 'code-block streaming' }, h('pre', {}, code))]);
-    this.fence = { marker: token.markup, indent, start, next: lineEnd + 1, lines, partialLine };
+    this.fence = { marker: token.markup, indent, next: lineEnd + 1, lines, partialLine };
   }
 
   /** Shows new complete lines of the open fence; true when its closing fence arrived and it was frozen. */
   private streamFence(final: boolean): boolean {
     const fence = this.fence!;
+    const text = this.unfrozen;
     let added = '';
-    for (let end = this.source.indexOf('\n', fence.next); end !== -1; end = this.source.indexOf('\n', fence.next)) {
-      const line = this.source.slice(fence.next, end);
+    for (let end = text.indexOf('\n', fence.next); end !== -1; end = text.indexOf('\n', fence.next)) {
+      const line = text.slice(fence.next, end);
       if (isClosingFence(line, fence.marker)) {
         this.closeFence(end + 1);
         return true;
@@ -151,11 +156,11 @@ export class StreamRenderer {
       fence.next = end + 1;
     }
     if (final) {
-      this.closeFence(this.source.length);
+      this.closeFence(text.length);
       return false;
     }
     if (added) fence.lines.appendData(added);
-    const partial = this.source.slice(fence.next);
+    const partial = text.slice(fence.next);
     // Hide what may be a closing fence still arriving, so "``" does not flash before it completes.
     fence.partialLine.data = mayBecomeClosingFence(partial, fence.marker) ? '' : stripIndent(partial, fence.indent);
     return false;
@@ -163,16 +168,23 @@ export class StreamRenderer {
 
   /** Renders the whole fence once, highlighted, and freezes it. */
   private closeFence(end: number): void {
-    const { start } = this.fence!;
     this.fence = undefined;
     this.replaceOpen([]);
-    this.freeze(parseMarkdown(this.source.slice(start, end)));
-    this.frozenEnd = end;
+    this.freeze(parseMarkdown(this.unfrozen.slice(0, end)));
+    this.unfrozen = this.unfrozen.slice(end);
   }
 
+  /** Renders final blocks into segments; the split depends only on the node sequence, not on how text arrived. */
   private freeze(tokens: Token[]): void {
     if (tokens.length === 0) return;
-    this.root.insertBefore(toNodes(tokens), this.openNodes[0] ?? null);
+    const fragment = toNodes(tokens);
+    while (fragment.firstChild) {
+      if (!this.segment || this.segment.childNodes.length >= nodesPerSegment) {
+        this.segment = h('div', { class: 'md-segment' });
+        this.root.insertBefore(this.segment, this.openNodes[0] ?? null);
+      }
+      this.segment.append(fragment.firstChild);
+    }
   }
 
   private showOpen(tokens: Token[]): void {

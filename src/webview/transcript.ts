@@ -12,6 +12,7 @@ export class Transcript {
   private conversationId: string | null = null;
   private title = '';
   private following = true;
+  private scrollFrame = 0;
 
   constructor(
     private readonly root: HTMLElement,
@@ -70,9 +71,17 @@ export class Transcript {
     return { type: 'conversation', conversationId: this.conversationId, title: this.title, turns: this.turns };
   }
 
-  /** Keeps the newest content in view unless the user scrolled up to read. */
+  /**
+   * Keeps the newest content in view unless the user scrolled up to read. Scrolls at the start of the next frame,
+   * while the layout from the last one is still valid: reading `scrollHeight` right after rendering would force a
+   * synchronous layout on every frame of a stream.
+   */
   scrollToEnd(): void {
-    if (this.following) this.root.scrollTop = this.root.scrollHeight;
+    if (!this.following || this.scrollFrame !== 0) return;
+    this.scrollFrame = requestAnimationFrame(() => {
+      this.scrollFrame = 0;
+      if (this.following) this.root.scrollTop = this.root.scrollHeight;
+    });
   }
 
   private addUserTurn(text: string): void {

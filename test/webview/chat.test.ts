@@ -126,7 +126,7 @@ describe('chat webview', () => {
     });
     await view.sendAll([decision(requestId), { type: 'token', requestId, text: 'Hello' }]);
     await frames(view.page);
-    assert.deepEqual(await view.page.evaluate(() => (globalThis as unknown as { __order: string[] }).__order), ['tag', 'text']);
+    assert.deepEqual(await view.read('__order'), ['tag', 'text']);
 
     const tag = answer.locator('.tag');
     assert.equal(await tag.locator('.tag-route').textContent(), 'code-generation');
@@ -193,6 +193,20 @@ describe('chat webview', () => {
     for (const html of htmls.slice(0, -1)) assert.equal(html, htmls.at(-1));
   });
 
+  it('treats CRLF line endings like LF, even with \\r and \\n in different chunks', async () => {
+    const view = await webview();
+    const crlf = await ask(view);
+    await view.sendAll([{ type: 'token', requestId: crlf, text: 'Intro\r' }]);
+    await frames(view.page, 1);
+    await view.sendAll([{ type: 'token', requestId: crlf, text: '\n\r\n```js\r\nlet a;\r' }]);
+    await frames(view.page, 1);
+    await view.sendAll([{ type: 'token', requestId: crlf, text: '\n```\r\nEnd' }, done(crlf)]);
+    const lf = await ask(view, 'lf');
+    await view.sendAll([{ type: 'token', requestId: lf, text: 'Intro\n\n```js\nlet a;\n```\nEnd' }, done(lf)]);
+    const [crlfHtml, lfHtml] = await view.page.locator('.answer .markdown').evaluateAll((elements) => elements.map((element) => element.innerHTML));
+    assert.equal(crlfHtml, lfHtml);
+  });
+
   it('keeps finished blocks frozen and streams an open code fence as text', async () => {
     const view = await webview();
     const requestId = await ask(view);
@@ -237,10 +251,8 @@ describe('chat webview', () => {
     const text = 'Some words, then more words. '.repeat(200);
     await view.sendAll(tokens(requestId, text, 6));
     await frames(view.page, 3);
-    const { renders, frameCount } = await view.page.evaluate(() => {
-      const page = globalThis as unknown as { __renders: number; __frames: number };
-      return { renders: page.__renders, frameCount: page.__frames };
-    });
+    const renders = Number(await view.read('__renders'));
+    const frameCount = Number(await view.read('__frames'));
     assert.ok(renders <= frameCount + 1, `${renders} renders in ${frameCount} frames`);
     assert.ok(renders < 20, `${renders} renders for ${text.length / 6} tokens`);
     assert.equal((await view.page.locator('.answer .markdown').textContent())?.trim(), text.trim());
@@ -298,20 +310,37 @@ describe('chat webview', () => {
     const banner = view.page.locator('.setup-banner');
     assert.deepEqual(await banner.locator('p').allTextContents(), ['No API key is set for Hugging Face.', "Run 'Omni: Set API Key', or start Ollama."]);
 
+    const setupId = await ask(view);
+    await view.sendAll([decision(setupId), { type: 'setup', requestId: setupId, lines: ['No model is reachable.', 'Set a key or start Ollama, then retry.'] }]);
+    const setupAnswer = view.page.locator('.answer').first();
+    assert.equal(await setupAnswer.locator('.tag-route').textContent(), 'code-generation');
+    assert.deepEqual(await setupAnswer.locator('.setup-notice p').allTextContents(), ['No model is reachable.', 'Set a key or start Ollama, then retry.']);
+    assert.equal(await view.page.locator('.composer-button').textContent(), 'Send', 'a setup notice ends the request');
+    assert.equal(await setupAnswer.getByText('Retry with…').count(), 1);
+
     const requestId = await ask(view);
     await view.sendAll([
       decision(requestId),
-      { type: 'setup', requestId, lines: ['No model is reachable.', 'Set a key or start Ollama, then retry.'] },
       { type: 'error', requestId, error: { message: 'Every model failed.', hint: 'Check the key.', attempts: [{ model: 'coder', cause: 'HTTP 401' }, { model: 'general', cause: 'connection refused' }] } },
     ]);
-    const answer = view.page.locator('.answer');
-    assert.equal(await answer.locator('.tag-route').textContent(), 'code-generation');
-    assert.equal(await answer.locator('.setup-notice p').count(), 2);
-    const alert = answer.getByRole('alert');
+    const alert = view.page.locator('.answer').nth(1).getByRole('group', { name: 'Error' });
     assert.equal(await alert.locator('.error-message').textContent(), 'Every model failed.');
     assert.equal(await alert.locator('.error-hint').textContent(), 'Check the key.');
     assert.deepEqual(await alert.locator('li').allTextContents(), ['coder: HTTP 401', 'general: connection refused']);
     assert.equal(await view.page.locator('.composer-button').textContent(), 'Send');
+    assert.equal(await view.page.getByRole('status').filter({ hasText: 'Answer failed' }).textContent(), 'Answer failed: Every model failed.');
+
+    // The order the extension sends when every attempt failed for want of a key: error, then setup.
+    const both = await ask(view);
+    await view.sendAll([
+      decision(both),
+      { type: 'error', requestId: both, error: { message: 'No model answered.', attempts: [] } },
+      { type: 'setup', requestId: both, lines: ['No API key is set.', "Run 'Omni: Set API Key'."] },
+    ]);
+    const third = view.page.locator('.answer').nth(2);
+    assert.equal(await third.locator('.error-message').textContent(), 'No model answered.');
+    assert.equal(await third.locator('.setup-notice p').count(), 2);
+    assert.equal(await third.locator('.retry-menu').count(), 1);
 
     await banner.getByRole('button', { name: 'Dismiss setup notice' }).click();
     assert.equal(await banner.isVisible(), false);
@@ -416,7 +445,7 @@ describe('chat webview', () => {
     await first.sendAll([decision(requestId), { type: 'reasoning', requestId, text: 'Think first.' }, ...tokens(requestId, '## Done\n\nAll **good**.', 4), done(requestId)]);
     await first.page.locator('.composer-input').fill('unsent draft');
     await first.page.waitForTimeout(400);
-    const state = await first.page.evaluate(() => (globalThis as unknown as { __state: unknown }).__state);
+    const state = await first.read('__state');
 
     const second = await webview(state);
     assert.equal(await second.page.locator('.answer .markdown h2').textContent(), 'Done');

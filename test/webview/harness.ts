@@ -3,7 +3,7 @@
  * headless Chromium under the production HTML shell and CSP, with a stub `acquireVsCodeApi`. Files are served from a
  * fake origin; every other request is refused and recorded, so tests can assert the page asked for nothing else.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { HostMessage, WebviewMessage } from '../../src/protocol/messages';
@@ -24,12 +24,10 @@ const chromiumArgs = [
   '--disable-sync',
 ];
 
-/** What the init script adds to the page; page-side functions reach it through `globalThis`. */
-export interface HarnessGlobals {
+/** What the init script adds to the page, and the window methods the harness uses, as seen through `globalThis`. */
+interface HarnessGlobals {
   __posted: unknown[];
-  __state: unknown;
   __cspViolations: string[];
-  __pwned?: unknown;
   postMessage(message: unknown, targetOrigin: string): void;
   addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
   removeEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
@@ -65,10 +63,12 @@ const files: Record<string, { path: string; contentType: string }> = {
 
 export interface Webview {
   page: Page;
-  /** Delivers a message as the extension host would. */
+  /** Delivers a message as the extension host would; resolves once the webview has handled it. */
   send(message: HostMessage): Promise<void>;
-  /** Delivers several messages in one go, without waiting between them. */
+  /** Delivers messages back to back, with no frame in between; resolves once the webview has handled them all. */
   sendAll(messages: HostMessage[]): Promise<void>;
+  /** The page's global `name`, e.g. what the webview last passed to `setState` (`__state`). */
+  read(name: string): Promise<unknown>;
   /** Everything the webview posted to the host so far. */
   posted(): Promise<WebviewMessage[]>;
   /** Requests the page made beyond the harness's own files. */
@@ -83,7 +83,11 @@ let browser: Promise<Browser> | undefined;
 
 /** One headless Chromium per test process, started on first use. */
 export function launchBrowser(): Promise<Browser> {
-  browser ??= chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs });
+  const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (!existsSync(executablePath)) {
+    throw new Error(`no Chromium at ${executablePath}: run 'apt-get install -y chromium' or set CHROMIUM_PATH`);
+  }
+  browser ??= chromium.launch({ executablePath, args: chromiumArgs });
   return browser;
 }
 
@@ -96,6 +100,9 @@ export async function closeBrowser(): Promise<void> {
 
 /** Opens the webview in a fresh page; `savedState` is what `getState()` returns, as after a reload. */
 export async function openWebview(options: { savedState?: unknown } = {}): Promise<Webview> {
+  for (const { path } of Object.values(files)) {
+    if (!existsSync(join(root, path))) throw new Error(`${path} is missing: build first with 'node esbuild.js'`);
+  }
   const context = await (await launchBrowser()).newContext({ viewport: { width: 480, height: 800 } });
   const page = await context.newPage();
   const foreignRequests: string[] = [];
@@ -128,7 +135,7 @@ export async function openWebview(options: { savedState?: unknown } = {}): Promi
   await page.addStyleTag({ url: `${origin}/theme.css` });
   await page.locator('.composer-input').waitFor();
 
-  // Resolves once the webview has handled the batch: messages arrive in order, so after the trailing marker.
+  // Messages arrive in order, so once a trailing marker arrives the webview has handled the batch.
   const sendAll = (messages: HostMessage[]) =>
     page.evaluate(
       (batch) =>
@@ -151,6 +158,7 @@ export async function openWebview(options: { savedState?: unknown } = {}): Promi
     page,
     send: (message) => sendAll([message]),
     sendAll,
+    read: (name) => page.evaluate((key) => (globalThis as unknown as Record<string, unknown>)[key], name),
     posted: () => page.evaluate(() => (globalThis as unknown as HarnessGlobals).__posted as WebviewMessage[]),
     foreignRequests,
     cspViolations: () => page.evaluate(() => (globalThis as unknown as HarnessGlobals).__cspViolations),

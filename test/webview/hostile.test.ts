@@ -62,7 +62,7 @@ describe('hostile model output', () => {
       await page.waitForTimeout(300);
 
       const body = page.locator('.answer .markdown');
-      assert.equal(await page.evaluate(() => (globalThis as unknown as { __pwned?: unknown }).__pwned), undefined);
+      assert.equal(await view.read('__pwned'), undefined);
       assert.deepEqual(view.pageErrors.map(String), []);
       assert.deepEqual(view.foreignRequests, []);
       assert.deepEqual(await view.cspViolations(), []);
@@ -71,8 +71,8 @@ describe('hostile model output', () => {
       const report = await body.evaluate((root) => {
         const elements = [...root.querySelectorAll('*')] as any[];
         return {
-          // The only <div>s and <button>s are the code block chrome this webview adds itself.
-          tags: [...new Set(elements.filter((element) => !element.closest('.code-toolbar') && !element.matches('.code-block')).map((element) => element.localName))].sort(),
+          // The only <div>s and <button>s are the segments and code block chrome this webview adds itself.
+          tags: [...new Set(elements.filter((element) => !element.closest('.code-toolbar') && !element.matches('.code-block, .md-segment')).map((element) => element.localName))].sort(),
           handlerOrStyleAttributes: elements.flatMap((element) =>
             [...element.attributes].map((attribute: any) => attribute.name).filter((name: string) => name.startsWith('on') || name === 'style'),
           ),
@@ -98,7 +98,7 @@ describe('hostile model output', () => {
       await body.getByText('safe').click();
       const links = (await view.posted()).filter((message) => message.type === 'openLink');
       assert.deepEqual(links, [{ type: 'openLink', href: 'https://example.com/docs' }]);
-      assert.equal(await page.evaluate(() => (globalThis as unknown as { __pwned?: unknown }).__pwned), undefined);
+      assert.equal(await view.read('__pwned'), undefined);
     } finally {
       await view.close();
     }
@@ -144,9 +144,11 @@ describe('hostile model output', () => {
       assert.doesNotMatch(all, /javascript:|evil\.test/i);
       assert.match(all, /<a href="https:\/\/ok\.test\/">ok<\/a>/);
       assert.match(all, /\[image: pic\]/);
-      assert.equal(await view.page.evaluate(() => (globalThis as unknown as { __pwned?: unknown }).__pwned), undefined);
+      assert.equal(await view.read('__pwned'), undefined);
       assert.deepEqual(view.foreignRequests, []);
-      assert.deepEqual(await view.cspViolations(), []);
+      // Chromium checks inline handlers and <style> against the CSP while DOMPurify parses its inert copy, and
+      // reports them blocked; nothing remote was even attempted.
+      for (const violation of await view.cspViolations()) assert.match(violation, / inline$/);
     } finally {
       await view.close();
     }
@@ -169,7 +171,7 @@ describe('hostile model output', () => {
       assert.equal(await view.page.locator('body img, body b').count(), 0);
       assert.equal(await view.page.locator('.user-turn').textContent(), evil);
       assert.equal(await view.page.locator('.tag-reason').textContent(), evil);
-      assert.equal(await view.page.evaluate(() => (globalThis as unknown as { __pwned?: unknown }).__pwned), undefined);
+      assert.equal(await view.read('__pwned'), undefined);
       assert.deepEqual(view.foreignRequests, []);
       assert.deepEqual(await view.cspViolations(), []);
     } finally {
