@@ -98,8 +98,9 @@ export function evaluateAccuracy(
   policy: LabelledPolicy,
   items: readonly DevItem[],
   weights?: ModelWeights,
+  temperature?: number,
 ): AccuracyReport {
-  const classifier = createLocalClassifier(policy.routes, { defaultRoute: policy.defaultRoute, weights });
+  const classifier = createLocalClassifier(policy.routes, { defaultRoute: policy.defaultRoute, weights, temperature });
   const confidences: number[] = [];
   const correct: boolean[] = [];
   const mistakes: AccuracyReport['mistakes'] = [];

@@ -156,6 +156,14 @@ describe('createLocalClassifier', () => {
     assert.ok(result.evidence.some((e) => e.feature === 'concept:error'), JSON.stringify(result.evidence));
   });
 
+  it('applies the softmax temperature to confidence only, never to the pick', () => {
+    const request = ask('my app throws an exception on startup', { languageId: 'kotlin' });
+    const sharp = createLocalClassifier(workRoutes, { temperature: 0.5 }).classify(request);
+    const soft = createLocalClassifier(workRoutes, { temperature: 2 }).classify(request);
+    assert.equal(sharp.route, soft.route);
+    assert.ok(sharp.confidence > soft.confidence && soft.confidence > 1 / workRoutes.length);
+  });
+
   it('counts earlier turns less than the latest one', () => {
     const classifier = createLocalClassifier(lifeRoutes);
     const request: OmniRequest = {

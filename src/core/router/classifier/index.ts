@@ -12,7 +12,7 @@ import { excludableConcepts, projectDesign, requestDesign, routeSetColumns, type
 import { requestEvidence } from './requestFeatures';
 import { buildRouteIndex } from './routeIndex';
 import { routeProfile } from './routeProfile';
-import { FITTED_WEIGHTS } from './weights';
+import { FITTED_TEMPERATURE, FITTED_WEIGHTS } from './weights';
 
 export type { FeatureContribution } from './routeIndex';
 export type { ModelWeights } from './model';
@@ -31,6 +31,8 @@ export interface LocalClassifierOptions {
   defaultRoute?: string;
   /** Model weights other than the fitted ones; only the fitting script and experiments pass this. */
   weights?: ModelWeights;
+  /** Softmax temperature for `weights`; defaults to the fitted one with the fitted weights, else 1. */
+  temperature?: number;
 }
 
 const EVIDENCE_LIMIT = 5;
@@ -49,6 +51,7 @@ export function createLocalClassifier(
 ): ExplainingClassifier {
   if (routes.length === 0) throw new Error('createLocalClassifier needs at least one route');
   const weights = options.weights ?? FITTED_WEIGHTS;
+  const temperature = options.temperature ?? (options.weights ? 1 : FITTED_TEMPERATURE);
   const profiles = routes.map((route) => routeProfile(route, lexicon()));
   const columns = routeSetColumns(profiles, options.defaultRoute);
   const index = buildRouteIndex(columns);
@@ -61,8 +64,9 @@ export function createLocalClassifier(
       const projected = projectDesign(requestDesign(requestEvidence(request, lexicon()), excludable), weights);
       const raw = new Float64Array(routes.length);
       index.accumulate(projected, raw);
-      // The fitted weights are already on the log-odds scale, so the softmax needs no extra temperature.
-      const probabilities = softmax(raw);
+      // The weights are log-odds fitted on training items, which they fit better than new requests: the
+      // out-of-fold temperature widens the softmax so confidence matches accuracy on unseen requests.
+      const probabilities = softmax(raw, temperature);
       const ranked = order.slice().sort((a, b) => probabilities[b] - probabilities[a] || a - b);
       const best = ranked[0];
       return {
