@@ -2,7 +2,7 @@
  * Turns the text of a policy file into a validated Policy or a list of located diagnostics.
  * Comments and trailing commas are allowed, as in VS Code's own JSON files.
  */
-import { findNodeAtLocation, type Node, parseTree, type ParseError, printParseErrorCode } from 'jsonc-parser';
+import { createScanner, findNodeAtLocation, type Node, parseTree, type ParseError, printParseErrorCode } from 'jsonc-parser';
 import type { z } from 'zod';
 import { formatJsonPath, LineIndex, type PolicyDiagnostic, type Severity } from './diagnostics';
 import { type Policy, policySchema } from './schema';
@@ -14,6 +14,13 @@ export type PolicyParseResult =
   | { ok: false; diagnostics: PolicyDiagnostic[] };
 
 type JsonPath = (string | number)[];
+
+/** A real policy is a few KB; a file this large is not one, and validating it would stall the editor. */
+const MAX_CHARS = 1024 * 1024;
+/** A real policy nests about six levels; far deeper input would overflow recursive parsers on the way. */
+const MAX_DEPTH = 64;
+/** Past this many problems a file is not a policy being edited; placing more would only cost time. */
+const MAX_PROBLEMS = 100;
 
 /** A problem found by a check, before it is placed in the text. */
 export interface PolicyProblem {
@@ -31,27 +38,41 @@ export interface PolicyProblem {
 }
 
 /** Parses and validates a policy. `file` only labels the diagnostics. */
-export function parsePolicy(text: string, file: string): PolicyParseResult {
+export function parsePolicy(source: string, file: string): PolicyParseResult {
+  // A byte-order mark (some Windows editors write one) becomes a space, so every offset stays where it was.
+  const text = source.startsWith('\uFEFF') ? ` ${source.slice(1)}` : source;
   const lines = new LineIndex(text);
-  const place = (offset: number, length: number, path: JsonPath, message: string, severity: Severity = 'error') => ({
-    severity,
-    file,
-    ...lines.position(offset),
-    offset,
-    length,
-    path: formatJsonPath(path),
-    message,
-  });
+  const place = (offset: number, length: number, path: JsonPath, message: string, severity: Severity = 'error') => {
+    // The JSON parser reports errors at the end of the input with lengths that run past it.
+    const start = Math.min(Math.max(0, offset), text.length);
+    return {
+      severity,
+      file,
+      ...lines.position(start),
+      offset: start,
+      length: Math.max(0, Math.min(length, text.length - start)),
+      path: formatJsonPath(path),
+      message,
+    };
+  };
 
   if (text.trim() === '') {
     return { ok: false, diagnostics: [place(0, 0, [], 'the file is empty: a policy is a JSON object, see policies/default.json')] };
+  }
+  if (text.length > MAX_CHARS) {
+    const size = `${(text.length / 1024 / 1024).toFixed(1)} MB`;
+    return { ok: false, diagnostics: [place(0, 0, [], `the file is ${size}; a policy is a few KB, so it was not read (limit 1 MB)`)] };
+  }
+  const tooDeep = firstOffsetDeeperThan(text, MAX_DEPTH);
+  if (tooDeep !== undefined) {
+    return { ok: false, diagnostics: [place(tooDeep, 1, [], `nested deeper than ${MAX_DEPTH} levels; a policy needs about six`)] };
   }
   const syntaxErrors: ParseError[] = [];
   const tree = parseTree(text, syntaxErrors, { allowTrailingComma: true, disallowComments: false });
   if (syntaxErrors.length > 0) {
     return {
       ok: false,
-      diagnostics: syntaxErrors.map((e) => place(e.offset, e.length, [], `JSON syntax error: ${describeSyntaxError(e)}`)),
+      diagnostics: capped(syntaxErrors).map((e) => place(e.offset, e.length, [], `JSON syntax error: ${describeSyntaxError(e)}`)),
     };
   }
   if (!tree) return { ok: false, diagnostics: [place(0, 0, [], 'the file holds no JSON value: a policy is a JSON object')] };
@@ -65,11 +86,13 @@ export function parsePolicy(text: string, file: string): PolicyParseResult {
   const parsed = policySchema.safeParse(value);
   const duplicates = duplicateKeys(tree);
   if (!parsed.success) {
-    const problems = [...duplicates, ...withoutTypoTwins(parsed.error.issues.flatMap((issue) => describeIssue(issue, tree)))];
-    return { ok: false, diagnostics: problems.map(locate) };
+    // Each issue costs a search of the tree, so only as many as can be shown are described.
+    const issues = parsed.error.issues.slice(0, MAX_PROBLEMS);
+    const problems = [...duplicates, ...withoutTypoTwins(issues.flatMap((issue) => describeIssue(issue, tree)))];
+    return { ok: false, diagnostics: capped(problems).map(locate) };
   }
   const problems = [...duplicates, ...checkReferences(parsed.data)];
-  const diagnostics = problems.map(locate);
+  const diagnostics = capped(problems).map(locate);
   if (diagnostics.some((d) => d.severity === 'error')) return { ok: false, diagnostics };
   return { ok: true, policy: parsed.data, diagnostics };
 }
@@ -81,6 +104,32 @@ export function parsePolicy(text: string, file: string): PolicyParseResult {
 function withoutTypoTwins(problems: PolicyProblem[]): PolicyProblem[] {
   const suggested = new Set(problems.filter((p) => p.suggestedKey).map((p) => formatJsonPath([...p.path.slice(0, -1), p.suggestedKey!])));
   return problems.filter((p) => !(p.missing && suggested.has(formatJsonPath(p.path))));
+}
+
+/** The first `max` problems, plus nothing more: the rest would repeat the same mistake. */
+function capped<T>(problems: T[]): T[] {
+  return problems.length > MAX_PROBLEMS ? problems.slice(0, MAX_PROBLEMS) : problems;
+}
+
+/** jsonc-parser's SyntaxKind values; it is a const enum, which isolated modules cannot read. */
+const OPEN_BRACE = 1;
+const CLOSE_BRACE = 2;
+const OPEN_BRACKET = 3;
+const CLOSE_BRACKET = 4;
+const EOF = 17;
+
+/** Where nesting first exceeds `max` levels, found with the non-recursive scanner; undefined when it never does. */
+function firstOffsetDeeperThan(text: string, max: number): number | undefined {
+  const scanner = createScanner(text, false);
+  let depth = 0;
+  for (let kind: number = scanner.scan(); kind !== EOF; kind = scanner.scan()) {
+    if (kind === OPEN_BRACE || kind === OPEN_BRACKET) {
+      if (++depth > max) return scanner.getTokenOffset();
+    } else if (kind === CLOSE_BRACE || kind === CLOSE_BRACKET) {
+      depth = Math.max(0, depth - 1);
+    }
+  }
+  return undefined;
 }
 
 function describeSyntaxError(error: ParseError): string {
@@ -161,7 +210,7 @@ function describeIssue(issue: z.core.$ZodIssue, tree: Node): PolicyProblem[] {
   switch (issue.code) {
     case 'unrecognized_keys': {
       const allowed = allowedKeys(path);
-      return issue.keys.map((key) => ({
+      return issue.keys.slice(0, MAX_PROBLEMS).map((key) => ({
         path: [...path, key],
         atKey: true,
         suggestedKey: closest(key, allowed),

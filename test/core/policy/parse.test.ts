@@ -131,6 +131,32 @@ describe('parsePolicy', () => {
     assert.match(d.message, /router\.archRouter/);
   });
 
+  it('reports at most 100 problems, quickly, for a file full of mistakes', () => {
+    const unknown = Array.from({ length: 20_000 }, (_, i) => `"unknown_${i}": ${i}`).join(',\n');
+    const started = performance.now();
+    const diagnostics = errorsOf(valid.replace('"version": 1,', `"version": 1,\n${unknown},`));
+    assert.equal(diagnostics.length, 100);
+    assert.ok(performance.now() - started < 2000, 'placing problems must not grow with the square of their number');
+  });
+
+  it('refuses a file over 1 MB without reading it as a policy', () => {
+    const [d] = errorsOf(`${valid}${' '.repeat(1_100_000)}`);
+    assert.match(d.message, /not read \(limit 1 MB\)/);
+  });
+
+  it('reports nesting far beyond a policy at the bracket where it starts, without overflowing the stack', () => {
+    const [d] = errorsOf(`{"version": 1, "models": ${'['.repeat(100_000)}`);
+    assert.match(d.message, /nested deeper than 64 levels/);
+    assert.equal(d.line, 1);
+  });
+
+  it('accepts a byte-order mark and keeps columns right', () => {
+    const result = parsePolicy(`\uFEFF${valid}`, 'p.json');
+    assert.ok(result.ok);
+    const [d] = errorsOf(`\uFEFF${valid.replace('"model": "coder"', '"model": "codr"')}`);
+    assert.equal(d.column, valid.split('\n')[8].indexOf('"coder"') + 1);
+  });
+
   it('warns about a fallback equal to the route model but still loads', () => {
     const result = parsePolicy(valid.replace('"fallbacks": ["general"]', '"fallbacks": ["coder"]'), 'p.json');
     assert.ok(result.ok);
