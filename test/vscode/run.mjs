@@ -5,12 +5,13 @@
 // runExtensionTests({ settings, env }) is the API for scenarios that need more: `settings` go into the user's
 // settings.json (the same file a person edits), `env` into the extension host's environment.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { format } from 'node:util';
 import * as esbuild from 'esbuild';
 import { launchChromium, prepareRun, startCodeServer, workbenchUrl } from './harness.mjs';
+import { FAKE_KEY } from './fakeKey.mjs';
 import { ARTIFACTS_DIR, ROOT } from './paths.mjs';
 
 export const SUITE_OUT = join(ROOT, 'out/test/vscode/suite/index.js');
@@ -66,6 +67,15 @@ export async function runExtensionTests({ settings = {}, env = {}, timeoutMs = 5
     })();
     const code = await Promise.race([finished, timeout]);
     console.log(`extension-host suite exited with ${code} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    await browser.close();
+    await server.stop();
+    const leaks = filesContaining(run.dir, FAKE_KEY);
+    // Reported like a mocha test, so the total that `npm test` prints counts it.
+    if (leaks.length > 0) {
+      console.log(`  ✖ the suite's API key was written to:\n${leaks.map((file) => `      ${file}`).join('\n')}\n  1 failing`);
+      return 1;
+    }
+    console.log('  ✔ the API key appears in no file the run left (logs, settings, conversations, workspace)\n  1 passing');
     return code;
   } catch (error) {
     throw new Error(`${error.message} (code-server's log: ${logFile})`);
@@ -75,6 +85,15 @@ export async function runExtensionTests({ settings = {}, env = {}, timeoutMs = 5
     await server?.stop();
     run.remove();
   }
+}
+
+/** Every file under `dir` whose bytes contain `secret` (SecretStorage encrypts, so a plain match is a leak). */
+function filesContaining(dir, secret) {
+  const needle = Buffer.from(secret);
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath ?? entry.path, entry.name))
+    .filter((file) => readFileSync(file).includes(needle));
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -25,6 +25,21 @@ suite('Commands', () => {
     await vscode.commands.executeCommand('omni.setApiKey', 'fake', FAKE_KEY);
   });
 
+  test('a provider that echoes the key in its error: the answer shows the error without the key', async () => {
+    const fake = await fakeProvider();
+    fake.behave('fake-general', { fail: { status: 401, message: `Incorrect API key provided: ${FAKE_KEY}` } });
+    try {
+      const api = await omniApi();
+      await vscode.commands.executeCommand('omni.newChat');
+      const result = await api.ask('any tips for a pasta recipe tonight?');
+      assert.equal(result.ok, false);
+      await vscode.commands.executeCommand('omni.showRoutingLog');
+    } finally {
+      fake.behave('fake-general', { text: 'general answer' });
+    }
+    // The runner then searches every file of the run (logs, settings, conversations) for the key.
+  });
+
   test('Choose Model overrides the router for the conversation, and Automatic restores routing', async () => {
     const fake = await fakeProvider();
     const api = await omniApi();

@@ -3,6 +3,8 @@
 import * as vscode from 'vscode';
 import type { OmniApi } from '../../../src/extension';
 import { startFakeProvider, type FakeProvider } from '../../fake-provider/server';
+// @ts-expect-error: plain JavaScript shared with the runner, which searches the run's files for this key.
+import { FAKE_KEY } from '../fakeKey.mjs';
 
 export const EXTENSION_ID = 'omni-dev.omni-router';
 
@@ -62,7 +64,7 @@ export async function usePolicy(policy: Record<string, unknown>): Promise<void> 
 
 let fake: FakeProvider | undefined;
 
-export const FAKE_KEY = 'sk-test-123';
+export { FAKE_KEY };
 
 /**
  * Starts (once) the fake provider, points the user setting `omni.providers` at it and stores its key with
