@@ -12,8 +12,10 @@ const TIME_LIMIT_MS = 5 * 60_000;
 const started = Date.now();
 
 // Hanging in a browser must fail the stage, not CI: the harness's exit hooks stop code-server and chromium.
+let running; // the scenario under way, for the time-limit message
 setTimeout(() => {
-  console.error(`ui: the scenarios did not finish within ${TIME_LIMIT_MS / 1000} s`);
+  console.error(`ui: the scenarios did not finish within ${TIME_LIMIT_MS / 1000} s${running ? `; stuck in "${running}"` : ''}`);
+  console.log('\n  0 passing\n  1 failing'); // what `npm test` counts: the stage ended without mocha's summary
   process.exit(1);
 }, TIME_LIMIT_MS).unref();
 
@@ -30,7 +32,11 @@ const mocha = new Mocha({
   color: false, // `npm test` reads the plain `N passing` / `N failing` lines
   timeout: 60_000,
   forbidOnly: Boolean(process.env.CI),
+  grep: process.env.UI_GREP, // e.g. UI_GREP='Refactor' runs only the scenarios whose title matches
   rootHooks: {
+    beforeEach() {
+      running = this.currentTest?.fullTitle();
+    },
     // What the screen looked like when a scenario failed is usually the fastest way to see why.
     async afterEach() {
       if (this.currentTest?.state === 'failed') {

@@ -4,6 +4,7 @@
  */
 import type * as vscode from 'vscode';
 import { answer, type AnswerDeps } from '../../core/engine/answer';
+import { estimateUsage } from '../../core/engine/cost';
 import type { AnswerEvent, Attempt, DoneEvent } from '../../core/engine/events';
 import type { Policy } from '../../core/policy/schema';
 import type { OmniRequest } from '../../core/request';
@@ -32,11 +33,15 @@ export async function runAnswer(options: RunOptions): Promise<RunResult> {
   const { requestId, post, log, deps, turn } = options;
   const result: RunResult = {};
   turn.text = '';
+  const started = Date.now();
+  let firstTokenAt: number | undefined;
+  let decided: RoutingDecision | undefined;
   const display = (alias: string) => displayName(deps.policy, alias);
   for await (const event of answer(options.request, { ...deps, signal: options.signal }) as AsyncIterable<AnswerEvent>) {
     switch (event.type) {
       case 'decision': {
         const decision = { ...event.decision, model: event.model, reason: event.reason };
+        decided = decision;
         turn.tag = toDecisionTag(decision, { displayName: event.displayName, provider: event.provider });
         post({ type: 'decision', requestId, tag: turn.tag });
         options.onDecision?.(decision, event.displayName);
@@ -44,6 +49,7 @@ export async function runAnswer(options: RunOptions): Promise<RunResult> {
         break;
       }
       case 'token':
+        firstTokenAt ??= Date.now();
         turn.text += event.text;
         post({ type: 'token', requestId, text: event.text });
         break;
@@ -62,6 +68,8 @@ export async function runAnswer(options: RunOptions): Promise<RunResult> {
         const note = { failedModel: display(event.from), cause: event.cause, nextModel: display(event.to), partialDiscarded: event.partialDiscarded };
         turn.notes.push(note);
         post({ type: 'fallback', requestId, note });
+        // The status bar shows who is answering now, not only who was picked.
+        if (decided) options.onDecision?.({ ...decided, model: event.to }, display(event.to));
         log.warn(`[${requestId}] fallback: ${event.reason}`);
         break;
       }
@@ -89,7 +97,15 @@ export async function runAnswer(options: RunOptions): Promise<RunResult> {
       case 'error':
         if (event.cancelled) {
           turn.status = 'stopped';
-          turn.footer = { inputTokens: 0, outputTokens: 0, estimated: true, costUsd: null, timeToFirstTokenMs: null, totalMs: 0, model: turn.tag?.modelDisplayName ?? '' };
+          // The provider never reported usage for a cut stream: estimate what was sent and what arrived.
+          turn.footer = {
+            ...(turn.usage ?? estimateUsage(options.request.messages, turn.text)),
+            estimated: true,
+            costUsd: null,
+            timeToFirstTokenMs: firstTokenAt === undefined ? null : firstTokenAt - started,
+            totalMs: Date.now() - started,
+            model: turn.tag?.modelDisplayName ?? '',
+          };
           post({ type: 'done', requestId, stopped: true, footer: turn.footer });
           log.info(`[${requestId}] stopped by the user`);
           break;

@@ -48,17 +48,20 @@ export function registerSelectionCommands(deps: SelectionCommandDeps): vscode.Di
       });
     }),
 
-    vscode.commands.registerCommand('omni.refactorSelection', async (instructionArg?: string) => {
+    // From the editor's context menu VS Code passes the document's URI as the first argument: only a string is an
+    // instruction, anything else still asks for one.
+    vscode.commands.registerCommand('omni.refactorSelection', async (instructionArg?: unknown) => {
       const editor = selectedEditor();
       if (!editor) return undefined;
       const range = new vscode.Range(editor.selection.start, editor.selection.end);
       const instruction =
-        instructionArg ??
-        (await vscode.window.showInputBox({
-          title: 'Omni: Refactor Selection',
-          prompt: 'How should the selection change? Leave empty for a general clean-up.',
-          placeHolder: DEFAULT_INSTRUCTION,
-        }));
+        typeof instructionArg === 'string'
+          ? instructionArg
+          : await vscode.window.showInputBox({
+              title: 'Omni: Refactor Selection',
+              prompt: 'How should the selection change? Leave empty for a general clean-up.',
+              placeHolder: DEFAULT_INSTRUCTION,
+            });
       if (instruction === undefined) return undefined;
       await views.reveal();
       const result = await controller.ask({

@@ -1,0 +1,313 @@
+// The chat, Explain/Refactor Selection and the workspace policy, used as a person uses them: the packaged .vsix in
+// code-server, configured through user settings.json, an environment variable for the key and .omni/policies.json,
+// answering from a loopback fake provider that runs in this process. One window serves all scenarios (each starts
+// with a fresh conversation and a tidy window); the reload scenario runs last.
+import * as assert from 'node:assert/strict';
+import { Chat, FAKE_KEY, eventually, omniSettings, policyText, startFake, textOf, uiPolicy } from './omni.mjs';
+import { openWorkbench } from './workbench.mjs';
+
+const SOURCE = 'import os\n\ndef add(a, b):\n    total = a + b\n    return total\n\nprint(add(1, 2))\n';
+const PROPOSAL = '```python\ndef add(a, b):\n    return a + b\n```\nInlined the temporary variable.';
+const CODE_ANSWER = 'Split on commas:\n\n```python\ndef parse_csv_line(line: str) -> list[str]:\n    return [field.strip() for field in line.split(",")]\n```\n\nQuoted fields need the `csv` module.';
+
+describe('Omni chat, selection commands and policy (packaged .vsix)', function () {
+  let fake;
+  let workbench;
+  let chat;
+
+  /** Chat requests the fake provider received since `from`. */
+  const requestsSince = (from) => fake.chatRequests().slice(from);
+  const lastPrompt = (request) => request.body.messages.at(-1).content;
+
+  before(async function () {
+    this.timeout(120_000);
+    fake = await startFake();
+    workbench = await openWorkbench({
+      name: 'chat',
+      // Side by side even when the editor is narrow, so the diff reads as before/after.
+      settings: omniSettings(fake, { 'diffEditor.useInlineViewWhenSpaceIsLimited': false }),
+      env: { OMNI_FAKE_KEY: FAKE_KEY },
+      files: { '.omni/policies.json': policyText(uiPolicy()), 'refactor_me.py': SOURCE },
+    });
+    workbench.page.setDefaultTimeout(15_000);
+    chat = new Chat(workbench);
+    await workbench.runCommand('Omni: Open Chat');
+    await chat.input.waitFor({ timeout: 30_000 });
+    await widenSideBar(workbench.page);
+  });
+
+  after(async function () {
+    await workbench?.close();
+    await fake?.close();
+  });
+
+  beforeEach(async function () {
+    fake.behave('fake-coder', { text: 'Coder answer.' });
+    fake.behave('fake-general', { text: 'General answer.' });
+    fake.behave('fake-reviewer', { text: 'Reviewer answer.' });
+    await workbench.tidy();
+    await chat.newChat();
+  });
+
+  it('1. a coding question with a .py file open streams from the coder, tagged with model and reason before the first token', async function () {
+    fake.behave('fake-coder', { text: CODE_ANSWER, firstTokenDelayMs: 1_500, chunkDelayMs: 20 });
+    await workbench.openFile('inventory.py');
+    await workbench.runCommand('Omni: Open Chat');
+    const from = fake.chatRequests().length;
+    const answer = await chat.ask('write a python function that parses a CSV line into fields');
+
+    // The tag and the body read together, in the page, the moment the tag names a model: the body must still be empty.
+    const seen = await eventually('the tag to name a model', () => answer.root.evaluate((node) => ({
+      model: node.querySelector('.tag-model')?.textContent ?? null,
+      body: node.querySelector('.markdown')?.textContent ?? null,
+    })), (snapshot) => snapshot.model !== null, 10_000);
+    assert.deepEqual(seen, { model: 'Fake Coder', body: '' }, 'the tag shows the coder while the answer is still empty');
+    // ... and the model has not sent a byte yet: its request still waits out firstTokenDelayMs.
+    const [request] = await eventually('the request to the coder', () => requestsSince(from), (r) => r.length === 1, 5_000);
+    assert.ok(request.open, 'the coder request is still waiting for its first token when the tag shows');
+    assert.equal(await answer.body.textContent(), '', 'the answer body is still empty');
+    assert.equal(await answer.route.textContent(), 'code_generation');
+    assert.equal(await answer.stage.textContent(), 'local classifier');
+    assert.match(await answer.reason.textContent(), /^local classifier picked code_generation \(confidence \d\.\d\d\)$/);
+    assert.equal(await chat.button.getAttribute('aria-label'), 'Stop answer', 'the Send button turns into Stop while streaming');
+    await workbench.screenshot('chat-tag-before-first-token');
+
+    await answer.settled();
+    await textOf(answer.root.locator('pre code'), 'def parse_csv_line(line: str) -> list[str]:\n    return [field.strip() for field in line.split(",")]\n', 'the streamed code block');
+    await textOf(answer.footer.locator('span').last(), 'Fake Coder', 'the footer\'s model');
+    assert.equal(request.body.model, 'fake-coder');
+    assert.equal(request.headers.authorization, `Bearer ${FAKE_KEY}`, 'the key from OMNI_FAKE_KEY reaches the provider');
+    assert.equal(requestsSince(from).length, 1);
+    await workbench.screenshot('chat-coding-answer');
+  });
+
+  it('2. a non-coding question is routed to the general model, and the tag says so', async function () {
+    fake.behave('fake-general', { text: 'Toss the pasta with garlic, olive oil and chilli.' });
+    const from = fake.chatRequests().length;
+    const answer = await chat.ask('any tips for a pasta recipe tonight?');
+    await answer.settled();
+    assert.equal(await answer.route.textContent(), 'general_chat');
+    assert.equal(await answer.model.textContent(), 'Fake General');
+    assert.match(await answer.reason.textContent(), /^local classifier picked general_chat \(confidence \d\.\d\d\)$/);
+    await textOf(answer.paragraph, 'Toss the pasta with garlic, olive oil and chilli.', 'the answer');
+    assert.deepEqual(requestsSince(from).map((r) => r.body.model), ['fake-general']);
+    await workbench.screenshot('chat-general-answer');
+  });
+
+  it('3. right-click → Explain Selection answers in the chat with the selection as context', async function () {
+    fake.behave('fake-coder', { text: 'It returns a new Item with the quantity raised by amount.' });
+    await workbench.openFile('inventory.py');
+    await workbench.selectLines(19, 22);
+    const from = fake.chatRequests().length;
+    await workbench.contextMenu('Explain Selection');
+
+    await textOf(chat.userTurns.last(), 'Explain the selection (inventory.py:19-22)', 'the user turn of Explain');
+    const answer = await chat.last();
+    await answer.settled();
+    assert.equal(await answer.route.textContent(), 'code_explanation');
+    assert.equal(await answer.stage.textContent(), 'policy rule');
+    await textOf(answer.paragraph, 'It returns a new Item with the quantity raised by amount.', 'the explanation');
+    const requests = requestsSince(from);
+    assert.deepEqual(requests.map((r) => r.body.model), ['fake-coder']);
+    const prompt = lastPrompt(requests[0]);
+    const selected = 'def restock(item: Item, amount: int) -> Item:\n    if amount <= 0:\n        raise ValueError("amount must be positive")\n    return Item(item.sku, item.name, item.quantity + amount, item.reorder_at)';
+    assert.ok(prompt.includes(selected), `the request carries the selected code; its last message is:\n${prompt}`);
+    assert.match(prompt, /inventory\.py/, 'the request names the file');
+    await workbench.screenshot('explain-selection');
+  });
+
+  it('4. Refactor Selection opens a diff; Apply changes the file, Ctrl+Z restores it', async function () {
+    fake.behave('fake-coder', { text: PROPOSAL });
+    const page = workbench.page;
+    await workbench.openFile('refactor_me.py');
+    await workbench.selectLines(3, 5);
+    const from = fake.chatRequests().length;
+    await workbench.contextMenu('Refactor Selection');
+
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor();
+    await textOf(page.locator('.quick-input-widget .quick-input-title'), 'Omni: Refactor Selection', 'the input box title');
+    await input.fill('inline the temporary');
+    await input.press('Enter');
+
+    const diffTab = page.locator('.editor-group-container.active .tab.active .label-name', { hasText: /^Refactor: refactor_me\.py \(selection ↔ proposal\)$/ });
+    await diffTab.waitFor({ timeout: 20_000 });
+    const diff = page.locator('.editor-group-container.active .monaco-diff-editor');
+    const modified = diff.locator('.editor.modified .monaco-editor').first();
+    await eventually('the proposal on the right of the diff', () => workbench.editorLines(modified), (lines) => lines.join('\n') === 'def add(a, b):\n    return a + b');
+    assert.deepEqual(await workbench.editorLines(diff.locator('.editor.original .monaco-editor').first()), ['def add(a, b):', '    total = a + b', '    return total']);
+    await textOf(chat.userTurns.last(), 'Refactor the selection (refactor_me.py:3-5): inline the temporary', 'the user turn of Refactor');
+    const [request] = requestsSince(from);
+    assert.equal(request.body.model, 'fake-coder');
+    assert.match(lastPrompt(request), /^Refactor the selected code: inline the temporary\./);
+    const apply = page.locator('.notification-toast', { hasText: 'Omni: the refactoring proposal is open as a diff.' })
+      .locator('.monaco-button', { hasText: /^Apply$/ });
+    await apply.waitFor();
+    await page.waitForTimeout(300); // the notification slides in
+    await workbench.screenshot('refactor-diff');
+
+    await apply.click();
+    await diffTab.waitFor({ state: 'detached' });
+    await page.locator('.editor-group-container.active .tab.active .label-name', { hasText: /^refactor_me\.py$/ }).waitFor();
+    const applied = ['import os', '', 'def add(a, b):', '    return a + b', '', 'print(add(1, 2))', ''];
+    await eventually('the applied refactoring in refactor_me.py', () => workbench.editorLines(), (lines) => lines.join('\n') === applied.join('\n'));
+
+    await page.locator('.editor-group-container.active .monaco-editor .view-line').first().click();
+    await page.keyboard.press('Control+Z');
+    await eventually('Ctrl+Z to restore refactor_me.py in one step', () => workbench.editorLines(), (lines) => lines.join('\n') === SOURCE);
+  });
+
+  it('5. an invalid policy shows a Problems entry at its line; the fix clears it and routing follows it without a reload', async function () {
+    const page = workbench.page;
+    try {
+      const broken = policyText(uiPolicy()).replace('"model": "coder",\n      "fallbacks"', '"model": "codr",\n      "fallbacks"');
+      const line = broken.split('\n').findIndex((text) => text.includes('"codr"')) + 1;
+      const column = broken.split('\n')[line - 1].indexOf('"codr"') + 1;
+      assert.ok(line > 0, 'the test broke the policy');
+      workbench.writeFile('.omni/policies.json', broken);
+      // A person sees the error count in the status bar, opens Problems from there and clicks the entry.
+      await eventually('the status bar to count 1 error', () => page.locator('.statusbar-item[id="status.problems"]').textContent(), (text) => /^\s*1\s*0\s*$/.test(text ?? ''), 20_000);
+      await page.locator('.statusbar-item[id="status.problems"] a').first().click();
+      const entry = page.locator('.markers-panel .monaco-list-row', { has: page.locator('.marker-message-details-container') });
+      await textOf(entry.locator('.marker-message'), 'no model "codr" in "models". Did you mean "coder"? (at routes[0].model)', 'the Problems entry', 20_000);
+      await textOf(entry.locator('.marker-line'), `[Ln ${line}, Col ${column}]`, 'the place of the Problems entry');
+      await textOf(entry.locator('.marker-source'), 'Omni policy', 'the source of the Problems entry');
+      assert.equal(await entry.count(), 1, 'one Problems entry');
+      await entry.click();
+      await page.locator('.editor-group-container.active .tab.active .label-name', { hasText: /^policies\.json$/ }).waitFor();
+      // The entry jumps to the place and selects the bad value, "codr" with its quotes.
+      await textOf(page.locator('.statusbar-item[id="status.editor.selection"]'), `Ln ${line}, Col ${column + 6} (6 selected)`, 'the selection after clicking the entry');
+      await workbench.screenshot('policy-problem');
+
+      // The fix also moves non-coding questions to a new model, so a request shows whether the new policy routes.
+      workbench.writeFile('.omni/policies.json', policyText(uiPolicy({
+        generalModel: 'reviewer',
+        extraModels: { reviewer: { provider: 'fake', model: 'fake-reviewer', displayName: 'Fake Reviewer' } },
+      })));
+      await eventually('the Problems entry to disappear', () => entry.count(), (n) => n === 0, 20_000);
+      await page.locator('.markers-panel').getByText('No problems have been detected in the workspace.', { exact: true }).waitFor();
+      await eventually('the chat to offer the new policy\'s models', () => chat.frame.locator('select.model-select option').allTextContents(), (options) => options.includes('Fake Reviewer · fake'));
+      const from = fake.chatRequests().length;
+      const answer = await chat.ask('any tips for a pasta recipe tonight?');
+      await answer.settled();
+      assert.equal(await answer.model.textContent(), 'Fake Reviewer');
+      await textOf(answer.paragraph, 'Reviewer answer.', 'the answer from the new policy\'s model');
+      assert.deepEqual(requestsSince(from).map((r) => r.body.model), ['fake-reviewer']);
+    } finally {
+      // Undo the scenario's policy even when it failed, so the next scenarios route as they expect.
+      workbench.writeFile('.omni/policies.json', policyText(uiPolicy()));
+      await eventually('the scenarios\' policy to be back', async () => ({
+        options: await chat.frame.locator('select.model-select option').allTextContents(),
+        problems: await page.locator('.statusbar-item[id="status.problems"]').getAttribute('aria-label'),
+      }), ({ options, problems }) => !options.includes('Fake Reviewer · fake') && problems === 'No Problems')
+        .catch((error) => console.error(`      cleanup: ${error.message}`));
+      if (await page.locator('.part.panel').isVisible()) await workbench.runCommand('View: Hide Panel').catch((error) => console.error(`      cleanup: ${error.message}`));
+    }
+  });
+
+  it('6. when the primary model breaks mid-stream, the fallback answers and the chat shows the switch', async function () {
+    fake.behave('fake-coder', { text: 'This partial answer from the coder will break off.', chunks: 4, chunkDelayMs: 100, dropAfterChunks: 2 });
+    fake.behave('fake-general', { text: 'The complete answer, from the fallback.' });
+    const from = fake.chatRequests().length;
+    const answer = await chat.ask('write a python function that parses a CSV line into fields');
+    await answer.settled();
+    assert.equal(await answer.model.textContent(), 'Fake Coder', 'the tag keeps the routed model');
+    await textOf(answer.notes, /^Fake Coder failed \([a-z-]+\); Fake General answers — partial text discarded$/, 'the fallback note');
+    await textOf(answer.paragraph, 'The complete answer, from the fallback.', 'the answer, from the fallback only');
+    await textOf(answer.footer.locator('span').last(), 'Fake General', 'the footer\'s model');
+    assert.deepEqual(requestsSince(from).map((r) => r.body.model), ['fake-coder', 'fake-general']);
+    await workbench.screenshot('fallback-note');
+  });
+
+  it('7. Stop and Escape cancel a streaming answer: the provider sees the client close the connection', async function () {
+    const long = Array.from({ length: 120 }, (_, i) => `word${i}`).join(' ');
+    fake.behave('fake-coder', { text: long, chunkDelayMs: 100 });
+    for (const how of ['Stop button', 'Escape']) {
+      const from = fake.chatRequests().length;
+      const answer = await chat.ask('write a python function that parses a CSV line into fields');
+      await eventually('the first tokens', () => answer.body.textContent(), (text) => /^word0 /.test(text ?? ''));
+      if (how === 'Stop button') {
+        await textOf(chat.button, 'Stop', 'the composer button while streaming');
+        await chat.button.click();
+      } else {
+        await chat.input.press('Escape');
+      }
+      const [request] = requestsSince(from);
+      await eventually(`the fake provider to see the connection closed by the client (${how})`, () => ({ open: request.open, closedByClient: request.closedByClient }),
+        (state) => !state.open && state.closedByClient, 5_000);
+      await answer.settled(5_000);
+      await textOf(answer.footer.locator('.stopped'), 'stopped', `the footer after ${how}`);
+      await textOf(chat.button, 'Send', 'the composer button after stopping');
+      const shown = await answer.body.textContent();
+      assert.ok(shown.length < long.length, `the answer stopped early (${how}); it shows ${shown.length} of ${long.length} characters`);
+      if (how === 'Stop button') await workbench.screenshot('stopped-answer');
+    }
+  });
+
+  it('screenshot set: a tagged answer with a code block in dark, light and high-contrast themes', async function () {
+    fake.behave('fake-coder', { text: CODE_ANSWER });
+    await workbench.openFile('inventory.py');
+    await workbench.page.keyboard.press('Control+Home'); // no selection left over from earlier scenarios
+    await workbench.runCommand('Omni: Open Chat');
+    const answer = await chat.ask('write a python function that parses a CSV line into fields');
+    await answer.settled();
+    await answer.root.locator('pre code').waitFor();
+    const themes = [
+      // The picker's label, the workbench's and the webview's theme classes, the screenshot's name.
+      ['Dark Modern', 'vs-dark', 'vscode-dark', 'theme-dark'],
+      ['Light Modern', 'vs', 'vscode-light', 'theme-light'],
+      ['Dark High Contrast', 'hc-black', 'vscode-high-contrast', 'theme-high-contrast'],
+    ];
+    try {
+      for (const [theme, workbenchClass, webviewClass, name] of themes) {
+        await workbench.setColorTheme(theme);
+        await eventually(`the workbench in "${theme}"`, () => workbench.page.locator('.monaco-workbench').getAttribute('class'), (c) => c.split(/\s+/).includes(workbenchClass));
+        await eventually(`the chat in "${theme}"`, () => chat.frame.locator('body').getAttribute('class'), (c) => (c ?? '').split(/\s+/).includes(webviewClass));
+        // The code must stay readable: no inline-code background behind a block's lines, text unlike its background.
+        const code = await answer.root.locator('pre code').evaluate((node) => {
+          const style = getComputedStyle(node);
+          return { background: style.backgroundColor, color: style.color, block: getComputedStyle(node.closest('.code-block')).backgroundColor };
+        });
+        assert.equal(code.background, 'rgba(0, 0, 0, 0)', `in "${theme}" the code block's lines have a background of their own`);
+        assert.notEqual(code.color, code.block, `in "${theme}" the code has the colour of its background`);
+        await workbench.page.waitForTimeout(300); // let the theme's transitions settle before the picture
+        await workbench.screenshot(name);
+      }
+    } finally {
+      await workbench.setColorTheme('Dark Modern');
+    }
+  });
+
+  it('8. the conversation is still there after "Developer: Reload Window"', async function () {
+    this.timeout(90_000);
+    fake.behave('fake-general', { text: 'Call it Miso.' });
+    const answer = await chat.ask('what is a good name for a cat?');
+    await answer.settled();
+    await textOf(answer.paragraph, 'Call it Miso.', 'the answer before the reload');
+
+    const page = workbench.page;
+    const reloaded = page.waitForEvent('load', { timeout: 30_000 });
+    await workbench.runCommand('Developer: Reload Window');
+    await reloaded;
+    await page.locator('.part.statusbar').waitFor({ timeout: 60_000 });
+    await workbench.runCommand('Omni: Open Chat', 60_000);
+    await textOf(chat.userTurns, 'what is a good name for a cat?', 'the question after the reload', 30_000);
+    const restored = chat.answer(0);
+    await textOf(restored.paragraph, 'Call it Miso.', 'the answer after the reload');
+    assert.equal(await restored.model.textContent(), 'Fake General');
+    assert.equal(await chat.answers.count(), 1);
+    await workbench.screenshot('after-reload');
+  });
+});
+
+/** Drags the side bar wider so the chat is readable in the screenshots (best effort: a narrow chat still works). */
+async function widenSideBar(page) {
+  const sidebar = await page.locator('.part.sidebar').boundingBox();
+  if (!sidebar) return;
+  const x = sidebar.x + sidebar.width;
+  const y = sidebar.y + sidebar.height / 2;
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.move(x + 200, y, { steps: 5 });
+  await page.mouse.up();
+}
