@@ -21,7 +21,7 @@ export async function screenshotOpenWorkbenches(name) {
  * settings.json, `env` into code-server's (and so the extension host's) environment, and `files` (workspace-relative
  * path → text) into the workspace before VS Code starts, e.g. `.omni/policies.json`.
  */
-export async function openWorkbench({ name = 'ui', settings = {}, env = {}, files = {} } = {}) {
+export async function openWorkbench({ name = 'ui', settings = {}, env = {}, files = {}, workspaceTrust = false } = {}) {
   const run = prepareRun(name, settings);
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(run.workspace, path)), { recursive: true });
@@ -39,7 +39,7 @@ export async function openWorkbench({ name = 'ui', settings = {}, env = {}, file
   };
   try {
     installVsix(VSIX, run);
-    server = await startCodeServer({ ...run, logFile: join(ARTIFACTS_DIR, `logs/${name}-code-server.log`), env });
+    server = await startCodeServer({ ...run, logFile: join(ARTIFACTS_DIR, `logs/${name}-code-server.log`), env, workspaceTrust });
     browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(workbenchUrl(server.url, { workspace: run.workspace }));

@@ -87,14 +87,16 @@ export function installVsix(vsix, { userDataDir, extensionsDir }) {
  * base URL, a `stop()` that ends its whole process group, and `exited`.
  */
 export async function startCodeServer({
-  workspace, userDataDir, extensionsDir, xdgDir, logFile, env = {}, port = 0, timeoutMs = 60_000,
+  workspace, userDataDir, extensionsDir, xdgDir, logFile, env = {}, port = 0, timeoutMs = 60_000, workspaceTrust = false,
 }) {
   requireInstalled();
   mkdirSync(xdgDir, { recursive: true });
   const log = createWriteStream(logFile);
   const child = spawn(process.execPath, [
     codeServerEntry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
+    '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override',
+    // Trust is off unless a scenario is about Restricted Mode.
+    ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, workspace,
   ], {
     detached: true, // own process group: stop() signals -pid and reaches the extension host too

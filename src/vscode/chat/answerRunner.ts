@@ -111,10 +111,13 @@ export async function runAnswer(options: RunOptions): Promise<RunResult> {
           break;
         }
         turn.status = 'error';
-        turn.error = toAnswerError(event.message, event.attempts, deps.policy);
         turn.setup = setupLines(event.attempts, deps.policy);
-        post({ type: 'error', requestId, error: turn.error });
+        // Nothing configured yet: two lines on what to do say more than a list of failed attempts (those go to the log).
         if (turn.setup) post({ type: 'setup', requestId, lines: turn.setup });
+        else {
+          turn.error = toAnswerError(event.message, event.attempts, deps.policy);
+          post({ type: 'error', requestId, error: turn.error });
+        }
         log.error(`[${requestId}] no model answered: ${event.message}`);
         break;
     }
