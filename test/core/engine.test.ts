@@ -280,6 +280,20 @@ describe('privacy', () => {
     assert.deepEqual(done(events).attempts.map((attempt) => [attempt.model, attempt.cause, attempt.skipped]), [['coder', 'local-only', true]]);
   });
 
+  test('with no model on this machine, a local-only request is refused with a clear message and nothing is sent', async () => {
+    const deps = await setUp({});
+    const policy = policyWith({ coder: 'remote', coder2: 'remote', general: 'remote' }, { privacy: { localOnly: ['secrets/**'] } });
+    const events = await run({ ...deps, policy }, { ...request, editor: { fileName: 'secrets/keys.py' } });
+    const error = failed(events);
+    assert.equal(only(events, 'token').length, 0);
+    assert.deepEqual(error.attempts.map((attempt) => [attempt.model, attempt.cause, attempt.skipped]), [
+      ['coder', 'local-only', true],
+      ['coder2', 'local-only', true],
+      ['general', 'local-only', true],
+    ]);
+    assert.match(error.message, /secrets\/keys\.py may only go to providers on this machine/);
+  });
+
   test('other files may go to any provider', async () => {
     const deps = await setUp({});
     const policy = policyWith({ coder: 'remote' }, { privacy: { localOnly: ['secrets/**'] } });
