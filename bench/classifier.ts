@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import type { OmniRequest } from '../src/core/request';
 import { createLocalClassifier, type ModelWeights } from '../src/core/router/classifier';
 import type { RouteCandidate } from '../src/core/router/types';
+import { seededRandom } from '../test/support/random';
 
 const SHARED_BENCH = join(__dirname, '..', '..', 'shared', 'bench');
 
@@ -134,18 +135,6 @@ export function evaluateAccuracy(
   };
 }
 
-/** Deterministic pseudo-random numbers (mulberry32), so synthetic route sets are the same on every run. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const SYNTHETIC_WORDS = (
   'writing fixing explaining refactoring testing deploying querying documenting designing reviewing optimizing ' +
   'code functions classes scripts errors exceptions crashes builds tests mocks shell commands git docker containers ' +
@@ -156,7 +145,7 @@ const SYNTHETIC_WORDS = (
 
 /** `count` routes with varied descriptions drawn from a mixed technical/everyday word pool. */
 export function syntheticRoutes(count: number, seed = 7): RouteCandidate[] {
-  const random = seededRandom(seed);
+  const random = seededRandom(seed).next;
   const pick = () => SYNTHETIC_WORDS[Math.floor(random() * SYNTHETIC_WORDS.length)];
   return Array.from({ length: count }, (_, i) => {
     const words = Array.from({ length: 6 + Math.floor(random() * 10) }, pick);

@@ -2,7 +2,7 @@
 // mixed faults per request (see test/core/reliability/faultRun.ts). Prints how many were answered when a model was
 // healthy, how many hung, the time failover added, and a breakdown by fault kind.
 import { figures, LIMITS, runFaults, type FaultFigures } from '../test/core/reliability/faultRun';
-import { seedFrom } from '../test/core/reliability/random';
+import { seedFrom } from '../test/support/random';
 
 const REQUESTS = 300;
 const CONCURRENCY = 10;

@@ -30,6 +30,7 @@ import { lexicon } from '../../src/core/router/classifier';
 import { DEFAULT_COLUMN, excludableConcepts, requestDesign, routeSetColumns, type ModelWeights } from '../../src/core/router/classifier/model';
 import { requestEvidence } from '../../src/core/router/classifier/requestFeatures';
 import { routeProfile } from '../../src/core/router/classifier/routeProfile';
+import { seededRandom } from '../../test/support/random';
 
 const SEED = 20240607;
 const FOLDS = 5;
@@ -53,20 +54,9 @@ interface Instance {
   label: number;
 }
 
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Fold of each item: shuffled with a fixed seed, then dealt round-robin within each fine label (stratified). */
 function assignFolds(items: readonly DevItem[], folds: number, seed: number): number[] {
-  const random = seededRandom(seed);
+  const random = seededRandom(seed).next;
   const order = items.map((_, i) => i);
   for (let i = order.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));

@@ -19,7 +19,7 @@ import type { OmniRequest } from '../../../src/core/request';
 import { buildRouter } from '../../../src/core/router';
 import type { Behaviour } from '../../fake-provider/behaviours';
 import { closedLoopbackPort, startFakeProvider, type FakeProvider } from '../../fake-provider/server';
-import { seededRandom, type Random } from './random';
+import { seededRandom, type Random } from '../../support/random';
 
 /**
  * Short limits, so that a few hundred faulty requests take seconds, not minutes; still wide enough that a healthy

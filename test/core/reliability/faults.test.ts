@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { answers, figures, HUNG_AFTER_MS, listsEveryAttempt, runFaults, type FaultFigures, type FaultRunReport, type ModelFault, type RequestResult } from './faultRun';
-import { seedFrom } from './random';
+import { seedFrom } from '../../support/random';
 
 const SEED = seedFrom('FAULT_SEED', 4242);
 const REQUESTS = 100;

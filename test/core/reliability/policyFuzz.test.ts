@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parsePolicy } from '../../../src/core/policy/parse';
 import { checkParse, checkParseWithin, FILE, type ParseCheck } from './policyContract';
-import { seededRandom, seedFrom, type Random } from './random';
+import { seededRandom, seedFrom, type Random } from '../../support/random';
 
 const SEED = seedFrom('FUZZ_SEED', 20_250_611);
 const MUTATED_CASES = 3000;
