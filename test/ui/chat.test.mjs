@@ -219,6 +219,23 @@ describe('Omni chat, selection commands and policy (packaged .vsix)', function (
     await workbench.screenshot('fallback-note');
   });
 
+  it('Retry with… asks the same question again on the model the user picks, and the new tag names it', async function () {
+    const question = 'write a python function that parses a CSV line into fields';
+    const first = await chat.ask(question);
+    await first.settled();
+    await textOf(first.model, 'Fake Coder', 'the first answer\'s model');
+    const from = fake.chatRequests().length;
+    await first.root.locator('.retry-menu summary').click();
+    await first.root.locator('.retry-menu .menu-item', { hasText: /^Fake General/ }).click();
+    await eventually('a second answer', () => chat.answers.count(), (n) => n === 2);
+    const retried = chat.answer(1);
+    await retried.settled();
+    await textOf(retried.model, 'Fake General', 'the retried answer\'s model');
+    await textOf(retried.paragraph, 'General answer.', 'the retried answer');
+    await textOf(chat.userTurns.nth(1), question, 'the repeated question');
+    assert.deepEqual(requestsSince(from).map((r) => [r.body.model, lastPrompt(r)]), [['fake-general', question]]);
+  });
+
   it('7. Stop and Escape cancel a streaming answer: the provider sees the client close the connection', async function () {
     const long = Array.from({ length: 120 }, (_, i) => `word${i}`).join(' ');
     fake.behave('fake-coder', { text: long, chunkDelayMs: 100 });
