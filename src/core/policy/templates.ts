@@ -18,7 +18,13 @@ export function templateText(name: TemplateName): string {
   return `${JSON.stringify(policy, null, 2)}\n`;
 }
 
-/** The policy used when a workspace has none. */
+let parsedDefault: Policy | undefined;
+
+/**
+ * The policy used when a workspace has none. Parsed once and shared: callers cache routers and session totals by
+ * policy identity, so a fresh object per call would rebuild the classifier and reset the totals on every request.
+ */
 export function defaultPolicy(): Policy {
-  return policySchema.parse(templates.default.json);
+  parsedDefault ??= policySchema.parse(templates.default.json);
+  return parsedDefault;
 }

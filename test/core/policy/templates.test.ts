@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { policyJsonSchema } from '../../../src/core/policy/jsonSchema';
 import { parsePolicy } from '../../../src/core/policy/parse';
-import { templates, templateText, type TemplateName } from '../../../src/core/policy/templates';
+import { defaultPolicy, templates, templateText, type TemplateName } from '../../../src/core/policy/templates';
 
 describe('shipped policies', () => {
   for (const name of Object.keys(templates) as TemplateName[]) {
@@ -13,6 +13,10 @@ describe('shipped policies', () => {
       assert.deepEqual(result.diagnostics, []);
     });
   }
+
+  it('the default policy is one shared object, so caches keyed by policy keep working', () => {
+    assert.equal(defaultPolicy(), defaultPolicy());
+  });
 
   it('policies/schema.json is what the zod schema generates (no drift)', () => {
     const onDisk = JSON.parse(readFileSync('policies/schema.json', 'utf8'));
