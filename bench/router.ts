@@ -1,6 +1,7 @@
 // Routing benchmark: the local stage's decision latency as the number of routes grows, and `--mode local`
-// accuracy on the shared dev set with both shared policies (the same code path as `omni eval`).
-import { readFileSync } from 'node:fs';
+// accuracy with both shared policies (the same code path as `omni eval`) on the shared dev set — which the
+// classifier's weights were fitted on — and on bench/independent, requests from other sources it never saw.
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseExamples } from '../src/core/eval/dataset';
 import { evaluate } from '../src/core/eval/evaluate';
@@ -9,12 +10,17 @@ import { buildRouter } from '../src/core/router';
 import { benchLatency } from './classifier';
 
 const shared = join(__dirname, '..', '..', 'shared', 'bench');
+const independent = join(__dirname, 'independent');
+const POLICIES = [
+  ['policy-fine.json', 'route_fine', 0.8],
+  ['policy-coarse.json', 'route_coarse', 0.95],
+] as const;
 
-async function accuracy(policyFile: string, label: string) {
+async function accuracy(policyFile: string, label: string, dataFiles: readonly string[]) {
   const loaded = loadPolicyFile(join(shared, policyFile));
   if (!loaded.ok) throw new Error(`${policyFile}: ${loaded.diagnostics.map((d) => d.message).join('; ')}`);
-  const data = join(shared, 'dev.jsonl');
-  const { examples, errors } = parseExamples(readFileSync(data, 'utf8'), data, label);
+  const text = dataFiles.map((file) => readFileSync(file, 'utf8')).join('\n');
+  const { examples, errors } = parseExamples(text, dataFiles.join(', '), label);
   if (errors.length > 0) throw new Error(errors.join('\n'));
   const report = await evaluate(buildRouter(loaded.policy, { mode: 'local' }), examples);
   return { policy: policyFile, label, n: report.n, accuracy: report.accuracy, p50Ms: report.p50Ms, p99Ms: report.p99Ms, routes: report.routes };
@@ -26,13 +32,16 @@ async function main() {
     console.log(`  ${String(row.routes).padStart(5)} routes: p50 ${row.p50Ms.toFixed(4)} ms  p99 ${row.p99Ms.toFixed(4)} ms`);
   }
   console.log('\n--mode local accuracy on shared/bench/dev.jsonl');
-  for (const [policy, label, target] of [
-    ['policy-fine.json', 'route_fine', 0.8],
-    ['policy-coarse.json', 'route_coarse', 0.95],
-  ] as const) {
-    const r = await accuracy(policy, label);
+  for (const [policy, label, target] of POLICIES) {
+    const r = await accuracy(policy, label, [join(shared, 'dev.jsonl')]);
     console.log(`  ${policy} (${label}): accuracy ${r.accuracy.toFixed(3)} on ${r.n} (target ≥ ${target}); router p50 ${r.p50Ms.toFixed(3)} ms, p99 ${r.p99Ms.toFixed(3)} ms`);
     for (const s of r.routes) console.log(`      ${s.route.padEnd(18)} P ${s.precision.toFixed(2)}  R ${s.recall.toFixed(2)}  (n=${s.support})`);
+  }
+  const files = readdirSync(independent).filter((name) => name.endsWith('.jsonl')).sort().map((name) => join(independent, name));
+  console.log('\n--mode local accuracy on bench/independent (other sources and annotators, never used for fitting)');
+  for (const [policy, label] of POLICIES) {
+    const r = await accuracy(policy, label, files);
+    console.log(`  ${policy} (${label}): accuracy ${r.accuracy.toFixed(3)} on ${r.n}`);
   }
 }
 
