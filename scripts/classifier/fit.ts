@@ -36,7 +36,7 @@ const SEED = 20240607;
 const FOLDS = 5;
 const ITERATIONS = 600;
 const LEARNING_RATE = 0.05;
-const LAMBDA_GRID = [0.001, 0.003, 0.01, 0.03];
+const LAMBDA_GRID = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03];
 const TEMPERATURE_GRID = [0.8, 0.9, 1, 1.1, 1.2, 1.3, 1.4, 1.5, 1.6, 1.8, 2, 2.25, 2.5, 3];
 /** Structural parameters (one per evidence kind) are shared by every concept, so they need little shrinkage. */
 const STRUCTURAL_SHRINK = 0.1;
