@@ -7,20 +7,18 @@ import { parseExamples } from '../src/core/eval/dataset';
 import { evaluate } from '../src/core/eval/evaluate';
 import { loadPolicyFile } from '../src/core/policy/load';
 import { buildRouter } from '../src/core/router';
-import { benchLatency } from './classifier';
+import { SHARED_POLICIES, benchLatency } from './classifier';
 
 const shared = join(__dirname, '..', '..', 'shared', 'bench');
 const independent = join(__dirname, 'independent');
-const POLICIES = [
-  ['policy-fine.json', 'route_fine', 0.8],
-  ['policy-coarse.json', 'route_coarse', 0.95],
-] as const;
 
 async function accuracy(policyFile: string, label: string, dataFiles: readonly string[]) {
   const loaded = loadPolicyFile(join(shared, policyFile));
   if (!loaded.ok) throw new Error(`${policyFile}: ${loaded.diagnostics.map((d) => d.message).join('; ')}`);
-  const text = dataFiles.map((file) => readFileSync(file, 'utf8')).join('\n');
-  const { examples, errors } = parseExamples(text, dataFiles.join(', '), label);
+  // Parsed file by file so a bad line is reported at its own file and line.
+  const parsed = dataFiles.map((file) => parseExamples(readFileSync(file, 'utf8'), file, label));
+  const examples = parsed.flatMap((result) => result.examples);
+  const errors = parsed.flatMap((result) => result.errors);
   if (errors.length > 0) throw new Error(errors.join('\n'));
   const report = await evaluate(buildRouter(loaded.policy, { mode: 'local' }), examples);
   return { policy: policyFile, label, n: report.n, accuracy: report.accuracy, p50Ms: report.p50Ms, p99Ms: report.p99Ms, routes: report.routes };
@@ -32,14 +30,14 @@ async function main() {
     console.log(`  ${String(row.routes).padStart(5)} routes: p50 ${row.p50Ms.toFixed(4)} ms  p99 ${row.p99Ms.toFixed(4)} ms`);
   }
   console.log('\n--mode local accuracy on shared/bench/dev.jsonl');
-  for (const [policy, label, target] of POLICIES) {
+  for (const [policy, label, target] of SHARED_POLICIES) {
     const r = await accuracy(policy, label, [join(shared, 'dev.jsonl')]);
     console.log(`  ${policy} (${label}): accuracy ${r.accuracy.toFixed(3)} on ${r.n} (target ≥ ${target}); router p50 ${r.p50Ms.toFixed(3)} ms, p99 ${r.p99Ms.toFixed(3)} ms`);
     for (const s of r.routes) console.log(`      ${s.route.padEnd(18)} P ${s.precision.toFixed(2)}  R ${s.recall.toFixed(2)}  (n=${s.support})`);
   }
   const files = readdirSync(independent).filter((name) => name.endsWith('.jsonl')).sort().map((name) => join(independent, name));
   console.log('\n--mode local accuracy on bench/independent (other sources and annotators, never used for fitting)');
-  for (const [policy, label] of POLICIES) {
+  for (const [policy, label] of SHARED_POLICIES) {
     const r = await accuracy(policy, label, files);
     console.log(`  ${policy} (${label}): accuracy ${r.accuracy.toFixed(3)} on ${r.n}`);
   }
