@@ -1,6 +1,6 @@
 // Local classifier benchmark: classify() latency as the route set grows, and accuracy, per-route
 // precision/recall and expected calibration error on the shared dev set with both shared policies.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { OmniRequest } from '../src/core/request';
@@ -56,6 +56,12 @@ export function loadDevSet(file = join(SHARED_BENCH, 'dev.jsonl')): DevItem[] {
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as DevItem);
+}
+
+/** The data files of bench/independent: requests from other sources and annotators, never used for fitting. */
+export function independentFiles(): string[] {
+  const folder = join(__dirname, 'independent');
+  return readdirSync(folder).filter((name) => name.endsWith('.jsonl')).sort().map((name) => join(folder, name));
 }
 
 /** Reads the routes and default route of a shared policy file. */

@@ -1,16 +1,15 @@
 // Routing benchmark: the local stage's decision latency as the number of routes grows, and `--mode local`
 // accuracy with both shared policies (the same code path as `omni eval`) on the shared dev set — which the
 // classifier's weights were fitted on — and on bench/independent, requests from other sources it never saw.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseExamples } from '../src/core/eval/dataset';
 import { evaluate } from '../src/core/eval/evaluate';
 import { loadPolicyFile } from '../src/core/policy/load';
 import { buildRouter } from '../src/core/router';
-import { SHARED_POLICIES, benchLatency } from './classifier';
+import { SHARED_POLICIES, benchLatency, independentFiles } from './classifier';
 
 const shared = join(__dirname, '..', '..', 'shared', 'bench');
-const independent = join(__dirname, 'independent');
 
 async function accuracy(policyFile: string, label: string, dataFiles: readonly string[]) {
   const loaded = loadPolicyFile(join(shared, policyFile));
@@ -35,7 +34,7 @@ async function main() {
     console.log(`  ${policy} (${label}): accuracy ${r.accuracy.toFixed(3)} on ${r.n} (target ≥ ${target}); router p50 ${r.p50Ms.toFixed(3)} ms, p99 ${r.p99Ms.toFixed(3)} ms`);
     for (const s of r.routes) console.log(`      ${s.route.padEnd(18)} P ${s.precision.toFixed(2)}  R ${s.recall.toFixed(2)}  (n=${s.support})`);
   }
-  const files = readdirSync(independent).filter((name) => name.endsWith('.jsonl')).sort().map((name) => join(independent, name));
+  const files = independentFiles();
   console.log('\n--mode local accuracy on bench/independent (other sources and annotators, never used for fitting)');
   for (const [policy, label] of SHARED_POLICIES) {
     const r = await accuracy(policy, label, files);

@@ -8,7 +8,9 @@
 // deterministic. The L2 strength is chosen by inner cross-validation; the honest figure is the outer
 // 5-fold cross-validated accuracy (nested: the outer test fold never influences λ, θ or the temperature).
 // Calibration: one softmax temperature, fitted on the inner out-of-fold predictions of the chosen λ, so the
-// reported confidence matches accuracy on requests the weights were not fitted on.
+// reported confidence matches accuracy on requests the weights were not fitted on. The final weights are
+// also scored on bench/independent (other sources and annotators): a transfer check that CV on dev alone
+// cannot give, since dev and the hidden holdout share their sources.
 //
 //   node --import tsx scripts/classifier/fit.ts            # report only
 //   node --import tsx scripts/classifier/fit.ts --write    # report and rewrite weights.ts
@@ -20,6 +22,7 @@ import {
   SHARED_POLICIES,
   evaluateAccuracy,
   expectedCalibrationError,
+  independentFiles,
   loadDevSet,
   loadPolicy,
   toRequest,
@@ -310,6 +313,9 @@ function main(): void {
     console.log(`in-sample ${report.policy}: ${report.accuracy.toFixed(3)} (ECE ${report.ece.toFixed(3)}); paraphrases ${held[p].accuracy.toFixed(3)} on ${held[p].n}`);
     for (const m of held[p].mistakes) console.log(`    paraphrase ✗ ${m.expected} → ${m.got} (${m.confidence.toFixed(2)}) ${m.prompt.slice(0, 90)}`);
   }
+  const independent = independentFiles().flatMap((file) => loadDevSet(file));
+  const transfer = policies.map((policy) => evaluateAccuracy(policy, independent, weights, temperature).accuracy.toFixed(3));
+  console.log(`transfer to bench/independent (${independent.length} requests, never fitted on): ${transfer.join(' / ')}`);
   if (process.argv.includes('--write')) {
     if (fixedLambda() !== undefined) throw new Error('--write needs the nested λ choice: drop --lambda');
     const summary = `${cvTitle} on shared/bench/dev.jsonl: ${cv.join(', ')}.`;
