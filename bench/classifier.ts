@@ -8,7 +8,8 @@ import { createLocalClassifier, type ModelWeights } from '../src/core/router/cla
 import type { RouteCandidate } from '../src/core/router/types';
 import { seededRandom } from '../test/support/random';
 
-const SHARED_BENCH = join(__dirname, '..', '..', 'shared', 'bench');
+/** The read-only shared benchmark folder (dev set and the two policies), beside the checkout. */
+export const SHARED_BENCH = join(__dirname, '..', '..', 'shared', 'bench');
 
 export interface DevItem {
   id: string;
@@ -50,7 +51,7 @@ export interface LatencyRow {
   p99Ms: number;
 }
 
-/** Reads the dev set (one JSON object per line). */
+/** Reads labelled requests, one JSON object per line: the shared dev set unless another file is named. */
 export function loadDevSet(file = join(SHARED_BENCH, 'dev.jsonl')): DevItem[] {
   return readFileSync(file, 'utf8')
     .split('\n')

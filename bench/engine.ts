@@ -13,8 +13,8 @@ import { policySchema } from '../src/core/policy/schema';
 import { createProviderRegistry } from '../src/core/providers/registry';
 import { buildRouter } from '../src/core/router';
 import { startFakeProvider } from '../test/fake-provider/server';
+import { SHARED_BENCH } from './classifier';
 
-const shared = join(__dirname, '..', '..', 'shared', 'bench');
 const ROUNDS = 300;
 const WARM_UP = 30;
 /** Fixed token counts per request for the cost comparison, so only routing changes the figure. */
@@ -80,10 +80,10 @@ export async function benchFirstToken() {
 }
 
 export async function benchDevSetCost() {
-  const loaded = loadPolicyFile(join(shared, 'policy-fine.json'));
+  const loaded = loadPolicyFile(join(SHARED_BENCH, 'policy-fine.json'));
   if (!loaded.ok) throw new Error('policy-fine.json does not load');
   const policy = loaded.policy;
-  const data = join(shared, 'dev.jsonl');
+  const data = join(SHARED_BENCH, 'dev.jsonl');
   const { examples } = parseExamples(readFileSync(data, 'utf8'), data, 'route_fine');
   const router = buildRouter(policy, { mode: 'local' });
   const baseline = baselineModel(policy)!;

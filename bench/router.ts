@@ -7,12 +7,10 @@ import { parseExamples } from '../src/core/eval/dataset';
 import { evaluate } from '../src/core/eval/evaluate';
 import { loadPolicyFile } from '../src/core/policy/load';
 import { buildRouter } from '../src/core/router';
-import { SHARED_POLICIES, benchLatency, independentFiles } from './classifier';
-
-const shared = join(__dirname, '..', '..', 'shared', 'bench');
+import { SHARED_BENCH, SHARED_POLICIES, benchLatency, independentFiles } from './classifier';
 
 async function accuracy(policyFile: string, label: string, dataFiles: readonly string[]) {
-  const loaded = loadPolicyFile(join(shared, policyFile));
+  const loaded = loadPolicyFile(join(SHARED_BENCH, policyFile));
   if (!loaded.ok) throw new Error(`${policyFile}: ${loaded.diagnostics.map((d) => d.message).join('; ')}`);
   // Parsed file by file so a bad line is reported at its own file and line.
   const parsed = dataFiles.map((file) => parseExamples(readFileSync(file, 'utf8'), file, label));
@@ -30,7 +28,7 @@ async function main() {
   }
   console.log('\n--mode local accuracy on shared/bench/dev.jsonl');
   for (const [policy, label, target] of SHARED_POLICIES) {
-    const r = await accuracy(policy, label, [join(shared, 'dev.jsonl')]);
+    const r = await accuracy(policy, label, [join(SHARED_BENCH, 'dev.jsonl')]);
     console.log(`  ${policy} (${label}): accuracy ${r.accuracy.toFixed(3)} on ${r.n} (target ≥ ${target}); router p50 ${r.p50Ms.toFixed(3)} ms, p99 ${r.p99Ms.toFixed(3)} ms`);
     for (const s of r.routes) console.log(`      ${s.route.padEnd(18)} P ${s.precision.toFixed(2)}  R ${s.recall.toFixed(2)}  (n=${s.support})`);
   }

@@ -16,7 +16,7 @@
 //   node --import tsx scripts/classifier/fit.ts --write    # report and rewrite weights.ts
 //   node --import tsx scripts/classifier/fit.ts --lambda 0.001   # quick look: fixed λ, plain (not nested) CV
 //   node --import tsx scripts/classifier/fit.ts --repeats 3       # redraw the outer 5-fold split 3 times
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   SHARED_POLICIES,
@@ -257,13 +257,6 @@ function writeWeights(paramNames: readonly string[], theta: Float64Array, lambda
   );
 }
 
-function loadParaphrases(): DevItem[] {
-  return readFileSync(PARAPHRASES, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as DevItem);
-}
-
 function main(): void {
   const items = loadDevSet();
   const policies = SHARED_POLICIES.map(([file, label]) => loadPolicy(file, label));
@@ -306,7 +299,7 @@ function main(): void {
   inSample.forEach((report, p) => {
     if (Math.abs(report.accuracy - accuracy(fitted, p)) > 1e-9) throw new Error('classifier and fitting disagree: Φ drifted from requestDesign');
   });
-  const paraphrases = loadParaphrases();
+  const paraphrases = loadDevSet(PARAPHRASES);
   const held = policies.map((policy) => evaluateAccuracy(policy, paraphrases, weights, temperature));
   console.log(`final λ ${lambda}, temperature ${temperature}`);
   for (const [p, report] of inSample.entries()) {
