@@ -84,7 +84,7 @@ export async function benchDevSetCost() {
   if (!loaded.ok) throw new Error('policy-fine.json does not load');
   const policy = loaded.policy;
   const data = join(SHARED_BENCH, 'dev.jsonl');
-  const { examples } = parseExamples(readFileSync(data, 'utf8'), data, 'route_fine');
+  const { examples } = parseExamples(readFileSync(data, 'utf8'), 'route_fine');
   const router = buildRouter(policy, { mode: 'local' });
   const baseline = baselineModel(policy)!;
   const usage = { inputTokens: INPUT_TOKENS, outputTokens: OUTPUT_TOKENS, estimated: false };

@@ -3,7 +3,7 @@
 // classifier's weights were fitted on — and on bench/independent, requests from other sources it never saw.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseExamples } from '../src/core/eval/dataset';
+import { formatProblem, parseExamples } from '../src/core/eval/dataset';
 import { evaluate } from '../src/core/eval/evaluate';
 import { loadPolicyFile } from '../src/core/policy/load';
 import { buildRouter } from '../src/core/router';
@@ -13,9 +13,9 @@ async function accuracy(policyFile: string, label: string, dataFiles: readonly s
   const loaded = loadPolicyFile(join(SHARED_BENCH, policyFile));
   if (!loaded.ok) throw new Error(`${policyFile}: ${loaded.diagnostics.map((d) => d.message).join('; ')}`);
   // Parsed file by file so a bad line is reported at its own file and line.
-  const parsed = dataFiles.map((file) => parseExamples(readFileSync(file, 'utf8'), file, label));
+  const parsed = dataFiles.map((file) => ({ file, ...parseExamples(readFileSync(file, 'utf8'), label) }));
   const examples = parsed.flatMap((result) => result.examples);
-  const errors = parsed.flatMap((result) => result.errors);
+  const errors = parsed.flatMap((result) => result.problems.map((problem) => formatProblem(result.file, problem)));
   if (errors.length > 0) throw new Error(errors.join('\n'));
   const report = await evaluate(buildRouter(loaded.policy, { mode: 'local' }), examples);
   return { policy: policyFile, label, n: report.n, accuracy: report.accuracy, p50Ms: report.p50Ms, p99Ms: report.p99Ms, routes: report.routes };

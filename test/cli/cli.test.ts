@@ -103,6 +103,15 @@ describe('omni CLI', () => {
     assert.match(stdout, /1 passed, 1 failed/);
   });
 
+  it('test reports a route the policy does not have, and a broken line, at their lines instead of running', () => {
+    const lines = '{"prompt": "explain", "command": "explain", "route": "code_explanaton"}\n{"prompt": "x"\n';
+    const { code, stdout, stderr } = omni(['test'], workspace(localPolicy, lines));
+    assert.equal(code, 1);
+    assert.match(stderr, /policies\.test\.jsonl:1: no route "code_explanaton" in the policy\. Did you mean "code_explanation"\?/);
+    assert.match(stderr, /policies\.test\.jsonl:2: not valid JSON/);
+    assert.doesNotMatch(stdout, /passed/);
+  });
+
   it('an unknown command prints the usage and exits 2', () => {
     const { code, stderr } = omni(['frobnicate']);
     assert.equal(code, 2);

@@ -1,7 +1,7 @@
 /** `omni test [policy]`: runs the policy's own routing examples and fails on any mismatch, for teams' CI. */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { parseExamples } from '../../core/eval/dataset';
+import { formatProblem, parseExamples, unknownRoutes } from '../../core/eval/dataset';
 import { evaluate } from '../../core/eval/evaluate';
 import { DEFAULT_POLICY_SOURCE } from '../../core/policy/load';
 import { buildRouter } from '../../core/router';
@@ -36,9 +36,11 @@ export const test: CliCommand = {
     } catch {
       throw new UsageError(`cannot read ${examplesFile}; create it with one line per example: {"prompt": "…", "route": "…"}`);
     }
-    const { examples, errors } = parseExamples(text, examplesFile, 'route');
-    for (const error of errors) console.error(error);
-    if (errors.length > 0) return 1;
+    const { examples, problems } = parseExamples(text, 'route');
+    problems.push(...unknownRoutes(examples, loaded.policy.routes.map((route) => route.name)));
+    problems.sort((a, b) => a.line - b.line);
+    for (const problem of problems) console.error(formatProblem(examplesFile, problem));
+    if (problems.length > 0) return 1;
     if (examples.length === 0) throw new UsageError(`${examplesFile} has no examples`);
 
     const router = buildRouter(loaded.policy, {

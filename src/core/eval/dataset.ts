@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { OmniRequest } from '../request';
 import { commandSchema } from '../policy/schema';
+import { suggestion } from '../text/suggest';
 
 const optionalText = z
   .string()
@@ -25,10 +26,22 @@ export interface LabelledExample {
   expected: string;
 }
 
-/** Parses JSONL text; each broken line is reported as `file:line: message`, all at once. */
-export function parseExamples(text: string, file: string, labelField: string): { examples: LabelledExample[]; errors: string[] } {
+/** A line that cannot be used as an example, and why. */
+export interface ExampleProblem {
+  /** 1-based line in the file. */
+  line: number;
+  message: string;
+}
+
+/** `file:line: message`, the form terminals and CI logs turn into links. */
+export function formatProblem(file: string, problem: ExampleProblem): string {
+  return `${file}:${problem.line}: ${problem.message}`;
+}
+
+/** Parses JSONL text; every broken line is reported, all at once. */
+export function parseExamples(text: string, labelField: string): { examples: LabelledExample[]; problems: ExampleProblem[] } {
   const examples: LabelledExample[] = [];
-  const errors: string[] = [];
+  const problems: ExampleProblem[] = [];
   text.split('\n').forEach((raw, i) => {
     const line = i + 1;
     if (raw.trim() === '') return;
@@ -36,17 +49,17 @@ export function parseExamples(text: string, file: string, labelField: string): {
     try {
       value = JSON.parse(raw);
     } catch (error) {
-      errors.push(`${file}:${line}: not valid JSON (${(error as Error).message})`);
+      problems.push({ line, message: `not valid JSON (${(error as Error).message})` });
       return;
     }
     const parsed = exampleSchema.safeParse(value);
     if (!parsed.success) {
-      errors.push(`${file}:${line}: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || 'line'}: ${issue.message}`).join('; ')}`);
+      problems.push({ line, message: parsed.error.issues.map((issue) => `${issue.path.join('.') || 'line'}: ${issue.message}`).join('; ') });
       return;
     }
     const label = (parsed.data as Record<string, unknown>)[labelField];
     if (typeof label !== 'string' || label === '') {
-      errors.push(`${file}:${line}: missing label field "${labelField}" (a route name)`);
+      problems.push({ line, message: `missing label field "${labelField}" (a route name)` });
       return;
     }
     const { prompt, languageId, fileName, selection, command } = parsed.data;
@@ -57,5 +70,16 @@ export function parseExamples(text: string, file: string, labelField: string): {
       request: { messages: [{ role: 'user', content: prompt }], editor: { languageId, fileName, selection, command: command ?? 'chat' } },
     });
   });
-  return { examples, errors };
+  return { examples, problems };
+}
+
+/**
+ * Examples that expect a route the policy does not have: a typo or a renamed route in the examples file,
+ * which no routing could satisfy, so it is reported as a problem of the file rather than as a wrong decision.
+ */
+export function unknownRoutes(examples: readonly LabelledExample[], routeNames: readonly string[]): ExampleProblem[] {
+  const known = new Set(routeNames);
+  return examples
+    .filter((example) => !known.has(example.expected))
+    .map((example) => ({ line: example.line, message: `no route "${example.expected}" in the policy.${suggestion(example.expected, routeNames)}` }));
 }
