@@ -9,6 +9,7 @@ import { codeActions, registerSelectionCommands } from './vscode/commands/select
 import { registerSetupCommands } from './vscode/commands/setupCommands';
 import { PolicyService } from './vscode/policyService';
 import { ProposalPreview } from './vscode/refactor/proposalPreview';
+import { RoutingExamples, runRoutingExamplesCommand } from './vscode/routingExamples';
 import { ApiKeys } from './vscode/secrets';
 import { RouteStatusBar } from './vscode/statusBar';
 
@@ -24,6 +25,7 @@ export function activate(context: vscode.ExtensionContext) {
   const store = new ConversationStore(join(storage, 'conversations'), (file, reason) => log.warn(`skipped unreadable conversation ${file}: ${reason}`));
   const controller = new ChatController({ policies, store, keys, log, workspaceState: context.workspaceState, codeActions: codeActions(preview) });
   const views = new ChatViews(context.extensionUri, controller);
+  const examples = new RoutingExamples(policies);
 
   context.subscriptions.push(
     log,
@@ -32,8 +34,10 @@ export function activate(context: vscode.ExtensionContext) {
     statusBar,
     controller,
     views,
+    examples,
     controller.onDidDecide(({ route, model }) => statusBar.show(route, model)),
     vscode.commands.registerCommand('omni.showRoutingLog', () => log.show(true)),
+    vscode.commands.registerCommand('omni.runRoutingExamples', () => runRoutingExamplesCommand(examples)),
     vscode.commands.registerCommand('omni.openChat', () => views.reveal()),
     vscode.commands.registerCommand('omni.openChatInEditor', () => views.openInEditor()),
     vscode.commands.registerCommand('omni.newChat', async () => {

@@ -18,6 +18,7 @@ export async function run(): Promise<void> {
   await import('./policy.test');
   await import('./selection.test');
   await import('./commands.test');
+  await import('./routingExamples.test');
 
   const failures = await new Promise<number>((resolve) => mocha.run(resolve));
   if (failures > 0) throw new Error(`${failures} extension-host test(s) failed`);

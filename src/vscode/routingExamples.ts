@@ -1,0 +1,221 @@
+/**
+ * The policy's routing examples (`.omni/policies.test.jsonl`, the file `omni test` runs in CI) in VS Code's
+ * Test Explorer: one test per line, with a run button in the file's gutter. A run routes each example with the
+ * folder's current policy and the local stage only (rules and classifier, as `omni test` does), so results
+ * never depend on the network; a failure shows the expected and the actual route at the example's line.
+ */
+import * as vscode from 'vscode';
+import { parseExamples, unknownRoutes, type ExampleProblem, type LabelledExample } from '../core/eval/dataset';
+import { POLICY_TESTS_PATH } from '../core/policy/load';
+import { buildRouter } from '../core/router';
+import type { PolicyService } from './policyService';
+
+/** What a run found; returned by "Omni: Run Routing Examples" for scripts and tests. */
+export interface RoutingExamplesSummary {
+  passed: number;
+  failed: number;
+  /** Examples that could not be run: no workspace policy, Restricted Mode, or a broken examples file. */
+  errored: number;
+  failures: { file: string; line: number; expected: string; got: string; reason: string }[];
+  errors: { file: string; line: number; message: string }[];
+}
+
+const LABEL_LENGTH = 70;
+
+export class RoutingExamples implements vscode.Disposable {
+  private readonly controller = vscode.tests.createTestController('omni.routingExamples', 'Omni routing examples');
+  /** What each line of an examples file holds: an example, or the reason it is not one. */
+  private readonly lines = new WeakMap<vscode.TestItem, LabelledExample | ExampleProblem>();
+  private readonly disposables: vscode.Disposable[] = [this.controller];
+
+  constructor(private readonly policies: PolicyService) {
+    this.controller.resolveHandler = async (item) => {
+      if (!item) await this.discover();
+    };
+    this.controller.refreshHandler = () => this.discover();
+    this.controller.createRunProfile(
+      'Route',
+      vscode.TestRunProfileKind.Run,
+      async (request, token) => {
+        await this.run(request, token);
+      },
+      true,
+    );
+    const watcher = vscode.workspace.createFileSystemWatcher(`**/${POLICY_TESTS_PATH.replace(/\\/g, '/')}`);
+    this.disposables.push(
+      watcher,
+      watcher.onDidCreate((uri) => void this.load(uri)),
+      watcher.onDidChange((uri) => void this.load(uri)),
+      watcher.onDidDelete((uri) => this.controller.items.delete(uri.toString())),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => void this.discover()),
+    );
+    // Found up front, not when the Testing view first opens, so the examples file has run buttons in its gutter.
+    void this.discover();
+  }
+
+  /** Runs every example of every folder and reports in the Test Results view, as the Test Explorer's "Run All" does. */
+  async runAll(): Promise<RoutingExamplesSummary> {
+    await this.discover();
+    const never = new vscode.CancellationTokenSource();
+    try {
+      return await this.run(new vscode.TestRunRequest(), never.token);
+    } finally {
+      never.dispose();
+    }
+  }
+
+  dispose(): void {
+    vscode.Disposable.from(...this.disposables).dispose();
+  }
+
+  private async discover(): Promise<void> {
+    const files = (vscode.workspace.workspaceFolders ?? []).map((folder) => vscode.Uri.joinPath(folder.uri, ...POLICY_TESTS_PATH.split(/[\\/]/)));
+    const present = new Set<string>();
+    await Promise.all(files.map(async (uri) => ((await this.load(uri)) ? present.add(uri.toString()) : undefined)));
+    this.controller.items.forEach((item) => {
+      if (!present.has(item.id)) this.controller.items.delete(item.id);
+    });
+  }
+
+  /** (Re)reads one examples file into a file item with a child per example; false when there is no such file. */
+  private async load(uri: vscode.Uri): Promise<boolean> {
+    let text: string;
+    try {
+      text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    } catch {
+      this.controller.items.delete(uri.toString());
+      return false;
+    }
+    const file = this.controller.createTestItem(uri.toString(), vscode.workspace.asRelativePath(uri), uri);
+    const lines = text.split('\n');
+    const { examples, problems } = parseExamples(text, 'route');
+    // Broken lines are items too, so a run reports them at their line instead of silently skipping them.
+    const entries = [...examples, ...problems].sort((a, b) => a.line - b.line);
+    for (const entry of entries) {
+      const isExample = 'expected' in entry;
+      const item = this.controller.createTestItem(`${uri.toString()}#${entry.line}`, isExample ? exampleLabel(entry) : `line ${entry.line}`, uri);
+      item.range = new vscode.Range(entry.line - 1, 0, entry.line - 1, lines[entry.line - 1].length);
+      item.description = isExample ? `→ ${entry.expected}` : 'not a valid example';
+      this.lines.set(item, entry);
+      file.children.add(item);
+    }
+    this.controller.items.add(file);
+    return true;
+  }
+
+  private async run(request: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<RoutingExamplesSummary> {
+    await this.policies.ready;
+    const run = this.controller.createTestRun(request, 'Omni routing examples', false);
+    const summary: RoutingExamplesSummary = { passed: 0, failed: 0, errored: 0, failures: [], errors: [] };
+    const excluded = new Set((request.exclude ?? []).map((item) => item.id));
+    const roots: vscode.TestItem[] = [];
+    if (request.include) roots.push(...request.include);
+    else this.controller.items.forEach((item) => roots.push(item));
+    try {
+      for (const [fileUri, items] of groupByFile(roots, excluded)) {
+        await this.runFile(fileUri, items, run, summary, token);
+      }
+    } finally {
+      run.end();
+    }
+    return summary;
+  }
+
+  private async runFile(
+    fileUri: vscode.Uri,
+    items: vscode.TestItem[],
+    run: vscode.TestRun,
+    summary: RoutingExamplesSummary,
+    token: vscode.CancellationToken,
+  ): Promise<void> {
+    const active = this.policies.current(fileUri);
+    const fileName = vscode.workspace.asRelativePath(fileUri);
+    const cannotRun = active.restricted
+      ? 'Restricted Mode keeps the workspace policy from applying: trust the workspace ("Workspaces: Manage Workspace Trust") to run its examples.'
+      : active.uri === undefined
+        ? `no valid .omni/policies.json beside ${fileName}: create one with "Omni: Create Policy" or fix the errors in Problems.`
+        : undefined;
+    if (active.warning) run.appendOutput(`${active.warning}\r\n`);
+    const routeNames = active.policy.routes.map((route) => route.name);
+    const router = cannotRun ? undefined : buildRouter(active.policy, { mode: 'local' });
+    for (const item of items) {
+      const entry = this.lines.get(item);
+      if (!entry) continue;
+      if (token.isCancellationRequested) {
+        run.skipped(item);
+        continue;
+      }
+      const problem = cannotRun ?? ('expected' in entry ? unknownRoutes([entry], routeNames)[0]?.message : entry.message);
+      if (problem !== undefined || !router || !('expected' in entry)) {
+        const message = problem ?? 'not a valid example';
+        run.errored(item, located(new vscode.TestMessage(`${fileName}:${entry.line}: ${message}`), item));
+        summary.errored++;
+        summary.errors.push({ file: fileName, line: entry.line, message });
+        continue;
+      }
+      const example = entry;
+      run.started(item);
+      const decision = await router.decide(example.request);
+      if (decision.route === example.expected) {
+        run.passed(item, decision.latencyMs);
+        summary.passed++;
+      } else {
+        const message = vscode.TestMessage.diff(`expected ${example.expected}, got ${decision.route}: ${decision.reason}`, example.expected, decision.route);
+        run.failed(item, located(message, item), decision.latencyMs);
+        summary.failed++;
+        summary.failures.push({ file: fileName, line: example.line, expected: example.expected, got: decision.route, reason: decision.reason });
+      }
+    }
+  }
+}
+
+/** "Omni: Run Routing Examples": runs them all, then says how it went and where to look. */
+export async function runRoutingExamplesCommand(examples: RoutingExamples): Promise<RoutingExamplesSummary> {
+  const summary = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Window, title: 'Omni: running routing examples', cancellable: false },
+    () => examples.runAll(),
+  );
+  const total = summary.passed + summary.failed + summary.errored;
+  if (total === 0) {
+    void vscode.window.showInformationMessage(
+      `Omni: no routing examples found. Add ${POLICY_TESTS_PATH} beside the policy, one JSON object per line: {"prompt": "…", "route": "…"}.`,
+    );
+    return summary;
+  }
+  const counts = `${summary.passed} passed, ${summary.failed} failed${summary.errored ? `, ${summary.errored} could not run` : ''}`;
+  const show = 'Show Results';
+  const message = `Omni routing examples: ${counts}.`;
+  const shown = summary.failed + summary.errored > 0 ? vscode.window.showWarningMessage(message, show) : vscode.window.showInformationMessage(message, show);
+  void shown.then((choice) => {
+    if (choice === show) void vscode.commands.executeCommand('testing.showMostRecentOutput');
+  });
+  return summary;
+}
+
+function exampleLabel(example: LabelledExample): string {
+  const prompt = example.request.messages.at(-1)?.content.replace(/\s+/g, ' ').trim() ?? '';
+  return prompt.length > LABEL_LENGTH ? `${prompt.slice(0, LABEL_LENGTH - 1)}…` : prompt;
+}
+
+function located(message: vscode.TestMessage, item: vscode.TestItem): vscode.TestMessage {
+  if (item.uri && item.range) message.location = new vscode.Location(item.uri, item.range);
+  return message;
+}
+
+/** The examples to run, by file: a file item stands for all its examples; excluded items are left out. */
+function groupByFile(roots: readonly vscode.TestItem[], excluded: ReadonlySet<string>): Map<vscode.Uri, vscode.TestItem[]> {
+  const byFile = new Map<string, { uri: vscode.Uri; items: vscode.TestItem[] }>();
+  const add = (item: vscode.TestItem) => {
+    if (excluded.has(item.id) || !item.uri) return;
+    const key = item.uri.toString();
+    let group = byFile.get(key);
+    if (!group) byFile.set(key, (group = { uri: item.uri, items: [] }));
+    if (!group.items.includes(item)) group.items.push(item);
+  };
+  for (const root of roots) {
+    if (excluded.has(root.id)) continue;
+    if (root.children.size > 0) root.children.forEach(add);
+    else if (root.parent) add(root);
+  }
+  return new Map([...byFile.values()].map(({ uri, items }) => [uri, items]));
+}

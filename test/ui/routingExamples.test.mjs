@@ -1,0 +1,61 @@
+// A team keeps routing examples beside its policy (.omni/policies.test.jsonl). A person runs them with
+// "Omni: Run Routing Examples" and sees the result in a notification and in VS Code's Testing view, with the
+// failing example under the examples file.
+import * as assert from 'node:assert/strict';
+import { eventually, policyText, uiPolicy } from './omni.mjs';
+import { openWorkbench } from './workbench.mjs';
+
+const EXAMPLES = [
+  '{"prompt": "explain this", "command": "explain", "route": "code_explanation"}',
+  '{"prompt": "tidy this up", "command": "refactor", "route": "code_explanation"}',
+].join('\n');
+
+describe('Omni: Run Routing Examples (packaged .vsix)', function () {
+  let workbench;
+
+  before(async function () {
+    this.timeout(120_000);
+    workbench = await openWorkbench({
+      name: 'routing-examples',
+      settings: { 'workbench.colorTheme': 'Default Dark Modern' },
+      files: { '.omni/policies.json': policyText(uiPolicy()), '.omni/policies.test.jsonl': `${EXAMPLES}\n` },
+    });
+    workbench.page.setDefaultTimeout(15_000);
+  });
+
+  after(async function () {
+    await workbench?.close();
+  });
+
+  it('says how many passed and failed, and the Testing view lists the examples with the failure', async function () {
+    const { page } = workbench;
+    await workbench.runCommand('Omni: Run Routing Examples');
+    const toast = page.locator('.notification-toast', { hasText: 'Omni routing examples' });
+    await toast.waitFor();
+    assert.match(await toast.innerText(), /Omni routing examples: 1 passed, 1 failed\./);
+
+    await workbench.runCommand('Testing: Focus on Test Explorer View');
+    const tree = page.locator('.test-explorer .monaco-list');
+    await tree.waitFor();
+    const rows = await eventually(
+      'the Testing view to list the examples file',
+      () => tree.locator('.monaco-list-row').allInnerTexts(),
+      (texts) => texts.some((text) => text.includes('policies.test.jsonl')),
+    );
+    const file = tree.locator('.monaco-list-row', { hasText: 'policies.test.jsonl' }).first();
+    if ((await file.getAttribute('aria-expanded')) === 'false') await file.click();
+    const examples = await eventually(
+      'both examples under the file',
+      () => tree.locator('.monaco-list-row').allInnerTexts(),
+      (texts) => texts.some((text) => text.includes('explain this')) && texts.some((text) => text.includes('tidy this up')),
+    );
+    assert.ok(rows.length > 0 && examples.length >= 3, `the Testing view shows:\n${examples.join('\n')}`);
+    const failed = tree.locator('.monaco-list-row', { hasText: 'tidy this up' }).first();
+    await eventually(
+      'the failing example to be marked failed',
+      () => failed.locator('.codicon').evaluateAll((icons) => icons.map((icon) => icon.className).join(' ')),
+      (classes) => /testing-failed/.test(classes),
+    );
+    await workbench.screenshot('routing-examples');
+  });
+});

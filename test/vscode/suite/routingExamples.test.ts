@@ -1,0 +1,58 @@
+// The policy's routing examples (.omni/policies.test.jsonl) run from VS Code: each line is a test, a wrong
+// route fails at its line, broken lines and unknown routes are reported rather than skipped, and an edit to the
+// file is picked up without a reload.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { RoutingExamplesSummary } from '../../../src/vscode/routingExamples';
+import { omniApi, testPolicy, usePolicy, waitFor, workspaceFolder, writeText } from './helpers';
+
+const examplesUri = () => vscode.Uri.joinPath(workspaceFolder().uri, '.omni', 'policies.test.jsonl');
+
+const runExamples = () => vscode.commands.executeCommand<RoutingExamplesSummary>('omni.runRoutingExamples');
+
+suite('Routing examples', () => {
+  suiteSetup(async () => {
+    await omniApi();
+    await usePolicy(testPolicy());
+  });
+
+  suiteTeardown(async () => {
+    await vscode.workspace.fs.delete(examplesUri());
+  });
+
+  test('runs every line with the local router and reports passes, failures at their line, and broken lines', async () => {
+    const lines = [
+      '{"prompt": "explain this", "command": "explain", "route": "code_explanation"}',
+      '{"prompt": "tidy this up", "command": "refactor", "route": "code_explanation"}',
+      '{"prompt": "no closing brace"',
+      '{"prompt": "what should I cook tonight?", "route": "general_caht"}',
+    ];
+    await writeText(examplesUri(), `${lines.join('\n')}\n`);
+    const summary = await runExamples();
+    assert.equal(summary.passed, 1);
+    assert.equal(summary.failed, 1);
+    assert.equal(summary.errored, 2);
+    assert.deepEqual(
+      summary.failures.map(({ file, line, expected, got }) => ({ file, line, expected, got })),
+      [{ file: '.omni/policies.test.jsonl', line: 2, expected: 'code_explanation', got: 'refactoring' }],
+    );
+    assert.match(summary.failures[0].reason, /rule 2: command refactor → refactoring/);
+    assert.deepEqual(summary.errors.map(({ line }) => line), [3, 4]);
+    assert.match(summary.errors[0].message, /not valid JSON/);
+    assert.match(summary.errors[1].message, /no route "general_caht" in the policy\. Did you mean "general_chat"\?/);
+  });
+
+  test('an edited examples file is re-read: fixing the lines makes every example pass', async () => {
+    const lines = [
+      '{"prompt": "explain this", "command": "explain", "route": "code_explanation"}',
+      '{"prompt": "tidy this up", "command": "refactor", "route": "refactoring"}',
+      '{"prompt": "what should I cook tonight? any pasta recipe ideas", "route": "general_chat"}',
+    ];
+    await writeText(examplesUri(), `${lines.join('\n')}\n`);
+    const summary = await waitFor('the fixed file to be read', async () => {
+      const result = await runExamples();
+      return result.passed === 3 ? result : undefined;
+    });
+    assert.deepEqual({ failed: summary.failed, errored: summary.errored }, { failed: 0, errored: 0 });
+  });
+});
