@@ -103,6 +103,12 @@ describe('omni CLI', () => {
     assert.match(stdout, /1 passed, 1 failed/);
   });
 
+  it('the sample workspace\'s routing examples pass with the default policy it is given at start', () => {
+    const { code, stdout } = omni(['test', 'policies/default.json', '--examples', 'sample-workspace/.omni/policies.test.jsonl']);
+    assert.equal(code, 0, stdout);
+    assert.match(stdout, /^7 passed, 0 failed$/m);
+  });
+
   it('test reports a route the policy does not have, and a broken line, at their lines instead of running', () => {
     const lines = '{"prompt": "explain", "command": "explain", "route": "code_explanaton"}\n{"prompt": "x"\n';
     const { code, stdout, stderr } = omni(['test'], workspace(localPolicy, lines));
