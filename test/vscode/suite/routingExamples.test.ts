@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { RoutingExamplesSummary } from '../../../src/vscode/routingExamples';
-import { omniApi, testPolicy, usePolicy, waitFor, workspaceFolder, writeText } from './helpers';
+import { omniApi, policyUri, testPolicy, usePolicy, waitFor, workspaceFolder, writeText } from './helpers';
 
 const examplesUri = () => vscode.Uri.joinPath(workspaceFolder().uri, '.omni', 'policies.test.jsonl');
 
@@ -54,5 +54,20 @@ suite('Routing examples', () => {
       return result.passed === 3 ? result : undefined;
     });
     assert.deepEqual({ failed: summary.failed, errored: summary.errored }, { failed: 0, errored: 0 });
+  });
+
+  test('without a workspace policy, each example says how to get one instead of routing with the built-in policy', async () => {
+    await writeText(examplesUri(), '{"prompt": "explain this", "command": "explain", "route": "code_explanation"}\n');
+    await vscode.workspace.fs.delete(policyUri());
+    try {
+      const summary = await waitFor('the deleted policy to be noticed', async () => {
+        const result = await runExamples();
+        return result.errored === 1 ? result : undefined;
+      });
+      assert.deepEqual({ passed: summary.passed, failed: summary.failed }, { passed: 0, failed: 0 });
+      assert.match(summary.errors[0].message, /no valid \.omni\/policies\.json beside \.omni\/policies\.test\.jsonl: create one with "Omni: Create Policy"/);
+    } finally {
+      await usePolicy(testPolicy());
+    }
   });
 });
