@@ -23,7 +23,10 @@ describe('Omni in Restricted Mode (untrusted workspace, packaged .vsix)', functi
         'security.workspace.trust.emptyWindow': false,
       }),
       env: { OMNI_FAKE_KEY: FAKE_KEY, HF_TOKEN: '' },
-      files: { '.omni/policies.json': policyText(uiPolicy()) },
+      files: {
+        '.omni/policies.json': policyText(uiPolicy()),
+        '.omni/policies.test.jsonl': '{"prompt": "explain this", "command": "explain", "route": "code_explanation"}\n',
+      },
     });
     workbench.page.setDefaultTimeout(15_000);
     chat = new Chat(workbench);
@@ -46,5 +49,12 @@ describe('Omni in Restricted Mode (untrusted workspace, packaged .vsix)', functi
     await textOf(answer.root.locator('.setup-notice .setup-action'), /Omni: Set API Key/, 'the setup notice under the answer');
     await workbench.screenshot('restricted-mode');
     assert.equal(fake.chatRequests().length, 0, 'the workspace policy\'s provider was never called');
+  });
+
+  it('does not run the workspace\'s routing examples either, and says they could not run', async function () {
+    await workbench.runCommand('Omni: Run Routing Examples');
+    const toast = workbench.page.locator('.notification-toast', { hasText: 'Omni routing examples' });
+    await toast.waitFor();
+    assert.match(await toast.innerText(), /Omni routing examples: 0 passed, 0 failed, 1 could not run\./);
   });
 });
