@@ -1,8 +1,7 @@
 /** Builds the request a CLI invocation stands for, from the prompt and the editor-context flags. */
 import { readFileSync } from 'node:fs';
-import { commandSchema } from '../core/policy/schema';
+import { commandSchema, type Policy } from '../core/policy/schema';
 import type { OmniRequest } from '../core/request';
-import type { Policy } from '../core/policy/schema';
 import type { ProviderRegistry } from '../core/providers/types';
 import { UsageError } from './args';
 import { loadPolicyForCommand } from './policy';
@@ -34,7 +33,6 @@ export function requestFromFlags(prompt: string, flags: RequestFlags): OmniReque
 
 /** What `route` and `ask` both start from: the prompt, the policy, and the user's providers. */
 export interface PromptCommandSetup {
-  prompt: string;
   request: OmniRequest;
   loaded: { policy: Policy; source: string };
   providers: ProviderRegistry;
@@ -50,5 +48,5 @@ export function setUpPromptCommand(
   if (prompt.trim() === '') throw new UsageError(`a prompt is required\n\n${usage}`);
   const loaded = loadPolicyForCommand(values.policy);
   if (!loaded) return undefined;
-  return { prompt, request: requestFromFlags(prompt, values), loaded, providers: cliProviders(values.providers) };
+  return { request: requestFromFlags(prompt, values), loaded, providers: cliProviders(values.providers) };
 }

@@ -29,9 +29,6 @@ export class RoutingExamples implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [this.controller];
 
   constructor(private readonly policies: PolicyService) {
-    this.controller.resolveHandler = async (item) => {
-      if (!item) await this.discover();
-    };
     this.controller.refreshHandler = () => this.discover();
     this.controller.createRunProfile(
       'Route',
@@ -55,6 +52,7 @@ export class RoutingExamples implements vscode.Disposable {
 
   /** Runs every example of every folder and reports in the Test Results view, as the Test Explorer's "Run All" does. */
   async runAll(): Promise<RoutingExamplesSummary> {
+    // Re-read first: a file saved a moment ago may not have reached the watcher yet.
     await this.discover();
     const never = new vscode.CancellationTokenSource();
     try {

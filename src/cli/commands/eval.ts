@@ -1,6 +1,6 @@
 /** `omni eval DATA.jsonl --policy P --label FIELD`: measures routing accuracy and latency on labelled requests. */
 import { readFileSync } from 'node:fs';
-import { formatProblem, parseExamples, unknownRoutes } from '../../core/eval/dataset';
+import { formatProblem, parseExamples } from '../../core/eval/dataset';
 import { evaluate, type EvalReport } from '../../core/eval/evaluate';
 import { buildRouter } from '../../core/router';
 import { parseCommandArgs, UsageError } from '../args';
@@ -44,9 +44,9 @@ export const evalCommand: CliCommand = {
     for (const problem of problems) console.error(formatProblem(dataFile, problem));
     if (problems.length > 0) return 1;
 
-    // One line for the whole file: a wrong --label makes every line unknown.
-    const unknownLines = new Set(unknownRoutes(examples, loaded.policy.routes.map((r) => r.name)).map((problem) => problem.line));
-    const unknown = [...new Set(examples.filter((e) => unknownLines.has(e.line)).map((e) => e.expected))];
+    // One line for the whole file, not one per example: a wrong --label makes every line unknown.
+    const routeNames = new Set(loaded.policy.routes.map((r) => r.name));
+    const unknown = [...new Set(examples.map((e) => e.expected))].filter((label) => !routeNames.has(label));
     if (unknown.length > 0) {
       console.error(`${dataFile}: labels not in the policy's routes: ${unknown.join(', ')} (is --label right?)`);
       return 1;

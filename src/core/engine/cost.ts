@@ -4,7 +4,6 @@ import type { ChatMessage } from '../request';
 import type { TokenUsage } from '../providers/types';
 import { estimateTokens } from '../text/tokens';
 
-
 /** Estimated usage of sending `messages` and receiving `output`. */
 export function estimateUsage(messages: ChatMessage[], output: string): TokenUsage {
   const input = messages.reduce((sum, message) => sum + estimateTokens(message.content), 0);
