@@ -1,6 +1,6 @@
 /** Labelled routing examples in JSON Lines, the format of the shared bench set and of `.omni/policies.test.jsonl`. */
 import { z } from 'zod';
-import type { OmniRequest } from '../request';
+import { latestUserText, type OmniRequest } from '../request';
 import { commandSchema } from '../policy/schema';
 import { suggestion } from '../text/suggest';
 
@@ -82,4 +82,30 @@ export function unknownRoutes(examples: readonly LabelledExample[], routeNames: 
   return examples
     .filter((example) => !known.has(example.expected))
     .map((example) => ({ line: example.line, message: `no route "${example.expected}" in the policy.${suggestion(example.expected, routeNames)}` }));
+}
+
+/**
+ * One line of an examples file: `request` (its latest user turn and editor facts) expecting `route`, in the form
+ * `parseExamples(…, 'route')` reads back. `command` is left out when it is `chat`, the value a missing one means.
+ */
+export function exampleLine(request: OmniRequest, route: string): string {
+  const { languageId, fileName, selection, command } = request.editor ?? {};
+  return JSON.stringify({
+    prompt: latestUserText(request),
+    languageId,
+    fileName,
+    selection,
+    command: command === 'chat' ? undefined : command,
+    route,
+  });
+}
+
+/**
+ * What to insert at the end of `existing` so that `line` becomes a line of its own, and that line's 1-based
+ * number: a file whose last line has no newline gets one first, so the new example never joins it.
+ */
+export function appendLine(existing: string, line: string): { insert: string; line: number } {
+  const endsLine = existing === '' || existing.endsWith('\n');
+  const lines = existing === '' ? 0 : existing.split('\n').length - (endsLine ? 1 : 0);
+  return { insert: `${endsLine ? '' : '\n'}${line}\n`, line: lines + 1 };
 }
