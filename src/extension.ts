@@ -10,6 +10,7 @@ import { registerSetupCommands } from './vscode/commands/setupCommands';
 import { PolicyService } from './vscode/policyService';
 import { ProposalPreview } from './vscode/refactor/proposalPreview';
 import { RoutingExamples, runRoutingExamplesCommand } from './vscode/routingExamples';
+import { saveRoutingExample } from './vscode/saveRoutingExample';
 import { ApiKeys } from './vscode/secrets';
 import { RouteStatusBar } from './vscode/statusBar';
 
@@ -38,6 +39,9 @@ export function activate(context: vscode.ExtensionContext) {
     controller.onDidDecide(({ route, model }) => statusBar.show(route, model)),
     vscode.commands.registerCommand('omni.showRoutingLog', () => log.show(true)),
     vscode.commands.registerCommand('omni.runRoutingExamples', () => runRoutingExamplesCommand(examples)),
+    vscode.commands.registerCommand('omni.saveRoutingExample', (requestId?: unknown, route?: unknown) =>
+      saveRoutingExample({ controller, policies }, typeof requestId === 'string' ? requestId : undefined, typeof route === 'string' ? route : undefined),
+    ),
     vscode.commands.registerCommand('omni.openChat', () => views.reveal()),
     vscode.commands.registerCommand('omni.openChatInEditor', () => views.openInEditor()),
     vscode.commands.registerCommand('omni.newChat', async () => {

@@ -169,6 +169,8 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('deleteConversation'), conversationId }),
   /** Null returns to automatic routing. */
   z.object({ type: z.literal('chooseModel'), model: z.nullable(shortText) }),
+  /** Saves what `requestId` was routed on as a line of the folder's routing examples, with the route the user picks. */
+  z.object({ type: z.literal('saveRoutingExample'), requestId }),
 ]);
 
 export type { DecisionStage };

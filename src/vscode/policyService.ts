@@ -19,6 +19,8 @@ export interface ActivePolicy {
   warning?: string;
   /** True when Restricted Mode keeps the workspace policy from applying. */
   restricted: boolean;
+  /** The workspace folder the request belongs to, whether or not it has a policy. */
+  folder?: vscode.WorkspaceFolder;
 }
 
 interface FolderState {
@@ -84,11 +86,11 @@ export class PolicyService implements vscode.Disposable {
         !restricted && state?.hasFile && !state.lastGood
           ? `${this.label(folder!)} has ${state.errors} error(s) (see Problems); the ${BUILT_IN} routes until it is fixed`
           : undefined;
-      return { policy: defaultPolicy(), label: BUILT_IN, restricted: restricted && !!state?.hasFile, warning };
+      return { policy: defaultPolicy(), label: BUILT_IN, restricted: restricted && !!state?.hasFile, warning, folder };
     }
     const warning =
       state.errors > 0 ? `${this.label(folder)} has ${state.errors} error(s) (see Problems); its last valid version keeps routing` : undefined;
-    return { policy: state.lastGood, label: this.label(folder), uri: this.policyUri(folder), warning, restricted: false };
+    return { policy: state.lastGood, label: this.label(folder), uri: this.policyUri(folder), warning, restricted: false, folder };
   }
 
   dispose(): void {

@@ -12,12 +12,12 @@ import type { ChatMessage, EditorContext, OmniRequest } from '../../core/request
 import { buildRouter } from '../../core/router';
 import { withStickiness } from '../../core/router/sticky';
 import type { Router } from '../../core/router/types';
-import { isOpenableHref, parseWebviewMessage, type AssistantTurn, type HostMessage, type WebviewMessage, type WebviewMessageOf } from '../../protocol/messages';
+import { isOpenableHref, parseWebviewMessage, type AssistantTurn, type DecisionTag, type HostMessage, type WebviewMessage, type WebviewMessageOf } from '../../protocol/messages';
 import type { PolicyService } from '../policyService';
 import type { ApiKeys } from '../secrets';
 import { readSettings } from '../settings';
 import { displayName, runAnswer } from './answerRunner';
-import { titleFrom, type Conversation, type ConversationStore } from './conversationStore';
+import { titleFrom, type Conversation, type ConversationStore, type RoutingInput } from './conversationStore';
 
 const ACTIVE_KEY = 'omni.activeConversation';
 
@@ -124,6 +124,16 @@ export class ChatController implements vscode.Disposable {
     return this.conversation.modelOverride;
   }
 
+  /**
+   * An answer of the active conversation with what it was routed on and where it went: `requestId`'s, or the
+   * latest routed one. Undefined when there is none; `input` is missing for answers saved before Omni kept it.
+   */
+  routedAnswer(requestId?: string): { requestId: string; input?: RoutingInput; tag: DecisionTag } | undefined {
+    const answers = this.conversation.turns.filter((turn): turn is AssistantTurn & { tag: DecisionTag } => turn.role === 'assistant' && !!turn.tag);
+    const answer = requestId === undefined ? answers.at(-1) : answers.find((turn) => turn.requestId === requestId);
+    return answer && { requestId: answer.requestId, input: this.conversation.routedOn?.[answer.requestId], tag: answer.tag };
+  }
+
   dispose(): void {
     this.stopAll();
     vscode.Disposable.from(...this.disposables).dispose();
@@ -162,6 +172,7 @@ export class ChatController implements vscode.Disposable {
       else await this.broadcastHistory();
     },
     chooseModel: (message) => this.chooseModel(message.model),
+    saveRoutingExample: (message) => void vscode.commands.executeCommand('omni.saveRoutingExample', message.requestId),
   };
 
   private handle(message: WebviewMessage, from: vscode.Webview): Promise<void> | void {
@@ -180,9 +191,11 @@ export class ChatController implements vscode.Disposable {
     if (conversation.turns.length === 0) conversation.title = titleFrom(display);
     const turn: AssistantTurn = { role: 'assistant', requestId, text: '', notes: [], status: 'streaming' };
     conversation.turns.push({ role: 'user', text: display }, turn);
+    const active = this.deps.policies.current(this.activeResource());
+    const { languageId, fileName, selection, command } = editor;
+    conversation.routedOn = { ...conversation.routedOn, [requestId]: { prompt, languageId, fileName, selection, command, folder: active.folder?.uri.toString() } };
     await this.persist();
 
-    const active = this.deps.policies.current(this.activeResource());
     if (active.warning || active.restricted) this.post({ type: 'setup', lines: policyNotice(active.label, active.warning, active.restricted) });
     const { policy } = active;
     const settings = readSettings();

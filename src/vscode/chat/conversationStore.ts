@@ -1,8 +1,22 @@
 /** The workspace's conversations on disk: one atomically written file each, so a crash never loses earlier ones. */
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod/mini';
+import { commandSchema } from '../../core/policy/schema';
 import { JsonDirectory } from '../../core/storage/jsonDirectory';
 import { turnSchema, type ConversationSummary, type Turn } from '../../protocol/messages';
+
+/**
+ * The router's input for one answer: the latest user turn and the editor facts (not the earlier turns, which a
+ * routing example does not hold), and the workspace folder whose policy routed it.
+ */
+const routingInputSchema = z.object({
+  prompt: z.string(),
+  languageId: z.optional(z.string()),
+  fileName: z.optional(z.string()),
+  selection: z.optional(z.string()),
+  command: z.optional(z.enum(commandSchema.options)),
+  folder: z.optional(z.string()),
+});
 
 const storedConversationSchema = z.object({
   id: z.string(),
@@ -14,9 +28,12 @@ const storedConversationSchema = z.object({
   modelOverride: z.nullable(z.string()),
   /** What the last answer used, for stickiness on follow-ups. */
   lastPick: z.optional(z.object({ route: z.string(), model: z.string() })),
+  /** What each answer was routed on, by request id, so it can be saved as a routing example later. */
+  routedOn: z.optional(z.record(z.string(), routingInputSchema)),
 });
 
 export type Conversation = z.infer<typeof storedConversationSchema>;
+export type RoutingInput = z.infer<typeof routingInputSchema>;
 
 export class ConversationStore {
   private readonly files: JsonDirectory<Conversation>;

@@ -19,6 +19,7 @@ export async function run(): Promise<void> {
   await import('./selection.test');
   await import('./commands.test');
   await import('./routingExamples.test');
+  await import('./saveRoutingExample.test');
 
   const failures = await new Promise<number>((resolve) => mocha.run(resolve));
   if (failures > 0) throw new Error(`${failures} extension-host test(s) failed`);

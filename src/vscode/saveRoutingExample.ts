@@ -1,0 +1,139 @@
+/**
+ * "Omni: Save as Routing Example": turns a chat answer's request into a line of the folder's routing examples
+ * (`.omni/policies.test.jsonl`), expecting the route the user picks. A request Omni routed wrongly becomes a failing
+ * example in the Testing view and in `omni test`, and a right one guards the policy against later changes.
+ */
+import * as vscode from 'vscode';
+import { appendLine, exampleLine } from '../core/eval/dataset';
+import { POLICY_TESTS_PATH } from '../core/policy/load';
+import type { RouteEntry } from '../core/policy/schema';
+import type { ChatController } from './chat/chatController';
+import type { RoutingInput } from './chat/conversationStore';
+import type { PolicyService } from './policyService';
+
+/** Where the example went; returned by the command for scripts and tests. */
+export interface SavedExample {
+  /** Workspace-relative path of the examples file. */
+  file: string;
+  /** 1-based line of the new example. */
+  line: number;
+  route: string;
+  /** The route Omni chose for the request. */
+  routed: string;
+}
+
+const TITLE = 'Omni: Save as Routing Example';
+const PROMPT_PREVIEW = 60;
+
+/**
+ * Saves `requestId`'s request (the latest routed answer when omitted) expecting `route`; without `route` the user
+ * picks one. Says what happened either way; resolves undefined when nothing was saved.
+ */
+export async function saveRoutingExample(
+  deps: { controller: ChatController; policies: PolicyService },
+  requestId?: string,
+  route?: string,
+): Promise<SavedExample | undefined> {
+  const answer = deps.controller.routedAnswer(requestId);
+  if (!answer) {
+    void vscode.window.showInformationMessage('Omni: ask something in the chat first; then its routing can be saved as an example.');
+    return undefined;
+  }
+  if (!answer.input) {
+    void vscode.window.showInformationMessage(
+      'Omni: this answer is older than routing examples, so what it was routed on was not kept. Ask again, then save that answer.',
+    );
+    return undefined;
+  }
+  const folder = answer.input.folder ? vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(answer.input.folder, true)) : undefined;
+  if (!folder) {
+    void vscode.window.showWarningMessage(`Omni: routing examples live in a workspace folder (${POLICY_TESTS_PATH}); open the folder the request was made in.`);
+    return undefined;
+  }
+  const active = deps.policies.current(folder.uri);
+  if (active.uri === undefined) {
+    const create = 'Create Policy';
+    const why = active.restricted
+      ? 'Restricted Mode keeps its .omni/policies.json from applying; trust the workspace ("Workspaces: Manage Workspace Trust") first.'
+      : `routing examples test a workspace policy, and ${folder.name} has no valid .omni/policies.json.`;
+    const choice = await vscode.window.showWarningMessage(`Omni: ${why}`, ...(active.restricted ? [] : [create]));
+    if (choice === create) await vscode.commands.executeCommand('omni.createPolicy');
+    return undefined;
+  }
+  const routes = active.policy.routes;
+  const expected = route ?? (await pickRoute(routes, answer.tag.route, answer.input.prompt));
+  if (expected === undefined) return undefined;
+  if (!routes.some((candidate) => candidate.name === expected)) {
+    void vscode.window.showErrorMessage(`Omni: ${active.label} has no route "${expected}".`);
+    return undefined;
+  }
+  const uri = vscode.Uri.joinPath(folder.uri, ...POLICY_TESTS_PATH.split(/[\\/]/));
+  const line = await appendExample(uri, exampleLine(requestOf(answer.input), expected));
+  const saved: SavedExample = { file: vscode.workspace.asRelativePath(uri), line: line.number, route: expected, routed: answer.tag.route };
+  void report(saved, uri, line.unsaved);
+  return saved;
+}
+
+function requestOf(input: RoutingInput) {
+  const { prompt, languageId, fileName, selection, command } = input;
+  return { messages: [{ role: 'user' as const, content: prompt }], editor: { languageId, fileName, selection, command } };
+}
+
+/** The policy's routes to choose from; the one Omni chose is marked in the list rather than repeated in the prompt. */
+async function pickRoute(routes: readonly RouteEntry[], routed: string, prompt: string): Promise<string | undefined> {
+  const oneLine = prompt.replace(/\s+/g, ' ').trim();
+  const preview = oneLine.length > PROMPT_PREVIEW ? `${oneLine.slice(0, PROMPT_PREVIEW - 1)}…` : oneLine;
+  const items = routes.map((candidate) => ({
+    label: candidate.name,
+    description: candidate.name === routed ? 'Omni routed here' : undefined,
+    detail: candidate.description,
+  }));
+  const picked = await vscode.window.showQuickPick(items, {
+    title: TITLE,
+    placeHolder: `Which route should "${preview}" take?`,
+    matchOnDetail: true,
+  });
+  return picked?.label;
+}
+
+/**
+ * Adds `text` as the last line of the examples file through the editor, so an open copy with unsaved changes is
+ * edited rather than overwritten; such a copy is left unsaved (saving would also save the user's own changes).
+ */
+async function appendExample(uri: vscode.Uri, text: string): Promise<{ number: number; unsaved: boolean }> {
+  const exists = await vscode.workspace.fs.stat(uri).then(
+    () => true,
+    () => false,
+  );
+  if (!exists) {
+    const edit = new vscode.WorkspaceEdit();
+    edit.createFile(uri, { ignoreIfExists: true });
+    await vscode.workspace.applyEdit(edit);
+  }
+  const document = await vscode.workspace.openTextDocument(uri);
+  const wasDirty = document.isDirty;
+  const planned = appendLine(document.getText(), text);
+  const edit = new vscode.WorkspaceEdit();
+  edit.insert(uri, document.positionAt(document.getText().length), planned.insert);
+  if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`could not edit ${vscode.workspace.asRelativePath(uri)}`);
+  if (!wasDirty) await document.save();
+  return { number: planned.line, unsaved: wasDirty };
+}
+
+async function report(saved: SavedExample, uri: vscode.Uri, unsaved: boolean): Promise<void> {
+  const verdict = saved.route === saved.routed ? 'the route Omni chose' : `Omni chose ${saved.routed}`;
+  const save = unsaved ? ' The file had unsaved changes, so it is left unsaved: save it to keep the example.' : '';
+  const open = 'Open';
+  const run = 'Run Routing Examples';
+  const choice = await vscode.window.showInformationMessage(
+    `Omni: saved as line ${saved.line} of ${saved.file}, expecting ${saved.route} (${verdict}).${save}`,
+    open,
+    run,
+  );
+  if (choice === open) {
+    const range = new vscode.Range(saved.line - 1, 0, saved.line - 1, 0);
+    await vscode.window.showTextDocument(uri, { selection: range });
+  } else if (choice === run) {
+    await vscode.commands.executeCommand('omni.runRoutingExamples');
+  }
+}
