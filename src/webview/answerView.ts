@@ -20,6 +20,8 @@ export interface AnswerContext {
   models(): ModelChoice[];
   showReasoning(): boolean;
   retry(retryOf: string, model: string): void;
+  /** Asks the host to save the answer's request as a routing example. */
+  saveExample(requestId: string): void;
   /** Called after the answer's content or status changed. */
   changed(): void;
 }
@@ -168,8 +170,23 @@ export class AnswerView {
         ),
       );
     }
-    replaceChildren(this.actions, renderRetryMenu(() => this.context.models(), (model) => this.context.retry(this.requestId, model)));
+    replaceChildren(
+      this.actions,
+      renderRetryMenu(() => this.context.models(), (model) => this.context.retry(this.requestId, model)),
+      this.turn.tag && this.saveExampleButton(),
+    );
     this.context.changed();
+  }
+
+  /** Only for a routed answer: without a decision there is no route to confirm or correct. */
+  private saveExampleButton(): HTMLElement {
+    const button = h(
+      'button',
+      { type: 'button', class: 'secondary save-example', title: 'Save this request, with the route it should take, to .omni/policies.test.jsonl' },
+      'Save as routing example',
+    );
+    button.addEventListener('click', () => this.context.saveExample(this.requestId));
+    return button;
   }
 
   private renderTagSlot(): void {

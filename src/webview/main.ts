@@ -64,6 +64,9 @@ const transcript = new Transcript(transcriptElement, {
     host.post({ type: 'retryWith', requestId, retryOf, model });
     composer.setStreaming(true);
   },
+  saveExample(requestId) {
+    host.post({ type: 'saveRoutingExample', requestId });
+  },
   changed() {
     transcript.scrollToEnd();
     saveSoon();

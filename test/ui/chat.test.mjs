@@ -3,6 +3,8 @@
 // answering from a loopback fake provider that runs in this process. One window serves all scenarios (each starts
 // with a fresh conversation and a tidy window); the reload scenario runs last.
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Chat, FAKE_KEY, eventually, omniSettings, policyText, startFake, textOf, uiPolicy } from './omni.mjs';
 import { openWorkbench } from './workbench.mjs';
 
@@ -236,6 +238,29 @@ describe('Omni chat, selection commands and policy (packaged .vsix)', function (
     assert.deepEqual(requestsSince(from).map((r) => [r.body.model, lastPrompt(r)]), [['fake-general', question]]);
   });
 
+  it('Save as routing example: the user picks the route the request should take, and it becomes a line of .omni/policies.test.jsonl', async function () {
+    const { page } = workbench;
+    const question = 'write a python function that parses a CSV line into fields';
+    const answer = await chat.ask(question);
+    await answer.settled();
+    await textOf(answer.route, 'code_generation', 'the route');
+    await answer.root.getByRole('button', { name: 'Save as routing example' }).click();
+
+    const picker = page.locator('.quick-input-widget');
+    await picker.waitFor();
+    assert.match(await picker.locator('.quick-input-box input').getAttribute('placeholder'), /^Which route should "write a python function that parses a CSV line into fields" take\?$/);
+    const rows = picker.locator('.quick-input-list .monaco-list-row');
+    await textOf(rows.filter({ hasText: 'Omni routed here' }).locator('.label-name'), 'code_generation', 'the route marked as chosen by Omni');
+    await workbench.screenshot('save-routing-example-pick');
+    await rows.filter({ has: page.locator('.label-name', { hasText: /^code_explanation$/ }) }).click();
+
+    const toast = page.locator('.notification-toast', { hasText: 'saved as line' });
+    await toast.waitFor();
+    const lines = readFileSync(join(workbench.run.workspace, '.omni/policies.test.jsonl'), 'utf8').trimEnd().split('\n');
+    assert.match(await toast.innerText(), new RegExp(`Omni: saved as line ${lines.length} of \\.omni/policies\\.test\\.jsonl, expecting code_explanation \\(Omni chose code_generation\\)\\.`));
+    assert.deepEqual(JSON.parse(lines.at(-1)), { prompt: question, route: 'code_explanation' });
+  });
+
   it('7. Stop and Escape cancel a streaming answer: the provider sees the client close the connection', async function () {
     const long = Array.from({ length: 120 }, (_, i) => `word${i}`).join(' ');
     fake.behave('fake-coder', { text: long, chunkDelayMs: 100 });
@@ -295,7 +320,7 @@ describe('Omni chat, selection commands and policy (packaged .vsix)', function (
     }
   });
 
-  it('8. the conversation is still there after "Developer: Reload Window"', async function () {
+  it('8. the conversation is still there after "Developer: Reload Window", and its answer can still be saved as a routing example', async function () {
     this.timeout(90_000);
     fake.behave('fake-general', { text: 'Call it Miso.' });
     const answer = await chat.ask('what is a good name for a cat?');
@@ -314,6 +339,14 @@ describe('Omni chat, selection commands and policy (packaged .vsix)', function (
     assert.equal(await restored.model.textContent(), 'Fake General');
     assert.equal(await chat.answers.count(), 1);
     await workbench.screenshot('after-reload');
+
+    // What the answer was routed on was saved with the conversation, so it can still become a routing example.
+    await restored.root.getByRole('button', { name: 'Save as routing example' }).click();
+    const picker = page.locator('.quick-input-widget');
+    await picker.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: /^general_chat$/ }) }).click();
+    const toast = page.locator('.notification-toast', { hasText: 'saved as line' });
+    await toast.waitFor();
+    assert.match(await toast.innerText(), /expecting general_chat \(the route Omni chose\)\./);
   });
 });
 

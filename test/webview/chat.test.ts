@@ -367,6 +367,22 @@ describe('chat webview', () => {
     assert.equal(view.page.url(), 'https://omni.test/index.html');
   });
 
+  it('a routed answer can be saved as a routing example, from the keyboard too; an unrouted one cannot', async () => {
+    const view = await webview();
+    const routed = await ask(view, 'Explain closures');
+    await view.sendAll([decision(routed), { type: 'token', requestId: routed, text: 'A closure…' }, done(routed)]);
+    const unrouted = await ask(view, 'Explain closures again');
+    await view.send({ type: 'error', requestId: unrouted, error: { message: 'The router could not load.', attempts: [] } });
+    const [first, second] = [view.page.locator('.answer').nth(0), view.page.locator('.answer').nth(1)];
+    assert.equal(await second.locator('.error-message').textContent(), 'The router could not load.');
+    assert.equal(await second.getByRole('button', { name: 'Save as routing example' }).count(), 0);
+
+    const save = first.getByRole('button', { name: 'Save as routing example' });
+    await save.focus();
+    await view.page.keyboard.press('Enter');
+    assert.deepEqual(ofType(await view.posted(), 'saveRoutingExample'), [{ type: 'saveRoutingExample', requestId: routed }]);
+  });
+
   it('retries with a chosen model and lets the user pick the model for new requests', async () => {
     const view = await webview();
     await view.send({
