@@ -8,6 +8,7 @@ import { editorContext } from './vscode/editorContext';
 import { codeActions, registerSelectionCommands } from './vscode/commands/selectionCommands';
 import { registerSetupCommands } from './vscode/commands/setupCommands';
 import { PolicyService } from './vscode/policyService';
+import { ProviderService } from './vscode/providerService';
 import { ProposalPreview } from './vscode/refactor/proposalPreview';
 import { RoutingExamples, runRoutingExamplesCommand } from './vscode/routingExamples';
 import { saveRoutingExample } from './vscode/saveRoutingExample';
@@ -19,18 +20,20 @@ export function activate(context: vscode.ExtensionContext) {
   const log = vscode.window.createOutputChannel('Omni', { log: true });
   const policies = new PolicyService(log);
   const keys = new ApiKeys(context.secrets);
+  const providers = new ProviderService(keys);
   const preview = new ProposalPreview();
   const statusBar = new RouteStatusBar();
   // Per workspace when a folder is open, so each project keeps its own history.
   const storage = (context.storageUri ?? context.globalStorageUri).fsPath;
   const store = new ConversationStore(join(storage, 'conversations'), (file, reason) => log.warn(`skipped unreadable conversation ${file}: ${reason}`));
-  const controller = new ChatController({ policies, store, keys, log, workspaceState: context.workspaceState, codeActions: codeActions(preview) });
+  const controller = new ChatController({ policies, store, providers, log, workspaceState: context.workspaceState, codeActions: codeActions(preview) });
   const views = new ChatViews(context.extensionUri, controller);
   const examples = new RoutingExamples(policies);
 
   context.subscriptions.push(
     log,
     policies,
+    providers,
     preview,
     statusBar,
     controller,

@@ -6,15 +6,13 @@ import * as vscode from 'vscode';
 import { createCircuitBreaker } from '../../core/engine/circuitBreaker';
 import { createSessionLedger, type SessionLedger } from '../../core/engine/ledger';
 import type { Policy } from '../../core/policy/schema';
-import { createProviderRegistry } from '../../core/providers/registry';
-import type { ProviderRegistry } from '../../core/providers/types';
 import type { ChatMessage, EditorContext, OmniRequest } from '../../core/request';
 import { buildRouter } from '../../core/router';
 import { withStickiness } from '../../core/router/sticky';
 import type { Router } from '../../core/router/types';
 import { isOpenableHref, parseWebviewMessage, type AssistantTurn, type DecisionTag, type HostMessage, type WebviewMessage, type WebviewMessageOf } from '../../protocol/messages';
 import type { PolicyService } from '../policyService';
-import type { ApiKeys } from '../secrets';
+import type { ProviderService } from '../providerService';
 import { readSettings } from '../settings';
 import { displayName, runAnswer } from './answerRunner';
 import { titleFrom, type Conversation, type ConversationStore, type RoutingInput } from './conversationStore';
@@ -24,7 +22,7 @@ const ACTIVE_KEY = 'omni.activeConversation';
 export interface ChatControllerDeps {
   policies: PolicyService;
   store: ConversationStore;
-  keys: ApiKeys;
+  providers: ProviderService;
   log: vscode.LogOutputChannel;
   workspaceState: vscode.Memento;
   /** Code actions from answers (copy, insert, apply) are the editor's business. */
@@ -48,20 +46,15 @@ export class ChatController implements vscode.Disposable {
   /** Fires when routing picked a model (the status bar listens). */
   readonly onDidDecide = this.decided.event;
   private conversation: Conversation;
-  private providers: ProviderRegistry;
   private routers = new WeakMap<Policy, Router>();
   private ledger?: { policy: Policy; ledger: SessionLedger };
   private readonly disposables: vscode.Disposable[] = [this.decided];
 
   constructor(private readonly deps: ChatControllerDeps) {
     this.conversation = deps.store.create();
-    this.providers = this.createProviders();
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((event) => {
-        if (event.affectsConfiguration('omni')) {
-          this.providers = this.createProviders();
-          this.routers = new WeakMap();
-        }
+        if (event.affectsConfiguration('omni')) this.routers = new WeakMap();
       }),
       deps.policies.onDidChange(() => void this.broadcastModels()),
     );
@@ -216,7 +209,7 @@ export class ChatController implements vscode.Disposable {
         deps: {
           policy,
           router,
-          providers: this.providers,
+          providers: this.deps.providers.current,
           breaker: this.breaker,
           firstTokenTimeoutMs: settings.firstTokenTimeoutMs,
           override: override && policy.models[override] ? { model: override } : undefined,
@@ -242,7 +235,7 @@ export class ChatController implements vscode.Disposable {
   private routerFor(policy: Policy): Router {
     let router = this.routers.get(policy);
     if (!router) {
-      router = buildRouter(policy, { getProvider: (name) => this.providers.get(name) });
+      router = buildRouter(policy, { getProvider: (name) => this.deps.providers.current.get(name) });
       this.routers.set(policy, router);
     }
     return router;
@@ -251,11 +244,6 @@ export class ChatController implements vscode.Disposable {
   private ledgerFor(policy: Policy): SessionLedger {
     if (this.ledger?.policy !== policy) this.ledger = { policy, ledger: createSessionLedger(policy) };
     return this.ledger.ledger;
-  }
-
-  private createProviders(): ProviderRegistry {
-    const settings = readSettings();
-    return createProviderRegistry({ config: settings.providers, configSource: 'setting "omni.providers"', keys: this.deps.keys.lookup });
   }
 
   private chatEditorContext(): EditorContext {

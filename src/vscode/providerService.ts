@@ -1,0 +1,34 @@
+/**
+ * The model providers of the user's settings ("omni.providers" plus the built-in ones) with their keys from
+ * SecretStorage: one registry shared by the chat and the routing examples, rebuilt when the settings change.
+ */
+import * as vscode from 'vscode';
+import { createProviderRegistry } from '../core/providers/registry';
+import type { ProviderRegistry } from '../core/providers/types';
+import type { ApiKeys } from './secrets';
+import { SECTION, readSettings } from './settings';
+
+export class ProviderService implements vscode.Disposable {
+  private registry: ProviderRegistry;
+  private readonly listener: vscode.Disposable;
+
+  constructor(private readonly keys: ApiKeys) {
+    this.registry = this.create();
+    this.listener = vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration(SECTION)) this.registry = this.create();
+    });
+  }
+
+  /** The registry for the settings as they are now; look it up per use rather than keeping it. */
+  get current(): ProviderRegistry {
+    return this.registry;
+  }
+
+  dispose(): void {
+    this.listener.dispose();
+  }
+
+  private create(): ProviderRegistry {
+    return createProviderRegistry({ config: readSettings().providers, configSource: 'setting "omni.providers"', keys: this.keys.lookup });
+  }
+}
