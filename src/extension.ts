@@ -28,7 +28,7 @@ export function activate(context: vscode.ExtensionContext) {
   const store = new ConversationStore(join(storage, 'conversations'), (file, reason) => log.warn(`skipped unreadable conversation ${file}: ${reason}`));
   const controller = new ChatController({ policies, store, providers, log, workspaceState: context.workspaceState, codeActions: codeActions(preview) });
   const views = new ChatViews(context.extensionUri, controller);
-  const examples = new RoutingExamples(policies);
+  const examples = new RoutingExamples(policies, providers);
 
   context.subscriptions.push(
     log,
@@ -41,7 +41,8 @@ export function activate(context: vscode.ExtensionContext) {
     examples,
     controller.onDidDecide(({ route, model }) => statusBar.show(route, model)),
     vscode.commands.registerCommand('omni.showRoutingLog', () => log.show(true)),
-    vscode.commands.registerCommand('omni.runRoutingExamples', () => runRoutingExamplesCommand(examples)),
+    vscode.commands.registerCommand('omni.runRoutingExamples', () => runRoutingExamplesCommand(examples, 'local')),
+    vscode.commands.registerCommand('omni.runRoutingExamplesAsPolicy', () => runRoutingExamplesCommand(examples, 'policy')),
     vscode.commands.registerCommand('omni.saveRoutingExample', (requestId?: unknown, route?: unknown) =>
       saveRoutingExample({ controller, policies }, typeof requestId === 'string' ? requestId : undefined, typeof route === 'string' ? route : undefined),
     ),

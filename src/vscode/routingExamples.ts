@@ -1,14 +1,16 @@
 /**
  * The policy's routing examples (`.omni/policies.test.jsonl`, the file `omni test` runs in CI) in VS Code's
- * Test Explorer: one test per line, with a run button in the file's gutter. A run routes each example with the
- * folder's current policy and the local stage only (rules and classifier, as `omni test` does), so results
- * never depend on the network; a failure shows the expected and the actual route at the example's line.
+ * Test Explorer: one test per line, with a run button in the file's gutter. The default run routes each example with
+ * the folder's current policy and the local stage only (rules and classifier, as `omni test` does), so results never
+ * depend on the network; a second profile routes as the policy says, asking Arch-Router where its mode does (as
+ * `omni test --mode auto` does). A failure shows the expected and the actual route at the example's line.
  */
 import * as vscode from 'vscode';
 import { parseExamples, unknownRoutes, type ExampleProblem, type LabelledExample } from '../core/eval/dataset';
 import { POLICY_TESTS_PATH } from '../core/policy/load';
 import { buildRouter } from '../core/router';
 import type { PolicyService } from './policyService';
+import type { ProviderService } from './providerService';
 
 /** What a run found; returned by "Omni: Run Routing Examples" for scripts and tests. */
 export interface RoutingExamplesSummary {
@@ -22,22 +24,31 @@ export interface RoutingExamplesSummary {
 
 const LABEL_LENGTH = 70;
 
+/** `local`: rules and the local classifier only. `policy`: the policy's own `router.mode`, Arch-Router included. */
+export type ExamplesMode = 'local' | 'policy';
+
 export class RoutingExamples implements vscode.Disposable {
   private readonly controller = vscode.tests.createTestController('omni.routingExamples', 'Omni routing examples');
   /** What each line of an examples file holds: an example, or the reason it is not one. */
   private readonly lines = new WeakMap<vscode.TestItem, LabelledExample | ExampleProblem>();
   private readonly disposables: vscode.Disposable[] = [this.controller];
 
-  constructor(private readonly policies: PolicyService) {
+  constructor(
+    private readonly policies: PolicyService,
+    private readonly providers: ProviderService,
+  ) {
     this.controller.refreshHandler = () => this.discover();
-    this.controller.createRunProfile(
-      'Route',
-      vscode.TestRunProfileKind.Run,
-      async (request, token) => {
-        await this.run(request, token);
-      },
-      true,
-    );
+    const profile = (label: string, mode: ExamplesMode, isDefault: boolean) =>
+      this.controller.createRunProfile(
+        label,
+        vscode.TestRunProfileKind.Run,
+        async (request, token) => {
+          await this.run(request, token, mode);
+        },
+        isDefault,
+      );
+    profile('Route with the local stage', 'local', true);
+    profile("Route as the policy does (may ask Arch-Router)", 'policy', false);
     const watcher = vscode.workspace.createFileSystemWatcher(`**/${POLICY_TESTS_PATH.replace(/\\/g, '/')}`);
     this.disposables.push(
       watcher,
@@ -51,15 +62,10 @@ export class RoutingExamples implements vscode.Disposable {
   }
 
   /** Runs every example of every folder and reports in the Test Results view, as the Test Explorer's "Run All" does. */
-  async runAll(): Promise<RoutingExamplesSummary> {
+  async runAll(mode: ExamplesMode, token: vscode.CancellationToken): Promise<RoutingExamplesSummary> {
     // Re-read first: a file saved a moment ago may not have reached the watcher yet.
     await this.discover();
-    const never = new vscode.CancellationTokenSource();
-    try {
-      return await this.run(new vscode.TestRunRequest(), never.token);
-    } finally {
-      never.dispose();
-    }
+    return this.run(new vscode.TestRunRequest(), token, mode);
   }
 
   dispose(): void {
@@ -101,9 +107,9 @@ export class RoutingExamples implements vscode.Disposable {
     return true;
   }
 
-  private async run(request: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<RoutingExamplesSummary> {
+  private async run(request: vscode.TestRunRequest, token: vscode.CancellationToken, mode: ExamplesMode): Promise<RoutingExamplesSummary> {
     await this.policies.ready;
-    const run = this.controller.createTestRun(request, 'Omni routing examples', false);
+    const run = this.controller.createTestRun(request, mode === 'local' ? 'Omni routing examples' : 'Omni routing examples (as the policy routes)', false);
     const summary: RoutingExamplesSummary = { passed: 0, failed: 0, errored: 0, failures: [], errors: [] };
     const excluded = new Set((request.exclude ?? []).map((item) => item.id));
     const roots: vscode.TestItem[] = [];
@@ -111,7 +117,7 @@ export class RoutingExamples implements vscode.Disposable {
     else this.controller.items.forEach((item) => roots.push(item));
     try {
       for (const [fileUri, items] of groupByFile(roots, excluded)) {
-        await this.runFile(fileUri, items, run, summary, token);
+        await this.runFile(fileUri, items, { run, summary, token, mode });
       }
     } finally {
       run.end();
@@ -122,9 +128,7 @@ export class RoutingExamples implements vscode.Disposable {
   private async runFile(
     fileUri: vscode.Uri,
     items: vscode.TestItem[],
-    run: vscode.TestRun,
-    summary: RoutingExamplesSummary,
-    token: vscode.CancellationToken,
+    { run, summary, token, mode }: { run: vscode.TestRun; summary: RoutingExamplesSummary; token: vscode.CancellationToken; mode: ExamplesMode },
   ): Promise<void> {
     const active = this.policies.current(fileUri);
     const fileName = vscode.workspace.asRelativePath(fileUri);
@@ -135,43 +139,62 @@ export class RoutingExamples implements vscode.Disposable {
         : undefined;
     if (active.warning) run.appendOutput(`${active.warning}\r\n`);
     const routeNames = active.policy.routes.map((route) => route.name);
-    const router = cannotRun ? undefined : buildRouter(active.policy, { mode: 'local' });
-    for (const item of items) {
-      const entry = this.lines.get(item);
-      if (!entry) continue;
-      if (token.isCancellationRequested) {
-        run.skipped(item);
-        continue;
+    const router = cannotRun
+      ? undefined
+      : buildRouter(active.policy, mode === 'local' ? { mode: 'local' } : { getProvider: (name) => this.providers.current.get(name) });
+    const abort = new AbortController();
+    const cancelled = token.onCancellationRequested(() => abort.abort());
+    try {
+      for (const item of items) {
+        const entry = this.lines.get(item);
+        if (!entry) continue;
+        if (token.isCancellationRequested) {
+          run.skipped(item);
+          continue;
+        }
+        const problem = cannotRun ?? ('expected' in entry ? unknownRoutes([entry], routeNames)[0]?.message : entry.message);
+        if (problem !== undefined || !router || !('expected' in entry)) {
+          const message = problem ?? 'not a valid example';
+          run.errored(item, located(new vscode.TestMessage(`${fileName}:${entry.line}: ${message}`), item));
+          summary.errored++;
+          summary.errors.push({ file: fileName, line: entry.line, message });
+          continue;
+        }
+        const example = entry;
+        run.started(item);
+        const decision = await router.decide(example.request, { signal: abort.signal });
+        if (token.isCancellationRequested) {
+          run.skipped(item);
+          continue;
+        }
+        // Which stage decided matters when Arch-Router may be asked: a pass on the local fallback is not its pass.
+        if (mode === 'policy') run.appendOutput(`${fileName}:${example.line}: ${decision.reason}\r\n`, undefined, item);
+        if (decision.route === example.expected) {
+          run.passed(item, decision.latencyMs);
+          summary.passed++;
+        } else {
+          const message = vscode.TestMessage.diff(`expected ${example.expected}, got ${decision.route}: ${decision.reason}`, example.expected, decision.route);
+          run.failed(item, located(message, item), decision.latencyMs);
+          summary.failed++;
+          summary.failures.push({ file: fileName, line: example.line, expected: example.expected, got: decision.route, reason: decision.reason });
+        }
       }
-      const problem = cannotRun ?? ('expected' in entry ? unknownRoutes([entry], routeNames)[0]?.message : entry.message);
-      if (problem !== undefined || !router || !('expected' in entry)) {
-        const message = problem ?? 'not a valid example';
-        run.errored(item, located(new vscode.TestMessage(`${fileName}:${entry.line}: ${message}`), item));
-        summary.errored++;
-        summary.errors.push({ file: fileName, line: entry.line, message });
-        continue;
-      }
-      const example = entry;
-      run.started(item);
-      const decision = await router.decide(example.request);
-      if (decision.route === example.expected) {
-        run.passed(item, decision.latencyMs);
-        summary.passed++;
-      } else {
-        const message = vscode.TestMessage.diff(`expected ${example.expected}, got ${decision.route}: ${decision.reason}`, example.expected, decision.route);
-        run.failed(item, located(message, item), decision.latencyMs);
-        summary.failed++;
-        summary.failures.push({ file: fileName, line: example.line, expected: example.expected, got: decision.route, reason: decision.reason });
-      }
+    } finally {
+      cancelled.dispose();
     }
   }
 }
 
 /** "Omni: Run Routing Examples": runs them all, then says how it went and where to look. */
-export async function runRoutingExamplesCommand(examples: RoutingExamples): Promise<RoutingExamplesSummary> {
+export async function runRoutingExamplesCommand(examples: RoutingExamples, mode: ExamplesMode): Promise<RoutingExamplesSummary> {
   const summary = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Window, title: 'Omni: running routing examples', cancellable: false },
-    () => examples.runAll(),
+    {
+      // Arch-Router calls can take a while, so that run shows a cancellable notification; local routing takes milliseconds.
+      location: mode === 'local' ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification,
+      title: mode === 'local' ? 'Omni: running routing examples' : 'Omni: running routing examples as the policy routes',
+      cancellable: mode === 'policy',
+    },
+    (_progress, token) => examples.runAll(mode, token),
   );
   const total = summary.passed + summary.failed + summary.errored;
   if (total === 0) {
@@ -182,7 +205,7 @@ export async function runRoutingExamplesCommand(examples: RoutingExamples): Prom
   }
   const counts = `${summary.passed} passed, ${summary.failed} failed${summary.errored ? `, ${summary.errored} could not run` : ''}`;
   const show = 'Show Results';
-  const message = `Omni routing examples: ${counts}.`;
+  const message = `Omni routing examples${mode === 'policy' ? ' (as the policy routes)' : ''}: ${counts}.`;
   const shown = summary.failed + summary.errored > 0 ? vscode.window.showWarningMessage(message, show) : vscode.window.showInformationMessage(message, show);
   void shown.then((choice) => {
     if (choice === show) void vscode.commands.executeCommand('testing.showMostRecentOutput');

@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { RoutingExamplesSummary } from '../../../src/vscode/routingExamples';
-import { omniApi, policyUri, testPolicy, usePolicy, waitFor, workspaceFolder, writeText } from './helpers';
+import { fakeProvider, modelsAsked, omniApi, policyUri, testPolicy, usePolicy, waitFor, workspaceFolder, writeText } from './helpers';
 
 const examplesUri = () => vscode.Uri.joinPath(workspaceFolder().uri, '.omni', 'policies.test.jsonl');
 
@@ -54,6 +54,27 @@ suite('Routing examples', () => {
       return result.passed === 3 ? result : undefined;
     });
     assert.deepEqual({ failed: summary.failed, errored: summary.errored }, { failed: 0, errored: 0 });
+  });
+
+  test('the run "as the policy routes" asks Arch-Router where the policy says so, and the reason names the deciding stage', async () => {
+    const fake = await fakeProvider();
+    fake.behave('fake-arch', { archRouter: { route: 'code_generation' } });
+    await usePolicy({ ...testPolicy(), router: { mode: 'arch', timeoutMs: 5000, archRouter: { provider: 'fake', model: 'fake-arch' } } });
+    try {
+      await writeText(examplesUri(), '{"prompt": "what should I cook tonight? any pasta recipe ideas", "route": "general_chat"}\n');
+      const asked = fake.chatRequests().length;
+      const local = await runExamples();
+      assert.deepEqual({ passed: local.passed, failed: local.failed }, { passed: 1, failed: 0 }, 'the default run never asks Arch-Router');
+      assert.equal(fake.chatRequests().length, asked);
+
+      const asPolicy = await vscode.commands.executeCommand<RoutingExamplesSummary>('omni.runRoutingExamplesAsPolicy');
+      assert.deepEqual({ passed: asPolicy.passed, failed: asPolicy.failed }, { passed: 0, failed: 1 });
+      assert.deepEqual(modelsAsked(fake, asked), ['fake-arch']);
+      assert.equal(asPolicy.failures[0].got, 'code_generation');
+      assert.match(asPolicy.failures[0].reason, /^Arch-Router picked code_generation in \d+ ms/);
+    } finally {
+      await usePolicy(testPolicy());
+    }
   });
 
   test('without a workspace policy, each example says how to get one instead of routing with the built-in policy', async () => {
