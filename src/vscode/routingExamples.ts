@@ -48,7 +48,7 @@ export class RoutingExamples implements vscode.Disposable {
         isDefault,
       );
     profile('Route with the local stage', 'local', true);
-    profile("Route as the policy does (may ask Arch-Router)", 'policy', false);
+    profile('Route as the policy does (may ask Arch-Router)', 'policy', false);
     const watcher = vscode.workspace.createFileSystemWatcher(`**/${POLICY_TESTS_PATH.replace(/\\/g, '/')}`);
     this.disposables.push(
       watcher,
