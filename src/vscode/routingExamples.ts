@@ -8,7 +8,9 @@
 import * as vscode from 'vscode';
 import { parseExamples, unknownRoutes, type ExampleProblem, type LabelledExample } from '../core/eval/dataset';
 import { POLICY_TESTS_PATH } from '../core/policy/load';
+import { latestUserText } from '../core/request';
 import { buildRouter } from '../core/router';
+import { oneLinePreview } from '../core/text/preview';
 import type { PolicyService } from './policyService';
 import type { ProviderService } from './providerService';
 
@@ -214,8 +216,7 @@ export async function runRoutingExamplesCommand(examples: RoutingExamples, mode:
 }
 
 function exampleLabel(example: LabelledExample): string {
-  const prompt = example.request.messages.at(-1)?.content.replace(/\s+/g, ' ').trim() ?? '';
-  return prompt.length > LABEL_LENGTH ? `${prompt.slice(0, LABEL_LENGTH - 1)}…` : prompt;
+  return oneLinePreview(latestUserText(example.request), LABEL_LENGTH);
 }
 
 function located(message: vscode.TestMessage, item: vscode.TestItem): vscode.TestMessage {

@@ -7,8 +7,8 @@ import * as vscode from 'vscode';
 import { appendLine, exampleLine } from '../core/eval/dataset';
 import { POLICY_TESTS_PATH } from '../core/policy/load';
 import type { RouteEntry } from '../core/policy/schema';
+import { oneLinePreview } from '../core/text/preview';
 import type { ChatController } from './chat/chatController';
-import type { RoutingInput } from './chat/conversationStore';
 import type { PolicyService } from './policyService';
 
 /** Where the example went; returned by the command for scripts and tests. */
@@ -68,21 +68,15 @@ export async function saveRoutingExample(
     return undefined;
   }
   const uri = vscode.Uri.joinPath(folder.uri, ...POLICY_TESTS_PATH.split(/[\\/]/));
-  const line = await appendExample(uri, exampleLine(requestOf(answer.input), expected));
+  const { prompt, languageId, fileName, selection, command } = answer.input;
+  const line = await appendExample(uri, exampleLine(prompt, { languageId, fileName, selection, command }, expected));
   const saved: SavedExample = { file: vscode.workspace.asRelativePath(uri), line: line.number, route: expected, routed: answer.tag.route };
   void report(saved, uri, line.unsaved);
   return saved;
 }
 
-function requestOf(input: RoutingInput) {
-  const { prompt, languageId, fileName, selection, command } = input;
-  return { messages: [{ role: 'user' as const, content: prompt }], editor: { languageId, fileName, selection, command } };
-}
-
 /** The policy's routes to choose from; the one Omni chose is marked in the list rather than repeated in the prompt. */
 async function pickRoute(routes: readonly RouteEntry[], routed: string, prompt: string): Promise<string | undefined> {
-  const oneLine = prompt.replace(/\s+/g, ' ').trim();
-  const preview = oneLine.length > PROMPT_PREVIEW ? `${oneLine.slice(0, PROMPT_PREVIEW - 1)}…` : oneLine;
   const items = routes.map((candidate) => ({
     label: candidate.name,
     description: candidate.name === routed ? 'Omni routed here' : undefined,
@@ -90,7 +84,7 @@ async function pickRoute(routes: readonly RouteEntry[], routed: string, prompt: 
   }));
   const picked = await vscode.window.showQuickPick(items, {
     title: TITLE,
-    placeHolder: `Which route should "${preview}" take?`,
+    placeHolder: `Which route should "${oneLinePreview(prompt, PROMPT_PREVIEW)}" take?`,
     matchOnDetail: true,
   });
   return picked?.label;

@@ -1,6 +1,6 @@
 /** Labelled routing examples in JSON Lines, the format of the shared bench set and of `.omni/policies.test.jsonl`. */
 import { z } from 'zod';
-import { latestUserText, type OmniRequest } from '../request';
+import type { EditorContext, OmniRequest } from '../request';
 import { commandSchema } from '../policy/schema';
 import { suggestion } from '../text/suggest';
 
@@ -85,13 +85,13 @@ export function unknownRoutes(examples: readonly LabelledExample[], routeNames: 
 }
 
 /**
- * One line of an examples file: `request` (its latest user turn and editor facts) expecting `route`, in the form
+ * One line of an examples file: `prompt` with its editor facts, expecting `route`, in the form
  * `parseExamples(…, 'route')` reads back. `command` is left out when it is `chat`, the value a missing one means.
  */
-export function exampleLine(request: OmniRequest, route: string): string {
-  const { languageId, fileName, selection, command } = request.editor ?? {};
+export function exampleLine(prompt: string, editor: EditorContext, route: string): string {
+  const { languageId, fileName, selection, command } = editor;
   return JSON.stringify({
-    prompt: latestUserText(request),
+    prompt,
     languageId,
     fileName,
     selection,

@@ -186,7 +186,7 @@ export class ChatController implements vscode.Disposable {
     conversation.turns.push({ role: 'user', text: display }, turn);
     const active = this.deps.policies.current(this.activeResource());
     const { languageId, fileName, selection, command } = editor;
-    conversation.routedOn = { ...conversation.routedOn, [requestId]: { prompt, languageId, fileName, selection, command, folder: active.folder?.uri.toString() } };
+    (conversation.routedOn ??= {})[requestId] = { prompt, languageId, fileName, selection, command, folder: active.folder?.uri.toString() };
     await this.persist();
 
     if (active.warning || active.restricted) this.post({ type: 'setup', lines: policyNotice(active.label, active.warning, active.restricted) });

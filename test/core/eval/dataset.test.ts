@@ -1,19 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { appendLine, exampleLine, parseExamples } from '../../../src/core/eval/dataset';
-import type { OmniRequest } from '../../../src/core/request';
+import type { EditorContext } from '../../../src/core/request';
 
 describe('routing example lines', () => {
-  it('reads back as the same latest turn, editor facts and expected route', () => {
-    const request: OmniRequest = {
-      messages: [
-        { role: 'user', content: 'write a parser' },
-        { role: 'assistant', content: 'here it is' },
-        { role: 'user', content: 'Explain "this"\nline by line' },
-      ],
-      editor: { languageId: 'python', fileName: 'src/app.py', selection: 'def f():\n    return 1\n', command: 'explain' },
-    };
-    const line = exampleLine(request, 'code_explanation');
+  it('reads back as the same prompt, editor facts and expected route', () => {
+    const editor: EditorContext = { languageId: 'python', fileName: 'src/app.py', selection: 'def f():\n    return 1\n', command: 'explain' };
+    const line = exampleLine('Explain "this"\nline by line', editor, 'code_explanation');
     assert.doesNotMatch(line, /\n/, 'one JSON object per line, whatever the prompt holds');
     const { examples, problems } = parseExamples(`${line}\n`, 'route');
     assert.deepEqual(problems, []);
@@ -22,13 +15,13 @@ describe('routing example lines', () => {
         line: 1,
         id: '1',
         expected: 'code_explanation',
-        request: { messages: [{ role: 'user', content: 'Explain "this"\nline by line' }], editor: request.editor },
+        request: { messages: [{ role: 'user', content: 'Explain "this"\nline by line' }], editor },
       },
     ]);
   });
 
   it('leaves out what the request does not have, and the default chat command', () => {
-    const line = exampleLine({ messages: [{ role: 'user', content: 'what should I cook?' }], editor: { command: 'chat' } }, 'general_chat');
+    const line = exampleLine('what should I cook?', { command: 'chat' }, 'general_chat');
     assert.deepEqual(JSON.parse(line), { prompt: 'what should I cook?', route: 'general_chat' });
   });
 });
