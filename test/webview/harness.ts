@@ -31,6 +31,7 @@ interface HarnessGlobals {
   postMessage(message: unknown, targetOrigin: string): void;
   addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
   removeEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+  requestAnimationFrame(callback: () => void): number;
 }
 
 /**
@@ -135,7 +136,9 @@ export async function openWebview(options: { savedState?: unknown } = {}): Promi
   await page.addStyleTag({ url: `${origin}/theme.css` });
   await page.locator('.composer-input').waitFor();
 
-  // Messages arrive in order, so once a trailing marker arrives the webview has handled the batch.
+  // Messages arrive in order, so once a trailing marker arrives the webview has handled the batch. Waiting one
+  // frame more lets the page render it: until then Chromium reports freshly added `content-visibility: auto`
+  // segments as empty to `innerText`, which made reads right after a batch flaky.
   const sendAll = (messages: HostMessage[]) =>
     page.evaluate(
       (batch) =>
@@ -145,7 +148,7 @@ export async function openWebview(options: { savedState?: unknown } = {}): Promi
           const onMessage = (event: { data: unknown }) => {
             if (event.data !== null && typeof event.data === 'object' && (event.data as typeof marker).harnessFlush === marker.harnessFlush) {
               page.removeEventListener('message', onMessage);
-              resolve();
+              page.requestAnimationFrame(() => setTimeout(resolve));
             }
           };
           page.addEventListener('message', onMessage);
