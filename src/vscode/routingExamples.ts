@@ -101,7 +101,7 @@ export class RoutingExamples implements vscode.Disposable {
       const isExample = 'expected' in entry;
       const item = this.controller.createTestItem(`${uri.toString()}#${entry.line}`, isExample ? exampleLabel(entry) : `line ${entry.line}`, uri);
       item.range = new vscode.Range(entry.line - 1, 0, entry.line - 1, lines[entry.line - 1].length);
-      item.description = isExample ? `→ ${entry.expected}` : 'not a valid example';
+      item.description = isExample ? `→ ${entry.expected}${followUpNote(entry)}` : 'not a valid example';
       this.lines.set(item, entry);
       file.children.add(item);
     }
@@ -217,6 +217,12 @@ export async function runRoutingExamplesCommand(examples: RoutingExamples, mode:
 
 function exampleLabel(example: LabelledExample): string {
   return oneLinePreview(latestUserText(example.request), LABEL_LENGTH);
+}
+
+/** Says when an example carries earlier turns, which its label alone does not show. */
+function followUpNote(example: LabelledExample): string {
+  const earlier = example.request.messages.length - 1;
+  return earlier > 0 ? ` (follow-up: ${earlier} earlier turn${earlier === 1 ? '' : 's'})` : '';
 }
 
 function located(message: vscode.TestMessage, item: vscode.TestItem): vscode.TestMessage {

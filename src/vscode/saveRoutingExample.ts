@@ -4,7 +4,7 @@
  * example in the Testing view and in `omni test`, and a right one guards the policy against later changes.
  */
 import * as vscode from 'vscode';
-import { appendLine, exampleLine } from '../core/eval/dataset';
+import { appendLine, exampleHistory, exampleLine } from '../core/eval/dataset';
 import { POLICY_TESTS_PATH } from '../core/policy/load';
 import type { RouteEntry } from '../core/policy/schema';
 import { oneLinePreview } from '../core/text/preview';
@@ -69,7 +69,8 @@ export async function saveRoutingExample(
   }
   const uri = vscode.Uri.joinPath(folder.uri, ...POLICY_TESTS_PATH.split(/[\\/]/));
   const { prompt, languageId, fileName, selection, command } = answer.input;
-  const line = await appendExample(uri, exampleLine(prompt, { languageId, fileName, selection, command }, expected));
+  const history = exampleHistory(answer.history, active.policy.router.archRouter?.tokenBudget);
+  const line = await appendExample(uri, exampleLine(prompt, { languageId, fileName, selection, command }, expected, history));
   const saved: SavedExample = { file: vscode.workspace.asRelativePath(uri), line: line.number, route: expected, routed: answer.tag.route };
   void report(saved, uri, line.unsaved);
   return saved;

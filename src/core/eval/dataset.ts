@@ -1,7 +1,8 @@
 /** Labelled routing examples in JSON Lines, the format of the shared bench set and of `.omni/policies.test.jsonl`. */
 import { z } from 'zod';
-import type { EditorContext, OmniRequest } from '../request';
+import type { ChatMessage, EditorContext, OmniRequest } from '../request';
 import { commandSchema } from '../policy/schema';
+import { cutMiddle, maxMessageChars } from '../router/archRouter/prompt';
 import { suggestion } from '../text/suggest';
 
 const optionalText = z
@@ -16,6 +17,8 @@ const exampleSchema = z.looseObject({
   fileName: optionalText,
   selection: optionalText,
   command: commandSchema.nullish().transform((v) => v ?? undefined),
+  /** Earlier turns of the conversation, oldest first: a follow-up routes with its context, as in the chat. */
+  history: z.array(z.strictObject({ role: z.enum(['user', 'assistant']), content: z.string() })).optional(),
 });
 
 export interface LabelledExample {
@@ -62,12 +65,15 @@ export function parseExamples(text: string, labelField: string): { examples: Lab
       problems.push({ line, message: `missing label field "${labelField}" (a route name)` });
       return;
     }
-    const { prompt, languageId, fileName, selection, command } = parsed.data;
+    const { prompt, languageId, fileName, selection, command, history = [] } = parsed.data;
     examples.push({
       line,
       id: String(parsed.data.id ?? line),
       expected: label,
-      request: { messages: [{ role: 'user', content: prompt }], editor: { languageId, fileName, selection, command: command ?? 'chat' } },
+      request: {
+        messages: [...history, { role: 'user', content: prompt }],
+        editor: { languageId, fileName, selection, command: command ?? 'chat' },
+      },
     });
   });
   return { examples, problems };
@@ -85,10 +91,11 @@ export function unknownRoutes(examples: readonly LabelledExample[], routeNames: 
 }
 
 /**
- * One line of an examples file: `prompt` with its editor facts, expecting `route`, in the form
- * `parseExamples(…, 'route')` reads back. `command` is left out when it is `chat`, the value a missing one means.
+ * One line of an examples file: `prompt` with its editor facts and earlier turns, expecting `route`, in the form
+ * `parseExamples(…, 'route')` reads back. `command` is left out when it is `chat`, the value a missing one means,
+ * and `history` when there are no earlier turns.
  */
-export function exampleLine(prompt: string, editor: EditorContext, route: string): string {
+export function exampleLine(prompt: string, editor: EditorContext, route: string, history: readonly ChatMessage[] = []): string {
   const { languageId, fileName, selection, command } = editor;
   return JSON.stringify({
     prompt,
@@ -96,7 +103,21 @@ export function exampleLine(prompt: string, editor: EditorContext, route: string
     fileName,
     selection,
     command: command === 'chat' ? undefined : command,
+    history: history.length > 0 ? history : undefined,
     route,
+  });
+}
+
+/**
+ * The earlier turns an example keeps so that it routes as the chat did, and no more. User turns are kept whole:
+ * the local classifier reads all of them. Assistant turns only reach Arch-Router, which sees each cut to a share
+ * of its token budget, so they are kept cut the same way, or dropped when the policy has no Arch-Router.
+ */
+export function exampleHistory(messages: readonly ChatMessage[], archRouterTokenBudget: number | undefined): ChatMessage[] {
+  return messages.flatMap((message): ChatMessage[] => {
+    if (message.role === 'user') return [message];
+    if (message.role !== 'assistant' || archRouterTokenBudget === undefined) return [];
+    return [{ role: 'assistant', content: cutMiddle(message.content.trim(), maxMessageChars(archRouterTokenBudget)) }];
   });
 }
 

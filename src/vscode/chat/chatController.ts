@@ -15,7 +15,7 @@ import type { PolicyService } from '../policyService';
 import type { ProviderService } from '../providerService';
 import { readSettings } from '../settings';
 import { displayName, runAnswer } from './answerRunner';
-import { titleFrom, type Conversation, type ConversationStore, type RoutingInput } from './conversationStore';
+import { messagesOf, titleFrom, type Conversation, type ConversationStore, type RoutingInput, type Turn } from './conversationStore';
 
 const ACTIVE_KEY = 'omni.activeConversation';
 
@@ -120,11 +120,18 @@ export class ChatController implements vscode.Disposable {
   /**
    * An answer of the active conversation with what it was routed on and where it went: `requestId`'s, or the
    * latest routed one. Undefined when there is none; `input` is missing for answers saved before Omni kept it.
+   * `history` holds the turns before the answer's request, as the router received them.
    */
-  routedAnswer(requestId?: string): { requestId: string; input?: RoutingInput; tag: DecisionTag } | undefined {
-    const answers = this.conversation.turns.filter((turn): turn is AssistantTurn & { tag: DecisionTag } => turn.role === 'assistant' && !!turn.tag);
-    const answer = requestId === undefined ? answers.at(-1) : answers.find((turn) => turn.requestId === requestId);
-    return answer && { requestId: answer.requestId, input: this.conversation.routedOn?.[answer.requestId], tag: answer.tag };
+  routedAnswer(requestId?: string): { requestId: string; input?: RoutingInput; history: ChatMessage[]; tag: DecisionTag } | undefined {
+    const { turns } = this.conversation;
+    const isRouted = (turn: Turn): turn is AssistantTurn & { tag: DecisionTag } =>
+      turn.role === 'assistant' && !!turn.tag && (requestId === undefined || turn.requestId === requestId);
+    const index = turns.flatMap((turn, i) => (isRouted(turn) ? [i] : [])).at(-1);
+    if (index === undefined) return undefined;
+    const answer = turns[index] as AssistantTurn & { tag: DecisionTag };
+    // The answer's own request is the user turn right before it.
+    const history = messagesOf(turns.slice(0, Math.max(0, index - 1)));
+    return { requestId: answer.requestId, input: this.conversation.routedOn?.[answer.requestId], history, tag: answer.tag };
   }
 
   dispose(): void {
@@ -177,10 +184,7 @@ export class ChatController implements vscode.Disposable {
     await Promise.all([this.restored, this.deps.policies.ready]);
     this.chosen = true;
     const conversation = this.conversation;
-    const history = conversation.turns.flatMap((turn): ChatMessage[] =>
-      turn.role === 'user' ? [{ role: 'user', content: turn.text }] : turn.text ? [{ role: 'assistant', content: turn.text }] : [],
-    );
-    const request: OmniRequest = { messages: [...history, { role: 'user', content: prompt }], editor };
+    const request: OmniRequest = { messages: [...messagesOf(conversation.turns), { role: 'user', content: prompt }], editor };
     if (conversation.turns.length === 0) conversation.title = titleFrom(display);
     const turn: AssistantTurn = { role: 'assistant', requestId, text: '', notes: [], status: 'streaming' };
     conversation.turns.push({ role: 'user', text: display }, turn);

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod/mini';
 import { commandSchema } from '../../core/policy/schema';
+import type { ChatMessage } from '../../core/request';
 import { JsonDirectory } from '../../core/storage/jsonDirectory';
 import { turnSchema, type ConversationSummary, type Turn } from '../../protocol/messages';
 
@@ -76,6 +77,13 @@ export function titleFrom(text: string): string {
   if (line.length <= 60) return line || 'New chat';
   const cut = line.slice(0, 60);
   return `${cut.slice(0, cut.lastIndexOf(' ') > 30 ? cut.lastIndexOf(' ') : 60)}…`;
+}
+
+/** Turns as the messages of a request, oldest first; an answer that produced no text is left out. */
+export function messagesOf(turns: readonly Turn[]): ChatMessage[] {
+  return turns.flatMap((turn): ChatMessage[] =>
+    turn.role === 'user' ? [{ role: 'user', content: turn.text }] : turn.text ? [{ role: 'assistant', content: turn.text }] : [],
+  );
 }
 
 export type { Turn };

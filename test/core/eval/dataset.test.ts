@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { appendLine, exampleLine, parseExamples } from '../../../src/core/eval/dataset';
-import type { EditorContext } from '../../../src/core/request';
+import { appendLine, exampleHistory, exampleLine, parseExamples } from '../../../src/core/eval/dataset';
+import type { ChatMessage, EditorContext, OmniRequest } from '../../../src/core/request';
+import { trimConversation } from '../../../src/core/router/archRouter/prompt';
+import { createLocalClassifier } from '../../../src/core/router/classifier';
 
 describe('routing example lines', () => {
   it('reads back as the same prompt, editor facts and expected route', () => {
@@ -23,6 +25,63 @@ describe('routing example lines', () => {
   it('leaves out what the request does not have, and the default chat command', () => {
     const line = exampleLine('what should I cook?', { command: 'chat' }, 'general_chat');
     assert.deepEqual(JSON.parse(line), { prompt: 'what should I cook?', route: 'general_chat' });
+  });
+
+  it('reads a follow-up back with its earlier turns before the latest message', () => {
+    const history: ChatMessage[] = [
+      { role: 'user', content: 'write a CSV parser in Python' },
+      { role: 'assistant', content: 'def parse(line): ...' },
+    ];
+    const line = exampleLine('now make it handle quoted commas', { command: 'chat' }, 'code_generation', history);
+    const { examples, problems } = parseExamples(line, 'route');
+    assert.deepEqual(problems, []);
+    assert.deepEqual(examples[0].request.messages, [...history, { role: 'user', content: 'now make it handle quoted commas' }]);
+  });
+
+  it('reports a broken earlier turn at its line and field', () => {
+    const text = [
+      JSON.stringify({ prompt: 'ok', route: 'a' }),
+      JSON.stringify({ prompt: 'and now?', history: [{ role: 'user', content: 'first' }, { role: 'bot', text: 'hi' }], route: 'a' }),
+    ].join('\n');
+    const { examples, problems } = parseExamples(text, 'route');
+    assert.equal(examples.length, 1);
+    assert.equal(problems.length, 1);
+    assert.equal(problems[0].line, 2);
+    assert.match(problems[0].message, /history\.1\.role/);
+    assert.match(problems[0].message, /history\.1\.content/);
+  });
+});
+
+describe('the earlier turns an example keeps', () => {
+  const routes = [
+    { name: 'code_generation', description: 'writing new code from a description' },
+    { name: 'bug_fixing', description: 'finding and fixing errors, crashes and wrong behaviour' },
+    { name: 'general_chat', description: 'questions that are not about software' },
+  ];
+  const longAnswer = `Here is the parser.\n${'x = parse(row)\n'.repeat(2000)}That handles every row.`;
+  const conversation: ChatMessage[] = [
+    { role: 'user', content: 'my CSV import crashes with IndexError on empty lines' },
+    { role: 'assistant', content: longAnswer },
+    { role: 'user', content: 'write a test for that' },
+    { role: 'assistant', content: 'def test_empty_line(): ...' },
+  ];
+  const latest: ChatMessage = { role: 'user', content: 'and the same for blank trailing lines' };
+  const request = (earlier: ChatMessage[]): OmniRequest => ({ messages: [...earlier, latest], editor: { command: 'chat', languageId: 'python' } });
+
+  it('routes as the whole conversation did, locally and for Arch-Router', () => {
+    const kept = exampleHistory(conversation, 2048);
+    assert.ok(JSON.stringify(kept).length < JSON.stringify(conversation).length / 3, 'a long answer is not stored whole');
+    assert.deepEqual(trimConversation(request(kept), 2048), trimConversation(request(conversation), 2048));
+    const classifier = createLocalClassifier(routes, { defaultRoute: 'general_chat' });
+    assert.deepEqual(classifier.classify(request(kept)), classifier.classify(request(conversation)));
+    assert.notDeepEqual(classifier.classify(request([])).scores, classifier.classify(request(conversation)).scores, 'earlier turns count');
+  });
+
+  it('keeps only user turns when the policy has no Arch-Router, since nothing else reads answers', () => {
+    const kept = exampleHistory(conversation, undefined);
+    assert.deepEqual(kept.map((message) => message.role), ['user', 'user']);
+    const classifier = createLocalClassifier(routes, { defaultRoute: 'general_chat' });
+    assert.deepEqual(classifier.classify(request(kept)), classifier.classify(request(conversation)));
   });
 });
 

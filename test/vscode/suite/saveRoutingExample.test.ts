@@ -86,6 +86,42 @@ suite('Save as Routing Example', () => {
     assert.deepEqual(last, { prompt: 'what should I cook tonight? any pasta recipe ideas', languageId: 'python', fileName: 'area.py', route: 'general_chat' });
   });
 
+  test('a follow-up is saved with the turns before it, so the example routes as the chat did', async () => {
+    // No editor open: the follow-up's words alone say nothing of code, so only its context routes it to code.
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('omni.newChat');
+    const fake = await fakeProvider();
+    fake.behave('fake-coder', { text: 'def parse(line): return line.split(",")' });
+    const api = await omniApi();
+    await api.ask('write a python function that parses a CSV line');
+    await api.ask('now one for lines separated by semicolons');
+
+    const routed = (await save(undefined, 'code_generation')) ?? assert.fail('nothing saved');
+    assert.equal(routed.routed, 'code_generation');
+    const followUp = (await examplesLines()).at(-1)!;
+    assert.equal(followUp.prompt, 'now one for lines separated by semicolons');
+    assert.deepEqual(followUp.history, [{ role: 'user', content: 'write a python function that parses a CSV line' }], 'without Arch-Router, answers do not count');
+
+    const withArchRouter = { ...testPolicy(), router: { mode: 'local', archRouter: { provider: 'fake', model: 'arch-router' } } };
+    await usePolicy(withArchRouter);
+    try {
+      await save(undefined, 'code_generation');
+      assert.deepEqual((await examplesLines()).at(-1)!.history, [
+        { role: 'user', content: 'write a python function that parses a CSV line' },
+        { role: 'assistant', content: 'def parse(line): return line.split(",")' },
+      ]);
+    } finally {
+      await usePolicy(testPolicy());
+    }
+
+    const summary = await vscode.commands.executeCommand<RoutingExamplesSummary>('omni.runRoutingExamples');
+    assert.deepEqual(
+      summary.failures.filter(({ line }) => line >= routed.line),
+      [],
+      'saved with the route Omni chose, the follow-ups pass',
+    );
+  });
+
   test('an open examples file with unsaved edits gets the line in the editor and keeps the edits unsaved', async () => {
     const document = await vscode.workspace.openTextDocument(examplesUri());
     await vscode.window.showTextDocument(document);

@@ -35,6 +35,11 @@ export function describeEditor(editor: EditorContext | undefined): string {
   return facts.length > 0 ? `[editor: ${facts.join(', ')}]` : '';
 }
 
+/** The longest a single message may be in the routing prompt, in characters; longer ones are cut in the middle. */
+export function maxMessageChars(tokenBudget: number): number {
+  return Math.floor(tokenBudget * CHARS_PER_TOKEN * MAX_MESSAGE_SHARE);
+}
+
 /**
  * The conversation the router sees: no system or empty messages, the latest user turn (with editor facts and a cut
  * of the selection) always kept, earlier turns kept newest first while they fit in `tokenBudget`.
@@ -44,7 +49,7 @@ export function trimConversation(request: OmniRequest, tokenBudget: number): Cha
   while (turns.length > 0 && turns[turns.length - 1].role !== 'user') turns.pop();
   if (turns.length === 0) return [];
 
-  const maxChars = Math.floor(tokenBudget * CHARS_PER_TOKEN * MAX_MESSAGE_SHARE);
+  const maxChars = maxMessageChars(tokenBudget);
   const latest = turns[turns.length - 1];
   const extras: string[] = [];
   const editorLine = describeEditor(request.editor);
