@@ -15,7 +15,7 @@ import type { PolicyService } from '../policyService';
 import type { ProviderService } from '../providerService';
 import { readSettings } from '../settings';
 import { displayName, runAnswer } from './answerRunner';
-import { messagesOf, titleFrom, type Conversation, type ConversationStore, type RoutingInput, type Turn } from './conversationStore';
+import { messagesOf, titleFrom, type Conversation, type ConversationStore, type RoutingInput } from './conversationStore';
 
 const ACTIVE_KEY = 'omni.activeConversation';
 
@@ -124,14 +124,14 @@ export class ChatController implements vscode.Disposable {
    */
   routedAnswer(requestId?: string): { requestId: string; input?: RoutingInput; history: ChatMessage[]; tag: DecisionTag } | undefined {
     const { turns } = this.conversation;
-    const isRouted = (turn: Turn): turn is AssistantTurn & { tag: DecisionTag } =>
-      turn.role === 'assistant' && !!turn.tag && (requestId === undefined || turn.requestId === requestId);
-    const index = turns.flatMap((turn, i) => (isRouted(turn) ? [i] : [])).at(-1);
-    if (index === undefined) return undefined;
-    const answer = turns[index] as AssistantTurn & { tag: DecisionTag };
-    // The answer's own request is the user turn right before it.
-    const history = messagesOf(turns.slice(0, Math.max(0, index - 1)));
-    return { requestId: answer.requestId, input: this.conversation.routedOn?.[answer.requestId], history, tag: answer.tag };
+    for (let index = turns.length - 1; index >= 0; index--) {
+      const turn = turns[index];
+      if (turn.role !== 'assistant' || !turn.tag || (requestId !== undefined && turn.requestId !== requestId)) continue;
+      // The answer's own request is the user turn right before it.
+      const history = messagesOf(turns.slice(0, Math.max(0, index - 1)));
+      return { requestId: turn.requestId, input: this.conversation.routedOn?.[turn.requestId], history, tag: turn.tag };
+    }
+    return undefined;
   }
 
   dispose(): void {
