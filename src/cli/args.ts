@@ -28,6 +28,7 @@ export const requestOptions = {
   lang: { type: 'string' },
   file: { type: 'string' },
   'selection-file': { type: 'string' },
+  'history-file': { type: 'string' },
   command: { type: 'string' },
   json: { type: 'boolean' },
 } as const;
@@ -37,5 +38,6 @@ export const requestUsage = `  --policy P           policy file (default: .omni/
   --lang ID            VS Code language id of the open file, e.g. python
   --file NAME          workspace-relative path of the open file
   --selection-file F   a file whose text stands for the selected code
+  --history-file F     earlier turns, oldest first: a JSON array of {"role": "user" | "assistant", "content": "…"}
   --command C          chat | explain | refactor (default chat)
   --json               machine-readable output`;

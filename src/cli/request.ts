@@ -1,7 +1,8 @@
 /** Builds the request a CLI invocation stands for, from the prompt and the editor-context flags. */
 import { readFileSync } from 'node:fs';
 import { commandSchema, type Policy } from '../core/policy/schema';
-import type { OmniRequest } from '../core/request';
+import { historySchema } from '../core/eval/dataset';
+import type { ChatMessage, OmniRequest } from '../core/request';
 import type { ProviderRegistry } from '../core/providers/types';
 import { UsageError } from './args';
 import { loadPolicyForCommand } from './policy';
@@ -11,22 +12,42 @@ export interface RequestFlags {
   lang?: string;
   file?: string;
   'selection-file'?: string;
+  'history-file'?: string;
   command?: string;
+}
+
+function readFlagFile(flag: string, path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--${flag}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+}
+
+/** The earlier turns in a JSON file: the `history` array of an examples line. */
+function readHistory(path: string): ChatMessage[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFlagFile('history-file', path));
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`--history-file: ${path} is not valid JSON (${(error as Error).message})`);
+  }
+  const parsed = historySchema.safeParse(value);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'file'}: ${issue.message}`).join('; ');
+    throw new UsageError(`--history-file: ${path} must be a JSON array of {"role": "user" | "assistant", "content": "…"}, oldest first (${problems})`);
+  }
+  return parsed.data;
 }
 
 export function requestFromFlags(prompt: string, flags: RequestFlags): OmniRequest {
   const command = commandSchema.safeParse(flags.command ?? 'chat');
   if (!command.success) throw new UsageError(`--command must be chat, explain or refactor (got "${flags.command}")`);
-  let selection: string | undefined;
-  if (flags['selection-file']) {
-    try {
-      selection = readFileSync(flags['selection-file'], 'utf8');
-    } catch (error) {
-      throw new UsageError(`--selection-file: cannot read ${flags['selection-file']} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-    }
-  }
+  const selection = flags['selection-file'] ? readFlagFile('selection-file', flags['selection-file']) : undefined;
+  const history = flags['history-file'] ? readHistory(flags['history-file']) : [];
   return {
-    messages: [{ role: 'user', content: prompt }],
+    messages: [...history, { role: 'user', content: prompt }],
     editor: { languageId: flags.lang, fileName: flags.file, selection, command: command.data },
   };
 }

@@ -61,6 +61,22 @@ describe('omni CLI', () => {
     assert.equal(JSON.parse(stdout).stage, 'local');
   });
 
+  it('route reads earlier turns from a file, and they count', () => {
+    const root = workspace(localPolicy);
+    writeFileSync(join(root, 'history.json'), JSON.stringify([{ role: 'user', content: 'write a python function that parses a CSV line' }]));
+    const codeScore = (args: string[]) => {
+      const { code, stdout, stderr } = omni(['route', 'now one for lines separated by semicolons', '--json', ...args], root);
+      assert.equal(code, 0, stderr);
+      return (JSON.parse(stdout) as { scores: Array<{ route: string; score: number }> }).scores.find((s) => s.route === 'code_generation')!.score;
+    };
+    assert.ok(codeScore(['--history-file', 'history.json']) > 5 * codeScore([]), 'the CSV-parser request makes the follow-up look like code');
+
+    writeFileSync(join(root, 'bad.json'), JSON.stringify([{ role: 'bot', text: 'hi' }]));
+    const bad = omni(['route', 'x', '--history-file', 'bad.json'], root);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--history-file: bad\.json must be a JSON array .*0\.role: .*0\.content: /);
+  });
+
   it('rejects a bad --command with the allowed values', () => {
     const { code, stderr } = omni(['route', 'x', '--command', 'rewrite']);
     assert.equal(code, 2);

@@ -10,6 +10,9 @@ const optionalText = z
   .nullish()
   .transform((v) => v ?? undefined);
 
+/** Earlier turns of a conversation, oldest first, as examples files and `omni route --history-file` hold them. */
+export const historySchema = z.array(z.strictObject({ role: z.enum(['user', 'assistant']), content: z.string() }));
+
 const exampleSchema = z.looseObject({
   id: z.union([z.string(), z.number()]).optional(),
   prompt: z.string(),
@@ -18,7 +21,7 @@ const exampleSchema = z.looseObject({
   selection: optionalText,
   command: commandSchema.nullish().transform((v) => v ?? undefined),
   /** Earlier turns of the conversation, oldest first: a follow-up routes with its context, as in the chat. */
-  history: z.array(z.strictObject({ role: z.enum(['user', 'assistant']), content: z.string() })).optional(),
+  history: historySchema.optional(),
 });
 
 export interface LabelledExample {
