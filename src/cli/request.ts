@@ -26,11 +26,11 @@ function readFlagFile(flag: string, path: string): string {
 
 /** The earlier turns in a JSON file: the `history` array of an examples line. */
 function readHistory(path: string): ChatMessage[] {
+  const text = readFlagFile('history-file', path);
   let value: unknown;
   try {
-    value = JSON.parse(readFlagFile('history-file', path));
+    value = JSON.parse(text);
   } catch (error) {
-    if (error instanceof UsageError) throw error;
     throw new UsageError(`--history-file: ${path} is not valid JSON (${(error as Error).message})`);
   }
   const parsed = historySchema.safeParse(value);
