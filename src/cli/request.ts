@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { commandSchema, type Policy } from '../core/policy/schema';
 import { historySchema } from '../core/eval/dataset';
 import type { ChatMessage, OmniRequest } from '../core/request';
+import { describeIssues } from '../core/text/issues';
 import type { ProviderRegistry } from '../core/providers/types';
 import { UsageError } from './args';
 import { loadPolicyForCommand } from './policy';
@@ -35,7 +36,7 @@ function readHistory(path: string): ChatMessage[] {
   }
   const parsed = historySchema.safeParse(value);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'file'}: ${issue.message}`).join('; ');
+    const problems = describeIssues(parsed.error.issues, 'file').join('; ');
     throw new UsageError(`--history-file: ${path} must be a JSON array of {"role": "user" | "assistant", "content": "…"}, oldest first (${problems})`);
   }
   return parsed.data;

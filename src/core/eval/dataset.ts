@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { ChatMessage, EditorContext, OmniRequest } from '../request';
 import { commandSchema } from '../policy/schema';
 import { cutMiddle, maxMessageChars } from '../router/archRouter/prompt';
+import { describeIssues } from '../text/issues';
 import { suggestion } from '../text/suggest';
 
 const optionalText = z
@@ -60,7 +61,7 @@ export function parseExamples(text: string, labelField: string): { examples: Lab
     }
     const parsed = exampleSchema.safeParse(value);
     if (!parsed.success) {
-      problems.push({ line, message: parsed.error.issues.map((issue) => `${issue.path.join('.') || 'line'}: ${issue.message}`).join('; ') });
+      problems.push({ line, message: describeIssues(parsed.error.issues, 'line').join('; ') });
       return;
     }
     const label = (parsed.data as Record<string, unknown>)[labelField];

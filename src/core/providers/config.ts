@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { z } from 'zod';
+import { describeIssues } from '../text/issues';
 
 export type ProviderType = 'openai-compatible' | 'huggingface';
 
@@ -105,7 +106,7 @@ function isPlainHttpToAnotherMachine(url: string): boolean {
 export function parseProvidersConfig(value: unknown, source: string): ProvidersConfig {
   const result = providersConfigSchema.safeParse(value);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => `  ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
+  const problems = describeIssues(result.error.issues, '(top level)').map((line) => `  ${line}`);
   throw new Error(`${source}: invalid providers config\n${problems.join('\n')}`);
 }
 
