@@ -8,6 +8,7 @@ import { POLICY_PATH } from '../core/policy/load';
 import { parsePolicy } from '../core/policy/parse';
 import type { Policy } from '../core/policy/schema';
 import { defaultPolicy } from '../core/policy/templates';
+import { omniFileGlob, omniFileUri } from './omniFiles';
 
 export interface ActivePolicy {
   policy: Policy;
@@ -40,7 +41,7 @@ export class PolicyService implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [this.changed, this.diagnostics];
 
   constructor(private readonly log: vscode.LogOutputChannel) {
-    const watcher = vscode.workspace.createFileSystemWatcher(`**/${POLICY_PATH.replace(/\\/g, '/')}`);
+    const watcher = vscode.workspace.createFileSystemWatcher(omniFileGlob(POLICY_PATH));
     const reload = (uri: vscode.Uri) => void this.reloadFolderOf(uri);
     this.disposables.push(
       watcher,
@@ -103,7 +104,7 @@ export class PolicyService implements vscode.Disposable {
   }
 
   private policyUri(folder: vscode.WorkspaceFolder): vscode.Uri {
-    return vscode.Uri.joinPath(folder.uri, ...POLICY_PATH.split(/[\\/]/));
+    return omniFileUri(folder.uri, POLICY_PATH);
   }
 
   private isPolicyFile(uri: vscode.Uri): boolean {

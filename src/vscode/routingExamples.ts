@@ -11,6 +11,7 @@ import { POLICY_TESTS_PATH } from '../core/policy/load';
 import { latestUserText } from '../core/request';
 import { buildRouter } from '../core/router';
 import { oneLinePreview } from '../core/text/preview';
+import { omniFileGlob, omniFileUri } from './omniFiles';
 import type { PolicyService } from './policyService';
 import type { ProviderService } from './providerService';
 
@@ -51,7 +52,7 @@ export class RoutingExamples implements vscode.Disposable {
       );
     profile('Route with the local stage', 'local', true);
     profile('Route as the policy does (may ask Arch-Router)', 'policy', false);
-    const watcher = vscode.workspace.createFileSystemWatcher(`**/${POLICY_TESTS_PATH.replace(/\\/g, '/')}`);
+    const watcher = vscode.workspace.createFileSystemWatcher(omniFileGlob(POLICY_TESTS_PATH));
     this.disposables.push(
       watcher,
       watcher.onDidCreate((uri) => void this.load(uri)),
@@ -75,7 +76,7 @@ export class RoutingExamples implements vscode.Disposable {
   }
 
   private async discover(): Promise<void> {
-    const files = (vscode.workspace.workspaceFolders ?? []).map((folder) => vscode.Uri.joinPath(folder.uri, ...POLICY_TESTS_PATH.split(/[\\/]/)));
+    const files = (vscode.workspace.workspaceFolders ?? []).map((folder) => omniFileUri(folder.uri, POLICY_TESTS_PATH));
     const present = new Set<string>();
     await Promise.all(files.map(async (uri) => ((await this.load(uri)) ? present.add(uri.toString()) : undefined)));
     this.controller.items.forEach((item) => {

@@ -9,6 +9,7 @@ import { POLICY_TESTS_PATH } from '../core/policy/load';
 import type { RouteEntry } from '../core/policy/schema';
 import { oneLinePreview } from '../core/text/preview';
 import type { ChatController } from './chat/chatController';
+import { omniFileUri } from './omniFiles';
 import type { PolicyService } from './policyService';
 
 /** Where the example went; returned by the command for scripts and tests. */
@@ -67,7 +68,7 @@ export async function saveRoutingExample(
     void vscode.window.showErrorMessage(`Omni: ${active.label} has no route "${expected}".`);
     return undefined;
   }
-  const uri = vscode.Uri.joinPath(folder.uri, ...POLICY_TESTS_PATH.split(/[\\/]/));
+  const uri = omniFileUri(folder.uri, POLICY_TESTS_PATH);
   const { prompt, languageId, fileName, selection, command } = answer.input;
   const history = exampleHistory(answer.history, active.policy.router.archRouter?.tokenBudget);
   const line = await appendExample(uri, exampleLine(prompt, { languageId, fileName, selection, command }, expected, history));

@@ -4,6 +4,7 @@ import { POLICY_PATH } from '../../core/policy/load';
 import { templates, templateText, type TemplateName } from '../../core/policy/templates';
 import { resolveProviderSettings } from '../../core/providers/config';
 import type { ChatController } from '../chat/chatController';
+import { omniFileUri } from '../omniFiles';
 import type { PolicyService } from '../policyService';
 import type { ApiKeys } from '../secrets';
 import { readSettings } from '../settings';
@@ -63,7 +64,7 @@ export function registerSetupCommands(deps: SetupCommandDeps): vscode.Disposable
         void vscode.window.showInformationMessage('Omni: open a folder first; the policy lives in its .omni/policies.json.');
         return undefined;
       }
-      const target = vscode.Uri.joinPath(folder.uri, ...POLICY_PATH.split(/[\\/]/));
+      const target = omniFileUri(folder.uri, POLICY_PATH);
       const exists = await vscode.workspace.fs.stat(target).then(
         () => true,
         () => false,
