@@ -10,12 +10,17 @@ import { SECTION, readSettings } from './settings';
 
 export class ProviderService implements vscode.Disposable {
   private registry: ProviderRegistry;
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires after the registry was rebuilt: whatever holds a provider from the old one (a router) should let it go. */
+  readonly onDidChange = this.changed.event;
   private readonly listener: vscode.Disposable;
 
   constructor(private readonly keys: ApiKeys) {
     this.registry = this.create();
     this.listener = vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration(SECTION)) this.registry = this.create();
+      if (!event.affectsConfiguration(SECTION)) return;
+      this.registry = this.create();
+      this.changed.fire();
     });
   }
 
@@ -26,6 +31,7 @@ export class ProviderService implements vscode.Disposable {
 
   dispose(): void {
     this.listener.dispose();
+    this.changed.dispose();
   }
 
   private create(): ProviderRegistry {

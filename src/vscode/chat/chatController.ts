@@ -53,8 +53,9 @@ export class ChatController implements vscode.Disposable {
   constructor(private readonly deps: ChatControllerDeps) {
     this.conversation = deps.store.create();
     this.disposables.push(
-      vscode.workspace.onDidChangeConfiguration((event) => {
-        if (event.affectsConfiguration('omni')) this.routers = new WeakMap();
+      // A router keeps the Arch-Router client it made from a provider, so new providers need new routers.
+      deps.providers.onDidChange(() => {
+        this.routers = new WeakMap();
       }),
       deps.policies.onDidChange(() => void this.broadcastModels()),
     );

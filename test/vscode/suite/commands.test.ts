@@ -2,6 +2,7 @@
 // conversation persistence and stickiness, all against the loopback fake provider.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { startFakeProvider } from '../../fake-provider/server';
 import { FAKE_KEY, fakeProvider, modelsAsked, omniApi, policyUri, testPolicy, usePolicy, waitFor, workspaceFolder } from './helpers';
 
 suite('Commands', () => {
@@ -80,6 +81,33 @@ suite('Commands', () => {
     await api.ask('any tips for a pasta recipe tonight?');
     assert.deepEqual(modelsAsked(fake, before), ['fake-general']);
     await config.update('conversation.stickiness', undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  test('a changed provider setting reaches Arch-Router too: routers are rebuilt with the new providers', async () => {
+    const fake = await fakeProvider();
+    const api = await omniApi();
+    const config = vscode.workspace.getConfiguration('omni');
+    const original = config.get('providers');
+    const moved = await startFakeProvider();
+    fake.behave('fake-arch', { archRouter: { route: 'code_generation' } });
+    moved.behave('fake-arch', { archRouter: { route: 'code_generation' } });
+    await usePolicy({ ...testPolicy(), router: { mode: 'arch', timeoutMs: 5000, archRouter: { provider: 'fake', model: 'fake-arch' } } });
+    try {
+      await vscode.commands.executeCommand('omni.newChat');
+      const before = fake.chatRequests().length;
+      await api.ask('write a python function that parses a CSV line into fields');
+      assert.deepEqual(modelsAsked(fake, before), ['fake-arch', 'fake-coder']);
+
+      await config.update('providers', { fake: { type: 'openai-compatible', baseURL: moved.baseURL, apiKeyEnv: 'OMNI_FAKE_KEY' } }, vscode.ConfigurationTarget.Global);
+      const untouched = fake.chatRequests().length;
+      await api.ask('write a python function that parses a CSV line into fields');
+      assert.deepEqual(modelsAsked(moved), ['fake-arch', 'fake-coder']);
+      assert.equal(fake.chatRequests().length, untouched, 'nothing went to the provider the setting no longer names');
+    } finally {
+      await config.update('providers', original, vscode.ConfigurationTarget.Global);
+      await usePolicy(testPolicy());
+      await moved.close();
+    }
   });
 
   test('Create Policy scaffolds .omni/policies.json from a template and opens it', async () => {
