@@ -7,8 +7,8 @@ import { JsonDirectory } from '../../core/storage/jsonDirectory';
 import { turnSchema, type ConversationSummary, type Turn } from '../../protocol/messages';
 
 /**
- * The router's input for one answer: the latest user turn and the editor facts (not the earlier turns, which a
- * routing example does not hold), and the workspace folder whose policy routed it.
+ * The router's input for one answer: the latest user turn and the editor facts, and the workspace folder whose
+ * policy routed it. The earlier turns are not repeated here: they are the conversation's own turns.
  */
 const routingInputSchema = z.object({
   prompt: z.string(),
