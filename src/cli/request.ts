@@ -1,5 +1,6 @@
 /** Builds the request a CLI invocation stands for, from the prompt and the editor-context flags. */
 import { readFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, relative } from 'node:path';
 import { commandSchema, type Policy } from '../core/policy/schema';
 import { historySchema } from '../core/eval/dataset';
 import type { ChatMessage, OmniRequest } from '../core/request';
@@ -42,14 +43,30 @@ function readHistory(path: string): ChatMessage[] {
   return parsed.data;
 }
 
-export function requestFromFlags(prompt: string, flags: RequestFlags): OmniRequest {
+/**
+ * `--file` as policy globs see it: workspace-relative. An absolute path inside the workspace that holds the
+ * policy's `.omni` folder is made relative to it, so `--file "$PWD/secrets/key.env"` meets `privacy.localOnly`.
+ */
+export function policyFileName(file: string, policySource: string): string {
+  const omniFolder = dirname(policySource);
+  if (!isAbsolute(file) || basename(omniFolder) !== '.omni') return file;
+  const inWorkspace = relative(dirname(omniFolder), file);
+  return inWorkspace === '' || inWorkspace.startsWith('..') || isAbsolute(inWorkspace) ? file : inWorkspace;
+}
+
+export function requestFromFlags(prompt: string, flags: RequestFlags, policySource: string): OmniRequest {
   const command = commandSchema.safeParse(flags.command ?? 'chat');
   if (!command.success) throw new UsageError(`--command must be chat, explain or refactor (got "${flags.command}")`);
   const selection = flags['selection-file'] ? readFlagFile('selection-file', flags['selection-file']) : undefined;
   const history = flags['history-file'] ? readHistory(flags['history-file']) : [];
   return {
     messages: [...history, { role: 'user', content: prompt }],
-    editor: { languageId: flags.lang, fileName: flags.file, selection, command: command.data },
+    editor: {
+      languageId: flags.lang,
+      fileName: flags.file === undefined ? undefined : policyFileName(flags.file, policySource),
+      selection,
+      command: command.data,
+    },
   };
 }
 
@@ -70,5 +87,5 @@ export function setUpPromptCommand(
   if (prompt.trim() === '') throw new UsageError(`a prompt is required\n\n${usage}`);
   const loaded = loadPolicyForCommand(values.policy);
   if (!loaded) return undefined;
-  return { request: requestFromFlags(prompt, values), loaded, providers: cliProviders(values.providers) };
+  return { request: requestFromFlags(prompt, values, loaded.source), loaded, providers: cliProviders(values.providers) };
 }

@@ -54,6 +54,15 @@ describe('omni CLI', () => {
     assert.equal(JSON.parse(json.stdout).stage, 'rule');
   });
 
+  it('route matches file globs on --file given as an absolute path inside the workspace, or spelt with ./ or backslashes', () => {
+    const root = workspace(localPolicy);
+    for (const file of [join(root, 'db', 'q.sql'), './db/q.sql', 'db\\q.sql']) {
+      const { code, stdout, stderr } = omni(['route', 'anything', '--file', file, '--json'], root);
+      assert.equal(code, 0, stderr);
+      assert.equal(JSON.parse(stdout).stage, 'rule', file);
+    }
+  });
+
   it('route reads the selection from a file', () => {
     const root = workspace(localPolicy);
     writeFileSync(join(root, 'sel.txt'), 'Traceback (most recent call last):\n  File "a.py", line 3\nKeyError: 1');

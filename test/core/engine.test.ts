@@ -294,6 +294,16 @@ describe('privacy', () => {
     assert.match(error.message, /secrets\/keys\.py may only go to providers on this machine/);
   });
 
+  test('a local-only file is kept local however its name is spelled', async () => {
+    const deps = await setUp({});
+    const policy = policyWith({ coder: 'remote' }, { privacy: { localOnly: ['secrets/**'] } });
+    for (const fileName of ['./secrets/keys.py', 'secrets\\keys.py', 'src/../secrets/keys.py', 'secrets//keys.py', 'Secrets/keys.py']) {
+      // Only the decision is read: stopping there means nothing is sent to the remote provider.
+      const { value: decision } = await answer({ ...request, editor: { fileName } }, { ...deps, policy }).next();
+      assert.equal(decision?.type === 'decision' && decision.model, 'coder2', fileName);
+    }
+  });
+
   test('other files may go to any provider', async () => {
     const deps = await setUp({});
     const policy = policyWith({ coder: 'remote' }, { privacy: { localOnly: ['secrets/**'] } });

@@ -1,5 +1,5 @@
 /** `privacy.localOnly`: content of matching files may only reach providers on this machine. */
-import picomatch from 'picomatch';
+import { fileMatcher } from './fileGlobs';
 import type { Policy } from './schema';
 import { isLoopbackHost } from '../providers/config';
 import type { ChatProvider } from '../providers/types';
@@ -12,7 +12,8 @@ import type { OmniRequest } from '../request';
 export function localOnlyGuard(policy: Policy, request: OmniRequest): ((provider: ChatProvider) => string | undefined) | undefined {
   const globs = policy.privacy?.localOnly ?? [];
   const file = request.editor?.fileName;
-  if (!file || globs.length === 0 || !picomatch(globs, { dot: true })(file)) return undefined;
+  // Case-insensitive: on Windows and macOS `Secrets/key.env` is the same file, and a false match only keeps it local.
+  if (!file || globs.length === 0 || !fileMatcher(globs, { nocase: true })(file)) return undefined;
   return (provider) =>
     isLoopbackHost(new URL(provider.origin).hostname)
       ? undefined

@@ -1,6 +1,6 @@
 /** Stage 1 of the router: rules on the editor context, checked in order; the first match decides. */
-import picomatch from 'picomatch';
 import type { EditorContext } from '../request';
+import { fileMatcher } from '../policy/fileGlobs';
 import type { RuleEntry } from '../policy/schema';
 
 export interface RuleMatch {
@@ -32,7 +32,7 @@ export function compileRules(rules: readonly RuleEntry[]): (editor: EditorContex
       rule,
       commands: command === undefined ? undefined : [command].flat(),
       languages: languages ? new Set(languages) : undefined,
-      files: files ? picomatch(files, { dot: true }) : undefined,
+      files: files ? fileMatcher(files) : undefined,
       summary: parts.join(', '),
     };
   });
@@ -45,14 +45,10 @@ export function compileRules(rules: readonly RuleEntry[]): (editor: EditorContex
       const c = compiled[i];
       if (c.commands && !c.commands.includes(command)) continue;
       if (c.languages && !(context.languageId && c.languages.has(context.languageId))) continue;
-      if (c.files && !(context.fileName && c.files(normalizePath(context.fileName)))) continue;
+      if (c.files && !(context.fileName && c.files(context.fileName))) continue;
       if (c.rule.when.hasSelection !== undefined && c.rule.when.hasSelection !== hasSelection) continue;
       return { number: i + 1, rule: c.rule, summary: c.summary };
     }
     return undefined;
   };
-}
-
-function normalizePath(fileName: string): string {
-  return fileName.replace(/\\/g, '/').replace(/^\.\//, '');
 }

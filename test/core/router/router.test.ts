@@ -160,6 +160,12 @@ describe('router', () => {
     assert.match(decision.reason, /^Arch-Router not asked: config\/prod\.env may only go to providers on this machine \(privacy\.localOnly\), and huggingface is at https:\/\/router\.huggingface\.co; local classifier picked/);
   });
 
+  it('never shows a local-only file to a remote Arch-Router under another spelling of its name', async () => {
+    const decision = await routerFor(policy({ mode: 'arch' }, 'huggingface', { privacy: { localOnly: ['config/*.env'] } })).decide(ask('what is wrong here', { fileName: '.\\config\\prod.env' }));
+    assert.equal(decision.stage, 'local');
+    assert.match(decision.reason, /^Arch-Router not asked: /);
+  });
+
   it('asks an Arch-Router on this machine about a local-only file', async () => {
     fake.behave(ARCH, { archRouter: { route: 'bug_fixing' } });
     const decision = await routerFor(policy({ mode: 'arch' }, 'archhost', { privacy: { localOnly: ['**/*.env'] } })).decide(ask('what is wrong here', { fileName: 'prod.env' }));
