@@ -180,12 +180,15 @@ describe('Omni chat, selection commands and policy (packaged .vsix)', function (
       // The entry jumps to the place and selects the bad value, "codr" with its quotes.
       await textOf(page.locator('.statusbar-item[id="status.editor.selection"]'), `Ln ${line}, Col ${column + 6} (6 selected)`, 'the selection after clicking the entry');
       await workbench.screenshot('policy-problem');
+      await textOf(page.locator('.statusbar-item[id="status.editor.mode"]'), 'JSON with Comments', 'the policy file\'s language');
 
       // The fix also moves non-coding questions to a new model, so a request shows whether the new policy routes.
-      workbench.writeFile('.omni/policies.json', policyText(uiPolicy({
+      // It has a comment and a trailing comma, which the README allows: VS Code's JSON checker must not flag them.
+      const fixed = policyText(uiPolicy({
         generalModel: 'reviewer',
         extraModels: { reviewer: { provider: 'fake', model: 'fake-reviewer', displayName: 'Fake Reviewer' } },
-      })));
+      }));
+      workbench.writeFile('.omni/policies.json', fixed.replace(/^\{\n/, '{\n  // non-coding questions go to the reviewer\n').replace(/\n\}\n$/, ',\n}\n'));
       await eventually('the Problems entry to disappear', () => entry.count(), (n) => n === 0, 20_000);
       await page.locator('.markers-panel').getByText('No problems have been detected in the workspace.', { exact: true }).waitFor();
       await eventually('the chat to offer the new policy\'s models', () => chat.frame.locator('select.model-select option').allTextContents(), (options) => options.includes('Fake Reviewer · fake'));

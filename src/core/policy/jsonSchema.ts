@@ -6,5 +6,8 @@ export function policyJsonSchema(): Record<string, unknown> {
   return {
     ...z.toJSONSchema(policySchema, { io: 'input', target: 'draft-7' }),
     title: 'Omni policy',
+    // VS Code's own keywords: the policy is read with comments and trailing commas allowed, so its JSON checker must not flag them.
+    allowComments: true,
+    allowTrailingCommas: true,
   };
 }
