@@ -18,6 +18,14 @@ export function parseCommandArgs<O extends Options>(args: string[], options: O, 
     console.log(usage);
     return undefined;
   }
+  // An empty value is almost always an unset shell variable (`--policy "$POLICY"`); taken as absent, it would
+  // silently fall back to a default.
+  for (const [name, value] of Object.entries(parsed.values)) {
+    if (typeof value === 'string' && value.trim() === '') throw new UsageError(`--${name} needs a value, got an empty one (an unset variable?)\n\n${usage}`);
+  }
+  if (parsed.positionals.some((positional) => positional.trim() === '')) {
+    throw new UsageError(`an argument is empty (an unset variable?); leave it out or give a value\n\n${usage}`);
+  }
   return parsed as { values: { [K in keyof O]?: O[K]['type'] extends 'boolean' ? boolean : string }; positionals: string[] };
 }
 

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative } from 'node:path';
 import { commandSchema, type Policy } from '../core/policy/schema';
+import { withoutBom } from '../core/text/bom';
 import { historySchema } from '../core/eval/dataset';
 import type { ChatMessage, OmniRequest } from '../core/request';
 import { describeIssues } from '../core/text/issues';
@@ -20,7 +21,7 @@ export interface RequestFlags {
 
 function readFlagFile(flag: string, path: string): string {
   try {
-    return readFileSync(path, 'utf8');
+    return withoutBom(readFileSync(path, 'utf8'));
   } catch (error) {
     throw new UsageError(`--${flag}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }

@@ -95,7 +95,7 @@ export class RoutingExamples implements vscode.Disposable {
     }
     const file = this.controller.createTestItem(uri.toString(), vscode.workspace.asRelativePath(uri), uri);
     const lines = text.split('\n');
-    const { examples, problems } = parseExamples(text, 'route');
+    const { examples, problems } = parseExamples(text, 'route', { otherFields: 'reject' });
     // Broken lines are items too, so a run reports them at their line instead of silently skipping them.
     const entries = [...examples, ...problems].sort((a, b) => a.line - b.line);
     for (const entry of entries) {

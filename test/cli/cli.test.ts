@@ -1,24 +1,36 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { templateText } from '../../src/core/policy/templates';
+import { startFakeProvider, type FakeProvider } from '../fake-provider/server';
 
 const main = resolve('src/cli/main.ts');
 // The CLI runs in temporary folders, where the bare name "tsx" would not resolve.
 const tsx = pathToFileURL(resolve('node_modules/tsx/dist/loader.mjs')).href;
 
+const env = { ...process.env, OMNI_PROVIDERS: '', HF_TOKEN: '' };
+
 /** Runs the real CLI entry in a child process, as a user would (through tsx, so no build is needed). */
 function omni(args: string[], cwd = process.cwd()) {
-  const result = spawnSync(process.execPath, ['--import', tsx, main, ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, OMNI_PROVIDERS: '', HF_TOKEN: '' },
-  });
+  const result = spawnSync(process.execPath, ['--import', tsx, main, ...args], { cwd, encoding: 'utf8', env });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** The CLI started without blocking this process, which may serve it (the fake provider runs in here). */
+function startOmni(args: string[], cwd: string, stdio: 'pipe' | number = 'pipe') {
+  const child = spawn(process.execPath, ['--import', tsx, main, ...args], { cwd, env, stdio: ['ignore', stdio, stdio] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+  child.stderr?.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+  return { child, done };
 }
 
 function workspace(policyText: string, tests?: string): string {
@@ -143,9 +155,166 @@ describe('omni CLI', () => {
     assert.doesNotMatch(stdout, /passed/);
   });
 
+  it('rejects an empty value for any flag, naming it, instead of falling back to a default', () => {
+    const root = workspace(localPolicy);
+    const cases: Array<[string[], string]> = [
+      [['route', 'x', '--policy', ''], '--policy'],
+      [['ask', 'x', '--model', ''], '--model'],
+      [['eval', 'd.jsonl', '--label', ' '], '--label'],
+      [['test', '--examples='], '--examples'],
+    ];
+    for (const [args, flag] of cases) {
+      const { code, stderr } = omni(args, root);
+      assert.equal(code, 2, args.join(' '));
+      assert.match(stderr, new RegExp(`^omni: ${flag} needs a value`), args.join(' '));
+    }
+    const check = omni(['check', ''], root);
+    assert.equal(check.code, 2);
+    assert.match(check.stderr, /an argument is empty/);
+  });
+
+  it('check counts in the singular when there is one of a kind', () => {
+    const policy = JSON.stringify({
+      version: 1,
+      models: { m: { provider: 'ollama', model: 'llama3' } },
+      routes: [{ name: 'r', description: 'anything', model: 'm' }],
+      rules: [{ when: { command: 'explain' }, route: 'r' }],
+      defaultRoute: 'r',
+      router: { mode: 'local' },
+    });
+    const { code, stdout } = omni(['check'], workspace(policy));
+    assert.equal(code, 0, stdout);
+    assert.match(stdout, /OK — 1 route, 1 model, 1 rule, router mode local$/m);
+  });
+
+  it('--mode arch without router.archRouter is a usage error naming the policy; --mode auto says it decides locally', () => {
+    const policy = localPolicy.replace(/"mode": "\w+"/, '"mode": "local"');
+    const root = workspace(policy, '{"prompt": "explain", "command": "explain", "route": "code_explanation"}\n');
+    writeFileSync(join(root, 'data.jsonl'), '{"prompt": "explain", "command": "explain", "route_fine": "code_explanation"}\n');
+    for (const args of [['route', 'x'], ['eval', 'data.jsonl', '--label', 'route_fine'], ['test']]) {
+      const arch = omni([...args, '--mode', 'arch'], root);
+      assert.equal(arch.code, 2, arch.stderr);
+      assert.match(arch.stderr, /--mode arch: .*policies\.json has no "router\.archRouter"/);
+      const auto = omni([...args, '--mode', 'auto'], root);
+      assert.equal(auto.code, 0, auto.stderr);
+      assert.match(auto.stderr, /policies\.json has no "router\.archRouter", so --mode auto decides locally/);
+    }
+  });
+
+  it('eval and test read data files that start with a byte-order mark, as route reads such a --history-file', () => {
+    const root = workspace(localPolicy, '\uFEFF{"prompt": "explain", "command": "explain", "route": "code_explanation"}\n');
+    writeFileSync(join(root, 'data.jsonl'), '\uFEFF{"prompt": "explain", "command": "explain", "route_fine": "code_explanation"}\n');
+    writeFileSync(join(root, 'history.json'), `\uFEFF${JSON.stringify([{ role: 'user', content: 'hi' }])}`);
+    assert.equal(omni(['test'], root).code, 0);
+    const evaluated = omni(['eval', 'data.jsonl', '--label', 'route_fine'], root);
+    assert.equal(evaluated.code, 0, evaluated.stderr);
+    const routed = omni(['route', 'x', '--history-file', 'history.json'], root);
+    assert.equal(routed.code, 0, routed.stderr);
+  });
+
+  it('test reports a misspelt field with a did-you-mean instead of ignoring it', () => {
+    const lines = '{"prompt": "what is the capital of France?", "filename": "q.sql", "route": "general_chat"}\n';
+    const { code, stdout, stderr } = omni(['test'], workspace(localPolicy, lines));
+    assert.equal(code, 1);
+    assert.match(stderr, /policies\.test\.jsonl:1: unknown field "filename" — did you mean "fileName"\?/);
+    assert.doesNotMatch(stdout, /passed/);
+  });
+
+  it('eval accepts extra label fields but reports a near miss of a known one', () => {
+    const root = workspace(localPolicy);
+    const line = { id: 'a1', prompt: 'x', source: 'so', route_coarse: 'general', route_fine: 'data_sql' };
+    writeFileSync(join(root, 'ok.jsonl'), JSON.stringify({ ...line, fileName: 'q.sql' }));
+    assert.equal(omni(['eval', 'ok.jsonl', '--label', 'route_fine'], root).code, 0);
+    writeFileSync(join(root, 'typo.jsonl'), JSON.stringify({ ...line, langaugeId: 'sql' }));
+    const { code, stderr } = omni(['eval', 'typo.jsonl', '--label', 'route_fine'], root);
+    assert.equal(code, 1);
+    assert.match(stderr, /typo\.jsonl:1: unknown field "langaugeId" — did you mean "languageId"\?/);
+  });
+
+  it('eval on an empty file fails naming it', () => {
+    const root = workspace(localPolicy);
+    writeFileSync(join(root, 'empty.jsonl'), '\n');
+    const { code, stdout, stderr } = omni(['eval', 'empty.jsonl', '--label', 'route_fine'], root);
+    assert.equal(code, 1);
+    assert.match(stderr, /^empty\.jsonl: no examples/m);
+    assert.doesNotMatch(stdout, /accuracy/);
+  });
+
+  it('eval with a label field no line has says so once, with the field the lines do have', () => {
+    const root = workspace(localPolicy);
+    writeFileSync(join(root, 'data.jsonl'), Array.from({ length: 5 }, () => JSON.stringify({ prompt: 'x', route_fine: 'general_chat' })).join('\n'));
+    const { code, stderr } = omni(['eval', 'data.jsonl', '--label', 'route_fin'], root);
+    assert.equal(code, 1);
+    assert.equal(stderr.trim().split('\n').length, 1, stderr);
+    assert.match(stderr, /data\.jsonl:1: no line has the label field "route_fin" \(5 lines\); the closest field they have is "route_fine"/);
+  });
+
   it('an unknown command prints the usage and exits 2', () => {
     const { code, stderr } = omni(['frobnicate']);
     assert.equal(code, 2);
     assert.match(stderr, /unknown command "frobnicate"/);
+  });
+});
+
+describe('omni ask', () => {
+  let fake: FakeProvider;
+  let root: string;
+  const policy = {
+    version: 1,
+    models: Object.fromEntries(['good', 'drop', 'think', 'slow'].map((model) => [model, { provider: 'fake', model }])),
+    routes: [{ name: 'general_chat', description: 'anything', model: 'good' }],
+    defaultRoute: 'general_chat',
+    router: { mode: 'local' },
+  };
+  /** `omni ask` with `model` answering first and `good`, the default route's model, as its fallback. */
+  const ask = (model: string, extra: string[] = []) => ['ask', 'hello', '--model', model, '--providers', 'providers.json', ...extra];
+
+  before(async () => {
+    fake = await startFakeProvider({
+      behaviours: {
+        good: { text: 'Hello from good model.' },
+        drop: { text: 'a b c d e f g', dropAfterChunks: 3 },
+        think: { text: 'final answer', reasoning: { text: 'let me think', as: 'think-tags' } },
+        slow: { text: Array.from({ length: 40 }, (_, i) => `word${i}`).join(' '), chunkDelayMs: 250 },
+      },
+    });
+    root = workspace(JSON.stringify(policy));
+    writeFileSync(join(root, 'providers.json'), JSON.stringify({ providers: { fake: { type: 'openai-compatible', baseURL: fake.baseURL } } }));
+  });
+  after(() => fake.close());
+
+  it('writes only the final answer to a redirected stdout after a failover mid-stream, ending with a newline', async () => {
+    const { code, stdout, stderr } = await startOmni(ask('drop'), root).done;
+    assert.equal(code, 0, stderr);
+    assert.equal(stdout, 'Hello from good model.\n');
+    assert.match(stderr, /drop failed: .*good answers instead; its partial answer is discarded/);
+  });
+
+  it('ends the reasoning on stderr with a line break before the answer, also when both go to one file', async () => {
+    const file = join(root, 'both.txt');
+    const fd = openSync(file, 'w');
+    const { code } = await startOmni(ask('think'), root, fd).done;
+    closeSync(fd);
+    assert.equal(code, 0);
+    assert.match(readFileSync(file, 'utf8'), /\nlet me think\nfinal answer\n— think/);
+  });
+
+  it('Ctrl-C cancels with exit 130, leaving a redirected stdout without the partial answer', async () => {
+    const { child, done } = startOmni(ask('slow'), root);
+    child.stderr!.once('data', () => setTimeout(() => child.kill('SIGINT'), 600));
+    const { code, stdout, stderr } = await done;
+    assert.equal(code, 130, stderr);
+    assert.match(stderr, /\[cancelled\]/);
+    assert.equal(stdout, '');
+    await fake.waitForNoOpenRequests(1000, 'slow');
+  });
+
+  it('stops the request and exits 0 without "[cancelled]" when the reader of stdout goes away', async () => {
+    const { child, done } = startOmni(ask('slow', ['--json']), root);
+    child.stdout!.once('data', () => child.stdout!.destroy());
+    const { code, stderr } = await done;
+    assert.equal(code, 0, stderr);
+    assert.doesNotMatch(stderr, /cancelled/);
+    assert.doesNotMatch(stderr, /— slow/, 'the request stopped instead of running to the end');
   });
 });

@@ -58,8 +58,11 @@ interface Run {
   stderr: string;
 }
 
-/** Runs `ask` in a child process; `onStdout` may act on the running child (e.g. send Ctrl-C). */
-function ask(args: string[], onStdout?: (child: ReturnType<typeof spawn>) => void, policy = 'policy.json'): Promise<Run> {
+/**
+ * Runs `ask` in a child process; `onStderr` may act once on the running child (e.g. send Ctrl-C) when the route
+ * line is out. It watches stderr because a piped stdout gets the answer only when it is complete.
+ */
+function ask(args: string[], onStderr?: (child: ReturnType<typeof spawn>) => void, policy = 'policy.json'): Promise<Run> {
   const script = "require('./src/cli/commands/ask.ts').ask.run(process.argv.slice(1)).then((code) => { process.exitCode = code; })";
   const child = spawn(
     process.execPath,
@@ -67,11 +70,9 @@ function ask(args: string[], onStdout?: (child: ReturnType<typeof spawn>) => voi
     { env: { ...process.env, OMNI_PROVIDERS: '' } },
   );
   const run: Run = { code: null, stdout: '', stderr: '' };
-  child.stdout.on('data', (data) => {
-    run.stdout += data;
-    onStdout?.(child);
-  });
+  child.stdout.on('data', (data) => (run.stdout += data));
   child.stderr.on('data', (data) => (run.stderr += data));
+  if (onStderr) child.stderr.once('data', () => onStderr(child));
   return new Promise((resolve) => child.on('close', (code) => resolve({ ...run, code })));
 }
 
@@ -80,7 +81,7 @@ describe('omni ask', { concurrency: true }, () => {
   test('prints the route first, the answer on stdout, the fallback note and a footer with tokens, cost and timings', async () => {
     const { code, stdout, stderr } = await ask(['explain this', '--command', 'explain']);
     assert.equal(code, 0, stderr);
-    assert.equal(stdout, 'Hello from general.');
+    assert.equal(stdout, 'Hello from general.\n');
     const lines = stderr.trim().split('\n').filter(Boolean);
     assert.match(lines[0], /^code → coder \(coder via fake\): rule 1: command explain → code$/);
     assert.match(lines[1], /^\[coder failed: fake failed with HTTP 500: .*; general answers instead\]$/);

@@ -1,15 +1,17 @@
 /** `omni ask "<prompt>"`: answers a request with the routed model, streaming, with failover notes and a cost footer. */
 import { answer } from '../../core/engine/answer';
-import type { AnswerEvent, DoneEvent } from '../../core/engine/events';
+import type { AnswerEvent } from '../../core/engine/events';
 import { buildRouter } from '../../core/router';
+import { textPrinter } from '../answerPrinter';
 import { parseCommandArgs, requestOptions, requestUsage } from '../args';
 import { setUpPromptCommand } from '../request';
 import type { CliCommand } from './index';
 
 const usage = `usage: omni ask "<prompt>" [options]
 
-Answers a request with the model the policy routes it to. The answer goes to stdout as it streams;
-the route, failover notes and the cost footer go to stderr. Ctrl-C cancels.
+Answers a request with the model the policy routes it to. The answer goes to stdout: as it streams on a
+terminal, complete and only once a model has answered when stdout is a file or a pipe. The route, reasoning,
+failover notes and the cost footer go to stderr. Ctrl-C cancels.
 
 ${requestUsage}
   --model ALIAS        answer with this model and skip the router`;
@@ -32,10 +34,15 @@ export const ask: CliCommand = {
     // Only the first Ctrl-C is ours (a clean cancel); a second one gets Node's default and ends the process.
     const cancel = () => controller.abort();
     process.once('SIGINT', cancel);
-    // A reader that went away (`omni ask … | head`) cancels the answer instead of crashing on EPIPE. The listener
-    // stays after the answer: the write error is emitted asynchronously, possibly after the last event.
-    process.stdout.on('error', cancel);
-    const print = values.json ? printJson : printText;
+    // A reader that went away (`omni ask … | head`) is not a cancel by the user: the request stops and the command
+    // ends quietly. The listener stays after the answer: the write error is emitted asynchronously, possibly after
+    // the last event.
+    let readerGone = false;
+    process.stdout.on('error', () => {
+      readerGone = true;
+      controller.abort();
+    });
+    const print = values.json ? printJson : textPrinter(process.stdout, process.stderr);
     let exitCode = 1;
     try {
       const events = answer(request, {
@@ -46,6 +53,7 @@ export const ask: CliCommand = {
         override: values.model ? { model: values.model } : undefined,
       });
       for await (const event of events) {
+        if (readerGone && event.type === 'error' && event.cancelled) return 0;
         print(event);
         if (event.type === 'done') exitCode = 0;
         if (event.type === 'error') exitCode = event.cancelled ? EXIT_CANCELLED : 1;
@@ -59,40 +67,4 @@ export const ask: CliCommand = {
 
 function printJson(event: AnswerEvent): void {
   process.stdout.write(`${JSON.stringify(event)}\n`);
-}
-
-function printText(event: AnswerEvent): void {
-  switch (event.type) {
-    case 'decision':
-      return note(`${event.decision.route} → ${event.model} (${event.displayName} via ${event.provider}): ${event.reason}\n`);
-    case 'token':
-      return void process.stdout.write(event.text);
-    case 'reasoning':
-      return note(event.text);
-    case 'retry':
-      return note(`\n[${event.reason}]\n`);
-    case 'fallback':
-      return note(`\n[${event.reason}]\n`);
-    case 'usage':
-      return;
-    case 'done':
-      return note(`\n${footer(event)}\n`);
-    case 'error':
-      return note(event.cancelled ? '\n[cancelled]\n' : `\nomni: ${event.message}\n`);
-  }
-}
-
-/** Route notes go to stderr so `omni ask … > answer.md` keeps only the answer. */
-function note(text: string): void {
-  process.stderr.write(text);
-}
-
-function footer(done: DoneEvent): string {
-  const { inputTokens, outputTokens, estimated } = done.usage;
-  const tokens = `${inputTokens} in / ${outputTokens} out tokens${estimated ? ' (estimated)' : ''}`;
-  return `— ${done.model} · ${tokens} · $${done.costUsd.toFixed(6)} · first token ${ms(done.timeToFirstTokenMs)} · total ${ms(done.totalMs)}`;
-}
-
-function ms(value: number): string {
-  return value < 1000 ? `${Math.round(value)} ms` : `${(value / 1000).toFixed(1)} s`;
 }

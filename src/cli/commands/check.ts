@@ -18,14 +18,19 @@ export const check: CliCommand = {
     const errors = resolved.diagnostics.filter((d) => d.severity === 'error').length;
     const warnings = resolved.diagnostics.length - errors;
     if (!resolved.ok) {
-      console.log(`${resolved.source}: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`);
+      console.log(`${resolved.source}: ${count(errors, 'error')}, ${count(warnings, 'warning')}`);
       return 1;
     }
     const { policy } = resolved;
     console.log(
-      `${resolved.source}: OK — ${policy.routes.length} routes, ${Object.keys(policy.models).length} models, ` +
-        `${policy.rules.length} rules, router mode ${policy.router.mode}${warnings ? `, ${warnings} warnings` : ''}`,
+      `${resolved.source}: OK — ${count(policy.routes.length, 'route')}, ${count(Object.keys(policy.models).length, 'model')}, ` +
+        `${count(policy.rules.length, 'rule')}, router mode ${policy.router.mode}${warnings ? `, ${count(warnings, 'warning')}` : ''}`,
     );
     return 0;
   },
 };
+
+/** `1 route`, `3 routes`. */
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}

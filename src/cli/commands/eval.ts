@@ -1,9 +1,8 @@
 /** `omni eval DATA.jsonl --policy P --label FIELD`: measures routing accuracy and latency on labelled requests. */
-import { readFileSync } from 'node:fs';
-import { formatProblem, parseExamples } from '../../core/eval/dataset';
 import { evaluate, type EvalReport } from '../../core/eval/evaluate';
 import { buildRouter } from '../../core/router';
 import { parseCommandArgs, UsageError } from '../args';
+import { loadExamples } from '../examples';
 import { loadPolicyForCommand } from '../policy';
 import { cliProviders } from '../providers';
 import { parseMode } from './mode';
@@ -12,6 +11,7 @@ import type { CliCommand } from './index';
 const usage = `usage: omni eval DATA.jsonl --label FIELD [--policy P] [--mode local|auto|arch] [--providers F] [--json]
 
 DATA lines have the fields prompt, languageId, fileName, selection and the label field (a route name).
+Other fields (more labels, ids) are ignored, but a near miss of one of these, like "filename", is an error.
 Prints accuracy, per-route precision/recall, a confusion table and decision latency p50/p99.
 With --json the last line is one JSON object (accuracy, n, p50Ms, p99Ms, routes, confusion).`;
 
@@ -34,15 +34,9 @@ export const evalCommand: CliCommand = {
     const loaded = loadPolicyForCommand(values.policy);
     if (!loaded) return 1;
 
-    let text: string;
-    try {
-      text = readFileSync(dataFile, 'utf8');
-    } catch (error) {
-      throw new UsageError(`cannot read ${dataFile} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-    }
-    const { examples, problems } = parseExamples(text, values.label);
-    for (const problem of problems) console.error(formatProblem(dataFile, problem));
-    if (problems.length > 0) return 1;
+    const mode = parseMode(values.mode, loaded);
+    const examples = loadExamples({ path: dataFile, labelField: values.label });
+    if (!examples) return 1;
 
     // One line for the whole file, not one per example: a wrong --label makes every line unknown.
     const routeNames = new Set(loaded.policy.routes.map((r) => r.name));
@@ -52,7 +46,7 @@ export const evalCommand: CliCommand = {
       return 1;
     }
 
-    const router = buildRouter(loaded.policy, { mode: parseMode(values.mode), getProvider: cliProviders(values.providers).get });
+    const router = buildRouter(loaded.policy, { mode, getProvider: cliProviders(values.providers).get });
     const report = await evaluate(router, examples);
     printReport(report);
     if (values.json) {

@@ -21,7 +21,7 @@ export const route: CliCommand = {
     const setup = setUpPromptCommand(values, positionals, usage);
     if (!setup) return 1;
     const { loaded, providers, request } = setup;
-    const router = buildRouter(loaded.policy, { mode: parseMode(values.mode), getProvider: providers.get });
+    const router = buildRouter(loaded.policy, { mode: parseMode(values.mode, loaded), getProvider: providers.get });
     const decision = await router.decide(request);
     if (values.json) {
       console.log(JSON.stringify(decision));

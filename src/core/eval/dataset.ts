@@ -4,7 +4,8 @@ import type { ChatMessage, EditorContext, OmniRequest } from '../request';
 import { commandSchema } from '../policy/schema';
 import { cutMiddle, maxMessageChars } from '../router/archRouter/prompt';
 import { describeIssues } from '../text/issues';
-import { suggestion } from '../text/suggest';
+import { closest, editDistance, suggestion } from '../text/suggest';
+import { withoutBom } from '../text/bom';
 
 const optionalText = z
   .string()
@@ -14,16 +15,18 @@ const optionalText = z
 /** Earlier turns of a conversation, oldest first, as examples files and `omni route --history-file` hold them. */
 export const historySchema = z.array(z.strictObject({ role: z.enum(['user', 'assistant']), content: z.string() }));
 
-const exampleSchema = z.looseObject({
+const exampleShape = {
   id: z.union([z.string(), z.number()]).optional(),
-  prompt: z.string(),
+  prompt: z.string().refine((prompt) => prompt.trim() !== '', 'must not be empty'),
   languageId: optionalText,
   fileName: optionalText,
   selection: optionalText,
   command: commandSchema.nullish().transform((v) => v ?? undefined),
   /** Earlier turns of the conversation, oldest first: a follow-up routes with its context, as in the chat. */
   history: historySchema.optional(),
-});
+};
+const exampleSchema = z.looseObject(exampleShape);
+const exampleFields = Object.keys(exampleShape);
 
 export interface LabelledExample {
   /** 1-based line in the file, for messages. */
@@ -40,47 +43,113 @@ export interface ExampleProblem {
   message: string;
 }
 
+export interface ParseExamplesOptions {
+  /**
+   * Fields besides the example's and the label. `reject` suits `.omni/policies.test.jsonl`, whose lines have no
+   * others. `allow` (the default) suits data sets that carry more labels (route_coarse, source…); even there a near
+   * miss of an example field ("filename", "comand") is reported, since the request would silently lack it.
+   */
+  otherFields?: 'reject' | 'allow';
+}
+
 /** `file:line: message`, the form terminals and CI logs turn into links. */
 export function formatProblem(file: string, problem: ExampleProblem): string {
   return `${file}:${problem.line}: ${problem.message}`;
 }
 
-/** Parses JSONL text; every broken line is reported, all at once. */
-export function parseExamples(text: string, labelField: string): { examples: LabelledExample[]; problems: ExampleProblem[] } {
-  const examples: LabelledExample[] = [];
+/** One non-blank line, read as far as it goes. */
+interface ReadLine {
+  line: number;
+  /** What is wrong with it, besides a missing label. */
+  messages: string[];
+  /** The keys of a line that is a JSON object. */
+  keys?: string[];
+  example?: LabelledExample;
+}
+
+/**
+ * Parses JSONL text; every broken line is reported, all at once. A label field that no line has (a wrong
+ * `--label`, say) is reported once, at the first line, rather than at every line.
+ */
+export function parseExamples(
+  text: string,
+  labelField: string,
+  options: ParseExamplesOptions = {},
+): { examples: LabelledExample[]; problems: ExampleProblem[] } {
+  const otherFields = options.otherFields ?? 'allow';
+  const read = withoutBom(text)
+    .split('\n')
+    .flatMap((raw, i) => (raw.trim() === '' ? [] : [readLine(raw, i + 1, labelField, otherFields)]));
+  const objects = read.filter((entry) => entry.keys);
+  const unlabelled = objects.filter((entry) => !entry.keys?.includes(labelField));
+  const labelNowhere = unlabelled.length > 1 && unlabelled.length === objects.length;
   const problems: ExampleProblem[] = [];
-  text.split('\n').forEach((raw, i) => {
-    const line = i + 1;
-    if (raw.trim() === '') return;
-    let value: unknown;
-    try {
-      value = JSON.parse(raw);
-    } catch (error) {
-      problems.push({ line, message: `not valid JSON (${(error as Error).message})` });
-      return;
-    }
-    const parsed = exampleSchema.safeParse(value);
-    if (!parsed.success) {
-      problems.push({ line, message: describeIssues(parsed.error.issues, 'line').join('; ') });
-      return;
-    }
-    const label = (parsed.data as Record<string, unknown>)[labelField];
-    if (typeof label !== 'string' || label === '') {
-      problems.push({ line, message: `missing label field "${labelField}" (a route name)` });
-      return;
-    }
-    const { prompt, languageId, fileName, selection, command, history = [] } = parsed.data;
-    examples.push({
-      line,
-      id: String(parsed.data.id ?? line),
-      expected: label,
-      request: {
-        messages: [...history, { role: 'user', content: prompt }],
-        editor: { languageId, fileName, selection, command: command ?? 'chat' },
-      },
-    });
-  });
-  return { examples, problems };
+  if (labelNowhere) {
+    const guess = labelGuess(labelField, unlabelled.flatMap((entry) => entry.keys ?? []));
+    const hint = guess ? `; the closest field they have is "${guess}"` : '';
+    problems.push({ line: unlabelled[0].line, message: `no line has the label field "${labelField}" (${unlabelled.length} lines)${hint}` });
+  }
+  for (const { line, messages, keys } of read) {
+    const missing = keys && !keys.includes(labelField) && !labelNowhere ? [missingLabel(labelField, keys, otherFields)] : [];
+    if (messages.length + missing.length > 0) problems.push({ line, message: [...messages, ...missing].join('; ') });
+  }
+  problems.sort((a, b) => a.line - b.line);
+  return { examples: read.flatMap((entry) => (entry.example ? [entry.example] : [])), problems };
+}
+
+function readLine(raw: string, line: number, labelField: string, otherFields: FieldsRule): ReadLine {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch (error) {
+    return { line, messages: [`not valid JSON (${(error as Error).message})`] };
+  }
+  const keys = typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.keys(value) : undefined;
+  const messages = (keys ?? []).flatMap((key) => fieldProblem(key, labelField, otherFields) ?? []);
+  const parsed = exampleSchema.safeParse(value);
+  if (!parsed.success) messages.push(...describeIssues(parsed.error.issues, 'line'));
+  const label: unknown = keys?.includes(labelField) ? (value as Record<string, unknown>)[labelField] : undefined;
+  if (label !== undefined && typeof label !== 'string') {
+    messages.push(`label field "${labelField}" must be a string (a route name), not ${JSON.stringify(label)}`);
+  } else if (typeof label === 'string' && label.trim() === '') {
+    messages.push(`label field "${labelField}" is empty; give the route name`);
+  }
+  if (!parsed.success || messages.length > 0 || typeof label !== 'string') return { line, messages, keys };
+  const { prompt, languageId, fileName, selection, command, history = [] } = parsed.data;
+  const request: OmniRequest = {
+    messages: [...history, { role: 'user', content: prompt }],
+    editor: { languageId, fileName, selection, command: command ?? 'chat' },
+  };
+  return { line, messages, keys, example: { line, id: String(parsed.data.id ?? line), expected: label, request } };
+}
+
+type FieldsRule = NonNullable<ParseExamplesOptions['otherFields']>;
+
+/** Why `key` does not belong on an example line, if it does not. */
+function fieldProblem(key: string, labelField: string, otherFields: FieldsRule): string | undefined {
+  if (key === labelField || exampleFields.includes(key)) return undefined;
+  const meant = exampleFields.find((field) => nearMiss(key, field));
+  if (meant) return `unknown field "${key}" — did you mean "${meant}"?`;
+  if (otherFields === 'allow') return undefined;
+  if (nearMiss(key, labelField)) return `unknown field "${key}" — did you mean "${labelField}"?`;
+  return `unknown field "${key}"; the fields are ${[...exampleFields, labelField].map((field) => `"${field}"`).join(', ')}`;
+}
+
+/** A misspelling of `field`: the same but for case, or (for names long enough to tell apart) at most two edits away. */
+function nearMiss(key: string, field: string): boolean {
+  const [a, b] = [key.toLowerCase(), field.toLowerCase()];
+  return a === b || (field.length >= 5 && editDistance(a, b) <= 2);
+}
+
+function missingLabel(labelField: string, keys: readonly string[], otherFields: FieldsRule): string {
+  // With other fields rejected, a misspelt label is already reported as an unknown field.
+  const guess = otherFields === 'allow' ? labelGuess(labelField, keys) : undefined;
+  return `missing label field "${labelField}" (a route name)${guess ? `; the closest field here is "${guess}"` : ''}`;
+}
+
+/** The key among `keys` that looks most like the label field, if one is close enough to be a misspelling of it. */
+function labelGuess(labelField: string, keys: readonly string[]): string | undefined {
+  return closest(labelField, new Set(keys.filter((key) => !exampleFields.includes(key))));
 }
 
 /**

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { z } from 'zod';
 import { describeIssues } from '../text/issues';
+import { withoutBom } from '../text/bom';
 
 export type ProviderType = 'openai-compatible' | 'huggingface';
 
@@ -114,7 +115,7 @@ export function parseProvidersConfig(value: unknown, source: string): ProvidersC
 export function loadProvidersFile(path: string): ProvidersConfig {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = withoutBom(readFileSync(path, 'utf8'));
   } catch (error) {
     throw new Error(`${path}: cannot read the providers file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }

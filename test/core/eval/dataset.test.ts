@@ -102,3 +102,54 @@ describe('appending an example line', () => {
     });
   }
 });
+
+describe('reading example lines', () => {
+  const problemsOf = (lines: object[], label = 'route', options?: Parameters<typeof parseExamples>[2]) =>
+    parseExamples(lines.map((line) => JSON.stringify(line)).join('\n'), label, options).problems;
+
+  it('reads a file that starts with a byte-order mark', () => {
+    const { examples, problems } = parseExamples('\uFEFF{"prompt": "hi", "route": "a"}\n', 'route');
+    assert.deepEqual(problems, []);
+    assert.equal(examples.length, 1);
+  });
+
+  it('with other fields rejected, reports each at its line, with a did-you-mean', () => {
+    const problems = problemsOf([{ prompt: 'x', filename: 'q.sql', comand: 'explain', langaugeId: 'sql', route: 'a' }, { prompt: 'x', tag: 1, route: 'a' }], 'route', {
+      otherFields: 'reject',
+    });
+    assert.deepEqual(problems, [
+      {
+        line: 1,
+        message:
+          'unknown field "filename" — did you mean "fileName"?; unknown field "comand" — did you mean "command"?; unknown field "langaugeId" — did you mean "languageId"?',
+      },
+      { line: 2, message: 'unknown field "tag"; the fields are "id", "prompt", "languageId", "fileName", "selection", "command", "history", "route"' },
+    ]);
+  });
+
+  it('with other fields allowed, keeps extra labels but reports near misses of the example fields', () => {
+    const line = { id: 'h1', prompt: 'x', source: 'so', route_fine: 'a', route_coarse: 'b', kind: 'c' };
+    assert.deepEqual(problemsOf([line], 'route_fine'), []);
+    assert.deepEqual(problemsOf([{ ...line, FileName: 'q.sql', selecton: 'x' }], 'route_fine').map((p) => p.message), [
+      'unknown field "FileName" — did you mean "fileName"?; unknown field "selecton" — did you mean "selection"?',
+    ]);
+  });
+
+  it('says what is wrong with a label that is there but not a route name', () => {
+    const messages = problemsOf([{ prompt: 'x', route: 5 }, { prompt: 'x', route: ' ' }, { prompt: 'x', route: 'a' }]).map((p) => p.message);
+    assert.deepEqual(messages, ['label field "route" must be a string (a route name), not 5', 'label field "route" is empty; give the route name']);
+  });
+
+  it('reports an empty or blank prompt at its line', () => {
+    assert.deepEqual(problemsOf([{ prompt: '', route: 'a' }, { prompt: ' \t', route: 'a' }]), [
+      { line: 1, message: 'prompt: must not be empty' },
+      { line: 2, message: 'prompt: must not be empty' },
+    ]);
+  });
+
+  it('reports a label field that no line has once, with the closest field the lines have', () => {
+    const lines = Array.from({ length: 4 }, () => ({ prompt: 'x', route_fine: 'a' }));
+    assert.deepEqual(problemsOf(lines, 'route_fin'), [{ line: 1, message: 'no line has the label field "route_fin" (4 lines); the closest field they have is "route_fine"' }]);
+    assert.deepEqual(problemsOf([...lines, { prompt: 'x', route_fin: 'a' }], 'route_fin').map((p) => p.line), [1, 2, 3, 4], 'per line when some lines have it');
+  });
+});

@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { textPrinter, type Output } from '../../src/cli/answerPrinter';
+import type { AnswerEvent, DoneEvent } from '../../src/core/engine/events';
+import type { RoutingDecision } from '../../src/core/router/types';
+
+const decision: RoutingDecision = { route: 'code', model: 'drop', fallbacks: ['good'], stage: 'local', reason: 'picked code', latencyMs: 1 };
+const done: DoneEvent = {
+  type: 'done',
+  route: 'code',
+  model: 'good',
+  displayName: 'good',
+  provider: 'fake',
+  providerModel: 'good',
+  text: 'Hello',
+  usage: { inputTokens: 1, outputTokens: 1, estimated: false },
+  costUsd: 0,
+  timeToFirstTokenMs: 1,
+  totalMs: 2,
+  attempts: [],
+};
+const failover: AnswerEvent[] = [
+  { type: 'decision', decision, model: 'drop', displayName: 'drop', provider: 'fake', reason: 'picked code' },
+  { type: 'token', text: 'a b ' },
+  { type: 'token', text: 'c' },
+  { type: 'fallback', from: 'drop', to: 'good', cause: 'connection', reason: 'drop failed; good answers instead; its partial answer is discarded', partialDiscarded: true, skipped: [] },
+  { type: 'token', text: 'Hello' },
+  done,
+];
+
+/** What a printer writes for `events`, each stream alone and both as one terminal shows them. */
+function print(events: readonly AnswerEvent[], isTTY: boolean) {
+  const written = { stdout: '', stderr: '', screen: '' };
+  const output = (name: 'stdout' | 'stderr'): Output => ({
+    isTTY,
+    write: (text: string) => {
+      written[name] += text;
+      written.screen += text;
+    },
+  });
+  const printer = textPrinter(output('stdout'), output('stderr'));
+  for (const event of events) printer(event);
+  return written;
+}
+
+describe("omni ask's text output", () => {
+  it('on a terminal, streams the answer and marks the text a failover discards', () => {
+    const { screen } = print(failover, true);
+    assert.match(screen, /^code → drop .*\na b c\n\[drop failed; .*discarded\]\n\[the text above is discarded; the answer starts again below\]\nHello\n— good /);
+  });
+
+  it('to a file or pipe, writes only the answer that completed, ending its line', () => {
+    const { stdout, stderr } = print(failover, false);
+    assert.equal(stdout, 'Hello\n');
+    assert.doesNotMatch(stderr, /the text above/);
+  });
+
+  it('ends reasoning on its own line before the answer', () => {
+    const events: AnswerEvent[] = [{ type: 'reasoning', text: 'let me think' }, { type: 'token', text: 'Hello' }, done];
+    assert.match(print(events, true).screen, /^let me think\nHello\n— good/);
+    const piped = print(events, false);
+    assert.match(piped.stderr, /^let me think\n— good/);
+    assert.equal(piped.stdout, 'Hello\n');
+  });
+
+  it('adds no newline to an answer that already ends with one, nor to an empty one', () => {
+    assert.equal(print([{ type: 'token', text: 'Hi\n' }, { ...done, text: 'Hi\n' }], false).stdout, 'Hi\n');
+    assert.equal(print([{ type: 'token', text: 'Hi\n' }, { ...done, text: 'Hi\n' }], true).stdout, 'Hi\n');
+    assert.equal(print([{ ...done, text: '' }], false).stdout, '');
+  });
+});
