@@ -36,13 +36,20 @@ export function formatJsonPath(path: readonly (string | number)[]): string {
     .join('');
 }
 
-/** Converts character offsets into 1-based line/column pairs for one text. */
+const LF = 10;
+const CR = 13;
+
+/**
+ * Converts character offsets into 1-based line/column pairs for one text. Lines break where VS Code breaks them: at
+ * `\r\n`, `\n` and a lone `\r`; columns count UTF-16 code units, as VS Code's do.
+ */
 export class LineIndex {
   private readonly starts: number[] = [0];
 
   constructor(text: string) {
     for (let i = 0; i < text.length; i++) {
-      if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
+      const code = text.charCodeAt(i);
+      if (code === LF || (code === CR && text.charCodeAt(i + 1) !== LF)) this.starts.push(i + 1);
     }
   }
 
@@ -56,4 +63,17 @@ export class LineIndex {
     }
     return { line: low + 1, column: offset - this.starts[low] + 1 };
   }
+}
+
+/** Diagnostics in reading order, each once: checks run in schema order, and the JSON parser repeats itself at EOF. */
+export function inReadingOrder(diagnostics: readonly PolicyDiagnostic[]): PolicyDiagnostic[] {
+  const seen = new Set<string>();
+  return [...diagnostics]
+    .sort((a, b) => a.offset - b.offset)
+    .filter((d) => {
+      const key = JSON.stringify([d.offset, d.length, d.severity, d.path, d.message]);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
 }

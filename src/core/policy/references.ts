@@ -1,16 +1,30 @@
-/** Checks that the names a policy uses refer to things it defines (zod checks shapes; this checks meaning). */
+/**
+ * Checks the names a policy defines and uses: references name something defined, and route names are ones the
+ * routers can answer with (zod checks shapes; this checks meaning).
+ */
 import type { Policy } from './schema';
-import type { PolicyProblem } from './parse';
-import { suggestion } from '../text/suggest';
+import type { JsonPath, PolicyProblem } from './problems';
+import { NO_ROUTE } from '../router/archRouter/prompt';
+import { closest, suggestion } from '../text/suggest';
+
+/** A "Known: …" list names at most this many: a generated policy can define thousands of routes. */
+const KNOWN_SHOWN = 10;
 
 export function checkReferences(policy: Policy): PolicyProblem[] {
   const problems: PolicyProblem[] = [];
   const modelNames = Object.keys(policy.models);
-  const routeNames = policy.routes.map((route) => route.name);
+  const routeNames = new Set(policy.routes.map((route) => route.name));
   const knownModel = (name: string) => Object.hasOwn(policy.models, name);
-  const knownRoute = (name: string) => routeNames.includes(name);
-  const missingModel = (name: string) => `no model "${name}" in "models".${suggestion(name, modelNames)}`;
-  const missingRoute = (name: string) => `no route "${name}" in "routes".${suggestion(name, routeNames)}`;
+  const missingModel = (path: JsonPath, name: string): PolicyProblem => ({
+    path,
+    message: `no model "${name}" in "models".`,
+    hint: () => nameHint(name, modelNames),
+  });
+  const missingRoute = (path: JsonPath, name: string): PolicyProblem => ({
+    path,
+    message: `no route "${name}" in "routes".`,
+    hint: () => nameHint(name, [...routeNames]),
+  });
 
   const firstIndex = new Map<string, number>();
   policy.routes.forEach((route, i) => {
@@ -21,25 +35,29 @@ export function checkReferences(policy: Policy): PolicyProblem[] {
         message: `route "${route.name}" is already defined at routes[${earlier}]; route names must be unique`,
       });
     } else firstIndex.set(route.name, i);
-    if (!knownModel(route.model)) problems.push({ path: ['routes', i, 'model'], message: missingModel(route.model) });
-    route.fallbacks?.forEach((fallback, j) => {
-      if (!knownModel(fallback)) problems.push({ path: ['routes', i, 'fallbacks', j], message: missingModel(fallback) });
+    const reserved = reservedNameProblem(route.name);
+    if (reserved) problems.push({ ...reserved, path: ['routes', i, 'name'] });
+    if (!knownModel(route.model)) problems.push(missingModel(['routes', i, 'model'], route.model));
+    route.fallbacks?.forEach((fallback, j, fallbacks) => {
+      const path = ['routes', i, 'fallbacks', j];
+      const first = fallbacks.indexOf(fallback);
+      if (!knownModel(fallback)) problems.push(missingModel(path, fallback));
       else if (fallback === route.model) {
-        problems.push({
-          path: ['routes', i, 'fallbacks', j],
-          severity: 'warning',
-          message: `"${fallback}" is already the route's model; as a fallback it would only be tried again`,
-        });
+        const message = `"${fallback}" is already the route's model; as a fallback it would only be tried again`;
+        problems.push({ path, severity: 'warning', message });
+      } else if (first < j) {
+        const message = `"${fallback}" is already fallbacks[${first}]; listed again it would only be tried again`;
+        problems.push({ path, severity: 'warning', message });
       }
     });
   });
 
   policy.rules.forEach((rule, i) => {
-    if (!knownRoute(rule.route)) problems.push({ path: ['rules', i, 'route'], message: missingRoute(rule.route) });
+    if (!routeNames.has(rule.route)) problems.push(missingRoute(['rules', i, 'route'], rule.route));
   });
-  if (!knownRoute(policy.defaultRoute)) problems.push({ path: ['defaultRoute'], message: missingRoute(policy.defaultRoute) });
+  if (!routeNames.has(policy.defaultRoute)) problems.push(missingRoute(['defaultRoute'], policy.defaultRoute));
   if (policy.costBaseline !== undefined && !knownModel(policy.costBaseline)) {
-    problems.push({ path: ['costBaseline'], message: missingModel(policy.costBaseline) });
+    problems.push(missingModel(['costBaseline'], policy.costBaseline));
   }
   if (policy.router.mode === 'arch' && !policy.router.archRouter) {
     problems.push({
@@ -48,4 +66,28 @@ export function checkReferences(policy: Policy): PolicyProblem[] {
     });
   }
   return problems;
+}
+
+/**
+ * Arch-Router answers "other" when no route fits, and the answer reader takes exactly "other" as "no match" before
+ * looking at route names; a route of that name can never be its pick, and one differing in case is easily confused.
+ */
+function reservedNameProblem(name: string): Omit<PolicyProblem, 'path'> | undefined {
+  const rename = `rename it, e.g. "${name}_requests"`;
+  if (name === NO_ROUTE) {
+    const why = `Arch-Router answers "${NO_ROUTE}" when no route fits, so it could never pick this route`;
+    return { message: `a route cannot be named "${NO_ROUTE}": ${why}; ${rename}` };
+  }
+  if (name.toLowerCase() === NO_ROUTE) {
+    const why = `Arch-Router answers "${NO_ROUTE}" when no route fits, and an answer meaning this route may be read as that`;
+    return { severity: 'warning', message: `"${name}" differs only in case from "${NO_ROUTE}": ${why}; ${rename}` };
+  }
+  return undefined;
+}
+
+/** A did-you-mean found among every name, else a "Known:" list cut short, so each message stays a line. */
+function nameHint(name: string, names: readonly string[]): string {
+  if (names.length <= KNOWN_SHOWN || closest(name, names)) return suggestion(name, names);
+  const shown = names.slice(0, KNOWN_SHOWN).map((n) => `"${n}"`).join(', ');
+  return ` Known: ${shown}, … and ${names.length - KNOWN_SHOWN} more.`;
 }

@@ -11,6 +11,12 @@ const identifier = z
   .max(64)
   .regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, 'use letters, digits, "_", "-" or "." and start with a letter');
 
+/** Far below picomatch's 64K limit, past which every match would throw; a path pattern is a line at most. */
+const MAX_GLOB_CHARS = 1024;
+
+/** A glob on the workspace-relative path, matched as fileGlobs.ts does. */
+const glob = z.string().min(1).max(MAX_GLOB_CHARS, `a glob is at most ${MAX_GLOB_CHARS} characters; split a longer one into several globs`);
+
 export const priceSchema = z
   .strictObject({
     input: z.number().nonnegative().describe('US dollars per million input tokens.'),
@@ -62,10 +68,14 @@ export const ruleSchema = z
       .strictObject({
         command: z.union([commandSchema, z.array(commandSchema).min(1)]).optional().describe('Which Omni command sent the request.'),
         languages: z.array(z.string().min(1)).min(1).optional().describe('VS Code language ids, e.g. ["sql", "python"].'),
-        files: z.array(z.string().min(1)).min(1).optional().describe('Globs on the workspace-relative path, e.g. ["**/*.sql"].'),
+        files: z.array(glob).min(1).optional().describe('Globs on the workspace-relative path, e.g. ["**/*.sql"].'),
         hasSelection: z.boolean().optional().describe('Whether text is selected.'),
       })
-      .refine((when) => Object.keys(when).length > 0, { message: 'a rule needs at least one condition in "when"' })
+      .refine((when) => Object.keys(when).length > 0, {
+        message: 'a rule needs at least one condition in "when"',
+        // A "when" holding only misspelt keys is reported at those keys; "no condition" would be noise.
+        when: (payload) => payload.issues.length === 0,
+      })
       .describe('All given conditions must hold.'),
     route: identifier.describe('The route this rule sends matching requests to.'),
   })
@@ -98,7 +108,7 @@ export const routerSchema = z
 export const privacySchema = z
   .strictObject({
     localOnly: z
-      .array(z.string().min(1))
+      .array(glob)
       .default([])
       .describe('Globs of files whose content may only go to providers on this machine (loopback).'),
   })

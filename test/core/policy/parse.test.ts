@@ -2,28 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { formatDiagnostic } from '../../../src/core/policy/diagnostics';
 import { parsePolicy } from '../../../src/core/policy/parse';
-
-/** A valid policy as text; tests edit it to introduce one mistake at a known line. */
-const valid = `{
-  // teams comment their policies
-  "version": 1,
-  "models": {
-    "coder": { "provider": "huggingface", "model": "Qwen/Qwen3-Coder-480B-A35B-Instruct", "price": { "input": 2, "output": 2 } },
-    "general": { "provider": "huggingface", "model": "meta-llama/Llama-3.3-70B-Instruct" },
-  },
-  "routes": [
-    { "name": "code_generation", "description": "writing new code", "model": "coder", "fallbacks": ["general"] },
-    { "name": "general_chat", "description": "questions not about software", "model": "general" },
-  ],
-  "rules": [ { "when": { "files": ["**/*.sql"] }, "route": "code_generation" } ],
-  "defaultRoute": "general_chat",
-}`;
-
-function errorsOf(text: string) {
-  const result = parsePolicy(text, '.omni/policies.json');
-  assert.equal(result.ok, false, 'expected the policy to be rejected');
-  return result.diagnostics;
-}
+import { columnOf, errorsOf, valid } from './policyText';
 
 describe('parsePolicy', () => {
   it('accepts comments and trailing commas and fills defaults', () => {
@@ -161,5 +140,115 @@ describe('parsePolicy', () => {
     const result = parsePolicy(valid.replace('"fallbacks": ["general"]', '"fallbacks": ["coder"]'), 'p.json');
     assert.ok(result.ok);
     assert.equal(result.diagnostics[0].severity, 'warning');
+  });
+
+  it('says a number too large for JSON is not finite, not "expected a number, found a number"', () => {
+    const [d] = errorsOf(valid.replace('"input": 2,', '"input": 1e309,'));
+    assert.equal(d.path, 'models.coder.price.input');
+    assert.match(d.message, /not a finite number/);
+  });
+
+  it('lists the valid commands with a did-you-mean, for one command or an item of a list', () => {
+    const [one] = errorsOf(valid.replace('{ "files": ["**/*.sql"] }', '{ "command": "explian" }'));
+    assert.equal(one.path, 'rules[0].when.command');
+    assert.match(one.message, /must be one of "chat", "explain", "refactor"\. Did you mean "explain"\?/);
+    const [item] = errorsOf(valid.replace('{ "files": ["**/*.sql"] }', '{ "command": ["chat", "explian"] }'));
+    assert.equal(item.path, 'rules[0].when.command[1]');
+    assert.match(item.message, /Did you mean "explain"\?/);
+  });
+
+  it('says what a model alias may contain, at the alias', () => {
+    const text = valid.replace('"general": { "provider"', '"my general": { "provider"');
+    const [d] = errorsOf(text);
+    assert.match(d.message, /"my general" is not a valid name in models: use letters, digits/);
+    assert.deepEqual([d.line, d.column], [6, columnOf(text, 6, '"my general"')]);
+  });
+
+  it('reports a misspelt condition once, as an unknown key, not also as a rule without conditions', () => {
+    const diagnostics = errorsOf(valid.replace('{ "files": ["**/*.sql"] }', '{ "comand": "explain" }'));
+    assert.deepEqual(
+      diagnostics.map((d) => d.message),
+      ['unknown key "comand" in rules[0].when. Did you mean "command"?'],
+    );
+  });
+
+  it('still asks for a condition when "when" is empty', () => {
+    const [d] = errorsOf(valid.replace('{ "files": ["**/*.sql"] }', '{}'));
+    assert.match(d.message, /at least one condition/);
+  });
+
+  it('lists diagnostics in the order of the file', () => {
+    const text = valid
+      .replace('"model": "coder"', '"model": "codr"')
+      .replace('"defaultRoute": "general_chat",', '"defaultRoute": "general_chat",\n  "defaultRoute": "general_chat",');
+    assert.deepEqual(errorsOf(text).map((d) => d.line), [9, 14]);
+  });
+
+  it('reports a syntax error once when the parser repeats it', () => {
+    assert.equal(errorsOf('{"version": 1, "router": {"mode": "auto"').length, 1);
+  });
+
+  it('counts lines ending in a lone CR as VS Code does', () => {
+    const text = valid.replace('"model": "coder"', '"model": "codr"');
+    for (const eol of ['\r', '\r\n']) {
+      const [d] = errorsOf(text.replace(/\n/g, eol));
+      assert.deepEqual([d.line, d.column], [9, columnOf(text, 9, '"codr"')], JSON.stringify(eol));
+    }
+  });
+
+  it('stays fast, with short messages, for thousands of rules naming missing routes', () => {
+    const routes = Array.from({ length: 3000 }, (_, i) => `{ "name": "route_number_${i}", "description": "route ${i}", "model": "general" }`);
+    const rules = Array.from({ length: 3000 }, (_, i) => `{ "when": { "hasSelection": true }, "route": "missing_route_${i}" }`);
+    const models = '{ "general": { "provider": "huggingface", "model": "m" } }';
+    const text = `{ "version": 1, "models": ${models}, "routes": [${routes}], "rules": [${rules}], "defaultRoute": "route_number_0" }`;
+    const started = performance.now();
+    const diagnostics = errorsOf(text);
+    assert.equal(diagnostics.length, 100);
+    assert.match(diagnostics[0].message, /Known: "route_number_0", .*, … and 2990 more\.$/);
+    assert.ok(diagnostics.every((d) => d.message.length < 500));
+    // Unbounded, this took 25 s: a did-you-mean against every route for each of the 3000 problems.
+    assert.ok(performance.now() - started < 8000, 'a did-you-mean is found only for the problems reported');
+  });
+});
+
+describe('duplicate keys', () => {
+  it('describes and places an error at the copy that takes effect', () => {
+    const text = valid.replace('"defaultRoute": "general_chat",', '"defaultRoute": "general_chat",\n  "defaultRoute": 5,');
+    const [duplicate, type] = errorsOf(text);
+    assert.match(duplicate.message, /"defaultRoute" is given twice/);
+    assert.match(type.message, /expected a string, found a number/);
+    assert.deepEqual([type.line, type.column], [14, columnOf(text, 14, '5')]);
+  });
+
+  it('places a missing key on the copy that takes effect, though an ignored copy has it', () => {
+    const text = valid.replace('"price": { "input": 2, "output": 2 }', '"price": { "input": 2, "output": 2 }, "price": { "input": 2 }');
+    const missing = errorsOf(text).find((d) => d.path === 'models.coder.price.output');
+    assert.ok(missing);
+    assert.equal(missing.column, columnOf(text, 5, '{ "input": 2 }'));
+  });
+});
+
+describe('"__proto__" keys', () => {
+  it('is an unknown key of an object, not a way to set its fields', () => {
+    const text = valid.replace('"defaultRoute": "general_chat",', '"defaultRoute": "general_chat", "router": { "__proto__": { "mode": "local" } },');
+    const [d] = errorsOf(text);
+    assert.match(d.message, /unknown key "__proto__" in router/);
+    assert.deepEqual([d.line, d.column], [13, columnOf(text, 13, '"__proto__"')]);
+  });
+
+  it('is an unknown key at the root, whatever its value, placed at the key', () => {
+    for (const value of ['null', '{ "anything": 1 }']) {
+      const text = valid.replace('"version": 1,', `"version": 1, "__proto__": ${value},`);
+      const [d] = errorsOf(text);
+      assert.match(d.message, /unknown key "__proto__"/);
+      assert.deepEqual([d.line, d.column], [3, columnOf(text, 3, '"__proto__"')], value);
+    }
+  });
+
+  it('is not a valid model alias', () => {
+    const text = valid.replace('"models": {', '"models": { "__proto__": null,');
+    const [d] = errorsOf(text);
+    assert.match(d.message, /"__proto__" is not a valid name in models/);
+    assert.deepEqual([d.line, d.column], [4, columnOf(text, 4, '"__proto__"')]);
   });
 });

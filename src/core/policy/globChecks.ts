@@ -1,0 +1,57 @@
+/**
+ * Checks the policy's globs (`rules[].when.files`, `privacy.localOnly`) can match a file: they compile, and they are
+ * written the way they are matched, against a workspace-relative path with forward slashes (see fileGlobs.ts).
+ */
+import picomatch from 'picomatch';
+import type { Policy } from './schema';
+import type { JsonPath, PolicyProblem } from './problems';
+
+export function checkGlobs(policy: Policy): PolicyProblem[] {
+  const problems: PolicyProblem[] = [];
+  const check = (globs: readonly string[] | undefined, path: JsonPath) =>
+    globs?.forEach((glob, i) => {
+      const problem = globProblem(glob);
+      if (problem) problems.push({ ...problem, path: [...path, i] });
+    });
+  policy.rules.forEach((rule, i) => check(rule.when.files, ['rules', i, 'when', 'files']));
+  check(policy.privacy?.localOnly, ['privacy', 'localOnly']);
+  return problems;
+}
+
+/** The worst thing wrong with one glob, if anything: one message per glob is enough to fix it. */
+function globProblem(glob: string): Omit<PolicyProblem, 'path'> | undefined {
+  const compileError = compileErrorOf(glob);
+  const quoted = JSON.stringify(glob);
+  if (compileError) {
+    return { message: `${quoted} is not a valid glob (${compileError}), so it would never match; check its brackets, braces and parentheses` };
+  }
+  if (/^(\/|[A-Za-z]:)/.test(glob)) {
+    return {
+      severity: 'warning',
+      message: `${quoted} is an absolute path, which never matches: globs match paths relative to the workspace folder, e.g. "src/**/*.sql"`,
+    };
+  }
+  if (glob.includes('\\')) {
+    const forward = JSON.stringify(glob.replace(/\\/g, '/'));
+    return {
+      severity: 'warning',
+      message: `${quoted} has a backslash, which escapes the next character in a glob; use forward slashes: globs match workspace-relative paths with /. Did you mean ${forward}?`,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * Why picomatch cannot compile the glob, or undefined. Without `debug` it would swallow the error and return a
+ * regular expression that never matches; matching options do not change whether a glob compiles.
+ */
+function compileErrorOf(glob: string): string | undefined {
+  try {
+    picomatch.makeRe(glob, { debug: true });
+    return undefined;
+  } catch (error) {
+    const message = (error as Error).message;
+    const reason = message.slice(message.lastIndexOf(': ') + 2);
+    return reason.charAt(0).toLowerCase() + reason.slice(1);
+  }
+}

@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { errorsOf, valid, warningsOf } from './policyText';
+
+/** The valid policy with its one rule matching `glob`. */
+const withGlob = (glob: string) => valid.replace('["**/*.sql"]', JSON.stringify([glob]));
+
+describe('policy globs', () => {
+  it('rejects a glob too long to compile, instead of letting every request fail on it', () => {
+    const [d] = errorsOf(withGlob('a'.repeat(70_000)));
+    assert.equal(d.path, 'rules[0].when.files[0]');
+    assert.match(d.message, /a glob is at most 1024 characters/);
+  });
+
+  it('reports a glob that cannot compile, with the reason, at the glob', () => {
+    for (const [glob, reason] of [['**/*.{sql', 'unterminated group'], ['[z-a].sql', 'range out of order']]) {
+      const [d] = errorsOf(withGlob(glob));
+      assert.equal(d.path, 'rules[0].when.files[0]');
+      assert.equal(d.line, 12);
+      assert.match(d.message, new RegExp(`is not a valid glob \\(${reason}`));
+    }
+  });
+
+  it('warns about backslashes and offers the forward-slash spelling', () => {
+    const [d] = warningsOf(withGlob('src\\db\\*.sql'));
+    assert.equal(d.severity, 'warning');
+    assert.match(d.message, /use forward slashes: globs match workspace-relative paths with \/\. Did you mean "src\/db\/\*\.sql"\?/);
+  });
+
+  it('warns that an absolute glob never matches a workspace-relative path', () => {
+    for (const glob of ['/home/me/project/**/*.sql', 'C:/work/**/*.sql']) {
+      const [d] = warningsOf(withGlob(glob));
+      assert.equal(d.severity, 'warning');
+      assert.match(d.message, /absolute path, which never matches/, glob);
+    }
+  });
+
+  it('checks privacy.localOnly globs too', () => {
+    const [d] = errorsOf(valid.replace('"defaultRoute"', '"privacy": { "localOnly": ["secrets/**", "**/*.{env"] },\n  "defaultRoute"'));
+    assert.equal(d.path, 'privacy.localOnly[1]');
+    assert.match(d.message, /not a valid glob/);
+  });
+});
