@@ -18,9 +18,9 @@ import { RouteStatusBar } from './vscode/statusBar';
 export function activate(context: vscode.ExtensionContext) {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('Omni', { log: true });
-  const policies = new PolicyService(log);
   const keys = new ApiKeys(context.secrets);
   const providers = new ProviderService(keys);
+  const policies = new PolicyService(log, providers);
   const preview = new ProposalPreview();
   const statusBar = new RouteStatusBar();
   // Per workspace when a folder is open, so each project keeps its own history.

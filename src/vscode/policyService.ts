@@ -9,6 +9,7 @@ import { parsePolicy } from '../core/policy/parse';
 import type { Policy } from '../core/policy/schema';
 import { defaultPolicy } from '../core/policy/templates';
 import { omniFileGlob, omniFileUri } from './omniFiles';
+import type { ProviderService } from './providerService';
 
 export interface ActivePolicy {
   policy: Policy;
@@ -40,7 +41,10 @@ export class PolicyService implements vscode.Disposable {
   private readonly folders = new Map<string, FolderState>();
   private readonly disposables: vscode.Disposable[] = [this.changed, this.diagnostics];
 
-  constructor(private readonly log: vscode.LogOutputChannel) {
+  constructor(
+    private readonly log: vscode.LogOutputChannel,
+    private readonly providers: ProviderService,
+  ) {
     const watcher = vscode.workspace.createFileSystemWatcher(omniFileGlob(POLICY_PATH));
     const reload = (uri: vscode.Uri) => void this.reloadFolderOf(uri);
     this.disposables.push(
@@ -54,6 +58,8 @@ export class PolicyService implements vscode.Disposable {
       }),
       vscode.workspace.onDidChangeWorkspaceFolders(() => void this.reloadAll()),
       vscode.workspace.onDidGrantWorkspaceTrust(() => void this.reloadAll()),
+      // A provider added to (or renamed in) the settings clears or raises the policies' "no provider" warnings.
+      providers.onDidChange(() => void this.reloadAll()),
     );
   }
 
@@ -143,7 +149,8 @@ export class PolicyService implements vscode.Disposable {
   }
 
   private showDiagnostics(uri: vscode.Uri, text: string) {
-    const result = parsePolicy(text, vscode.workspace.asRelativePath(uri));
+    const providers = { names: this.providers.current.names(), definedIn: 'the "omni.providers" user setting' };
+    const result = parsePolicy(text, vscode.workspace.asRelativePath(uri), { providers });
     const lines = new LineIndex(text);
     this.diagnostics.set(uri, result.diagnostics.map((d) => toVsDiagnostic(d, lines)));
     return result;

@@ -51,6 +51,17 @@ describe('omni CLI', () => {
     assert.match(stdout, /policies\.json:\d+:\d+: error: no model "codr" in "models"\. Did you mean "coder"\?/);
   });
 
+  it('check warns about a provider the providers file does not define, and not about one it does', () => {
+    const root = workspace(localPolicy.replace('"provider": "openai"', '"provider": "mygateway"'));
+    const missing = omni(['check'], root);
+    assert.equal(missing.code, 0, missing.stdout);
+    assert.match(missing.stdout, /policies\.json:\d+:\d+: warning: no provider "mygateway" here: define it in a providers file \(--providers or \$OMNI_PROVIDERS\)/);
+    writeFileSync(join(root, 'providers.json'), JSON.stringify({ providers: { mygateway: { type: 'openai-compatible', baseURL: 'http://127.0.0.1:9/v1' } } }));
+    const defined = omni(['check', '--providers', 'providers.json'], root);
+    assert.equal(defined.code, 0, defined.stdout);
+    assert.doesNotMatch(defined.stdout, /warning/);
+  });
+
   it('check exits 0 on a valid policy', () => {
     const { code, stdout } = omni(['check', 'policies/ollama.json']);
     assert.equal(code, 0, stdout);

@@ -2,18 +2,21 @@
 import { formatDiagnostic } from '../../core/policy/diagnostics';
 import { resolvePolicy } from '../../core/policy/load';
 import { parseCommandArgs } from '../args';
+import { cliProviders } from '../providers';
 import type { CliCommand } from './index';
 
-const usage = `usage: omni check [policy]
+const usage = `usage: omni check [policy] [--providers F]
 
-Validates a policy file (default: .omni/policies.json here or above). Exit code 1 when it has errors.`;
+Validates a policy file (default: .omni/policies.json here or above). Exit code 1 when it has errors.
+A model whose provider is neither built in nor in the providers file (--providers or $OMNI_PROVIDERS) gets a warning.`;
 
 export const check: CliCommand = {
   summary: 'validate a policy file',
   async run(args) {
-    const parsed = parseCommandArgs(args, {}, usage);
+    const parsed = parseCommandArgs(args, { providers: { type: 'string' } }, usage);
     if (!parsed) return 0;
-    const resolved = resolvePolicy(parsed.positionals[0], process.cwd());
+    const providers = { names: cliProviders(parsed.values.providers).names(), definedIn: 'a providers file (--providers or $OMNI_PROVIDERS)' };
+    const resolved = resolvePolicy(parsed.positionals[0], process.cwd(), { providers });
     for (const diagnostic of resolved.diagnostics) console.log(formatDiagnostic(diagnostic));
     const errors = resolved.diagnostics.filter((d) => d.severity === 'error').length;
     const warnings = resolved.diagnostics.length - errors;

@@ -1,7 +1,7 @@
 /** Finds and reads policy files from disk (Node only; the extension reads through VS Code's file system instead). */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { parsePolicy, type PolicyParseResult } from './parse';
+import { parsePolicy, type ParseOptions, type PolicyParseResult } from './parse';
 import { defaultPolicy } from './templates';
 import type { Policy } from './schema';
 import type { PolicyDiagnostic } from './diagnostics';
@@ -14,7 +14,7 @@ export const POLICY_TESTS_PATH = join('.omni', 'policies.test.jsonl');
 export const DEFAULT_POLICY_SOURCE = '<built-in default policy>';
 
 /** Reads and validates one policy file; a file that cannot be read is reported as a diagnostic, not thrown. */
-export function loadPolicyFile(file: string): PolicyParseResult {
+export function loadPolicyFile(file: string, options: ParseOptions = {}): PolicyParseResult {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -32,7 +32,7 @@ export function loadPolicyFile(file: string): PolicyParseResult {
     };
     return { ok: false, diagnostics: [diagnostic] };
   }
-  return parsePolicy(text, file);
+  return parsePolicy(text, file, options);
 }
 
 /** `.omni/policies.json` in `start` or the nearest folder above it. */
@@ -52,8 +52,8 @@ export type ResolvedPolicy =
   | { ok: false; source: string; diagnostics: PolicyDiagnostic[] };
 
 /** The policy a command should use: the explicit file, else the nearest workspace policy, else the built-in default. */
-export function resolvePolicy(explicit: string | undefined, cwd: string): ResolvedPolicy {
+export function resolvePolicy(explicit: string | undefined, cwd: string, options: ParseOptions = {}): ResolvedPolicy {
   const file = explicit ? resolve(cwd, explicit) : findPolicyFile(cwd);
   if (!file) return { ok: true, policy: defaultPolicy(), source: DEFAULT_POLICY_SOURCE, diagnostics: [] };
-  return { ...loadPolicyFile(file), source: file };
+  return { ...loadPolicyFile(file, options), source: file };
 }

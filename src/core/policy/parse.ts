@@ -8,7 +8,7 @@ import { checkGlobs } from './globChecks';
 import { describeIssue, protoKeysInRecords } from './issues';
 import { duplicateKeys, jsonValue, NodeIndex, protoKeyPaths } from './jsonTree';
 import { type JsonPath, MAX_PROBLEMS, type PolicyProblem } from './problems';
-import { checkReferences } from './references';
+import { checkProviders, checkReferences, type KnownProviders } from './references';
 import { type Policy, policySchema } from './schema';
 
 export type PolicyParseResult =
@@ -20,8 +20,13 @@ const MAX_CHARS = 1024 * 1024;
 /** A real policy nests about six levels; far deeper input would overflow recursive parsers on the way. */
 const MAX_DEPTH = 64;
 
+export interface ParseOptions {
+  /** The providers this user has: models naming another one get a warning. Unknown when absent (nothing checked). */
+  providers?: KnownProviders;
+}
+
 /** Parses and validates a policy. `file` only labels the diagnostics. */
-export function parsePolicy(source: string, file: string): PolicyParseResult {
+export function parsePolicy(source: string, file: string, options: ParseOptions = {}): PolicyParseResult {
   // A byte-order mark (some Windows editors write one) becomes a space, so every offset stays where it was.
   const text = source.startsWith('\uFEFF') ? ` ${source.slice(1)}` : source;
   const lines = new LineIndex(text);
@@ -66,7 +71,11 @@ export function parsePolicy(source: string, file: string): PolicyParseResult {
     ...duplicateKeys(tree),
     ...protoKeysInRecords(protoKeyPaths(tree)),
     ...(parsed.success
-      ? [...checkReferences(parsed.data), ...checkGlobs(parsed.data)]
+      ? [
+          ...checkReferences(parsed.data),
+          ...checkGlobs(parsed.data),
+          ...(options.providers ? checkProviders(parsed.data, options.providers) : []),
+        ]
       : // zod reports a list's items in order, so the first issues are near the top; more would cost time.
         withoutTypoTwins(capped(parsed.error.issues).flatMap((issue) => describeIssue(issue, nodes)))),
   ];

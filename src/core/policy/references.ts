@@ -91,3 +91,31 @@ function nameHint(name: string, names: readonly string[]): string {
   const shown = names.slice(0, KNOWN_SHOWN).map((n) => `"${n}"`).join(', ');
   return ` Known: ${shown}, … and ${names.length - KNOWN_SHOWN} more.`;
 }
+
+/** The provider names the user's own settings define (with the built-in ones), and where they define more. */
+export interface KnownProviders {
+  names: readonly string[];
+  /** e.g. `the "omni.providers" user setting`. */
+  definedIn: string;
+}
+
+/**
+ * Provider names no provider answers to. A warning, not an error: providers are user-level, so a teammate may have
+ * one this machine lacks, and a request to it still falls over to the route's fallbacks.
+ */
+export function checkProviders(policy: Policy, known: KnownProviders): PolicyProblem[] {
+  const uses: Array<{ path: JsonPath; name: string }> = Object.entries(policy.models).map(([alias, model]) => ({
+    path: ['models', alias, 'provider'],
+    name: model.provider,
+  }));
+  if (policy.router.archRouter) uses.push({ path: ['router', 'archRouter', 'provider'], name: policy.router.archRouter.provider });
+  return uses
+    .filter(({ name }) => !known.names.includes(name))
+    .map(({ path, name }) => ({
+      path,
+      severity: 'warning' as const,
+      message: `no provider "${name}" here: define it in ${known.definedIn}, or use one that exists.`,
+      hint: () => suggestion(name, known.names),
+    }));
+}
+

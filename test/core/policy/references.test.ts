@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { parsePolicy } from '../../../src/core/policy/parse';
 import { columnOf, errorsOf, valid, warningsOf } from './policyText';
 
 describe('names in a policy', () => {
@@ -27,5 +28,19 @@ describe('names in a policy', () => {
       ],
     );
     assert.match(diagnostics[0].message, /"general" is already fallbacks\[0\]/);
+  });
+
+  it('warns at each model whose provider the user does not have, with a did-you-mean, only when told which exist', () => {
+    const text = valid.replace('"general": { "provider": "huggingface"', '"general": { "provider": "hugginface"');
+    const providers = { names: ['huggingface', 'openai', 'ollama'], definedIn: 'the "omni.providers" user setting' };
+    const result = parsePolicy(text, '.omni/policies.json', { providers });
+    assert.ok(result.ok, 'a missing provider does not stop the policy: the fallbacks still answer');
+    assert.equal(result.diagnostics.length, 1);
+    const [d] = result.diagnostics;
+    assert.equal(d.severity, 'warning');
+    assert.equal(d.path, 'models.general.provider');
+    assert.deepEqual([d.line, d.column], [6, columnOf(text, 6, '"hugginface"')]);
+    assert.equal(d.message, 'no provider "hugginface" here: define it in the "omni.providers" user setting, or use one that exists. Did you mean "huggingface"?');
+    assert.deepEqual(warningsOf(text), [], 'without the list of providers nothing is said');
   });
 });

@@ -48,6 +48,29 @@ suite('Policy in the editor', () => {
     await usePolicy(testPolicy());
   });
 
+  test('a model on a provider the user has not defined gets a warning, which goes once the setting defines it', async () => {
+    const fake = await fakeProvider();
+    const config = vscode.workspace.getConfiguration('omni');
+    const original = config.get('providers');
+    const policy = testPolicy();
+    const models = policy.models as Record<string, Record<string, unknown>>;
+    await usePolicy({ ...policy, models: { ...models, general: { ...models.general, provider: 'gateway' } } });
+    try {
+      const [warning] = await waitFor('a provider warning', () => {
+        const found = vscode.languages.getDiagnostics(policyUri());
+        return found.length > 0 ? found : undefined;
+      });
+      assert.equal(warning.severity, vscode.DiagnosticSeverity.Warning);
+      assert.match(warning.message, /^no provider "gateway" here: define it in the "omni\.providers" user setting/);
+      const gateway = { type: 'openai-compatible', baseURL: fake.baseURL, apiKeyEnv: 'OMNI_FAKE_KEY' };
+      await config.update('providers', { ...(original as object), gateway }, vscode.ConfigurationTarget.Global);
+      await waitFor('the warning to go', () => (vscode.languages.getDiagnostics(policyUri()).length === 0 ? true : undefined));
+    } finally {
+      await config.update('providers', original, vscode.ConfigurationTarget.Global);
+      await usePolicy(testPolicy());
+    }
+  });
+
   test('the generated JSON schema is contributed for the policy file', () => {
     const extension = vscode.extensions.getExtension('omni-dev.omni-router')!;
     const validation = extension.packageJSON.contributes.jsonValidation as { fileMatch: string; url: string }[];
