@@ -5,7 +5,7 @@
 import type { Policy } from './schema';
 import type { JsonPath, PolicyProblem } from './problems';
 import { NO_ROUTE } from '../router/archRouter/prompt';
-import { closest, suggestion } from '../text/suggest';
+import { suggestion } from '../text/suggest';
 
 /** A "Known: …" list names at most this many: a generated policy can define thousands of routes. */
 const KNOWN_SHOWN = 10;
@@ -18,12 +18,12 @@ export function checkReferences(policy: Policy): PolicyProblem[] {
   const missingModel = (path: JsonPath, name: string): PolicyProblem => ({
     path,
     message: `no model "${name}" in "models".`,
-    hint: () => nameHint(name, modelNames),
+    hint: () => suggestion(name, modelNames, KNOWN_SHOWN),
   });
   const missingRoute = (path: JsonPath, name: string): PolicyProblem => ({
     path,
     message: `no route "${name}" in "routes".`,
-    hint: () => nameHint(name, [...routeNames]),
+    hint: () => suggestion(name, [...routeNames], KNOWN_SHOWN),
   });
 
   const firstIndex = new Map<string, number>();
@@ -83,13 +83,6 @@ function reservedNameProblem(name: string): Omit<PolicyProblem, 'path'> | undefi
     return { severity: 'warning', message: `"${name}" differs only in case from "${NO_ROUTE}": ${why}; ${rename}` };
   }
   return undefined;
-}
-
-/** A did-you-mean found among every name, else a "Known:" list cut short, so each message stays a line. */
-function nameHint(name: string, names: readonly string[]): string {
-  if (names.length <= KNOWN_SHOWN || closest(name, names)) return suggestion(name, names);
-  const shown = names.slice(0, KNOWN_SHOWN).map((n) => `"${n}"`).join(', ');
-  return ` Known: ${shown}, … and ${names.length - KNOWN_SHOWN} more.`;
 }
 
 /** The provider names the user's own settings define (with the built-in ones), and where they define more. */

@@ -33,10 +33,15 @@ export function closest(name: string, candidates: Iterable<string>): string | un
   return extensions.length === 1 ? extensions[0] : undefined;
 }
 
-/** ` Did you mean "x"?` or the list of valid names, ready to append to an error message. */
-export function suggestion(name: string, candidates: readonly string[]): string {
+/**
+ * ` Did you mean "x"?` or the list of valid names, ready to append to an error message. The list stops after
+ * `maxKnown` names: a generated policy can define thousands, and a message should stay a line.
+ */
+export function suggestion(name: string, candidates: readonly string[], maxKnown = Infinity): string {
   const unique = [...new Set(candidates)];
   const guess = closest(name, unique);
   if (guess) return ` Did you mean "${guess}"?`;
-  return unique.length > 0 ? ` Known: ${unique.map((c) => `"${c}"`).join(', ')}.` : '';
+  if (unique.length === 0) return '';
+  const known = unique.slice(0, maxKnown).map((c) => `"${c}"`).join(', ');
+  return unique.length > maxKnown ? ` Known: ${known}, … and ${unique.length - maxKnown} more.` : ` Known: ${known}.`;
 }
