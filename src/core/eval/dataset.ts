@@ -138,7 +138,7 @@ function fieldProblem(key: string, labelField: string, otherFields: FieldsRule):
 /** A misspelling of `field`: the same but for case, or (for names long enough to tell apart) at most two edits away. */
 function nearMiss(key: string, field: string): boolean {
   const [a, b] = [key.toLowerCase(), field.toLowerCase()];
-  return a === b || (field.length >= 5 && editDistance(a, b) <= 2);
+  return a === b || (field.length >= 5 && editDistance(a, b, 2) <= 2);
 }
 
 function missingLabel(labelField: string, keys: readonly string[], otherFields: FieldsRule): string {

@@ -1,33 +1,42 @@
 /** "Did you mean" suggestions for names users mistype (model aliases, route names). */
 
-/** Edit distance between two strings (insert, delete, substitute). */
-export function editDistance(a: string, b: string): number {
+/**
+ * Edit distance between two strings (insert, delete, substitute), or `max + 1` as soon as it must exceed `max`:
+ * a policy can define thousands of names, and most candidates are ruled out after a row or two.
+ */
+export function editDistance(a: string, b: string, max = Infinity): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
   let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
+    let rowMin = i;
     for (let j = 1; j <= b.length; j++) {
       const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min(previous[j] + 1, current[j - 1] + 1, substitution));
+      const cell = Math.min(previous[j] + 1, current[j - 1] + 1, substitution);
+      current.push(cell);
+      rowMin = Math.min(rowMin, cell);
     }
+    if (rowMin > max) return max + 1;
     previous = current;
   }
-  return previous[b.length];
+  return Math.min(previous[b.length], max + 1);
 }
 
 /** The closest candidate when it is close enough to be a likely typo, else undefined. */
 export function closest(name: string, candidates: Iterable<string>): string | undefined {
   const lower = name.toLowerCase();
+  const limit = Math.max(2, Math.floor(name.length / 3));
   let best: string | undefined;
-  let bestDistance = Infinity;
+  let bestDistance = limit + 1;
   for (const candidate of candidates) {
-    const distance = editDistance(lower, candidate.toLowerCase());
+    // Only a strictly closer candidate matters, so the search bound tightens as better ones are found.
+    const distance = editDistance(lower, candidate.toLowerCase(), bestDistance - 1);
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;
     }
   }
-  const limit = Math.max(2, Math.floor(name.length / 3));
-  if (bestDistance <= limit) return best;
+  if (best !== undefined) return best;
   // A name cut short ("general" for "general_chat") is a typo too, if only one candidate extends it.
   const extensions = [...candidates].filter((c) => c.toLowerCase().startsWith(lower) && lower.length >= 3);
   return extensions.length === 1 ? extensions[0] : undefined;
