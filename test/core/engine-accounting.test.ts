@@ -128,6 +128,12 @@ describe('model prompt', () => {
     assert.ok(message.content.endsWith('\n````\nsee ```code```\n````'));
   });
 
+  test('fences a selection with hundreds of thousands of backtick runs', () => {
+    const selection = '`a '.repeat(300_000) + '`````';
+    const [message] = modelMessages({ messages: [{ role: 'user', content: 'Explain.' }], editor: { selection } }, policy.models.mid);
+    assert.ok(message.content.endsWith('\n``````'));
+  });
+
   test('drops the oldest turns to fit the context window, keeping system messages and the latest user turn', () => {
     const long = 'x'.repeat(400); // 100 estimated tokens each
     const messages = modelMessages(
@@ -144,5 +150,21 @@ describe('model prompt', () => {
       { ...policy.models.mid, contextWindow: 200 },
     );
     assert.deepEqual(messages.map((message) => message.content.slice(0, 10)), ['Be brief.', 'recent xxx', 'recent ans', 'latest que']);
+  });
+
+  test('never starts the kept history with an answer whose question did not fit', () => {
+    const messages = modelMessages(
+      {
+        messages: [
+          { role: 'system', content: 'Be brief.' },
+          { role: 'user', content: `question ${'x'.repeat(800)}` },
+          { role: 'assistant', content: 'short answer' },
+          { role: 'user', content: 'latest question' },
+        ],
+      },
+      { ...policy.models.mid, contextWindow: 200 },
+    );
+    assert.deepEqual(messages.map((message) => message.role), ['system', 'user']);
+    assert.equal(messages[1].content, 'latest question');
   });
 });

@@ -23,8 +23,10 @@ function lastIndexOfUser(messages: ChatMessage[]): number {
 }
 
 function selectionBlock(selection: string, fileName: string | undefined, languageId: string | undefined): string {
-  // A fence longer than any backtick run inside the code, so the code cannot close it.
-  const longestRun = Math.max(2, ...(selection.match(/`+/g) ?? []).map((run) => run.length));
+  // A fence longer than any backtick run inside the code, so the code cannot close it. A loop, not Math.max(...runs):
+  // a large selection can hold more runs than a call can take arguments.
+  let longestRun = 2;
+  for (const run of selection.match(/`+/g) ?? []) longestRun = Math.max(longestRun, run.length);
   const fence = '`'.repeat(longestRun + 1);
   const from = fileName ? ` from ${fileName}` : '';
   return `Selected code${from}:\n${fence}${languageId ?? ''}\n${selection.replace(/\n$/, '')}\n${fence}`;
@@ -32,7 +34,8 @@ function selectionBlock(selection: string, fileName: string | undefined, languag
 
 /**
  * Drops the oldest turns until the estimate fits in three quarters of the window (the rest is left for the answer).
- * System messages and the latest user turn always stay.
+ * System messages and the latest user turn always stay, and the kept history starts with a user turn: an answer
+ * without its question misleads the model, and chat templates that require alternating roles reject it.
  */
 function fitContextWindow(messages: ChatMessage[], contextWindow: number, latestUser: number): ChatMessage[] {
   const budget = Math.floor(contextWindow * 0.75);
@@ -45,5 +48,10 @@ function fitContextWindow(messages: ChatMessage[], contextWindow: number, latest
     keep.add(index);
     used += cost;
   }
-  return messages.filter((_, index) => keep.has(index));
+  const kept = messages.filter((_, index) => keep.has(index));
+  const firstTurn = kept.findIndex((message) => message.role !== 'system');
+  let leadingAnswers = 0;
+  while (firstTurn >= 0 && kept[firstTurn + leadingAnswers]?.role === 'assistant') leadingAnswers++;
+  kept.splice(firstTurn, leadingAnswers);
+  return kept;
 }

@@ -77,6 +77,18 @@ describe('conversation trimming', () => {
     assert.match(kept[0].content, /characters cut/);
   });
 
+  it('starts the kept conversation with a user turn when an answer fits but its question does not', () => {
+    const request: OmniRequest = {
+      messages: [
+        { role: 'user', content: long(4000, 'q') },
+        { role: 'assistant', content: long(4000, 'a') },
+        { role: 'user', content: 'latest question' },
+      ],
+    };
+    // Each turn is cut to half the budget, so the answer fits and its question no longer does.
+    assert.deepEqual(trimConversation(request, 700).map((m) => m.role), ['user']);
+  });
+
   it('cuts a huge latest message to its head and tail instead of dropping it', () => {
     const text = `please fix this: ${long(50_000, 'z')} TypeError at line 3`;
     const [only] = trimConversation({ messages: [{ role: 'user', content: text }] }, 2048);

@@ -67,6 +67,8 @@ export function trimConversation(request: OmniRequest, tokenBudget: number): Cha
     kept.unshift({ role: turns[i].role, content });
     used += cost;
   }
+  // An answer whose question did not fit would be read as the start of the conversation.
+  while (kept[0].role !== 'user') kept.shift();
   return kept;
 }
 
