@@ -57,6 +57,7 @@ export function textPrinter(stdout: Output, stderr: Output): (event: AnswerEvent
         endLine('stderr');
         if (!live) write('stdout', event.text);
         endLine('stdout');
+        if (event.incomplete) note(`[${event.incomplete}]`);
         return note(footer(event));
       case 'error':
         return note(event.cancelled ? '[cancelled]' : `omni: ${event.message}`);
@@ -67,7 +68,9 @@ export function textPrinter(stdout: Output, stderr: Output): (event: AnswerEvent
 function footer(done: DoneEvent): string {
   const { inputTokens, outputTokens, estimated } = done.usage;
   const tokens = `${inputTokens} in / ${outputTokens} out tokens${estimated ? ' (estimated)' : ''}`;
-  return `— ${done.model} · ${tokens} · $${done.costUsd.toFixed(6)} · first token ${ms(done.timeToFirstTokenMs)} · total ${ms(done.totalMs)}`;
+  // "$0.000000" would read as free; a model without a price may well cost something.
+  const cost = done.priced ? `$${done.costUsd.toFixed(6)}` : 'no price in the policy';
+  return `— ${done.model} · ${tokens} · ${cost} · first token ${ms(done.timeToFirstTokenMs)} · total ${ms(done.totalMs)}`;
 }
 
 function ms(value: number): string {

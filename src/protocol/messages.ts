@@ -65,6 +65,8 @@ const answerFooterSchema = z.object({
   totalMs: millis,
   /** Display name of the model that produced the answer. */
   model: shortText,
+  /** Why the answer may be cut short: the model's output limit, a content filter. */
+  incomplete: z.optional(shortText),
 });
 
 /** Why an answer failed and what the user can do about it. */

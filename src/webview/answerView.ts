@@ -155,6 +155,7 @@ export class AnswerView {
     if (footer) {
       replaceChildren(this.footer, ...footerParts(footer).map((part) => h('span', {}, part)));
       if (status === 'stopped') this.footer.append(h('span', { class: 'stopped' }, 'stopped'));
+      if (footer.incomplete) this.footer.append(h('span', { class: 'incomplete' }, footer.incomplete));
     }
     if (error) {
       replaceChildren(

@@ -14,7 +14,8 @@ const done: DoneEvent = {
   providerModel: 'good',
   text: 'Hello',
   usage: { inputTokens: 1, outputTokens: 1, estimated: false },
-  costUsd: 0,
+  costUsd: 0.0015,
+  priced: true,
   timeToFirstTokenMs: 1,
   totalMs: 2,
   attempts: [],
@@ -67,5 +68,16 @@ describe("omni ask's text output", () => {
     assert.equal(print([{ type: 'token', text: 'Hi\n' }, { ...done, text: 'Hi\n' }], false).stdout, 'Hi\n');
     assert.equal(print([{ type: 'token', text: 'Hi\n' }, { ...done, text: 'Hi\n' }], true).stdout, 'Hi\n');
     assert.equal(print([{ ...done, text: '' }], false).stdout, '');
+  });
+
+  it('prices the answer, and says so when the policy gives the model no price instead of printing $0', () => {
+    assert.match(print([done], false).stderr, /— good · 1 in \/ 1 out tokens · \$0\.001500 · first token 1 ms · total 2 ms\n$/);
+    assert.match(print([{ ...done, costUsd: 0, priced: false }], false).stderr, / · no price in the policy · /);
+  });
+
+  it('says above the footer when the answer was cut short', () => {
+    const { stdout, stderr } = print([{ ...done, incomplete: "the answer was cut off at the model's output limit" }], false);
+    assert.equal(stdout, 'Hello\n');
+    assert.match(stderr, /^\[the answer was cut off at the model's output limit\]\n— good /);
   });
 });

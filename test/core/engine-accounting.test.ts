@@ -36,6 +36,7 @@ function doneEvent(model: string, usage: TokenUsage): DoneEvent {
     text: '',
     usage,
     costUsd: costUsd(policy, model, usage),
+    priced: policy.models[model].price !== undefined,
     timeToFirstTokenMs: 0,
     totalMs: 0,
     attempts: [],

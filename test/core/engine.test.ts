@@ -196,6 +196,20 @@ describe('failover', () => {
     assert.equal(done(events).model, 'coder2');
   });
 
+  test('503 with a short Retry-After is waited out once too', async () => {
+    const deps = await setUp({ coder: { fail: { status: 503, retryAfter: '0.05', times: 1 }, text: 'back again' } });
+    const events = await run({ ...deps, policy: policyWith() });
+    assert.deepEqual(only(events, 'retry').map((event) => [event.model, event.waitMs]), [['coder', 50]]);
+    assert.equal(done(events).text, 'back again');
+  });
+
+  test("a gateway's HTML error page is named by its title, not pasted into the note", async () => {
+    const html = '<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><center>nginx</center></body></html>';
+    const deps = await setUp({ coder: { fail: { status: 502, html } }, coder2: { text: 'ok' } });
+    const [fallback] = only(await run({ ...deps, policy: policyWith({ coder: 'local' }) }), 'fallback');
+    assert.match(fallback.reason, /^coder failed: local failed with HTTP 502: an HTML page titled "502 Bad Gateway"; coder2 answers instead$/);
+  });
+
   test('429 with a long Retry-After moves on at once', async () => {
     const deps = await setUp({ coder: { fail: { status: 429, retryAfter: 30 } }, coder2: { text: 'ok' } });
     const started = Date.now();
@@ -266,6 +280,81 @@ describe('failover', () => {
     assert.equal(fallback.cause, 'config');
     assert.match(fallback.reason, /provider "nowhere" is not defined: add it to your providers file/);
     assert.equal(done(events).model, 'coder2');
+  });
+});
+
+describe('answers that end without a normal stop', () => {
+  test('a cut answer is kept and says it was cut off at the output limit; no other model is asked', async () => {
+    const deps = await setUp({ coder: { text: 'def add(a, b):', finishReason: 'length' } });
+    const events = await run({ ...deps, policy: policyWith() });
+    const result = done(events);
+    assert.equal(result.text, 'def add(a, b):');
+    assert.equal(result.incomplete, "the answer was cut off at the model's output limit");
+    assert.equal(only(events, 'fallback').length, 0);
+  });
+
+  test('an answer the content filter stopped says so; one that stopped normally has no note', async () => {
+    const deps = await setUp({ coder: { text: 'I can', finishReason: 'content_filter' }, coder2: { text: 'fine' } });
+    assert.equal(done(await run({ ...deps, policy: policyWith() })).incomplete, "the provider's content filter stopped the answer");
+    assert.equal(done(await run({ ...deps, policy: policyWith({ coder: 'gone' }) })).incomplete, undefined);
+  });
+
+  // Each reply finishes cleanly but holds no answer text: the next model answers, and the note says why.
+  const empty: Array<[string, Behaviour, RegExp]> = [
+    ['an empty answer', { text: '' }, /^coder failed: hf sent an empty answer; coder2 answers instead$/],
+    ['only a tool call', { text: '', finishReason: 'tool_calls' }, /hf asked to call a tool instead of answering/],
+    ['a filtered empty answer', { text: '', finishReason: 'content_filter' }, /hf's content filter blocked the answer/],
+    ['only reasoning, then the output limit', { text: '', reasoning: { text: 'thinking…', as: 'reasoning_content' }, finishReason: 'length' },
+      /hf reached its output limit before writing an answer \(it was still reasoning\); coder2 answers instead; its partial answer is discarded/],
+  ];
+  for (const [what, behaviour, reason] of empty) {
+    test(`${what} fails over to the next model`, async () => {
+      const deps = await setUp({ coder: behaviour, coder2: { text: 'a real answer' } });
+      const events = await run({ ...deps, policy: policyWith() });
+      const [fallback] = only(events, 'fallback');
+      assert.match(fallback.reason, reason);
+      assert.equal(fallback.cause, 'protocol');
+      assert.equal(done(events).text, 'a real answer');
+    });
+  }
+
+  test('unreadable stream data fails over without the SDK printing it to the console', async () => {
+    // The SDK binds console.error once per process, so what reaches stderr is what counts.
+    const printed: string[] = [];
+    const write = process.stderr.write;
+    process.stderr.write = ((chunk: string | Uint8Array) => printed.push(String(chunk)) > 0) as typeof process.stderr.write;
+    try {
+      const deps = await setUp({ coder: { text: 'one two', garbledChunk: '{not json' }, coder2: { text: 'ok' } });
+      const events = await run({ ...deps, policy: policyWith({ coder: 'local' }) });
+      assert.match(only(events, 'fallback')[0].reason, /^coder failed: local sent an answer Omni cannot read/);
+      assert.equal(done(events).text, 'ok');
+    } finally {
+      process.stderr.write = write;
+    }
+    assert.deepEqual(printed.filter((text) => text.includes('not json')), []);
+  });
+
+  test('impossible usage from the provider is replaced by an estimate, marked as one', async () => {
+    for (const usage of [{ input: -5, output: 1 }, { input: 10, output: 1e12 }]) {
+      const deps = await setUp({ coder: { text: 'x'.repeat(10), usage } });
+      const result = done(await run({ ...deps, policy: policyWith() }));
+      assert.deepEqual(result.usage, { inputTokens: Math.ceil(request.messages[0].content.length / 4), outputTokens: 3, estimated: true });
+      await fake.close();
+    }
+  });
+
+  test('a 200 reply that is not an event stream (a proxy login page) fails over with a message that says so', async () => {
+    const expected = {
+      hf: /hf sent an answer Omni cannot read: .*it returned text\/html/,
+      local: /local answered with no event stream: check that its baseURL is an OpenAI-compatible endpoint/,
+    };
+    for (const [provider, reason] of Object.entries(expected)) {
+      const deps = await setUp({ coder: { htmlPage: '<html><body>Sign in</body></html>' }, coder2: { text: 'ok' } });
+      const events = await run({ ...deps, policy: policyWith({ coder: provider }) });
+      assert.match(only(events, 'fallback')[0].reason, reason, provider);
+      assert.equal(done(events).text, 'ok');
+      await fake.close();
+    }
   });
 });
 

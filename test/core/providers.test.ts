@@ -65,10 +65,13 @@ after(() => fake.close());
 
 for (const { sdk, provider, key } of sdks) {
   describe(`${sdk} SDK against an OpenAI-compatible loopback server`, () => {
-    test('streams the answer as tokens and reports the usage the server counted', async () => {
+    test('streams the answer as tokens, reports the usage the server counted, and ends with the finish reason', async () => {
       const chunks = await collect(provider().stream({ model: 'plain', messages }));
       assert.equal(textOf(chunks, 'token'), 'print("hello world")');
-      assert.deepEqual(chunks.at(-1), { type: 'usage', usage: { inputTokens: 12, outputTokens: 5, estimated: false } });
+      assert.deepEqual(chunks.slice(-2), [
+        { type: 'usage', usage: { inputTokens: 12, outputTokens: 5, estimated: false } },
+        { type: 'finish', reason: 'stop' },
+      ]);
     });
 
     test('asks for usage in the stream and sends the key as a bearer token', async () => {

@@ -39,9 +39,13 @@ export const behaviourSchema = z.strictObject({
       status: z.number().int().min(400).max(599),
       retryAfter: z.union([z.number(), z.string()]).optional(),
       message: z.string().optional(),
+      /** Send this HTML page as the body instead of a JSON error, as a gateway does. */
+      html: z.string().optional(),
       times: z.number().int().positive().optional(),
     })
     .optional(),
+  /** One SSE `data:` line sent verbatim after the first answer chunk, e.g. invalid JSON. */
+  garbledChunk: z.string().optional(),
   /** Destroy the socket after this many answer chunks (mid-stream break). */
   dropAfterChunks: z.number().int().nonnegative().optional(),
   /** Accept the request and never answer. */
@@ -53,6 +57,10 @@ export const behaviourSchema = z.strictObject({
       as: z.enum(['reasoning_content', 'reasoning', 'think-tags']),
     })
     .optional(),
+  /** The `finish_reason` the answer ends with: `length` for a cut answer, `content_filter`, `tool_calls`… */
+  finishReason: z.string().default('stop'),
+  /** Answer 200 with this HTML instead of the completion, as a proxy's login page does. */
+  htmlPage: z.string().optional(),
   /** Reported usage; default computed from characters/4; `false` never reports usage. */
   usage: z.union([z.literal(false), z.strictObject({ input: z.number().int(), output: z.number().int() })]).optional(),
   /** Answer as Arch-Router does. */

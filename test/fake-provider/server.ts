@@ -95,10 +95,18 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     const { fail } = behaviour;
     if (fail && (fail.times === undefined || count <= fail.times)) {
       const headers: Record<string, string> = fail.retryAfter === undefined ? {} : { 'retry-after': String(fail.retryAfter) };
+      if (fail.html !== undefined) {
+        res.writeHead(fail.status, { 'content-type': 'text/html', ...headers });
+        return void res.end(fail.html);
+      }
       return sendJson(res, fail.status, { error: { message: fail.message ?? `fake failure ${fail.status}`, type: 'fake' } }, headers);
     }
     await sleep(behaviour.firstTokenDelayMs, closed);
     if (closed.aborted) return;
+    if (behaviour.htmlPage !== undefined) {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      return void res.end(behaviour.htmlPage);
+    }
     const answer = answerFor(body, behaviour);
     if (body.stream) return streamAnswer(res, body, behaviour, answer, closed);
     return sendJson(res, 200, completion(body, answer));
@@ -142,6 +150,7 @@ export async function closedLoopbackPort(): Promise<number> {
 interface Answer {
   reasoning?: { text: string; as: 'reasoning_content' | 'reasoning' | 'think-tags' };
   text: string;
+  finishReason: string;
   usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number } | undefined;
 }
 
@@ -155,14 +164,14 @@ function answerFor(body: ChatBody, behaviour: ResolvedBehaviour): Answer {
   const usage = counts === false
     ? undefined
     : { prompt_tokens: counts.input, completion_tokens: counts.output, total_tokens: counts.input + counts.output };
-  return { reasoning: behaviour.reasoning, text, usage };
+  return { reasoning: behaviour.reasoning, text, finishReason: behaviour.finishReason, usage };
 }
 
 function completion(body: ChatBody, answer: Answer) {
   const reasoning = answer.reasoning;
   const content = reasoning?.as === 'think-tags' ? `<think>${reasoning.text}</think>\n\n${answer.text}` : answer.text;
   const message = { role: 'assistant', content, ...(reasoning && reasoning.as !== 'think-tags' ? { [reasoning.as]: reasoning.text } : {}) };
-  return { ...envelope(body, 'chat.completion'), choices: [{ index: 0, message, finish_reason: 'stop' }], usage: answer.usage };
+  return { ...envelope(body, 'chat.completion'), choices: [{ index: 0, message, finish_reason: answer.finishReason }], usage: answer.usage };
 }
 
 async function streamAnswer(res: ServerResponse, body: ChatBody, behaviour: ResolvedBehaviour, answer: Answer, closed: AbortSignal): Promise<void> {
@@ -182,9 +191,10 @@ async function streamAnswer(res: ServerResponse, body: ChatBody, behaviour: Reso
     if (index > 0) await sleep(behaviour.chunkDelayMs, closed);
     if (closed.aborted) return;
     send({ role: 'assistant', content: piece });
+    if (index === 0 && behaviour.garbledChunk !== undefined) res.write(`data: ${behaviour.garbledChunk}\n\n`);
   }
   if (behaviour.dropAfterChunks !== undefined && behaviour.dropAfterChunks >= pieces.length) return dropConnection(res);
-  res.write(`data: ${JSON.stringify({ ...envelope(body, 'chat.completion.chunk'), choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`);
+  res.write(`data: ${JSON.stringify({ ...envelope(body, 'chat.completion.chunk'), choices: [{ index: 0, delta: {}, finish_reason: answer.finishReason }] })}\n\n`);
   if (body.stream_options?.include_usage && answer.usage) {
     res.write(`data: ${JSON.stringify({ ...envelope(body, 'chat.completion.chunk'), choices: [], usage: answer.usage })}\n\n`);
   }

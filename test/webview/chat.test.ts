@@ -304,6 +304,14 @@ describe('chat webview', () => {
     assert.match(await answer.locator('.tag dl').innerText(), /Fallbacks tried\ncoder \(HTTP 500\)/);
   });
 
+  it('says in the footer why an answer was cut short', async () => {
+    const view = await webview();
+    const requestId = await ask(view);
+    const cut = done(requestId);
+    await view.sendAll([decision(requestId), { type: 'token', requestId, text: 'def add(a, b):' }, { ...cut, footer: { ...cut.footer, incomplete: "the answer was cut off at the model's output limit" } }]);
+    assert.equal(await view.page.locator('.answer-footer .incomplete').textContent(), "the answer was cut off at the model's output limit");
+  });
+
   it('shows errors with their hint and attempts, and setup notices in two lines', async () => {
     const view = await webview();
     await view.send({ type: 'setup', lines: ['No API key is set for Hugging Face.', "Run 'Omni: Set API Key', or start Ollama."] });

@@ -11,6 +11,7 @@ import { CandidateQueue, candidateOrder, defaultDecision, overrideDecision } fro
 import { createCircuitBreaker, type CircuitBreaker } from './circuitBreaker';
 import { costUsd, estimateUsage } from './cost';
 import type { AnswerEvent, Attempt, DecisionEvent, DoneEvent, FallbackEvent } from './events';
+import { incompleteNote } from './finish';
 import { localOnlyGuard } from '../policy/privacy';
 import { modelMessages } from './prompt';
 import { linkedController, sleep, within } from './timing';
@@ -35,7 +36,7 @@ export interface AnswerDeps {
 
 const FIRST_TOKEN_TIMEOUT_MS = 20_000;
 const STALL_TIMEOUT_MS = 30_000;
-/** A rate limit that asks for at most this long is waited out once; a longer one moves on to the next model. */
+/** A rate limit or 503 that asks for at most this long is waited out once; a longer one moves on to the next model. */
 const MAX_RETRY_AFTER_SECONDS = 2;
 /** The router enforces `router.timeoutMs` itself; twice that only catches a router that does not. */
 const ROUTER_BOUND_FACTOR = 2;
@@ -100,7 +101,8 @@ export async function* answer(request: OmniRequest, deps: AnswerDeps): AsyncGene
       breaker.recordSuccess(model);
       const usage = outcome.usage ?? estimateUsage(messages, outcome.text + outcome.reasoning);
       yield { type: 'usage', usage };
-      yield doneEvent(policy, decision.route, model, outcome.text, usage, { started, firstOutputAt: outcome.firstOutputAt, now: clock() }, attempts);
+      const times = { started, firstOutputAt: outcome.firstOutputAt, now: clock() };
+      yield doneEvent(policy, decision.route, model, outcome.text, usage, times, attempts, incompleteNote(outcome.finishReason));
       return;
     }
 
@@ -155,10 +157,10 @@ async function decide(router: Router, request: OmniRequest, policy: Policy, sign
   }
 }
 
-/** Seconds to wait before asking the same model again, when it rate-limited with a short Retry-After. */
+/** Seconds to wait before asking the same model again, when it rate-limited or was unavailable with a short Retry-After. */
 function shortRetryAfter(error: ProviderError): number | undefined {
   const seconds = error.retryAfterSeconds;
-  return error.kind === 'rate-limit' && seconds !== undefined && seconds <= MAX_RETRY_AFTER_SECONDS ? seconds : undefined;
+  return (error.kind === 'rate-limit' || error.status === 503) && seconds !== undefined && seconds <= MAX_RETRY_AFTER_SECONDS ? seconds : undefined;
 }
 
 function lookUp(providers: ProviderRegistry, name: string): ChatProvider | ProviderError {
@@ -187,6 +189,7 @@ function doneEvent(
   usage: TokenUsage,
   times: { started: number; firstOutputAt: number; now: number },
   attempts: Attempt[],
+  incomplete: string | undefined,
 ): DoneEvent {
   const entry = policy.models[model];
   return {
@@ -199,6 +202,8 @@ function doneEvent(
     text,
     usage,
     costUsd: costUsd(policy, model, usage),
+    priced: entry.price !== undefined,
+    ...(incomplete ? { incomplete } : {}),
     timeToFirstTokenMs: times.firstOutputAt - times.started,
     totalMs: times.now - times.started,
     attempts,

@@ -1,5 +1,6 @@
 /** One model's try at an answer: streams its text, bounded by a first-token deadline and a stall deadline. */
 import { ProviderError, type ChatProvider, type CompletionRequest, type TokenUsage } from '../providers/types';
+import { emptyAnswerMessage } from './finish';
 import { linkedController, within } from './timing';
 
 export interface AttemptLimits {
@@ -12,12 +13,12 @@ export interface AttemptLimits {
 export type TextEvent = { type: 'token'; text: string } | { type: 'reasoning'; text: string };
 
 export type AttemptOutcome =
-  | { ok: true; text: string; reasoning: string; usage?: TokenUsage; firstOutputAt: number }
+  | { ok: true; text: string; reasoning: string; usage?: TokenUsage; firstOutputAt: number; finishReason?: string }
   | { ok: false; error: ProviderError; partialChars: number };
 
 /**
  * Streams `request` from `provider`, yielding its text as it comes; the return value says how it ended.
- * Never throws: every failure, including a deadline, comes back as a `ProviderError` outcome.
+ * Never throws: every failure, including a deadline and an answer with no text, comes back as a `ProviderError` outcome.
  */
 export async function* streamAttempt(
   provider: ChatProvider,
@@ -33,6 +34,7 @@ export async function* streamAttempt(
   let reasoning = '';
   let usage: TokenUsage | undefined;
   let firstOutputAt: number | undefined;
+  let finishReason: string | undefined;
   try {
     for (;;) {
       const waitMs = firstOutputAt === undefined ? limits.firstTokenTimeoutMs : limits.stallTimeoutMs;
@@ -47,12 +49,18 @@ export async function* streamAttempt(
         usage = chunk.usage;
         continue;
       }
+      if (chunk.type === 'finish') {
+        finishReason = chunk.reason;
+        continue;
+      }
       firstOutputAt ??= clock();
       if (chunk.type === 'token') text += chunk.text;
       else reasoning += chunk.text;
       yield chunk;
     }
-    return { ok: true, text, reasoning, usage, firstOutputAt: firstOutputAt ?? clock() };
+    // Nothing to show is a failure the next model may not have: a filter, a tool call, a reasoning-only reply.
+    if (text.trim() === '') throw new ProviderError(provider.name, 'protocol', emptyAnswerMessage(provider.name, finishReason, reasoning !== ''));
+    return { ok: true, text, reasoning, usage, firstOutputAt: firstOutputAt ?? clock(), finishReason };
   } catch (error) {
     const failure = error instanceof ProviderError ? error : new ProviderError(provider.name, 'protocol', String(error));
     return { ok: false, error: failure, partialChars: text.length + reasoning.length };

@@ -67,8 +67,11 @@ export interface DoneEvent {
   /** The answer without reasoning. */
   text: string;
   usage: TokenUsage;
-  /** From the policy's price table; 0 for a model without a price (e.g. local). */
+  /** From the policy's price table; 0 for a model without a price (e.g. local), which `priced` tells apart from free. */
   costUsd: number;
+  priced: boolean;
+  /** Why the answer may be cut short (the model's output limit, a content filter); absent when it ended on its own. */
+  incomplete?: string;
   /** From the start of `answer` to the first streamed text, routing and failed attempts included. */
   timeToFirstTokenMs: number;
   totalMs: number;

@@ -19,6 +19,10 @@ export function toProviderError(settings: ProviderSettings, error: unknown, cont
   }
   if (error instanceof ProviderError) return error;
   const status = httpStatusOf(error);
+  // A 2xx in an SDK error means the request went through and the reply could not be read (e.g. HTML, not a stream).
+  if (status !== undefined && status >= 200 && status < 300) {
+    return new ProviderError(settings.name, 'protocol', `${settings.label} sent an answer Omni cannot read: ${messageOf(error)}`, status);
+  }
   if (status !== undefined) return fromHttpStatus(settings, status, messageOf(error), retryAfterOf(error, context));
   if (error instanceof APIConnectionTimeoutError) {
     return new ProviderError(settings.name, 'timeout', `${settings.label} did not answer in time (${originOf(settings)})`);
@@ -47,7 +51,7 @@ function fromHttpStatus(settings: ProviderSettings, status: number, detail: stri
     const wait = retryAfterSeconds === undefined ? '' : ` (retry after ${retryAfterSeconds} s)`;
     return new ProviderError(name, 'rate-limit', `${label} is rate-limiting requests${wait}`, status, retryAfterSeconds);
   }
-  if (status >= 500) return new ProviderError(name, 'server', `${label} failed with HTTP ${status}: ${detail}`, status);
+  if (status >= 500) return new ProviderError(name, 'server', `${label} failed with HTTP ${status}: ${detail}`, status, retryAfterSeconds);
   if (status === 408) return new ProviderError(name, 'timeout', `${label} timed out (HTTP 408)`, status);
   return new ProviderError(name, 'bad-request', `${label} refused the request (HTTP ${status}): ${detail}`, status);
 }
@@ -115,6 +119,11 @@ function isAbortError(error: unknown): boolean {
 function messageOf(error: unknown): string {
   // The openai SDK starts its messages with the status, which Omni's messages already state.
   const text = (error instanceof Error ? error.message : String(error)).replace(/^\d{3} /, '');
+  // A gateway's error page: its title says what happened, its markup says nothing.
+  if (/^\s*(<!doctype html|<html)/i.test(text)) {
+    const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
+    return title ? `an HTML page titled "${title}"` : 'an HTML page';
+  }
   return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 }
 

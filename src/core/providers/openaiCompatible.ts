@@ -33,6 +33,8 @@ function client(baseURL: string, call: WireCall): OpenAI {
     webhookSecret: null,
     // Failover is Omni's job: an SDK retry would hide a failure and double the wait.
     maxRetries: 0,
+    // The SDK would print unreadable stream data to the console; Omni reports it as the attempt's error instead.
+    logLevel: 'off',
     fetch: call.fetch,
   });
 }

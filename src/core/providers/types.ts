@@ -28,7 +28,9 @@ export interface CompletionResult {
 export type StreamChunk =
   | { type: 'token'; text: string }
   | { type: 'reasoning'; text: string }
-  | { type: 'usage'; usage: TokenUsage };
+  | { type: 'usage'; usage: TokenUsage }
+  /** The provider's `finish_reason` (`stop`, `length`, `content_filter`, `tool_calls`…), last in every complete stream. */
+  | { type: 'finish'; reason: string };
 
 export interface ChatProvider {
   /** The provider name from the policy or the user's settings, e.g. `huggingface`. */

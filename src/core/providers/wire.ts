@@ -25,24 +25,38 @@ export interface WireCompletion {
   usage?: WireUsage | null;
 }
 
-/** Stream chunks out of wire chunks; throws `protocol` when the stream stops before a `finish_reason`, i.e. was cut. */
+/** Usage above this many tokens for one request is a provider bug, not a count to bill. */
+const MAX_REPORTED_TOKENS = 10_000_000;
+
+/**
+ * Stream chunks out of wire chunks, ending with the `finish_reason`; throws `protocol` when the stream stops before
+ * one, i.e. was cut, or when nothing at all arrived, i.e. the response was not an event stream.
+ */
 export async function* readWireStream(chunks: AsyncIterable<WireChunk>, provider: ProviderNaming): AsyncGenerator<StreamChunk> {
   const splitter = new ThinkSplitter();
-  let finished = false;
+  let finishReason: string | undefined;
+  let received = false;
   for await (const chunk of chunks) {
+    received = true;
     const choice = chunk.choices?.[0];
     const reasoning = choice?.delta?.reasoning_content ?? choice?.delta?.reasoning;
     if (typeof reasoning === 'string' && reasoning.length > 0) yield { type: 'reasoning', text: reasoning };
     const content = choice?.delta?.content;
     if (typeof content === 'string' && content.length > 0) yield* splitter.push(content);
-    if (choice?.finish_reason) finished = true;
+    if (choice?.finish_reason) finishReason = choice.finish_reason;
     const usage = readUsage(chunk.usage);
     if (usage) yield { type: 'usage', usage };
   }
   yield* splitter.flush();
-  if (!finished) {
+  if (!received) {
+    // A proxy's login page, or a server that ignores `stream: true`, answers 200 with no events at all.
+    const message = `${provider.label} answered with no event stream: check that its baseURL is an OpenAI-compatible endpoint (…/v1) that streams`;
+    throw new ProviderError(provider.name, 'protocol', message);
+  }
+  if (finishReason === undefined) {
     throw new ProviderError(provider.name, 'protocol', `${provider.label} stopped streaming before the answer was complete`);
   }
+  yield { type: 'finish', reason: finishReason };
 }
 
 /** The answer of a non-streamed completion, without any `<think>` part. */
@@ -53,9 +67,14 @@ export function readWireCompletion(completion: WireCompletion): CompletionResult
   return { text, usage: readUsage(completion.usage) };
 }
 
+/** The provider's token counts, or undefined (so Omni estimates and says so) when they are missing or impossible. */
 function readUsage(usage: WireUsage | null | undefined): TokenUsage | undefined {
-  if (typeof usage?.prompt_tokens !== 'number' || typeof usage.completion_tokens !== 'number') return undefined;
+  if (!isTokenCount(usage?.prompt_tokens) || !isTokenCount(usage.completion_tokens)) return undefined;
   return { inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens, estimated: false };
+}
+
+function isTokenCount(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) <= MAX_REPORTED_TOKENS;
 }
 
 interface ProviderNaming {

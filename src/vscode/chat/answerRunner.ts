@@ -83,10 +83,11 @@ export async function runAnswer(options: RunOptions): Promise<RunResult> {
         turn.status = 'done';
         turn.footer = {
           ...event.usage,
-          costUsd: deps.policy.models[event.model]?.price ? event.costUsd : null,
+          costUsd: event.priced ? event.costUsd : null,
           timeToFirstTokenMs: event.timeToFirstTokenMs,
           totalMs: event.totalMs,
           model: event.displayName,
+          ...(event.incomplete ? { incomplete: event.incomplete } : {}),
         };
         post({ type: 'done', requestId, stopped: false, footer: turn.footer });
         log.info(
