@@ -4,7 +4,7 @@ import type { WebviewMessageOf } from '../../protocol/messages';
 import type { ChatController } from '../chat/chatController';
 import type { ChatViews } from '../chat/chatViews';
 import { editorContext } from '../editorContext';
-import { extractCode, type ProposalPreview } from '../refactor/proposalPreview';
+import { extractCode, snapshotSelection, type ProposalPreview } from '../refactor/proposalPreview';
 
 const DEFAULT_INSTRUCTION = 'improve readability and structure while keeping the behaviour';
 
@@ -27,7 +27,9 @@ export function registerSelectionCommands(deps: SelectionCommandDeps): vscode.Di
 
   const where = (editor: vscode.TextEditor) => {
     const { start, end } = editor.selection;
-    return `${vscode.workspace.asRelativePath(editor.document.uri, false)}:${start.line + 1}-${end.line + 1}`;
+    // Whole lines selected with Shift+Down end at column 0 of the next line, which holds nothing selected.
+    const lastLine = end.character === 0 && end.line > start.line ? end.line - 1 : end.line;
+    return `${vscode.workspace.asRelativePath(editor.document.uri, false)}:${start.line + 1}-${lastLine + 1}`;
   };
 
   return [
@@ -53,7 +55,6 @@ export function registerSelectionCommands(deps: SelectionCommandDeps): vscode.Di
     vscode.commands.registerCommand('omni.refactorSelection', async (instructionArg?: unknown) => {
       const editor = selectedEditor();
       if (!editor) return undefined;
-      const range = new vscode.Range(editor.selection.start, editor.selection.end);
       const instruction =
         typeof instructionArg === 'string'
           ? instructionArg
@@ -63,6 +64,8 @@ export function registerSelectionCommands(deps: SelectionCommandDeps): vscode.Di
               placeHolder: DEFAULT_INSTRUCTION,
             });
       if (instruction === undefined) return undefined;
+      // Taken before the answer streams: Apply must replace this code, or refuse if it changed meanwhile.
+      const selected = snapshotSelection(editor);
       await views.reveal();
       const result = await controller.ask({
         display: `Refactor the selection (${where(editor)}): ${instruction.trim() || DEFAULT_INSTRUCTION}`,
@@ -72,7 +75,7 @@ export function registerSelectionCommands(deps: SelectionCommandDeps): vscode.Di
         editor: editorContext('refactor', true),
       });
       if (!result.ok) return undefined;
-      const id = await preview.show(editor, range, extractCode(result.text), 'Refactor');
+      const id = await preview.show(selected, extractCode(result.text), 'Refactor');
       preview.offerChoice(id, 'Omni: the refactoring proposal is open as a diff.');
       return id;
     }),
@@ -105,7 +108,7 @@ export function codeActions(preview: ProposalPreview) {
       void vscode.window.showInformationMessage('Omni: select the code to replace first.');
       return;
     }
-    const id = await preview.show(editor, new vscode.Range(editor.selection.start, editor.selection.end), message.code, 'Apply');
+    const id = await preview.show(snapshotSelection(editor), message.code, 'Apply');
     preview.offerChoice(id, 'Omni: review the change, then apply it.');
   };
 }

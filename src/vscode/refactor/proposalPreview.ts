@@ -6,12 +6,23 @@ import * as vscode from 'vscode';
 
 export const PROPOSAL_SCHEME = 'omni-proposal';
 
-interface Proposal {
+/** The selection a proposal replaces, as it was when the user asked: the answer may take a while, and the file may change. */
+export interface SelectionSnapshot {
   target: vscode.Uri;
   range: vscode.Range;
   /** The document version the proposal was made against. */
   version: number;
   original: string;
+}
+
+/** The editor's selection as it is now. */
+export function snapshotSelection(editor: vscode.TextEditor): SelectionSnapshot {
+  const { document, selection } = editor;
+  const range = new vscode.Range(selection.start, selection.end);
+  return { target: document.uri, range, version: document.version, original: document.getText(range) };
+}
+
+interface Proposal extends SelectionSnapshot {
   proposed: string;
 }
 
@@ -32,12 +43,11 @@ export class ProposalPreview implements vscode.TextDocumentContentProvider, vsco
     return uri.path.startsWith('/original/') ? proposal.original : proposal.proposed;
   }
 
-  /** Opens the diff of the selection against `proposed`; returns the proposal id used by apply/discard. */
-  async show(editor: vscode.TextEditor, range: vscode.Range, proposed: string, title: string): Promise<string> {
+  /** Opens the diff of the selection as it was in `snapshot` against `proposed`; returns the id apply/discard take. */
+  async show(snapshot: SelectionSnapshot, proposed: string, title: string): Promise<string> {
     const id = `p${++this.next}`;
-    const { document } = editor;
-    this.proposals.set(id, { target: document.uri, range, version: document.version, original: document.getText(range), proposed });
-    const name = document.uri.path.split('/').pop() ?? 'selection';
+    this.proposals.set(id, { ...snapshot, proposed });
+    const name = snapshot.target.path.split('/').pop() ?? 'selection';
     const left = vscode.Uri.from({ scheme: PROPOSAL_SCHEME, path: `/original/${id}/${name}` });
     const right = vscode.Uri.from({ scheme: PROPOSAL_SCHEME, path: `/proposed/${id}/${name}` });
     await vscode.commands.executeCommand('vscode.diff', left, right, `${title}: ${name} (selection ↔ proposal)`, { preview: true });

@@ -58,4 +58,25 @@ suite('Explain and Refactor Selection', () => {
     assert.equal(editor.document.getText(), `# edited meanwhile\n${SOURCE}`);
     await vscode.commands.executeCommand('omni.discardProposal', id);
   });
+
+  test('a file edited while the answer streams: the diff shows the code that was sent, and Apply refuses', async () => {
+    const fake = await fakeProvider();
+    fake.behave('fake-coder', { text: PROPOSAL, chunks: 6, chunkDelayMs: 150 });
+    const before = fake.chatRequests().length;
+    const editor = await openWithSelection('edited_while_streaming.py', SOURCE, 2, 4);
+    const pending = vscode.commands.executeCommand<string>('omni.refactorSelection', 'inline the temporary');
+    await waitFor('the refactor request', () => fake.chatRequests().length > before);
+    const meanwhile = new vscode.WorkspaceEdit();
+    meanwhile.insert(editor.document.uri, new vscode.Position(0, 0), '# header comment\n# second\n');
+    assert.ok(await vscode.workspace.applyEdit(meanwhile));
+    const id = await pending;
+    const diff = await waitFor('the diff tab', () =>
+      vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.input).find((input): input is vscode.TabInputTextDiff => input instanceof vscode.TabInputTextDiff && input.modified.scheme === 'omni-proposal'),
+    );
+    const original = await vscode.workspace.openTextDocument(diff.original);
+    assert.equal(original.getText(), 'def add(a, b):\n    total = a + b\n    return total');
+    assert.equal(await vscode.commands.executeCommand('omni.applyProposal', id), 'changed');
+    assert.equal(editor.document.getText(), `# header comment\n# second\n${SOURCE}`);
+    await vscode.commands.executeCommand('omni.discardProposal', id);
+  });
 });
