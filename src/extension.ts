@@ -72,6 +72,7 @@ function api(controller: ChatController, store: ConversationStore, activationMs:
     /** Sends `prompt` to the chat as if typed, with the active editor as context; resolves when answered. */
     ask: (prompt: string) => controller.ask({ display: prompt, prompt, editor: editorContext('chat', false) }),
     conversations: () => store.summaries(),
+    conversation: (id: string) => store.get(id),
   };
 }
 

@@ -59,6 +59,8 @@ const transcript = new Transcript(transcriptElement, {
   models: () => models,
   showReasoning: () => showReasoning,
   retry(retryOf, model) {
+    // One answer at a time: a retry now would take the streaming answer's partial text as history.
+    if (transcript.streamingRequestId()) return;
     const requestId = newRequestId();
     transcript.addPrompt(requestId, transcript.promptOf(retryOf) ?? '');
     host.post({ type: 'retryWith', requestId, retryOf, model });

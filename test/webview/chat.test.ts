@@ -391,6 +391,19 @@ describe('chat webview', () => {
     assert.deepEqual(ofType(await view.posted(), 'saveRoutingExample'), [{ type: 'saveRoutingExample', requestId: routed }]);
   });
 
+  it('does not retry an earlier answer while another is streaming, and shows a request another view sent', async () => {
+    const view = await webview();
+    await view.send({ type: 'models', models: [{ alias: 'local', displayName: 'Llama 3.2 3B', provider: 'ollama' }], chosen: null });
+    const first = await ask(view, 'Explain closures');
+    await view.sendAll([decision(first), { type: 'token', requestId: first, text: 'A closure…' }, done(first)]);
+    await view.send({ type: 'userTurn', requestId: 'from-the-other-view', text: 'and generators?' });
+    assert.deepEqual(await view.page.locator('.user-turn').allTextContents(), ['Explain closures', 'and generators?']);
+    assert.equal(await view.page.locator('.composer-button').textContent(), 'Stop');
+    await view.page.getByText('Retry with…').first().click();
+    await view.page.getByRole('button', { name: 'Llama 3.2 3B ollama' }).click();
+    assert.deepEqual(ofType(await view.posted(), 'retryWith'), []);
+  });
+
   it('retries with a chosen model and lets the user pick the model for new requests', async () => {
     const view = await webview();
     await view.send({

@@ -95,7 +95,6 @@ export class ChatController implements vscode.Disposable {
   /** Starts a request from a command (Explain, Refactor); resolves with the answer text when it finishes. */
   async ask(request: HostRequest): Promise<{ text: string; ok: boolean }> {
     const requestId = `h-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-    this.post({ type: 'userTurn', requestId, text: request.display });
     return this.run(requestId, request.display, request.prompt, request.editor);
   }
 
@@ -184,6 +183,8 @@ export class ChatController implements vscode.Disposable {
   private async run(requestId: string, display: string, prompt: string, editor: EditorContext, retryModel?: string) {
     await Promise.all([this.restored, this.deps.policies.ready]);
     this.chosen = true;
+    // Every open chat view shows the request; the one it came from already does and ignores this.
+    this.post({ type: 'userTurn', requestId, text: display });
     const conversation = this.conversation;
     const request: OmniRequest = { messages: [...messagesOf(conversation.turns), { role: 'user', content: prompt }], editor };
     if (conversation.turns.length === 0) conversation.title = titleFrom(display);
@@ -192,7 +193,7 @@ export class ChatController implements vscode.Disposable {
     const active = this.deps.policies.current(this.activeResource());
     const { languageId, fileName, selection, command } = editor;
     (conversation.routedOn ??= {})[requestId] = { prompt, languageId, fileName, selection, command, folder: active.folder?.uri.toString() };
-    await this.persist();
+    await this.persist(conversation);
 
     if (active.warning || active.restricted) this.post({ type: 'setup', lines: policyNotice(active.label, active.warning, active.restricted) });
     const { policy } = active;
@@ -233,7 +234,8 @@ export class ChatController implements vscode.Disposable {
     } finally {
       this.running.delete(requestId);
       if (turn.status === 'streaming') turn.status = 'error';
-      await this.persist();
+      // The user may have switched conversations meanwhile (New Chat stops this run): save the one it belongs to.
+      await this.persist(conversation);
     }
   }
 
@@ -273,11 +275,12 @@ export class ChatController implements vscode.Disposable {
     return user?.role === 'user' ? user.text : undefined;
   }
 
-  private async persist(): Promise<void> {
-    if (this.conversation.turns.length === 0) return;
+  private async persist(conversation = this.conversation): Promise<void> {
+    if (conversation.turns.length === 0) return;
     try {
-      await this.deps.store.save(this.conversation);
-      await this.deps.workspaceState.update(ACTIVE_KEY, this.conversation.id);
+      await this.deps.store.save(conversation);
+      // Only the conversation on screen is the one to reopen after a reload.
+      if (conversation === this.conversation) await this.deps.workspaceState.update(ACTIVE_KEY, conversation.id);
       await this.broadcastHistory();
     } catch (error) {
       this.deps.log.error(`could not save the conversation: ${(error as Error).message}`);

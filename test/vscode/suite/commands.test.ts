@@ -65,6 +65,27 @@ suite('Commands', () => {
     assert.equal(saved.turnCount, 2);
   });
 
+  test('New Chat during an answer stops it, and the old conversation is saved as stopped, not stuck streaming', async () => {
+    const fake = await fakeProvider();
+    const api = await omniApi();
+    const slow = { text: 'word '.repeat(60), chunks: 60, chunkDelayMs: 50 };
+    fake.behave('fake-general', slow);
+    fake.behave('fake-coder', slow);
+    await vscode.commands.executeCommand('omni.newChat');
+    const before = fake.chatRequests().length;
+    const pending = api.ask('tell me a slow story about a lighthouse');
+    await waitFor('the request to reach the provider', () => fake.chatRequests().length > before);
+    await vscode.commands.executeCommand('omni.newChat');
+    assert.equal((await pending).ok, false);
+    const summary = (await api.conversations()).find((s) => s.title === 'tell me a slow story about a lighthouse');
+    assert.ok(summary, 'the stopped conversation is listed');
+    const saved = await api.conversation(summary.id);
+    const last = saved?.turns.at(-1);
+    assert.equal(last?.role === 'assistant' ? last.status : last?.role, 'stopped');
+    fake.behave('fake-general', {});
+    fake.behave('fake-coder', {});
+  });
+
   test('stickiness: a follow-up keeps the model unless settings say to route afresh', async () => {
     const fake = await fakeProvider();
     const api = await omniApi();
