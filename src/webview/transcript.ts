@@ -13,13 +13,18 @@ export class Transcript {
   private title = '';
   private following = true;
   private scrollFrame = 0;
+  private lastScrollTop = 0;
 
   constructor(
     private readonly root: HTMLElement,
     private readonly context: AnswerContext,
   ) {
+    // Only a move up is the user leaving the stream: content that grows between Omni's scroll and this event would
+    // otherwise read as scrolling away, and a fast stream would stop being followed on its own.
     root.addEventListener('scroll', () => {
-      this.following = root.scrollTop + root.clientHeight >= root.scrollHeight - followSlack;
+      if (root.scrollTop + root.clientHeight >= root.scrollHeight - followSlack) this.following = true;
+      else if (root.scrollTop < this.lastScrollTop) this.following = false;
+      this.lastScrollTop = root.scrollTop;
     });
   }
 

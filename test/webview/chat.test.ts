@@ -258,6 +258,29 @@ describe('chat webview', () => {
     assert.equal((await view.page.locator('.answer .markdown').textContent())?.trim(), text.trim());
   });
 
+  it('keeps a fast stream in view until the user scrolls up, then leaves the reader where they are', async () => {
+    const view = await webview();
+    const requestId = await ask(view);
+    const transcript = view.page.locator('.transcript');
+    const position = () => transcript.evaluate((root) => ({ top: root.scrollTop, gap: root.scrollHeight - root.clientHeight - root.scrollTop }));
+    await view.send(decision(requestId));
+    // About 40 lines a frame: far more growth per frame than the follow slack.
+    const line = 'A line of a long answer that keeps arriving quickly.\n\n';
+    for (let batch = 0; batch < 12; batch++) {
+      await view.sendAll(Array.from({ length: 40 }, () => ({ type: 'token' as const, requestId, text: line })));
+      await frames(view.page, 1);
+    }
+    await frames(view.page);
+    const followed = await position();
+    assert.ok(followed.top > 0 && followed.gap <= 32, `still at the end after a fast stream: ${JSON.stringify(followed)}`);
+
+    await transcript.evaluate((root) => root.scrollTo({ top: 100 }));
+    await frames(view.page);
+    await view.sendAll(Array.from({ length: 40 }, () => ({ type: 'token' as const, requestId, text: line })));
+    await frames(view.page, 3);
+    assert.equal((await position()).top, 100, 'the reader who scrolled up stays put');
+  });
+
   it('Stop and Escape post a stop message with the request id', async () => {
     const view = await webview();
     const requestId = await ask(view);
