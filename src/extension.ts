@@ -46,7 +46,7 @@ export function activate(context: vscode.ExtensionContext) {
     vscode.commands.registerCommand('omni.saveRoutingExample', (requestId?: unknown, route?: unknown) =>
       saveRoutingExample({ controller, policies }, typeof requestId === 'string' ? requestId : undefined, typeof route === 'string' ? route : undefined),
     ),
-    vscode.commands.registerCommand('omni.openChat', () => views.reveal()),
+    vscode.commands.registerCommand('omni.openChat', () => views.reveal({ focusComposer: true })),
     vscode.commands.registerCommand('omni.openChatInEditor', () => views.openInEditor()),
     vscode.commands.registerCommand('omni.newChat', async () => {
       controller.newChat();

@@ -112,6 +112,8 @@ const conversationSummarySchema = z.object({
 /** Everything the extension host sends to the webview. */
 export const hostMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('config'), showReasoning: z.boolean() }),
+  /** "Omni: Open Chat" on a view that already exists: put the cursor in the message box. */
+  z.object({ type: z.literal('focusComposer') }),
   z.object({
     type: z.literal('conversation'),
     conversationId: z.nullable(shortText),

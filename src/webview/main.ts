@@ -151,6 +151,9 @@ function saveSoon(): void {
 
 function handle(message: HostMessage): void {
   switch (message.type) {
+    case 'focusComposer':
+      composer.focus();
+      return;
     case 'config':
       showReasoning = message.showReasoning;
       panelMessages.set(message.type, message);

@@ -281,6 +281,41 @@ describe('chat webview', () => {
     assert.equal((await position()).top, 100, 'the reader who scrolled up stays put');
   });
 
+  it('puts the cursor in the message box when the host asks (Open Chat on an existing view)', async () => {
+    const view = await webview();
+    await view.page.locator('.composer-input').evaluate((input) => input.blur());
+    const focused = () => view.page.locator('body').evaluate((body) => body.ownerDocument.activeElement?.className ?? '');
+    assert.doesNotMatch(await focused(), /composer-input/);
+    await view.send({ type: 'focusComposer' });
+    assert.match(await focused(), /composer-input/);
+  });
+
+  it('keeps error text readable in a light theme (WCAG AA, 4.5:1)', async () => {
+    const view = await webview();
+    // Light Modern's values; it sets no inputValidation.errorForeground.
+    await view.page.locator('html').evaluate((html) => {
+      const style = html.style;
+      style.setProperty('--vscode-foreground', '#3b3b3b');
+      style.setProperty('--vscode-errorForeground', '#f85149');
+      style.setProperty('--vscode-inputValidation-errorBackground', '#f2dede');
+      style.removeProperty('--vscode-inputValidation-errorForeground');
+    });
+    const requestId = await ask(view);
+    await view.sendAll([decision(requestId), { type: 'error', requestId, error: { message: 'No model could answer.', attempts: [{ model: 'coder', cause: 'HTTP 500' }] } }]);
+    const ratio = await view.page.locator('.error-message').evaluate((element) => {
+      const rgb = (color: string) => (color.match(/\d+(\.\d+)?/g) ?? []).slice(0, 3).map(Number);
+      const luminance = (color: string) => {
+        const [r, g, b] = rgb(color).map((v) => v / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+      };
+      const style = (of: typeof element) => element.ownerDocument.defaultView!.getComputedStyle(of);
+      const text = luminance(style(element).color);
+      const background = luminance(style(element.closest('.answer-error')!).backgroundColor);
+      return (Math.max(text, background) + 0.05) / (Math.min(text, background) + 0.05);
+    });
+    assert.ok(ratio >= 4.5, `contrast ${ratio.toFixed(2)}:1`);
+  });
+
   it('Stop and Escape post a stop message with the request id', async () => {
     const view = await webview();
     const requestId = await ask(view);

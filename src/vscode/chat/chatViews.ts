@@ -1,5 +1,6 @@
 /** Shows the chat in the Omni sidebar view and, on request, as an editor panel; both attach to one controller. */
 import * as vscode from 'vscode';
+import type { HostMessage } from '../../protocol/messages';
 import type { ChatController } from './chatController';
 import { chatHtml, chatWebviewOptions } from './webviewHtml';
 
@@ -28,13 +29,20 @@ export class ChatViews implements vscode.WebviewViewProvider, vscode.Disposable 
     });
   }
 
-  /** Reveals the chat where the user last saw it: the editor panel if open, else the sidebar view. */
-  async reveal(): Promise<void> {
+  /**
+   * Reveals the chat where the user last saw it: the editor panel if open, else the sidebar view. With `focusComposer`
+   * ("Omni: Open Chat") the cursor goes to the message box, so the user can type at once.
+   */
+  async reveal(options: { focusComposer?: boolean } = {}): Promise<void> {
+    const focusComposer: HostMessage = { type: 'focusComposer' };
     if (this.panel) {
-      this.panel.reveal(undefined, true);
+      this.panel.reveal(undefined, !options.focusComposer);
+      if (options.focusComposer) void this.panel.webview.postMessage(focusComposer);
       return;
     }
     await vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`);
+    // A view created just now focuses its message box as it loads; one that existed is told to.
+    if (options.focusComposer) void this.view?.webview.postMessage(focusComposer);
   }
 
   /** Opens (or reveals) the chat as an editor tab. */
