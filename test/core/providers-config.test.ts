@@ -32,6 +32,16 @@ describe('providers file', () => {
     );
   });
 
+  test('a base URL that is no URL at all is reported at its key, not thrown as a bare "Invalid URL"', () => {
+    for (const baseURL of ['127.0.0.1:8000/v1', 'http://', 'http//127.0.0.1:8000']) {
+      assert.throws(
+        () => parseProvidersConfig({ providers: { x: { type: 'openai-compatible', baseURL } } }, 'providers.json'),
+        /providers\.json: invalid providers config\n {2}providers\.x\.baseURL: must be an http:\/\/ or https:\/\/ URL/,
+        baseURL,
+      );
+    }
+  });
+
   test('accepts plain http:// to another machine with allowInsecureHttp', () => {
     const config = parseProvidersConfig(
       { providers: { lan: { type: 'openai-compatible', baseURL: 'http://192.168.1.5:8000/v1', allowInsecureHttp: true } } },

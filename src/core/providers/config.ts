@@ -98,7 +98,9 @@ export function isLoopbackHost(hostname: string): boolean {
   return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
+/** False for a string that is no URL at all: the schema has already reported it, at its key. */
 function isPlainHttpToAnotherMachine(url: string): boolean {
+  if (!URL.canParse(url)) return false;
   const parsed = new URL(url);
   return parsed.protocol === 'http:' && !isLoopbackHost(parsed.hostname);
 }
