@@ -35,6 +35,11 @@ export class ProviderService implements vscode.Disposable {
   }
 
   private create(): ProviderRegistry {
-    return createProviderRegistry({ config: readSettings().providers, configSource: 'setting "omni.providers"', keys: this.keys.lookup });
+    return createProviderRegistry({
+      config: readSettings().providers,
+      configSource: 'setting "omni.providers"',
+      keys: this.keys.lookup,
+      keyCommand: '"Omni: Set API Key"',
+    });
   }
 }

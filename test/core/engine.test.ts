@@ -254,7 +254,7 @@ describe('failover', () => {
     const events = await run({ ...deps, policy: policyWith() });
     const [fallback] = only(events, 'fallback');
     assert.deepEqual([fallback.from, fallback.to, fallback.cause], ['coder', 'general', 'auth']);
-    assert.match(fallback.reason, /hf rejected the token: set HF_TOKEN or run "Omni: Set API Key"/);
+    assert.match(fallback.reason, /hf rejected the token: check the key in HF_TOKEN/);
     assert.deepEqual(fallback.skipped.map((attempt) => [attempt.model, attempt.cause]), [['coder2', 'provider-excluded']]);
     assert.deepEqual(modelsAsked(), ['coder', 'general']);
   });

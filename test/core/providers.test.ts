@@ -114,11 +114,11 @@ for (const { sdk, provider, key } of sdks) {
       assert.equal(fake.chatRequests().at(-1)?.body?.reasoning_effort, 'low');
     });
 
-    test('reports 401 as an auth failure that names the key variable and the command', async () => {
+    test('reports 401 as an auth failure that names the key variable the rejected key came from', async () => {
       const error = await failureOf(collect(provider().stream({ model: 'unauthorized', messages })));
       assert.equal(error.kind, 'auth');
       assert.equal(error.status, 401);
-      assert.match(error.message, /set (VLLM_KEY|HF_TOKEN) or run "Omni: Set API Key"/);
+      assert.match(error.message, /rejected the (API key|token): check the key in (VLLM_KEY|HF_TOKEN)$/);
     });
 
     test('reports 429 as rate-limit with the Retry-After seconds', async () => {
@@ -187,8 +187,18 @@ describe('provider failures before any answer', () => {
     const before = fake.requests.length;
     const error = await failureOf(collect(providers.get('hf').stream({ model: 'plain', messages })));
     assert.equal(error.kind, 'auth');
-    assert.equal(error.message, 'no token for hf: set HF_TOKEN or run "Omni: Set API Key"');
+    assert.equal(error.message, 'no token for hf: set HF_TOKEN');
     assert.equal(fake.requests.length, before);
+  });
+
+  test('where a command stores keys (the extension), key errors name it too', async () => {
+    const keyCommand = '"Omni: Set API Key"';
+    const config = { providers: { hf: { type: 'huggingface' as const, baseURL: fake.baseURL } } };
+    const missing = await failureOf(collect(createProviderRegistry({ config, env: {}, keyCommand }).get('hf').stream({ model: 'plain', messages })));
+    assert.equal(missing.message, 'no token for hf: set HF_TOKEN or run "Omni: Set API Key"');
+    const registry = createProviderRegistry({ config, env: { HF_TOKEN: 'hf_wrong' }, keyCommand });
+    const rejected = await failureOf(collect(registry.get('hf').stream({ model: 'unauthorized', messages })));
+    assert.equal(rejected.message, 'hf rejected the token: run "Omni: Set API Key" to store a new one, or fix HF_TOKEN');
   });
 });
 

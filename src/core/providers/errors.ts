@@ -3,13 +3,14 @@ import { APIConnectionError, APIConnectionTimeoutError, APIUserAbortError } from
 import type { ProviderSettings } from './config';
 import { ProviderError } from './types';
 
-/** The command users run to store a key; named in every key error. */
-const SET_KEY_COMMAND = '"Omni: Set API Key"';
-
-/** Facts only the caller knows: whether the user cancelled, and the Retry-After header of a refused response. */
+/**
+ * Facts only the caller knows: whether the user cancelled, the Retry-After header of a refused response, and the
+ * command that stores a key where Omni runs (the extension's; the CLI has none, it reads only the environment).
+ */
 export interface ErrorContext {
   signal?: AbortSignal;
   retryAfterHeader?: string | null;
+  keyCommand?: string;
 }
 
 /** Maps an SDK, fetch or stream failure to a `ProviderError`; cancellation wins over any other cause. */
@@ -23,7 +24,7 @@ export function toProviderError(settings: ProviderSettings, error: unknown, cont
   if (status !== undefined && status >= 200 && status < 300) {
     return new ProviderError(settings.name, 'protocol', `${settings.label} sent an answer Omni cannot read: ${messageOf(error)}`, status);
   }
-  if (status !== undefined) return fromHttpStatus(settings, status, messageOf(error), retryAfterOf(error, context));
+  if (status !== undefined) return fromHttpStatus(settings, status, messageOf(error), retryAfterOf(error, context), context.keyCommand);
   if (error instanceof APIConnectionTimeoutError) {
     return new ProviderError(settings.name, 'timeout', `${settings.label} did not answer in time (${originOf(settings)})`);
   }
@@ -38,14 +39,14 @@ export function toProviderError(settings: ProviderSettings, error: unknown, cont
 }
 
 /** The error for a provider that needs a key Omni does not have. */
-export function missingKeyError(settings: ProviderSettings): ProviderError {
-  return new ProviderError(settings.name, 'auth', `no ${keyWord(settings)} for ${settings.label}: ${keyFix(settings)}`);
+export function missingKeyError(settings: ProviderSettings, keyCommand?: string): ProviderError {
+  return new ProviderError(settings.name, 'auth', `no ${keyWord(settings)} for ${settings.label}: ${missingKeyFix(settings, keyCommand)}`);
 }
 
-function fromHttpStatus(settings: ProviderSettings, status: number, detail: string, retryAfterSeconds?: number): ProviderError {
+function fromHttpStatus(settings: ProviderSettings, status: number, detail: string, retryAfterSeconds?: number, keyCommand?: string): ProviderError {
   const { name, label } = settings;
   if (status === 401 || status === 403) {
-    return new ProviderError(name, 'auth', `${label} rejected the ${keyWord(settings)}: ${keyFix(settings)}`, status);
+    return new ProviderError(name, 'auth', `${label} rejected the ${keyWord(settings)}: ${rejectedKeyFix(settings, keyCommand)}`, status);
   }
   if (status === 429) {
     const wait = retryAfterSeconds === undefined ? '' : ` (retry after ${retryAfterSeconds} s)`;
@@ -60,9 +61,15 @@ function keyWord(settings: ProviderSettings): string {
   return settings.type === 'huggingface' ? 'token' : 'API key';
 }
 
-function keyFix(settings: ProviderSettings): string {
-  if (settings.apiKeyEnv) return `set ${settings.apiKeyEnv} or run ${SET_KEY_COMMAND}`;
-  return `add "apiKeyEnv" to the "${settings.name}" entry of your providers file, or run ${SET_KEY_COMMAND}`;
+function missingKeyFix(settings: ProviderSettings, keyCommand: string | undefined): string {
+  return keyCommand ? `set ${settings.apiKeyEnv} or run ${keyCommand}` : `set ${settings.apiKeyEnv}`;
+}
+
+/** A key that was sent and refused needs replacing where it came from; with no `apiKeyEnv`, none was sent. */
+function rejectedKeyFix(settings: ProviderSettings, keyCommand: string | undefined): string {
+  const entry = `the "${settings.name}" entry of your providers file`;
+  if (settings.apiKeyEnv) return keyCommand ? `run ${keyCommand} to store a new one, or fix ${settings.apiKeyEnv}` : `check the key in ${settings.apiKeyEnv}`;
+  return keyCommand ? `run ${keyCommand}, or add "apiKeyEnv" to ${entry}` : `add "apiKeyEnv" to ${entry} and set that variable`;
 }
 
 function originOf(settings: ProviderSettings): string {

@@ -14,6 +14,8 @@ export interface ProviderRegistryOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** Key source, e.g. SecretStorage with the environment as fallback; default: the provider's `apiKeyEnv` in `env`. */
   keys?: KeyLookup;
+  /** The command that stores a key where Omni runs, named in key errors; the CLI has none and names the variable. */
+  keyCommand?: string;
   fetch?: typeof fetch;
 }
 
@@ -34,7 +36,7 @@ export function createProviderRegistry(options: ProviderRegistryOptions = {}): P
         const defined = [...settings.keys()].join(', ');
         throw new ProviderError(name, 'config', `provider "${name}" is not defined: add it to your providers file (${where}); defined: ${defined}`);
       }
-      const provider = createChatProvider(entry, transportFor(entry), { keys, fetch: options.fetch ?? globalThis.fetch });
+      const provider = createChatProvider(entry, transportFor(entry), { keys, fetch: options.fetch ?? globalThis.fetch, keyCommand: options.keyCommand });
       providers.set(name, provider);
       return provider;
     },
