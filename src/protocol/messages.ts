@@ -39,7 +39,7 @@ const decisionTagSchema = z.object({
   /** 0..1, when the deciding stage has one. */
   confidence: z.optional(z.number().check(z.gte(0), z.lte(1))),
   routerLatencyMs: millis,
-  /** Aliases planned after `model`, in order. */
+  /** Display names of the models planned after `model`, in order, as the fallback notes name them. */
   fallbacks: z.array(shortText),
 });
 
@@ -227,7 +227,11 @@ export function isOpenableHref(href: string): boolean {
 }
 
 /** The tag for a router decision, given the chosen model's display name and provider from the policy. */
-export function toDecisionTag(decision: RoutingDecision, model: { displayName: string; provider: string }): DecisionTag {
+export function toDecisionTag(
+  decision: RoutingDecision,
+  model: { displayName: string; provider: string },
+  displayName: (alias: string) => string = (alias) => alias,
+): DecisionTag {
   return {
     route: decision.route,
     model: decision.model,
@@ -237,6 +241,6 @@ export function toDecisionTag(decision: RoutingDecision, model: { displayName: s
     reason: decision.reason,
     confidence: decision.confidence,
     routerLatencyMs: decision.latencyMs,
-    fallbacks: decision.fallbacks,
+    fallbacks: decision.fallbacks.map(displayName),
   };
 }

@@ -5,6 +5,9 @@ import { parseProvidersConfig, type ProvidersConfig } from '../core/providers/co
 
 export const SECTION = 'omni';
 
+/** About 80 KB of code: far more than anyone reads in one answer, and a few cents to a dollar per request. */
+const MAX_SELECTION_TOKENS = 20_000;
+
 const stickinessSchema = z.enum(['keep', 'switch-when-confident', 'always-route']).catch('switch-when-confident');
 
 export interface OmniSettings {
@@ -14,6 +17,8 @@ export interface OmniSettings {
   stickiness: z.infer<typeof stickinessSchema>;
   switchConfidence: number;
   firstTokenTimeoutMs: number;
+  /** Explain/Refactor refuse a larger selection (estimated tokens) instead of sending it whole. */
+  maxSelectionTokens: number;
 }
 
 export function readSettings(): OmniSettings {
@@ -35,5 +40,6 @@ export function readSettings(): OmniSettings {
     stickiness: stickinessSchema.parse(config.get('conversation.stickiness')),
     switchConfidence: z.number().min(0).max(1).catch(0.8).parse(config.get('conversation.switchConfidence')),
     firstTokenTimeoutMs: z.number().int().min(1000).max(600_000).catch(20_000).parse(config.get('firstTokenTimeoutMs')),
+    maxSelectionTokens: z.number().int().min(100).catch(MAX_SELECTION_TOKENS).parse(config.get('maxSelectionTokens')),
   };
 }

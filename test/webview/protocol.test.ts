@@ -128,9 +128,10 @@ describe('protocol helpers', () => {
 
   it('builds a tag from a router decision', () => {
     const routing: RoutingDecision = { route: 'docs', model: 'general', fallbacks: ['coder'], stage: 'rule', reason: 'Rule 2 matched *.md.', latencyMs: 1, rule: 2 };
-    const tag = toDecisionTag(routing, { displayName: 'Llama 3.3 70B', provider: 'huggingface' });
+    const tag = toDecisionTag(routing, { displayName: 'Llama 3.3 70B', provider: 'huggingface' }, (alias) => `${alias} model`);
     assert.ok(parseHostMessage(decision('r1', tag)).ok);
     assert.equal(tag.modelDisplayName, 'Llama 3.3 70B');
+    assert.deepEqual(tag.fallbacks, ['coder model'], 'fallbacks are named as the fallback notes name them');
     assert.equal(tag.routerLatencyMs, 1);
   });
 

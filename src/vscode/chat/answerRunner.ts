@@ -42,7 +42,7 @@ export async function runAnswer(options: RunOptions): Promise<RunResult> {
       case 'decision': {
         const decision = { ...event.decision, model: event.model, reason: event.reason };
         decided = decision;
-        turn.tag = toDecisionTag(decision, { displayName: event.displayName, provider: event.provider });
+        turn.tag = toDecisionTag(decision, { displayName: event.displayName, provider: event.provider }, display);
         post({ type: 'decision', requestId, tag: turn.tag });
         options.onDecision?.(decision, event.displayName);
         log.info(`[${requestId}] ${decision.route} → ${event.model} (${event.provider}) by ${decision.stage}: ${event.reason}`);

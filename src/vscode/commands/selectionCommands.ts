@@ -3,7 +3,9 @@ import * as vscode from 'vscode';
 import type { WebviewMessageOf } from '../../protocol/messages';
 import type { ChatController } from '../chat/chatController';
 import type { ChatViews } from '../chat/chatViews';
+import { estimateTokens } from '../../core/text/tokens';
 import { editorContext } from '../editorContext';
+import { readSettings } from '../settings';
 import { extractCode, snapshotSelection, type ProposalPreview } from '../refactor/proposalPreview';
 
 const DEFAULT_INSTRUCTION = 'improve readability and structure while keeping the behaviour';
@@ -17,12 +19,26 @@ export interface SelectionCommandDeps {
 export function registerSelectionCommands(deps: SelectionCommandDeps): vscode.Disposable[] {
   const { controller, views, preview } = deps;
 
-  /** The editor with a non-empty selection, or a message telling the user to select code. */
+  /** The editor with a selection small enough to send, or a message telling the user what to select. */
   const selectedEditor = (): vscode.TextEditor | undefined => {
     const editor = vscode.window.activeTextEditor;
-    if (editor && !editor.selection.isEmpty) return editor;
-    void vscode.window.showInformationMessage('Omni: select some code in an editor first.');
-    return undefined;
+    if (!editor || editor.selection.isEmpty) {
+      void vscode.window.showInformationMessage('Omni: select some code in an editor first.');
+      return undefined;
+    }
+    // A Ctrl+A on a generated file would otherwise go out whole, at the price of hundreds of thousands of tokens.
+    const tokens = estimateTokens(editor.document.getText(editor.selection));
+    const { maxSelectionTokens } = readSettings();
+    if (tokens > maxSelectionTokens) {
+      const message =
+        `Omni: the selection is about ${tokens.toLocaleString('en-US')} tokens, over the ${maxSelectionTokens.toLocaleString('en-US')} ` +
+        'of "omni.maxSelectionTokens". Select less, or raise the setting.';
+      void vscode.window.showWarningMessage(message, 'Open Setting').then((choice) => {
+        if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', 'omni.maxSelectionTokens');
+      });
+      return undefined;
+    }
+    return editor;
   };
 
   const where = (editor: vscode.TextEditor) => {

@@ -28,6 +28,22 @@ suite('Explain and Refactor Selection', () => {
     assert.match(prompt, /import os/, 'surrounding lines give the context');
   });
 
+  test('a selection over omni.maxSelectionTokens is refused, and nothing is sent', async () => {
+    const fake = await fakeProvider();
+    const config = vscode.workspace.getConfiguration('omni');
+    await config.update('maxSelectionTokens', 100, vscode.ConfigurationTarget.Global);
+    try {
+      const big = Array.from({ length: 40 }, (_, i) => `value_${i} = compute(${i}) + offset  # line ${i}`).join('\n');
+      await openWithSelection('big.py', `${big}\n`, 0, 39);
+      const before = fake.chatRequests().length;
+      assert.equal(await vscode.commands.executeCommand('omni.explainSelection'), undefined);
+      assert.equal(await vscode.commands.executeCommand('omni.refactorSelection', 'tidy'), undefined);
+      assert.equal(fake.chatRequests().length, before);
+    } finally {
+      await config.update('maxSelectionTokens', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   test('Refactor opens a diff; Apply changes the file in one edit and Undo restores it', async () => {
     const fake = await fakeProvider();
     fake.behave('fake-coder', { text: PROPOSAL });
