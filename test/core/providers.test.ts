@@ -179,6 +179,15 @@ describe('provider failures before any answer', () => {
     assert.match(error.message, new RegExp(`refused the connection at http://127.0.0.1:${port}`));
   });
 
+  test('a port that fetch refuses (6000) is a settings error that says so, on both SDKs', async () => {
+    for (const type of ['openai-compatible', 'huggingface'] as const) {
+      const providers = createProviderRegistry({ config: { providers: { x11: { type, baseURL: 'http://127.0.0.1:6000/v1' } } }, env: { HF_TOKEN: 'hf_x' } });
+      const error = await failureOf(collect(providers.get('x11').stream({ model: 'plain', messages })));
+      assert.equal(error.kind, 'config', type);
+      assert.equal(error.message, "x11's baseURL uses a port that fetch refuses to connect to (http://127.0.0.1:6000): serve it on another port");
+    }
+  });
+
   test('a missing key fails as auth without sending anything', async () => {
     const providers = createProviderRegistry({
       config: { providers: { hf: { type: 'huggingface', baseURL: fake.baseURL } } },

@@ -32,6 +32,10 @@ export function toProviderError(settings: ProviderSettings, error: unknown, cont
   if (code === 'ECONNREFUSED') {
     return new ProviderError(settings.name, 'connection', `${settings.label} refused the connection at ${originOf(settings)}: is it running?`);
   }
+  // Fetch refuses some ports outright (6000, 6665–6669, …) without trying to connect.
+  if (causeChain(error).some((cause) => cause instanceof Error && cause.message === 'bad port')) {
+    return new ProviderError(settings.name, 'config', `${settings.label}'s baseURL uses a port that fetch refuses to connect to (${originOf(settings)}): serve it on another port`);
+  }
   if (code || isFetchFailure(error)) {
     return new ProviderError(settings.name, 'connection', `lost the connection to ${settings.label} (${code ?? messageOf(causeChain(error).at(-1))})`);
   }
