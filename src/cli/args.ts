@@ -29,6 +29,17 @@ export function parseCommandArgs<O extends Options>(args: string[], options: O, 
   return parsed as { values: { [K in keyof O]?: O[K]['type'] extends 'boolean' ? boolean : string }; positionals: string[] };
 }
 
+/** `--name MS` as whole milliseconds within [min, max], or undefined when the flag is absent. */
+export function millisecondsOption(values: Record<string, unknown>, name: string, min: number, max: number, usage: string): number | undefined {
+  const value = values[name];
+  if (value === undefined) return undefined;
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < min || ms > max) {
+    throw new UsageError(`--${name} must be whole milliseconds from ${min} to ${max}, got "${String(value)}"\n\n${usage}`);
+  }
+  return ms;
+}
+
 /** Options every command that builds a request accepts. */
 export const requestOptions = {
   policy: { type: 'string' },

@@ -272,7 +272,7 @@ describe('omni ask', () => {
   let root: string;
   const policy = {
     version: 1,
-    models: Object.fromEntries(['good', 'drop', 'think', 'slow'].map((model) => [model, { provider: 'fake', model }])),
+    models: Object.fromEntries(['good', 'drop', 'think', 'slow', 'late'].map((model) => [model, { provider: 'fake', model }])),
     routes: [{ name: 'general_chat', description: 'anything', model: 'good' }],
     defaultRoute: 'general_chat',
     router: { mode: 'local' },
@@ -287,6 +287,7 @@ describe('omni ask', () => {
         drop: { text: 'a b c d e f g', dropAfterChunks: 3 },
         think: { text: 'final answer', reasoning: { text: 'let me think', as: 'think-tags' } },
         slow: { text: Array.from({ length: 40 }, (_, i) => `word${i}`).join(' '), chunkDelayMs: 250 },
+        late: { text: 'too late', firstTokenDelayMs: 5000 },
       },
     });
     root = workspace(JSON.stringify(policy));
@@ -308,6 +309,16 @@ describe('omni ask', () => {
     closeSync(fd);
     assert.equal(code, 0);
     assert.match(readFileSync(file, 'utf8'), /\nlet me think\nfinal answer\n— think/);
+  });
+
+  it('--first-token-timeout-ms moves on from a silent model sooner than the 20 s default; a bad value is a usage error', async () => {
+    const { code, stdout, stderr } = await startOmni(ask('late', ['--first-token-timeout-ms', '1000']), root).done;
+    assert.equal(code, 0, stderr);
+    assert.equal(stdout, 'Hello from good model.\n');
+    assert.match(stderr, /late failed: fake sent no first token for 1000 ms; good answers instead/);
+    const bad = await startOmni(ask('good', ['--stall-timeout-ms', '5s']), root).done;
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--stall-timeout-ms must be whole milliseconds from 1000 to 600000, got "5s"/);
   });
 
   it('Ctrl-C cancels with exit 130, leaving a redirected stdout without the partial answer', async () => {

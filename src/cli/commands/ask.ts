@@ -3,7 +3,7 @@ import { answer } from '../../core/engine/answer';
 import type { AnswerEvent } from '../../core/engine/events';
 import { buildRouter } from '../../core/router';
 import { textPrinter } from '../answerPrinter';
-import { parseCommandArgs, requestOptions, requestUsage } from '../args';
+import { millisecondsOption, parseCommandArgs, requestOptions, requestUsage } from '../args';
 import { setUpPromptCommand } from '../request';
 import type { CliCommand } from './index';
 
@@ -14,7 +14,9 @@ terminal, complete and only once a model has answered when stdout is a file or a
 failover notes and the cost footer go to stderr. Ctrl-C cancels.
 
 ${requestUsage}
-  --model ALIAS        answer with this model and skip the router`;
+  --model ALIAS        answer with this model and skip the router
+  --first-token-timeout-ms MS   wait this long for a model's first token before trying the next (default 20000)
+  --stall-timeout-ms MS         wait this long when a stream goes silent before trying the next (default 30000)`;
 
 /** Exit code after Ctrl-C, as shells report a SIGINT. */
 const EXIT_CANCELLED = 130;
@@ -22,9 +24,13 @@ const EXIT_CANCELLED = 130;
 export const ask: CliCommand = {
   summary: 'answer a request with the routed model, streaming',
   async run(args) {
-    const parsed = parseCommandArgs(args, { ...requestOptions, model: { type: 'string' } }, usage);
+    const options = { ...requestOptions, model: { type: 'string' }, 'first-token-timeout-ms': { type: 'string' }, 'stall-timeout-ms': { type: 'string' } } as const;
+    const parsed = parseCommandArgs(args, options, usage);
     if (!parsed) return 0;
     const { values, positionals } = parsed;
+    // The same bounds as the extension's omni.firstTokenTimeoutMs setting.
+    const firstTokenTimeoutMs = millisecondsOption(values, 'first-token-timeout-ms', 1000, 600_000, usage);
+    const stallTimeoutMs = millisecondsOption(values, 'stall-timeout-ms', 1000, 600_000, usage);
     const setup = setUpPromptCommand(values, positionals, usage);
     if (!setup) return 1;
     const { loaded, providers, request } = setup;
@@ -51,6 +57,8 @@ export const ask: CliCommand = {
         providers,
         signal: controller.signal,
         override: values.model ? { model: values.model } : undefined,
+        firstTokenTimeoutMs,
+        stallTimeoutMs,
       });
       for await (const event of events) {
         if (readerGone && event.type === 'error' && event.cancelled) return 0;
