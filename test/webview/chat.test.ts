@@ -290,6 +290,20 @@ describe('chat webview', () => {
     assert.match(await focused(), /composer-input/);
   });
 
+  it("colours keywords, strings and numbers in code although the theme's symbol icon colours for them are plain text", async () => {
+    const view = await webview();
+    // VS Code's defaults: these three symbol icon colours fall back to the foreground.
+    await view.page.locator('html').evaluate((html) => {
+      for (const kind of ['keyword', 'string', 'number']) html.style.setProperty(`--vscode-symbolIcon-${kind}Foreground`, '#cccccc');
+      html.style.setProperty('--vscode-foreground', '#cccccc');
+    });
+    const requestId = await ask(view);
+    await view.sendAll([decision(requestId), { type: 'token', requestId, text: '```js\nconst s = "x" + 1;\n```\n' }, done(requestId)]);
+    const colour = (selector: string) => view.page.locator(`.code-block ${selector}`).first().evaluate((element) => element.ownerDocument.defaultView!.getComputedStyle(element).color);
+    const plain = await view.page.locator('.code-block code').evaluate((element) => element.ownerDocument.defaultView!.getComputedStyle(element).color);
+    for (const token of ['.hljs-keyword', '.hljs-string', '.hljs-number']) assert.notEqual(await colour(token), plain, token);
+  });
+
   it('keeps error text readable in a light theme (WCAG AA, 4.5:1)', async () => {
     const view = await webview();
     // Light Modern's values; it sets no inputValidation.errorForeground.
