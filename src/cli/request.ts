@@ -1,6 +1,6 @@
 /** Builds the request a CLI invocation stands for, from the prompt and the editor-context flags. */
 import { readFileSync } from 'node:fs';
-import { basename, dirname, isAbsolute, relative } from 'node:path';
+import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import { commandSchema, type Policy } from '../core/policy/schema';
 import { withoutBom } from '../core/text/bom';
 import { historySchema } from '../core/eval/dataset';
@@ -45,14 +45,23 @@ function readHistory(path: string): ChatMessage[] {
 }
 
 /**
- * `--file` as policy globs see it: workspace-relative. An absolute path inside the workspace that holds the
- * policy's `.omni` folder is made relative to it, so `--file "$PWD/secrets/key.env"` meets `privacy.localOnly`.
+ * `--file` as policy globs see it: workspace-relative. A path is taken like any other command-line path, relative to
+ * the current folder, and made relative to the workspace that holds the policy's `.omni` folder, so
+ * `--file "$PWD/secrets/key.env"` and, from `secrets/`, `--file key.env` both meet `privacy.localOnly`. From outside
+ * that workspace a relative path is taken as workspace-relative already.
  */
-export function policyFileName(file: string, policySource: string): string {
+export function policyFileName(file: string, policySource: string, cwd = process.cwd()): string {
   const omniFolder = dirname(policySource);
-  if (!isAbsolute(file) || basename(omniFolder) !== '.omni') return file;
-  const inWorkspace = relative(dirname(omniFolder), file);
-  return inWorkspace === '' || inWorkspace.startsWith('..') || isAbsolute(inWorkspace) ? file : inWorkspace;
+  if (basename(omniFolder) !== '.omni') return file;
+  const workspace = dirname(omniFolder);
+  if (!isAbsolute(file) && !isInside(workspace, cwd)) return file;
+  const absolute = resolve(cwd, file);
+  return isInside(workspace, absolute) && absolute !== workspace ? relative(workspace, absolute) : absolute;
+}
+
+function isInside(folder: string, path: string): boolean {
+  const rel = relative(folder, path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
 export function requestFromFlags(prompt: string, flags: RequestFlags, policySource: string): OmniRequest {

@@ -86,6 +86,16 @@ describe('omni CLI', () => {
     }
   });
 
+  it('route takes a relative --file from the current folder, as any command-line path, inside the workspace', () => {
+    const root = workspace(localPolicy);
+    mkdirSync(join(root, 'db', 'deep'), { recursive: true });
+    for (const [cwd, file] of [[join(root, 'db'), 'q.sql'], [join(root, 'db', 'deep'), '../q.sql'], [root, 'db/q.sql']]) {
+      const { code, stdout, stderr } = omni(['route', 'anything', '--file', file, '--json'], cwd);
+      assert.equal(code, 0, stderr);
+      assert.equal(JSON.parse(stdout).stage, 'rule', `${file} from ${cwd}`);
+    }
+  });
+
   it('route reads the selection from a file', () => {
     const root = workspace(localPolicy);
     writeFileSync(join(root, 'sel.txt'), 'Traceback (most recent call last):\n  File "a.py", line 3\nKeyError: 1');
