@@ -1,7 +1,9 @@
-/** The labelled examples `omni eval` and `omni test` run: read, parsed, and every problem printed at its line. */
+/** The labelled examples `omni eval` and `omni test` run: read, parsed, and problems printed at their lines. */
 import { readFileSync } from 'node:fs';
 import { formatProblem, parseExamples, type ExampleProblem, type LabelledExample, type ParseExamplesOptions } from '../core/eval/dataset';
 import { UsageError } from './args';
+
+const MAX_PRINTED_PROBLEMS = 20;
 
 export interface ExamplesFile extends ParseExamplesOptions {
   path: string;
@@ -24,7 +26,9 @@ export function loadExamples(file: ExamplesFile): LabelledExample[] | undefined 
   const { examples, problems } = parseExamples(text, file.labelField, { otherFields: file.otherFields });
   problems.push(...(file.check?.(examples) ?? []));
   problems.sort((a, b) => a.line - b.line);
-  for (const problem of problems) console.error(formatProblem(file.path, problem));
+  // The wrong file (`--examples` on another dataset) breaks every line the same way: the first few say it.
+  for (const problem of problems.slice(0, MAX_PRINTED_PROBLEMS)) console.error(formatProblem(file.path, problem));
+  if (problems.length > MAX_PRINTED_PROBLEMS) console.error(`${file.path}: … and ${problems.length - MAX_PRINTED_PROBLEMS} more problems`);
   if (problems.length > 0) return undefined;
   if (examples.length === 0) {
     console.error(`${file.path}: no examples; add one JSON object per line, e.g. {"prompt": "…", "${file.labelField}": "…"}`);

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { templateText } from '../../src/core/policy/templates';
-import { startFakeProvider, type FakeProvider } from '../fake-provider/server';
+import { closedLoopbackPort, startFakeProvider, type FakeProvider } from '../fake-provider/server';
 
 const main = resolve('src/cli/main.ts');
 // The CLI runs in temporary folders, where the bare name "tsx" would not resolve.
@@ -268,6 +268,54 @@ describe('omni CLI', () => {
     assert.equal(code, 1);
     assert.equal(stderr.trim().split('\n').length, 1, stderr);
     assert.match(stderr, /data\.jsonl:1: no line has the label field "route_fin" \(5 lines\); the closest field they have is "route_fine"/);
+  });
+
+  it('eval names a label the policy lacks at its line with a did-you-mean, and a wrong --label once for the file', () => {
+    const root = workspace(localPolicy);
+    const line = (route: string) => JSON.stringify({ prompt: 'x', route_fine: route });
+    writeFileSync(join(root, 'some.jsonl'), [line('general_chat'), line('code_generaton'), line('general_chat')].join('\n'));
+    const some = omni(['eval', 'some.jsonl', '--label', 'route_fine'], root);
+    assert.equal(some.code, 1);
+    assert.equal(some.stderr.trim(), 'some.jsonl:2: no route "code_generaton" in the policy. Did you mean "code_generation"?');
+    writeFileSync(join(root, 'all.jsonl'), Array.from({ length: 30 }, () => JSON.stringify({ prompt: 'x', route_fine: 'coding' })).join('\n'));
+    const all = omni(['eval', 'all.jsonl', '--label', 'route_fine'], root);
+    assert.equal(all.code, 1);
+    assert.equal(all.stderr.trim(), 'all.jsonl:1: no "route_fine" value is a route of the policy (coding…): is --label or --policy right?');
+  });
+
+  it('test on the wrong examples file prints the first 20 problems and how many more', () => {
+    const root = workspace(localPolicy, Array.from({ length: 30 }, () => JSON.stringify({ prompt: 'x', route_fine: 'general_chat' })).join('\n'));
+    const { code, stderr } = omni(['test'], root);
+    assert.equal(code, 1);
+    const lines = stderr.trim().split('\n');
+    assert.equal(lines.length, 21, stderr);
+    assert.match(lines.at(-1)!, /policies\.test\.jsonl: … and \d+ more problems$/);
+  });
+
+  it('eval and test say when Arch-Router failed instead of passing its failures off as local decisions', async () => {
+    const policy = JSON.parse(localPolicy);
+    policy.router = { mode: 'arch', timeoutMs: 500, archRouter: { provider: 'gone', model: 'katanemo/Arch-Router-1.5B' } };
+    const root = workspace(JSON.stringify(policy), `${JSON.stringify({ prompt: 'write a function', route: 'code_generation' })}\n`);
+    writeFileSync(join(root, 'providers.json'), JSON.stringify({ providers: { gone: { type: 'openai-compatible', baseURL: `http://127.0.0.1:${await closedLoopbackPort()}/v1` } } }));
+    writeFileSync(join(root, 'data.jsonl'), [JSON.stringify({ prompt: 'write a function', route_fine: 'code_generation' }), JSON.stringify({ prompt: 'why', route_fine: 'general_chat' })].join('\n'));
+    const evaluated = omni(['eval', 'data.jsonl', '--label', 'route_fine', '--providers', 'providers.json', '--json'], root);
+    assert.equal(evaluated.code, 0, evaluated.stderr);
+    assert.match(evaluated.stderr, /^Arch-Router failed on 2 of the 2 requests it was asked about, so the local classifier decided them \(first error: .*refused the connection/m);
+    assert.deepEqual(JSON.parse(evaluated.stdout.trim().split('\n').at(-1)!).archRouter.failed, 2);
+    const tested = omni(['test', '--mode', 'arch', '--providers', 'providers.json'], root);
+    assert.match(tested.stderr, /^Arch-Router failed on 1 of the 1 requests/m);
+  });
+
+  it('eval widens confusion headers that would read the same when cut', () => {
+    const policy = JSON.parse(localPolicy);
+    policy.routes.push({ name: 'database_queries', description: 'sql queries', model: 'coder' }, { name: 'database_admin', description: 'backups and users', model: 'coder' });
+    const root = workspace(JSON.stringify(policy));
+    writeFileSync(join(root, 'data.jsonl'), ['database_admin', 'database_queries'].map((route) => JSON.stringify({ prompt: 'x', route_fine: route })).join('\n'));
+    const { code, stdout, stderr } = omni(['eval', 'data.jsonl', '--label', 'route_fine'], root);
+    assert.equal(code, 0, stderr);
+    const lines = stdout.split('\n');
+    const header = lines[lines.findIndex((text) => text.startsWith('confusion')) + 1];
+    assert.match(header, /database_a +database_q/);
   });
 
   it('an unknown command prints the usage and exits 2', () => {

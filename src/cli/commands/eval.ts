@@ -1,5 +1,6 @@
 /** `omni eval DATA.jsonl --policy P --label FIELD`: measures routing accuracy and latency on labelled requests. */
-import { evaluate, type EvalReport } from '../../core/eval/evaluate';
+import { unknownRoutes } from '../../core/eval/dataset';
+import { archRouterFailureNote, evaluate, type EvalReport } from '../../core/eval/evaluate';
 import { buildRouter } from '../../core/router';
 import { parseCommandArgs, UsageError } from '../args';
 import { loadExamples } from '../examples';
@@ -35,20 +36,26 @@ export const evalCommand: CliCommand = {
     if (!loaded) return 1;
 
     const mode = parseMode(values.mode, loaded);
-    const examples = loadExamples({ path: dataFile, labelField: values.label });
+    const routeNames = loaded.policy.routes.map((r) => r.name);
+    const label = values.label;
+    const examples = loadExamples({
+      path: dataFile,
+      labelField: label,
+      check: (parsed) => {
+        const problems = unknownRoutes(parsed, routeNames);
+        if (problems.length === 0 || problems.length < parsed.length) return problems;
+        // Every line unknown is a wrong --label or policy: one line for the file, not one per example.
+        const labels = [...new Set(parsed.map((e) => e.expected))].slice(0, 5).join(', ');
+        return [{ line: parsed[0].line, message: `no "${label}" value is a route of the policy (${labels}…): is --label or --policy right?` }];
+      },
+    });
     if (!examples) return 1;
-
-    // One line for the whole file, not one per example: a wrong --label makes every line unknown.
-    const routeNames = new Set(loaded.policy.routes.map((r) => r.name));
-    const unknown = [...new Set(examples.map((e) => e.expected))].filter((label) => !routeNames.has(label));
-    if (unknown.length > 0) {
-      console.error(`${dataFile}: labels not in the policy's routes: ${unknown.join(', ')} (is --label right?)`);
-      return 1;
-    }
 
     const router = buildRouter(loaded.policy, { mode, getProvider: cliProviders(values.providers).get });
     const report = await evaluate(router, examples);
     printReport(report);
+    const failures = archRouterFailureNote(report);
+    if (failures) console.error(failures);
     if (values.json) {
       const { mistakes: _omitted, ...summary } = report;
       console.log(JSON.stringify(summary));
@@ -67,11 +74,20 @@ function printReport(report: EvalReport): void {
     console.log(`${r.route.padEnd(width)}  ${String(r.support).padStart(7)}  ${r.precision.toFixed(2).padStart(9)}  ${r.recall.toFixed(2).padStart(6)}`);
   }
   const names = report.routes.map((r) => r.route);
-  const short = names.map((n) => n.slice(0, 6));
+  const short = distinctPrefixes(names, 6);
+  const column = Math.max(...short.map((s) => s.length));
   console.log(`\nconfusion (rows: expected, columns: predicted)`);
-  console.log(`${''.padEnd(width)}  ${short.map((s) => s.padStart(6)).join(' ')}`);
+  console.log(`${''.padEnd(width)}  ${short.map((s) => s.padStart(column)).join(' ')}`);
   for (const expected of names) {
     const row = report.confusion[expected] ?? {};
-    console.log(`${expected.padEnd(width)}  ${names.map((p) => String(row[p] ?? 0).padStart(6)).join(' ')}`);
+    console.log(`${expected.padEnd(width)}  ${names.map((p) => String(row[p] ?? 0).padStart(column)).join(' ')}`);
+  }
+}
+
+/** Column headers: the names cut to `length`, or longer where two would read the same ("database_queries", "database_admin"). */
+function distinctPrefixes(names: readonly string[], length: number): string[] {
+  for (let cut = length; ; cut++) {
+    const prefixes = names.map((name) => name.slice(0, cut));
+    if (new Set(prefixes).size === names.length || prefixes.every((prefix, i) => prefix === names[i])) return prefixes;
   }
 }

@@ -1,7 +1,7 @@
 /** `omni test [policy]`: runs the policy's own routing examples and fails on any mismatch, for teams' CI. */
 import { dirname, join } from 'node:path';
 import { unknownRoutes } from '../../core/eval/dataset';
-import { evaluate } from '../../core/eval/evaluate';
+import { archRouterFailureNote, evaluate } from '../../core/eval/evaluate';
 import { DEFAULT_POLICY_SOURCE } from '../../core/policy/load';
 import { buildRouter } from '../../core/router';
 import { parseCommandArgs, UsageError } from '../args';
@@ -49,6 +49,8 @@ export const test: CliCommand = {
       console.log(`${examplesFile}:${m.line}: expected ${m.expected}, got ${m.got} — ${m.reason}`);
     }
     const failed = report.mistakes.length;
+    const failures = archRouterFailureNote(report);
+    if (failures) console.error(failures);
     console.log(`${report.n - failed} passed, ${failed} failed`);
     return failed > 0 ? 1 : 0;
   },

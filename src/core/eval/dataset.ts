@@ -105,7 +105,7 @@ function readLine(raw: string, line: number, labelField: string, otherFields: Fi
     return { line, messages: [`not valid JSON (${(error as Error).message})`] };
   }
   const keys = typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.keys(value) : undefined;
-  const messages = (keys ?? []).flatMap((key) => fieldProblem(key, labelField, otherFields) ?? []);
+  const messages = (keys ?? []).flatMap((key) => fieldProblem(key, keys ?? [], labelField, otherFields) ?? []);
   const parsed = exampleSchema.safeParse(value);
   if (!parsed.success) messages.push(...describeIssues(parsed.error.issues, 'line'));
   const label: unknown = keys?.includes(labelField) ? (value as Record<string, unknown>)[labelField] : undefined;
@@ -125,13 +125,14 @@ function readLine(raw: string, line: number, labelField: string, otherFields: Fi
 
 type FieldsRule = NonNullable<ParseExamplesOptions['otherFields']>;
 
-/** Why `key` does not belong on an example line, if it does not. */
-function fieldProblem(key: string, labelField: string, otherFields: FieldsRule): string | undefined {
+/** Why `key` does not belong on an example line with `keys`, if it does not. */
+function fieldProblem(key: string, keys: readonly string[], labelField: string, otherFields: FieldsRule): string | undefined {
   if (key === labelField || exampleFields.includes(key)) return undefined;
-  const meant = exampleFields.find((field) => nearMiss(key, field));
+  // A field the line already has is no misspelling of it ("note" beside "route").
+  const meant = exampleFields.find((field) => !keys.includes(field) && nearMiss(key, field));
   if (meant) return `unknown field "${key}" — did you mean "${meant}"?`;
   if (otherFields === 'allow') return undefined;
-  if (nearMiss(key, labelField)) return `unknown field "${key}" — did you mean "${labelField}"?`;
+  if (!keys.includes(labelField) && nearMiss(key, labelField)) return `unknown field "${key}" — did you mean "${labelField}"?`;
   return `unknown field "${key}"; the fields are ${[...exampleFields, labelField].map((field) => `"${field}"`).join(', ')}`;
 }
 

@@ -20,6 +20,8 @@ export interface EvalReport {
   /** confusion[expected][predicted] = count */
   confusion: Record<string, Record<string, number>>;
   stages: Record<string, number>;
+  /** Requests Arch-Router was asked about, and how many of those it failed on (the local classifier decided them). */
+  archRouter: { asked: number; failed: number; firstError?: string };
   mistakes: { id: string; line: number; expected: string; got: string; reason: string }[];
 }
 
@@ -51,6 +53,8 @@ export function summarize(examples: readonly LabelledExample[], decisions: reado
     return { route, support, predicted, correct: hits, precision: predicted ? hits / predicted : 0, recall: support ? hits / support : 0 };
   });
   const latencies = decisions.map((d) => d.latencyMs);
+  const asked = decisions.filter((d) => d.archRouter !== undefined);
+  const failures = asked.flatMap((d) => d.archRouter?.error ?? []);
   return {
     n: examples.length,
     accuracy: examples.length ? correct / examples.length : 0,
@@ -59,8 +63,16 @@ export function summarize(examples: readonly LabelledExample[], decisions: reado
     routes,
     confusion,
     stages,
+    archRouter: { asked: asked.length, failed: failures.length, ...(failures.length > 0 ? { firstError: failures[0] } : {}) },
     mistakes,
   };
+}
+
+/** A line for a run where Arch-Router failed, else undefined: its failures look like local decisions otherwise. */
+export function archRouterFailureNote(report: EvalReport): string | undefined {
+  const { asked, failed, firstError } = report.archRouter;
+  if (failed === 0) return undefined;
+  return `Arch-Router failed on ${failed} of the ${asked} requests it was asked about, so the local classifier decided them (first error: ${firstError})`;
 }
 
 /** Nearest-rank percentile; 0 for no data. */

@@ -135,6 +135,15 @@ describe('reading example lines', () => {
     ]);
   });
 
+  it('does not take a field for a misspelling of one the line already has', () => {
+    assert.deepEqual(problemsOf([{ prompt: 'x', route: 'a', note: 'hi' }], 'route', { otherFields: 'reject' }).map((p) => p.message), [
+      'unknown field "note"; the fields are "id", "prompt", "languageId", "fileName", "selection", "command", "history", "route"',
+    ]);
+    assert.deepEqual(problemsOf([{ prompt: 'x', note: 'hi' }], 'route', { otherFields: 'reject' }).map((p) => p.message), [
+      'unknown field "note" — did you mean "route"?; missing label field "route" (a route name)',
+    ]);
+  });
+
   it('says what is wrong with a label that is there but not a route name', () => {
     const messages = problemsOf([{ prompt: 'x', route: 5 }, { prompt: 'x', route: ' ' }, { prompt: 'x', route: 'a' }]).map((p) => p.message);
     assert.deepEqual(messages, ['label field "route" must be a string (a route name), not 5', 'label field "route" is empty; give the route name']);
