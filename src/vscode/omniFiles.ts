@@ -1,6 +1,6 @@
 /**
  * Omni's files inside a workspace folder (`.omni/…`). The core names them with the platform's path separator,
- * which URIs and file watcher globs do not take, so the adapters reach them through these two.
+ * which URIs and file watcher globs do not take, so the adapters reach them through these.
  */
 import * as vscode from 'vscode';
 
@@ -9,7 +9,23 @@ export function omniFileUri(folder: vscode.Uri, relativePath: string): vscode.Ur
   return vscode.Uri.joinPath(folder, ...relativePath.split(/[\\/]/));
 }
 
-/** A watcher glob for `relativePath` in every workspace folder. */
-export function omniFileGlob(relativePath: string): string {
-  return `**/${relativePath.replace(/\\/g, '/')}`;
+/**
+ * Calls `changed` with the file's URI whenever `relativePath` may have changed in any workspace folder: the file
+ * created, saved or deleted, and also its folder (`.omni`) deleted, renamed or created as a whole, which a watcher
+ * on the file alone does not report.
+ */
+export function watchOmniFile(relativePath: string, changed: (uri: vscode.Uri) => void): vscode.Disposable {
+  const parts = relativePath.split(/[\\/]/);
+  const files = vscode.workspace.createFileSystemWatcher(`**/${parts.join('/')}`);
+  const folders = vscode.workspace.createFileSystemWatcher(`**/${parts.slice(0, -1).join('/')}`, false, true, false);
+  const fileIn = (folder: vscode.Uri) => changed(vscode.Uri.joinPath(folder, parts[parts.length - 1]));
+  return vscode.Disposable.from(
+    files,
+    folders,
+    files.onDidCreate(changed),
+    files.onDidChange(changed),
+    files.onDidDelete(changed),
+    folders.onDidCreate(fileIn),
+    folders.onDidDelete(fileIn),
+  );
 }

@@ -8,7 +8,7 @@ import { POLICY_PATH } from '../core/policy/load';
 import { parsePolicy } from '../core/policy/parse';
 import type { Policy } from '../core/policy/schema';
 import { defaultPolicy } from '../core/policy/templates';
-import { omniFileGlob, omniFileUri } from './omniFiles';
+import { omniFileUri, watchOmniFile } from './omniFiles';
 import type { ProviderService } from './providerService';
 
 export interface ActivePolicy {
@@ -45,13 +45,8 @@ export class PolicyService implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
     private readonly providers: ProviderService,
   ) {
-    const watcher = vscode.workspace.createFileSystemWatcher(omniFileGlob(POLICY_PATH));
-    const reload = (uri: vscode.Uri) => void this.reloadFolderOf(uri);
     this.disposables.push(
-      watcher,
-      watcher.onDidCreate(reload),
-      watcher.onDidChange(reload),
-      watcher.onDidDelete(reload),
+      watchOmniFile(POLICY_PATH, (uri) => void this.reloadFolderOf(uri)),
       // Unsaved edits get diagnostics as the user types; the policy itself changes when the file is saved.
       vscode.workspace.onDidChangeTextDocument((event) => {
         if (this.isPolicyFile(event.document.uri)) this.showDiagnostics(event.document.uri, event.document.getText());
@@ -76,10 +71,18 @@ export class PolicyService implements vscode.Disposable {
     return this.loaded;
   }
 
+  /**
+   * Re-reads every folder (after a settings, folder or trust change) and keeps each one's last valid policy: a broken
+   * file must not lose it because the user changed an unrelated setting meanwhile.
+   */
   private async readAll(): Promise<void> {
-    this.folders.clear();
-    this.diagnostics.clear();
-    await Promise.all((vscode.workspace.workspaceFolders ?? []).map((folder) => this.reloadFolder(folder)));
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    const open = new Set(folders.map((folder) => folder.uri.toString()));
+    for (const key of [...this.folders.keys()].filter((key) => !open.has(key))) {
+      this.folders.delete(key);
+      this.diagnostics.delete(omniFileUri(vscode.Uri.parse(key), POLICY_PATH));
+    }
+    await Promise.all(folders.map((folder) => this.reloadFolder(folder)));
     this.changed.fire();
   }
 
@@ -137,7 +140,11 @@ export class PolicyService implements vscode.Disposable {
       this.diagnostics.delete(uri);
       return;
     }
-    const result = this.showDiagnostics(uri, text);
+    const result = this.check(uri, text);
+    // Problems follow what the user sees: the unsaved text of an open editor, else the file.
+    const editor = vscode.workspace.textDocuments.find((document) => document.isDirty && document.uri.toString() === uri.toString());
+    if (editor) this.showDiagnostics(uri, editor.getText());
+    else this.setDiagnostics(uri, text, result);
     const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
     if (result.ok) {
       this.folders.set(key, { lastGood: result.policy, hasFile: true, errors: 0 });
@@ -148,12 +155,18 @@ export class PolicyService implements vscode.Disposable {
     }
   }
 
-  private showDiagnostics(uri: vscode.Uri, text: string) {
+  private check(uri: vscode.Uri, text: string) {
     const providers = { names: this.providers.current.names(), definedIn: 'the "omni.providers" user setting' };
-    const result = parsePolicy(text, vscode.workspace.asRelativePath(uri), { providers });
+    return parsePolicy(text, vscode.workspace.asRelativePath(uri), { providers });
+  }
+
+  private showDiagnostics(uri: vscode.Uri, text: string): void {
+    this.setDiagnostics(uri, text, this.check(uri, text));
+  }
+
+  private setDiagnostics(uri: vscode.Uri, text: string, result: ReturnType<PolicyService['check']>): void {
     const lines = new LineIndex(text);
     this.diagnostics.set(uri, result.diagnostics.map((d) => toVsDiagnostic(d, lines)));
-    return result;
   }
 }
 

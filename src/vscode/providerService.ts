@@ -18,7 +18,7 @@ export class ProviderService implements vscode.Disposable {
   constructor(private readonly keys: ApiKeys) {
     this.registry = this.create();
     this.listener = vscode.workspace.onDidChangeConfiguration((event) => {
-      if (!event.affectsConfiguration(SECTION)) return;
+      if (!event.affectsConfiguration(`${SECTION}.providers`)) return;
       this.registry = this.create();
       this.changed.fire();
     });

@@ -11,7 +11,7 @@ import { POLICY_TESTS_PATH } from '../core/policy/load';
 import { latestUserText } from '../core/request';
 import { buildRouter } from '../core/router';
 import { oneLinePreview } from '../core/text/preview';
-import { omniFileGlob, omniFileUri } from './omniFiles';
+import { omniFileUri, watchOmniFile } from './omniFiles';
 import type { PolicyService } from './policyService';
 import type { ProviderService } from './providerService';
 
@@ -52,12 +52,14 @@ export class RoutingExamples implements vscode.Disposable {
       );
     profile('Route with the local stage', 'local', true);
     profile('Route as the policy does (may ask Arch-Router)', 'policy', false);
-    const watcher = vscode.workspace.createFileSystemWatcher(omniFileGlob(POLICY_TESTS_PATH));
+    const reload = (document: vscode.TextDocument) => {
+      if (this.isExamplesFile(document.uri)) void this.load(document.uri);
+    };
     this.disposables.push(
-      watcher,
-      watcher.onDidCreate((uri) => void this.load(uri)),
-      watcher.onDidChange((uri) => void this.load(uri)),
-      watcher.onDidDelete((uri) => this.controller.items.delete(uri.toString())),
+      watchOmniFile(POLICY_TESTS_PATH, (uri) => void this.load(uri)),
+      // Examples run as the editor shows them, unsaved lines included, and their results land on those lines.
+      vscode.workspace.onDidChangeTextDocument((event) => reload(event.document)),
+      vscode.workspace.onDidCloseTextDocument(reload),
       vscode.workspace.onDidChangeWorkspaceFolders(() => void this.discover()),
     );
     // Found up front, not when the Testing view first opens, so the examples file has run buttons in its gutter.
@@ -75,6 +77,11 @@ export class RoutingExamples implements vscode.Disposable {
     vscode.Disposable.from(...this.disposables).dispose();
   }
 
+  private isExamplesFile(uri: vscode.Uri): boolean {
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    return !!folder && omniFileUri(folder.uri, POLICY_TESTS_PATH).toString() === uri.toString();
+  }
+
   private async discover(): Promise<void> {
     const files = (vscode.workspace.workspaceFolders ?? []).map((folder) => omniFileUri(folder.uri, POLICY_TESTS_PATH));
     const present = new Set<string>();
@@ -87,8 +94,10 @@ export class RoutingExamples implements vscode.Disposable {
   /** (Re)reads one examples file into a file item with a child per example; false when there is no such file. */
   private async load(uri: vscode.Uri): Promise<boolean> {
     let text: string;
+    // Unsaved edits count; otherwise the file on disk, which a document kept after its editor closed may lag behind.
+    const unsaved = vscode.workspace.textDocuments.find((document) => document.isDirty && document.uri.toString() === uri.toString());
     try {
-      text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      text = unsaved ? unsaved.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
     } catch {
       this.controller.items.delete(uri.toString());
       return false;

@@ -71,6 +71,56 @@ suite('Policy in the editor', () => {
     }
   });
 
+  test('a providers change while the file is broken keeps the last valid policy routing, and unsaved problems stay', async () => {
+    const fake = await fakeProvider();
+    const config = vscode.workspace.getConfiguration('omni');
+    const original = config.get<Record<string, unknown>>('providers');
+    const broken = JSON.stringify(testPolicy(), null, 2).replace('"model": "coder",\n      "fallbacks"', '"model": "codr",\n      "fallbacks"');
+    await writeText(policyUri(), broken);
+    await waitFor('the saved error', () => vscode.languages.getDiagnostics(policyUri()).length > 0);
+    const document = await vscode.workspace.openTextDocument(policyUri());
+    const editor = await vscode.window.showTextDocument(document);
+    const general = document.getText().indexOf('"general"', document.getText().indexOf('"routes"'));
+    await editor.edit((edit) => edit.replace(new vscode.Range(document.positionAt(general), document.positionAt(general + 9)), '"generel"'));
+    await waitFor('the unsaved error', () => vscode.languages.getDiagnostics(policyUri()).some((d) => /"generel"/.test(d.message)));
+    try {
+      await config.update('providers', { ...original, spare: { type: 'openai-compatible', baseURL: fake.baseURL } }, vscode.ConfigurationTarget.Global);
+      await omniApi();
+      await new Promise((r) => setTimeout(r, 500));
+      assert.ok(vscode.languages.getDiagnostics(policyUri()).some((d) => /"generel"/.test(d.message)), 'the unsaved error is still shown');
+      const before = fake.chatRequests().length;
+      await openWithSelection('after_settings.py', 'def h(z):\n    return z - 1\n', 0, 1);
+      const result = await vscode.commands.executeCommand<{ ok: boolean }>('omni.explainSelection');
+      assert.equal(result?.ok, true);
+      assert.deepEqual(modelsAsked(fake, before), ['fake-coder'], 'the last valid policy routed, not the built-in one');
+    } finally {
+      await config.update('providers', original, vscode.ConfigurationTarget.Global);
+      await vscode.window.showTextDocument(document);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      await usePolicy(testPolicy());
+    }
+  });
+
+  test('deleting the whole .omni folder drops its policy; creating it again brings the policy back', async () => {
+    const fake = await fakeProvider();
+    const omniFolder = vscode.Uri.joinPath(policyUri(), '..');
+    await vscode.workspace.fs.delete(omniFolder, { recursive: true });
+    try {
+      await openWithSelection('no_policy.py', 'def k(w):\n    return w\n', 0, 1);
+      await waitFor('the built-in policy to route (no request reaches the fake provider)', async () => {
+        const before = fake.chatRequests().length;
+        const result = await vscode.commands.executeCommand<{ ok: boolean }>('omni.explainSelection');
+        return result?.ok === false && fake.chatRequests().length === before;
+      });
+    } finally {
+      await usePolicy(testPolicy());
+    }
+    const before = fake.chatRequests().length;
+    await openWithSelection('policy_back.py', 'def m(v):\n    return v\n', 0, 1);
+    assert.equal((await vscode.commands.executeCommand<{ ok: boolean }>('omni.explainSelection'))?.ok, true);
+    assert.deepEqual(modelsAsked(fake, before), ['fake-coder']);
+  });
+
   test('the generated JSON schema is contributed for the policy file', () => {
     const extension = vscode.extensions.getExtension('omni-dev.omni-router')!;
     const validation = extension.packageJSON.contributes.jsonValidation as { fileMatch: string; url: string }[];

@@ -56,6 +56,24 @@ suite('Routing examples', () => {
     assert.deepEqual({ failed: summary.failed, errored: summary.errored }, { failed: 0, errored: 0 });
   });
 
+  test('unsaved lines in an open examples file run, and results land on the lines the editor shows', async () => {
+    const saved = '{"prompt": "tidy this up", "command": "refactor", "route": "code_explanation"}\n';
+    await writeText(examplesUri(), saved);
+    const document = await vscode.workspace.openTextDocument(examplesUri());
+    const editor = await vscode.window.showTextDocument(document);
+    await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), '{"prompt": "explain this", "command": "explain", "route": "code_explanation"}\n'));
+    try {
+      const summary = await waitFor('the unsaved line to run', async () => {
+        const result = await runExamples();
+        return result.passed + result.failed === 2 ? result : undefined;
+      });
+      assert.equal(summary.passed, 1);
+      assert.deepEqual(summary.failures.map(({ line, got }) => ({ line, got })), [{ line: 2, got: 'refactoring' }]);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
+  });
+
   test('the run "as the policy routes" asks Arch-Router where the policy says so, and the reason names the deciding stage', async () => {
     const fake = await fakeProvider();
     fake.behave('fake-arch', { archRouter: { route: 'code_generation' } });
