@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { ChatController } from './vscode/chat/chatController';
 import { ChatViews } from './vscode/chat/chatViews';
 import { ConversationStore } from './vscode/chat/conversationStore';
-import { editorContext } from './vscode/editorContext';
+import { editorContext, trackWorkingEditor } from './vscode/editorContext';
 import { codeActions, registerSelectionCommands } from './vscode/commands/selectionCommands';
 import { registerSetupCommands } from './vscode/commands/setupCommands';
 import { PolicyService } from './vscode/policyService';
@@ -31,6 +31,7 @@ export function activate(context: vscode.ExtensionContext) {
   const examples = new RoutingExamples(policies, providers);
 
   context.subscriptions.push(
+    trackWorkingEditor(),
     log,
     policies,
     providers,

@@ -10,9 +10,29 @@ export interface SelectionContext extends EditorContext {
   surrounding?: { before: string; after: string };
 }
 
-/** The active editor's context; the selection only when `withSelection` (a chat message does not send it unasked). */
+let lastActive: vscode.TextEditor | undefined;
+
+/** Remembers the text editor the user last worked in; `workingEditor` needs it while the chat has focus. */
+export function trackWorkingEditor(): vscode.Disposable {
+  lastActive = vscode.window.activeTextEditor;
+  return vscode.window.onDidChangeActiveTextEditor((editor) => {
+    if (editor) lastActive = editor;
+  });
+}
+
+/**
+ * The text editor the user works in: the active one or, while a webview has focus (the chat in an editor tab), the
+ * one they used last if it is still visible. Without this, a request from that chat lost its file and language, and
+ * in a multi-root workspace went by the first folder's policy.
+ */
+export function workingEditor(): vscode.TextEditor | undefined {
+  const visible = vscode.window.visibleTextEditors;
+  return vscode.window.activeTextEditor ?? visible.find((editor) => editor === lastActive) ?? visible[0];
+}
+
+/** The working editor's context; the selection only when `withSelection` (a chat message does not send it unasked). */
 export function editorContext(command: OmniCommand, withSelection: boolean): SelectionContext {
-  const editor = vscode.window.activeTextEditor;
+  const editor = workingEditor();
   if (!editor) return { command };
   const { document, selection } = editor;
   const context: SelectionContext = {

@@ -11,6 +11,7 @@ import { buildRouter } from '../../core/router';
 import { withStickiness } from '../../core/router/sticky';
 import type { Router } from '../../core/router/types';
 import { isOpenableHref, parseWebviewMessage, type AssistantTurn, type DecisionTag, type HostMessage, type WebviewMessage, type WebviewMessageOf } from '../../protocol/messages';
+import { editorContext, workingEditor } from '../editorContext';
 import type { PolicyService } from '../policyService';
 import type { ProviderService } from '../providerService';
 import { readSettings } from '../settings';
@@ -141,12 +142,12 @@ export class ChatController implements vscode.Disposable {
 
   private readonly handlers: { [T in WebviewMessage['type']]: (message: WebviewMessageOf<T>, from: vscode.Webview) => Promise<void> | void } = {
     ready: (_message, from) => this.sendState(from),
-    send: (message) => void this.run(message.requestId, message.text, message.text, this.chatEditorContext()),
+    send: (message) => void this.run(message.requestId, message.text, message.text, editorContext('chat', false)),
     stop: (message) => this.running.get(message.requestId)?.abort(),
     retryWith: (message) => {
       const prompt = this.promptOf(message.retryOf);
       if (prompt === undefined) return;
-      void this.run(message.requestId, prompt, prompt, this.chatEditorContext(), message.model);
+      void this.run(message.requestId, prompt, prompt, editorContext('chat', false), message.model);
     },
     copy: (message) => this.deps.codeActions(message),
     insertAtCursor: (message) => this.deps.codeActions(message),
@@ -253,19 +254,8 @@ export class ChatController implements vscode.Disposable {
     return this.ledger.ledger;
   }
 
-  private chatEditorContext(): EditorContext {
-    const editor = vscode.window.activeTextEditor;
-    if (!editor) return { command: 'chat' };
-    const { document } = editor;
-    return {
-      command: 'chat',
-      languageId: document.languageId,
-      fileName: document.uri.scheme === 'untitled' ? undefined : vscode.workspace.asRelativePath(document.uri, false),
-    };
-  }
-
   private activeResource(): vscode.Uri | undefined {
-    return vscode.window.activeTextEditor?.document.uri;
+    return workingEditor()?.document.uri;
   }
 
   private promptOf(requestId: string): string | undefined {

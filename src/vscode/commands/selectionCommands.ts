@@ -4,7 +4,7 @@ import type { WebviewMessageOf } from '../../protocol/messages';
 import type { ChatController } from '../chat/chatController';
 import type { ChatViews } from '../chat/chatViews';
 import { estimateTokens } from '../../core/text/tokens';
-import { editorContext } from '../editorContext';
+import { editorContext, workingEditor } from '../editorContext';
 import { readSettings } from '../settings';
 import { extractCode, snapshotSelection, type ProposalPreview } from '../refactor/proposalPreview';
 
@@ -21,7 +21,7 @@ export function registerSelectionCommands(deps: SelectionCommandDeps): vscode.Di
 
   /** The editor with a selection small enough to send, or a message telling the user what to select. */
   const selectedEditor = (): vscode.TextEditor | undefined => {
-    const editor = vscode.window.activeTextEditor;
+    const editor = workingEditor();
     if (!editor || editor.selection.isEmpty) {
       void vscode.window.showInformationMessage('Omni: select some code in an editor first.');
       return undefined;
@@ -111,7 +111,7 @@ export function codeActions(preview: ProposalPreview) {
       await vscode.env.clipboard.writeText(message.code);
       return;
     }
-    const editor = vscode.window.visibleTextEditors.find((e) => e === vscode.window.activeTextEditor) ?? vscode.window.visibleTextEditors[0];
+    const editor = workingEditor();
     if (!editor) {
       void vscode.window.showInformationMessage('Omni: open a file in an editor first.');
       return;

@@ -4,6 +4,7 @@ import { POLICY_PATH } from '../../core/policy/load';
 import { templates, templateText, type TemplateName } from '../../core/policy/templates';
 import { resolveProviderSettings } from '../../core/providers/config';
 import type { ChatController } from '../chat/chatController';
+import { workingEditor } from '../editorContext';
 import { omniFileUri } from '../omniFiles';
 import type { PolicyService } from '../policyService';
 import type { ApiKeys } from '../secrets';
@@ -59,11 +60,15 @@ export function registerSetupCommands(deps: SetupCommandDeps): vscode.Disposable
     }),
 
     vscode.commands.registerCommand('omni.createPolicy', async (templateArg?: TemplateName) => {
-      const folder = vscode.workspace.workspaceFolders?.[0];
-      if (!folder) {
+      const folders = vscode.workspace.workspaceFolders ?? [];
+      if (folders.length === 0) {
         void vscode.window.showInformationMessage('Omni: open a folder first; the policy lives in its .omni/policies.json.');
         return undefined;
       }
+      // Each folder of a multi-root workspace has its own policy: ask which one.
+      const folder =
+        folders.length === 1 ? folders[0] : await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Create the policy of which folder?' });
+      if (!folder) return undefined;
       const target = omniFileUri(folder.uri, POLICY_PATH);
       const exists = await vscode.workspace.fs.stat(target).then(
         () => true,
@@ -81,6 +86,8 @@ export function registerSetupCommands(deps: SetupCommandDeps): vscode.Disposable
         if (!template) return undefined;
         await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(templateText(template)));
         log.info(`created ${POLICY_PATH} from the ${template} template`);
+      } else {
+        void vscode.window.showInformationMessage(`Omni: ${vscode.workspace.asRelativePath(target)} already exists, so it is opened as it is.`);
       }
       await vscode.window.showTextDocument(target);
       return target;
@@ -89,7 +96,7 @@ export function registerSetupCommands(deps: SetupCommandDeps): vscode.Disposable
     vscode.commands.registerCommand('omni.chooseModel', async (modelArg?: string | null) => {
       let model = modelArg;
       if (model === undefined) {
-        const { policy } = policies.current(vscode.window.activeTextEditor?.document.uri);
+        const { policy } = policies.current(workingEditor()?.document.uri);
         const items = [
           { label: 'Automatic', description: 'the router picks per request', alias: null as string | null },
           ...Object.entries(policy.models).map(([alias, entry]) => ({

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { startFakeProvider } from '../../fake-provider/server';
-import { FAKE_KEY, fakeProvider, modelsAsked, omniApi, policyUri, testPolicy, usePolicy, waitFor, workspaceFolder } from './helpers';
+import { FAKE_KEY, fakeProvider, modelsAsked, omniApi, openWithSelection, policyUri, testPolicy, usePolicy, waitFor, workspaceFolder } from './helpers';
 
 suite('Commands', () => {
   suiteSetup(async () => {
@@ -84,6 +84,23 @@ suite('Commands', () => {
     assert.equal(last?.role === 'assistant' ? last.status : last?.role, 'stopped');
     fake.behave('fake-general', {});
     fake.behave('fake-coder', {});
+  });
+
+  test('a request from the chat in an editor tab is routed with the file the user worked in', async () => {
+    const api = await omniApi();
+    await vscode.commands.executeCommand('omni.newChat');
+    await openWithSelection('tab_context.py', 'x = 1\n', 0, 0);
+    await vscode.commands.executeCommand('omni.openChatInEditor');
+    try {
+      await waitFor('the chat tab to have focus', () => vscode.window.activeTextEditor === undefined);
+      await api.ask('what does this file do, in a few words?');
+      const summary = (await api.conversations()).find((s) => s.title === 'what does this file do, in a few words?');
+      const [routedOn] = Object.values((await api.conversation(summary!.id))?.routedOn ?? {});
+      assert.deepEqual({ languageId: routedOn?.languageId, fileName: routedOn?.fileName }, { languageId: 'python', fileName: 'tab_context.py' });
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeEditorsInOtherGroups');
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
   });
 
   test('stickiness: a follow-up keeps the model unless settings say to route afresh', async () => {
