@@ -73,7 +73,7 @@ export async function saveRoutingExample(
   const history = exampleHistory(answer.history, active.policy.router.archRouter?.tokenBudget);
   const line = await appendExample(uri, exampleLine(prompt, { languageId, fileName, selection, command }, expected, history));
   const saved: SavedExample = { file: vscode.workspace.asRelativePath(uri), line: line.number, route: expected, routed: answer.tag.route };
-  void report(saved, uri, line.unsaved);
+  void report(saved, uri, line.unsaved, line.already === true);
   return saved;
 }
 
@@ -96,7 +96,7 @@ async function pickRoute(routes: readonly RouteEntry[], routed: string, prompt: 
  * Adds `text` as the last line of the examples file through the editor, so an open copy with unsaved changes is
  * edited rather than overwritten; such a copy is left unsaved (saving would also save the user's own changes).
  */
-async function appendExample(uri: vscode.Uri, text: string): Promise<{ number: number; unsaved: boolean }> {
+async function appendExample(uri: vscode.Uri, text: string): Promise<{ number: number; unsaved: boolean; already?: boolean }> {
   const exists = await vscode.workspace.fs.stat(uri).then(
     () => true,
     () => false,
@@ -109,20 +109,22 @@ async function appendExample(uri: vscode.Uri, text: string): Promise<{ number: n
   const document = await vscode.workspace.openTextDocument(uri);
   const wasDirty = document.isDirty;
   const planned = appendLine(document.getText(), text);
+  if (planned.insert === '') return { number: planned.line, unsaved: wasDirty, already: true };
   const edit = new vscode.WorkspaceEdit();
   edit.insert(uri, document.positionAt(document.getText().length), planned.insert);
   if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`could not edit ${vscode.workspace.asRelativePath(uri)}`);
   if (!wasDirty) await document.save();
-  return { number: planned.line, unsaved: wasDirty };
+  return { number: planned.line, unsaved: wasDirty, already: false };
 }
 
-async function report(saved: SavedExample, uri: vscode.Uri, unsaved: boolean): Promise<void> {
+async function report(saved: SavedExample, uri: vscode.Uri, unsaved: boolean, already: boolean): Promise<void> {
   const verdict = saved.route === saved.routed ? 'the route Omni chose' : `Omni chose ${saved.routed}`;
-  const save = unsaved ? ' The file had unsaved changes, so it is left unsaved: save it to keep the example.' : '';
+  const save = unsaved && !already ? ' The file had unsaved changes, so it is left unsaved: save it to keep the example.' : '';
+  const what = already ? `already saved as line ${saved.line} of ${saved.file}` : `saved as line ${saved.line} of ${saved.file}`;
   const open = 'Open';
   const run = 'Run Routing Examples';
   const choice = await vscode.window.showInformationMessage(
-    `Omni: saved as line ${saved.line} of ${saved.file}, expecting ${saved.route} (${verdict}).${save}`,
+    `Omni: ${what}, expecting ${saved.route} (${verdict}).${save}`,
     open,
     run,
   );

@@ -197,9 +197,12 @@ export function exampleHistory(messages: readonly ChatMessage[], archRouterToken
 
 /**
  * What to insert at the end of `existing` so that `line` becomes a line of its own, and that line's 1-based
- * number: a file whose last line has no newline gets one first, so the new example never joins it.
+ * number: a file whose last line has no newline gets one first, so the new example never joins it. A line the file
+ * already has is not added twice: nothing to insert, and the number of the line that has it.
  */
 export function appendLine(existing: string, line: string): { insert: string; line: number } {
+  const already = existing.split(/\r?\n/).indexOf(line);
+  if (already >= 0) return { insert: '', line: already + 1 };
   const endsLine = existing === '' || existing.endsWith('\n');
   const lines = existing === '' ? 0 : existing.split('\n').length - (endsLine ? 1 : 0);
   return { insert: `${endsLine ? '' : '\n'}${line}\n`, line: lines + 1 };

@@ -92,6 +92,7 @@ describe('appending an example line', () => {
     ['a file whose last line has no newline', 'a\nb', { insert: '\nX\n', line: 3 }],
     ['a file ending with a blank line', 'a\n\n', { insert: 'X\n', line: 3 }],
     ['a file with Windows line ends', 'a\r\nb\r\n', { insert: 'X\n', line: 3 }],
+    ['a file that already has the line', 'a\r\nX\r\nb', { insert: '', line: 2 }],
   ];
   for (const [what, existing, expected] of cases) {
     it(`lands on its own line in ${what}`, () => {

@@ -49,8 +49,11 @@ suite('Save as Routing Example', () => {
     assert.deepEqual(wrong, { file: '.omni/policies.test.jsonl', line: 1, route: 'code_generation', routed: 'code_explanation' });
     const right = await save(undefined, 'code_explanation');
     assert.equal(right?.line, 2);
+    assert.equal((await save(undefined, 'code_explanation'))?.line, 2, 'saved again, the same example points at its line');
 
-    const [first, second] = await examplesLines();
+    const lines = await examplesLines();
+    assert.equal(lines.length, 2, 'the same example is not added twice');
+    const [first, second] = lines;
     assert.match(String(first.prompt), /^Explain what the selected code does and why/);
     assert.deepEqual(
       { languageId: first.languageId, fileName: first.fileName, selection: first.selection, command: first.command, route: first.route },
