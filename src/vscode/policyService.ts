@@ -51,6 +51,12 @@ export class PolicyService implements vscode.Disposable {
       vscode.workspace.onDidChangeTextDocument((event) => {
         if (this.isPolicyFile(event.document.uri)) this.showDiagnostics(event.document.uri, event.document.getText());
       }),
+      // Who reports syntax errors depends on whether an editor shows the file (see setDiagnostics).
+      vscode.window.tabGroups.onDidChangeTabs(({ opened, closed }) => {
+        for (const tab of [...opened, ...closed]) {
+          if (tab.input instanceof vscode.TabInputText && this.isPolicyFile(tab.input.uri)) void this.reloadFolderOf(tab.input.uri);
+        }
+      }),
       vscode.workspace.onDidChangeWorkspaceFolders(() => void this.reloadAll()),
       vscode.workspace.onDidGrantWorkspaceTrust(() => void this.reloadAll()),
       // A provider added to (or renamed in) the settings clears or raises the policies' "no provider" warnings.
@@ -164,9 +170,16 @@ export class PolicyService implements vscode.Disposable {
     this.setDiagnostics(uri, text, this.check(uri, text));
   }
 
+  /**
+   * In an editor VS Code's JSON support already marks syntax errors, so Omni adds only what it alone knows; a file
+   * no editor shows gets them from Omni, or the Problems panel would show nothing wrong with it.
+   */
   private setDiagnostics(uri: vscode.Uri, text: string, result: ReturnType<PolicyService['check']>): void {
     const lines = new LineIndex(text);
-    this.diagnostics.set(uri, result.diagnostics.map((d) => toVsDiagnostic(d, lines)));
+    const open = vscode.window.tabGroups.all.some((group) =>
+      group.tabs.some((tab) => tab.input instanceof vscode.TabInputText && tab.input.uri.toString() === uri.toString()),
+    );
+    this.diagnostics.set(uri, result.diagnostics.filter((d) => !(open && d.syntax)).map((d) => toVsDiagnostic(d, lines)));
   }
 }
 

@@ -16,6 +16,8 @@ export interface PolicyDiagnostic {
   path: string;
   /** What is wrong and how to fix it. */
   message: string;
+  /** Set on JSON syntax errors, which an editor's own JSON support already reports. */
+  syntax?: true;
 }
 
 /** `file:line:col: severity: message (at path)` — the format compilers use, so terminals make it clickable. */

@@ -60,7 +60,9 @@ export function parsePolicy(source: string, file: string, options: ParseOptions 
   if (syntaxErrors.length > 0) {
     return {
       ok: false,
-      diagnostics: inReadingOrder(capped(syntaxErrors).map((e) => place(e.offset, e.length, [], `JSON syntax error: ${describeSyntaxError(e)}`))),
+      diagnostics: inReadingOrder(
+        capped(syntaxErrors).map((e) => ({ ...place(e.offset, e.length, [], `JSON syntax error: ${describeSyntaxError(e)}`), syntax: true as const })),
+      ),
     };
   }
   if (!tree) return { ok: false, diagnostics: [place(0, 0, [], 'the file holds no JSON value: a policy is a JSON object')] };

@@ -121,6 +121,28 @@ suite('Policy in the editor', () => {
     assert.deepEqual(modelsAsked(fake, before), ['fake-coder']);
   });
 
+  test("a JSON syntax error is reported once, by VS Code's JSON support where it sees the file, else by Omni", async () => {
+    const reports = () => {
+      const all = vscode.languages.getDiagnostics(policyUri());
+      return {
+        omni: all.filter((d) => d.source === 'Omni policy' && /JSON syntax error/.test(d.message)).length,
+        json: all.filter((d) => d.source !== 'Omni policy').length,
+      };
+    };
+    await writeText(policyUri(), JSON.stringify(testPolicy(), null, 2).replace('"version": 1,', '"version": 1,,'));
+    try {
+      await waitFor('the syntax error to be reported', () => reports().omni + reports().json > 0);
+      await new Promise((r) => setTimeout(r, 500));
+      assert.ok(!(reports().omni > 0 && reports().json > 0), `reported twice: ${JSON.stringify(reports())}`);
+      await vscode.window.showTextDocument(policyUri());
+      await waitFor("VS Code's own JSON error in the open editor", () => reports().json > 0);
+      assert.equal(reports().omni, 0);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await usePolicy(testPolicy());
+    }
+  });
+
   test('the generated JSON schema is contributed for the policy file', () => {
     const extension = vscode.extensions.getExtension('omni-dev.omni-router')!;
     const validation = extension.packageJSON.contributes.jsonValidation as { fileMatch: string; url: string }[];
