@@ -26,7 +26,7 @@ export const VOCABULARY: Readonly<Record<string, ConceptDefinition>> = {
       'code, coding, coder, source code, program=0.8, programming, programmer, software, developer, dev, devs, function, ' +
       'method=0.6, class=0.5, object=0.4, variable, constant=0.4, parameter, argument=0.4, return=0.4, api, sdk, library, ' +
       'framework, module, package=0.5, dependency, app=0.7, application=0.6, script, algorithm, data structure, compile, ' +
-      'compiler, interpreter, runtime, syntax, loop, array, string=0.5, integer, float=0.6, boolean, enum, struct, pointer, ' +
+      'compiler, interpreter, parser, lexer, tokenizer, serializer, runtime, syntax, loop, array, string=0.5, integer, float=0.6, boolean, enum, struct, pointer, ' +
       'null=0.6, undefined=0.6, json, yaml, xml, html, css, http=0.3, url=0.3, endpoint, websocket, frontend, backend, web, website, ' +
       'component=0.6, gui, widget, regex, thread=0.5, async, await, promise=0.4, callback, handler, interface=0.5, ' +
       'generic=0.3, inheritance, recursion, repo, repository, ide, vscode, visual studio, plugin, extension=0.4, ' +
