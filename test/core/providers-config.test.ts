@@ -42,6 +42,13 @@ describe('providers file', () => {
     }
   });
 
+  test('the settings value pasted into a file as is gets told to put its entries under "providers"', () => {
+    assert.throws(
+      () => parseProvidersConfig({ myvllm: { type: 'openai-compatible', baseURL: 'http://127.0.0.1:8000/v1' } }, 'providers.json'),
+      /Unrecognized key: "myvllm"\n {2}put the entries under "providers": \{"providers": \{"myvllm"/,
+    );
+  });
+
   test('accepts plain http:// to another machine with allowInsecureHttp', () => {
     const config = parseProvidersConfig(
       { providers: { lan: { type: 'openai-compatible', baseURL: 'http://192.168.1.5:8000/v1', allowInsecureHttp: true } } },

@@ -110,7 +110,10 @@ export function parseProvidersConfig(value: unknown, source: string): ProvidersC
   const result = providersConfigSchema.safeParse(value);
   if (result.success) return result.data;
   const problems = describeIssues(result.error.issues, '(top level)').map((line) => `  ${line}`);
-  throw new Error(`${source}: invalid providers config\n${problems.join('\n')}`);
+  // The settings value pasted into a file as is: its entries belong under "providers".
+  const pasted = typeof value === 'object' && value !== null && !Array.isArray(value) && !('providers' in value) && Object.keys(value).length > 0;
+  const hint = pasted ? '\n  put the entries under "providers": {"providers": {"myvllm": {"type": "openai-compatible", …}}}' : '';
+  throw new Error(`${source}: invalid providers config\n${problems.join('\n')}${hint}`);
 }
 
 /** Reads and validates a providers file (JSON with comments allowed). */
