@@ -8,7 +8,7 @@ export function loadPolicyForCommand(explicit: string | undefined): { policy: Po
   const resolved = resolvePolicy(explicit, process.cwd());
   for (const diagnostic of resolved.diagnostics) console.error(formatDiagnostic(diagnostic));
   if (!resolved.ok) {
-    console.error(`omni: the policy ${resolved.source} has errors; fix them (or run "omni check") and try again`);
+    if (!resolved.unreadable) console.error(`omni: the policy ${resolved.source} has errors; fix them (or run "omni check") and try again`);
     return undefined;
   }
   return { policy: resolved.policy, source: resolved.source };

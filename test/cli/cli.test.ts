@@ -318,6 +318,16 @@ describe('omni CLI', () => {
     assert.match(header, /database_a +database_q/);
   });
 
+  it('a policy that cannot be read is reported once, without telling the user to fix errors in it', () => {
+    const root = workspace(localPolicy);
+    for (const target of ['missing.json', '.omni']) {
+      const { code, stderr } = omni(['test', target], root);
+      assert.equal(code, 1);
+      assert.match(stderr, /cannot read the policy/);
+      assert.doesNotMatch(stderr, /has errors; fix them/, target);
+    }
+  });
+
   it('an unknown command prints the usage and exits 2', () => {
     const { code, stderr } = omni(['frobnicate']);
     assert.equal(code, 2);

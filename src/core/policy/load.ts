@@ -30,7 +30,7 @@ export function loadPolicyFile(file: string, options: ParseOptions = {}): Policy
       path: '(root)',
       message: `cannot read the policy: ${reason}`,
     };
-    return { ok: false, diagnostics: [diagnostic] };
+    return { ok: false, diagnostics: [diagnostic], unreadable: true };
   }
   return parsePolicy(text, file, options);
 }
@@ -49,7 +49,7 @@ export function findPolicyFile(start: string): string | undefined {
 
 export type ResolvedPolicy =
   | { ok: true; policy: Policy; source: string; diagnostics: PolicyDiagnostic[] }
-  | { ok: false; source: string; diagnostics: PolicyDiagnostic[] };
+  | { ok: false; source: string; diagnostics: PolicyDiagnostic[]; unreadable?: true };
 
 /** The policy a command should use: the explicit file, else the nearest workspace policy, else the built-in default. */
 export function resolvePolicy(explicit: string | undefined, cwd: string, options: ParseOptions = {}): ResolvedPolicy {

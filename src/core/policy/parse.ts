@@ -13,7 +13,8 @@ import { type Policy, policySchema } from './schema';
 
 export type PolicyParseResult =
   | { ok: true; policy: Policy; diagnostics: PolicyDiagnostic[] }
-  | { ok: false; diagnostics: PolicyDiagnostic[] };
+  /** `unreadable`: the file could not be read at all (missing, a folder), so there is nothing in it to fix. */
+  | { ok: false; diagnostics: PolicyDiagnostic[]; unreadable?: true };
 
 /** A real policy is a few KB; a file this large is not one, and validating it would stall the editor. */
 const MAX_CHARS = 1024 * 1024;
