@@ -65,6 +65,9 @@ step(`code-server@${CODE_SERVER_VERSION}`, () => {
       npm_config_yes: 'true', // an inner `npx node-gyp` must not stop to ask (CI has no stdin)
       npm_config_unsafe_perm: 'true', // CI runs as root; code-server's postinstall refuses otherwise
       npm_config_nodedir: '/usr', // node-gyp builds against the local Node headers instead of downloading them
+      // argon2's install script first tries a prebuilt binary from GitHub; offline it builds from source anyway, so
+      // go straight there and never reach outside the npm registry.
+      npm_config_build_from_source: 'argon2',
     },
   });
   return `installed into ${CODE_SERVER_DIR}`;
