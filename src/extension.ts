@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { ChatController } from './vscode/chat/chatController';
 import { ChatViews } from './vscode/chat/chatViews';
 import { ConversationStore } from './vscode/chat/conversationStore';
-import { editorContext, trackWorkingEditor } from './vscode/editorContext';
+import { editorContext, trackWorkingEditor, workingEditor } from './vscode/editorContext';
 import { codeActions, registerSelectionCommands } from './vscode/commands/selectionCommands';
 import { registerSetupCommands } from './vscode/commands/setupCommands';
 import { PolicyService } from './vscode/policyService';
@@ -30,6 +30,8 @@ export function activate(context: vscode.ExtensionContext) {
   const views = new ChatViews(context.extensionUri, controller);
   const examples = new RoutingExamples(policies, providers);
 
+  // The policy that routes the file the user works in: its folder's, in a multi-root workspace.
+  const showPolicyState = () => statusBar.showPolicyState(policies.current(workingEditor()?.document.uri));
   context.subscriptions.push(
     trackWorkingEditor(),
     log,
@@ -41,6 +43,8 @@ export function activate(context: vscode.ExtensionContext) {
     views,
     examples,
     controller.onDidDecide(({ route, model }) => statusBar.show(route, model)),
+    policies.onDidChange(showPolicyState),
+    vscode.window.onDidChangeActiveTextEditor(showPolicyState),
     vscode.commands.registerCommand('omni.showRoutingLog', () => log.show(true)),
     vscode.commands.registerCommand('omni.runRoutingExamples', () => runRoutingExamplesCommand(examples, 'local')),
     vscode.commands.registerCommand('omni.runRoutingExamplesAsPolicy', () => runRoutingExamplesCommand(examples, 'policy')),

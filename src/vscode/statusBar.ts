@@ -1,24 +1,51 @@
-/** The status bar item: the last route → model; a click opens the routing log. */
+/**
+ * The status bar item: the last route → model, a click opening the routing log; marked with a warning while the
+ * policy that routes the active file has a problem (errors, Restricted Mode), a click then opening the Problems.
+ */
 import * as vscode from 'vscode';
+import type { ActivePolicy } from './policyService';
 
 export class RouteStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('omni.route', vscode.StatusBarAlignment.Right, 100);
+  private lastRoute?: { route: string; model: string };
+  private problem?: string;
 
   constructor() {
     this.item.name = 'Omni route';
-    this.item.command = 'omni.showRoutingLog';
-    this.item.text = '$(sparkle) Omni';
-    this.item.tooltip = 'Omni: no request routed yet. Click to show the routing log.';
+    this.render();
     this.item.show();
   }
 
   show(route: string, model: string): void {
-    this.item.text = `$(sparkle) ${route} → ${model}`;
-    this.item.tooltip = `Omni routed the last request to ${route} → ${model}. Click to show the routing log.`;
-    this.item.accessibilityInformation = { label: `Omni: last route ${route}, model ${model}` };
+    this.lastRoute = { route, model };
+    this.render();
+  }
+
+  /** Follows the policy that routes the active file: its errors, or Restricted Mode keeping it from applying. */
+  showPolicyState(active: Pick<ActivePolicy, 'warning' | 'restricted'>): void {
+    this.problem = active.warning ?? (active.restricted ? 'Restricted Mode keeps the workspace policy from applying' : undefined);
+    this.render();
   }
 
   dispose(): void {
     this.item.dispose();
+  }
+
+  private render(): void {
+    const routed = this.lastRoute ? `${this.lastRoute.route} → ${this.lastRoute.model}` : 'Omni';
+    const last = this.lastRoute ? `Omni routed the last request to ${routed}.` : 'Omni: no request routed yet.';
+    if (this.problem) {
+      this.item.text = `$(warning) ${routed}`;
+      this.item.tooltip = `${last}\nPolicy problem: ${this.problem}. Click to show the problems.`;
+      this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+      this.item.command = 'workbench.actions.view.problems';
+      this.item.accessibilityInformation = { label: `Omni: ${routed}; policy problem: ${this.problem}` };
+    } else {
+      this.item.text = `$(sparkle) ${routed}`;
+      this.item.tooltip = `${last} Click to show the routing log.`;
+      this.item.backgroundColor = undefined;
+      this.item.command = 'omni.showRoutingLog';
+      this.item.accessibilityInformation = { label: this.lastRoute ? `Omni: last route ${this.lastRoute.route}, model ${this.lastRoute.model}` : 'Omni' };
+    }
   }
 }

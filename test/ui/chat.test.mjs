@@ -169,6 +169,9 @@ describe('Omni chat, selection commands and policy (packaged .vsix)', function (
       workbench.writeFile('.omni/policies.json', broken);
       // A person sees the error count in the status bar, opens Problems from there and clicks the entry.
       await eventually('the status bar to count 1 error', () => page.locator('.statusbar-item[id="status.problems"]').textContent(), (text) => /^\s*1\s*0\s*$/.test(text ?? ''), 20_000);
+      // Omni's own item says the policy has a problem, and that the last valid version keeps routing.
+      const omniItem = page.locator('.statusbar-item[id="omni-dev.omni-router.omni.route"]');
+      await eventually('Omni\'s status item to warn', () => omniItem.getAttribute('aria-label'), (label) => /policy problem: \.omni\/policies\.json has 1 error\(s\).*last valid version keeps routing/.test(label ?? ''), 20_000);
       await page.locator('.statusbar-item[id="status.problems"] a').first().click();
       const entry = page.locator('.markers-panel .monaco-list-row', { has: page.locator('.marker-message-details-container') });
       await textOf(entry.locator('.marker-message'), 'no model "codr" in "models". Did you mean "coder"? (at routes[0].model)', 'the Problems entry', 20_000);
@@ -191,6 +194,7 @@ describe('Omni chat, selection commands and policy (packaged .vsix)', function (
       workbench.writeFile('.omni/policies.json', fixed.replace(/^\{\n/, '{\n  // non-coding questions go to the reviewer\n').replace(/\n\}\n$/, ',\n}\n'));
       await eventually('the Problems entry to disappear', () => entry.count(), (n) => n === 0, 20_000);
       await page.locator('.markers-panel').getByText('No problems have been detected in the workspace.', { exact: true }).waitFor();
+      await eventually('Omni\'s status item to stop warning', () => omniItem.getAttribute('aria-label'), (label) => !/policy problem/.test(label ?? ''), 20_000);
       await eventually('the chat to offer the new policy\'s models', () => chat.frame.locator('select.model-select option').allTextContents(), (options) => options.includes('Fake Reviewer · fake'));
       const from = fake.chatRequests().length;
       const answer = await chat.ask('any tips for a pasta recipe tonight?');
