@@ -58,7 +58,7 @@ step(`code-server@${CODE_SERVER_VERSION}`, () => {
   writeFileSync(join(CODE_SERVER_DIR, 'package.json'), '{ "private": true }\n');
   run('npm', ['install', '--no-audit', '--no-fund', `code-server@${CODE_SERVER_VERSION}`], {
     cwd: CODE_SERVER_DIR,
-    // npm 11 warns that it does not know unsafe-perm and nodedir: the install scripts, not npm, read them.
+    // npm 11 warns that it does not know unsafe-perm, nodedir and build-from-source: the install scripts, not npm, read them.
     env: {
       ...process.env,
       TMPDIR: TMP_DIR, // where @vscode/ripgrep looks for the cached archive
