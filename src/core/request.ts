@@ -23,6 +23,11 @@ export interface OmniRequest {
   /** Oldest first; the last message is the latest user turn. */
   messages: ChatMessage[];
   editor?: EditorContext;
+  /**
+   * Workspace-relative files the earlier turns were asked from: their content may be in `messages` (a selection, an
+   * answer quoting it), so `privacy.localOnly` covers them as it covers `editor.fileName`.
+   */
+  earlierFiles?: string[];
 }
 
 /** The latest user turn's text, or '' when there is none. */

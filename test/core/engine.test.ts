@@ -393,6 +393,15 @@ describe('privacy', () => {
     }
   });
 
+  test('a follow-up asked from another file stays local when an earlier turn came from a local-only file', async () => {
+    const deps = await setUp({});
+    const policy = policyWith({ coder: 'remote' }, { privacy: { localOnly: ['secrets/**'] } });
+    const followUp = { ...request, editor: { fileName: 'src/app.py' }, earlierFiles: ['src/app.py', 'secrets/keys.py'] };
+    const { value: decision } = await answer(followUp, { ...deps, policy }).next();
+    assert.equal(decision?.type === 'decision' && decision.model, 'coder2');
+    assert.match(decision?.type === 'decision' ? decision.reason : '', /secrets\/keys\.py \(from earlier in this conversation\) may only go to providers on this machine/);
+  });
+
   test('other files may go to any provider', async () => {
     const deps = await setUp({});
     const policy = policyWith({ coder: 'remote' }, { privacy: { localOnly: ['secrets/**'] } });

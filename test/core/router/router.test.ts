@@ -166,6 +166,13 @@ describe('router', () => {
     assert.match(decision.reason, /^Arch-Router not asked: /);
   });
 
+  it('never shows a remote Arch-Router a follow-up whose earlier turns came from a local-only file', async () => {
+    const followUp = { ...ask('and now refactor it', { fileName: 'src/app.py' }), earlierFiles: ['config/prod.env'] };
+    const decision = await routerFor(policy({ mode: 'arch' }, 'huggingface', { privacy: { localOnly: ['**/*.env'] } })).decide(followUp);
+    assert.equal(decision.stage, 'local');
+    assert.match(decision.reason, /^Arch-Router not asked: config\/prod\.env \(from earlier in this conversation\) may only go to providers on this machine/);
+  });
+
   it('asks an Arch-Router on this machine about a local-only file', async () => {
     fake.behave(ARCH, { archRouter: { route: 'bug_fixing' } });
     const decision = await routerFor(policy({ mode: 'arch' }, 'archhost', { privacy: { localOnly: ['**/*.env'] } })).decide(ask('what is wrong here', { fileName: 'prod.env' }));
