@@ -42,6 +42,8 @@ export interface HostRequest {
 export class ChatController implements vscode.Disposable {
   private readonly webviews = new Set<vscode.Webview>();
   private readonly running = new Map<string, AbortController>();
+  /** Conversations the user deleted in this session. */
+  private readonly deleted = new Set<string>();
   private readonly breaker = createCircuitBreaker();
   private readonly decided = new vscode.EventEmitter<{ route: string; model: string }>();
   /** Fires when routing picked a model (the status bar listens). */
@@ -168,6 +170,8 @@ export class ChatController implements vscode.Disposable {
       await this.sendState();
     },
     deleteConversation: async (message) => {
+      // An answer still streaming in it must not save it back when New Chat below stops it.
+      this.deleted.add(message.conversationId);
       await this.deps.store.delete(message.conversationId);
       if (message.conversationId === this.conversation.id) this.newChat();
       else await this.broadcastHistory();
@@ -268,7 +272,7 @@ export class ChatController implements vscode.Disposable {
   }
 
   private async persist(conversation = this.conversation): Promise<void> {
-    if (conversation.turns.length === 0) return;
+    if (conversation.turns.length === 0 || this.deleted.has(conversation.id)) return;
     try {
       await this.deps.store.save(conversation);
       // Only the conversation on screen is the one to reopen after a reload.
