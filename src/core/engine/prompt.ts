@@ -1,6 +1,6 @@
 /** The messages a model receives: the conversation, the selected code in the latest user turn, and no more history than fits. */
 import type { ModelEntry } from '../policy/schema';
-import type { ChatMessage, OmniRequest } from '../request';
+import type { ChatMessage, EditorContext, OmniRequest } from '../request';
 import { estimateTokens } from '../text/tokens';
 
 /**
@@ -9,12 +9,15 @@ import { estimateTokens } from '../text/tokens';
  */
 export function modelMessages(request: OmniRequest, model: ModelEntry): ChatMessage[] {
   const messages = request.messages.map((message) => ({ ...message }));
-  const selection = request.editor?.selection;
   const latestUser = lastIndexOfUser(messages);
-  if (selection?.trim() && latestUser >= 0) {
-    messages[latestUser].content += `\n\n${selectionBlock(selection, request.editor?.fileName, request.editor?.languageId)}`;
-  }
+  if (latestUser >= 0) messages[latestUser].content = userTurnContent(messages[latestUser].content, request.editor);
   return model.contextWindow ? fitContextWindow(messages, model.contextWindow, latestUser) : messages;
+}
+
+/** A user turn as the model reads it: the prompt, then the selected code, fenced and labelled with its file. */
+export function userTurnContent(prompt: string, editor: EditorContext | undefined): string {
+  const selection = editor?.selection;
+  return selection?.trim() ? `${prompt}\n\n${selectionBlock(selection, editor?.fileName, editor?.languageId)}` : prompt;
 }
 
 function lastIndexOfUser(messages: ChatMessage[]): number {

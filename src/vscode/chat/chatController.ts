@@ -131,7 +131,7 @@ export class ChatController implements vscode.Disposable {
       const turn = turns[index];
       if (turn.role !== 'assistant' || !turn.tag || (requestId !== undefined && turn.requestId !== requestId)) continue;
       // The answer's own request is the user turn right before it.
-      const history = messagesOf(turns.slice(0, Math.max(0, index - 1)));
+      const history = messagesOf(turns.slice(0, Math.max(0, index - 1)), this.conversation.routedOn);
       return { requestId: turn.requestId, input: this.conversation.routedOn?.[turn.requestId], history, tag: turn.tag };
     }
     return undefined;
@@ -147,9 +147,12 @@ export class ChatController implements vscode.Disposable {
     send: (message) => void this.run(message.requestId, message.text, message.text, editorContext('chat', false)),
     stop: (message) => this.running.get(message.requestId)?.abort(),
     retryWith: (message) => {
-      const prompt = this.promptOf(message.retryOf);
-      if (prompt === undefined) return;
-      void this.run(message.requestId, prompt, prompt, editorContext('chat', false), message.model);
+      const display = this.promptOf(message.retryOf);
+      if (display === undefined) return;
+      // The same request again: Explain's prompt and selected code, not the short line the chat shows for it.
+      const sent = this.conversation.routedOn?.[message.retryOf];
+      const editor = sent ? { languageId: sent.languageId, fileName: sent.fileName, selection: sent.selection, command: sent.command } : editorContext('chat', false);
+      void this.run(message.requestId, display, sent?.prompt ?? display, editor, message.model);
     },
     copy: (message) => this.deps.codeActions(message),
     insertAtCursor: (message) => this.deps.codeActions(message),
@@ -193,7 +196,7 @@ export class ChatController implements vscode.Disposable {
     const conversation = this.conversation;
     // Earlier turns may quote a local-only file (its selection, an answer about it): privacy covers them too.
     const earlierFiles = [...new Set(Object.values(conversation.routedOn ?? {}).flatMap((input) => input.fileName ?? []))];
-    const request: OmniRequest = { messages: [...messagesOf(conversation.turns), { role: 'user', content: prompt }], editor, earlierFiles };
+    const request: OmniRequest = { messages: [...messagesOf(conversation.turns, conversation.routedOn), { role: 'user', content: prompt }], editor, earlierFiles };
     if (conversation.turns.length === 0) conversation.title = titleFrom(display);
     const turn: AssistantTurn = { role: 'assistant', requestId, text: '', notes: [], status: 'streaming' };
     conversation.turns.push({ role: 'user', text: display }, turn);

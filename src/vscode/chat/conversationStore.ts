@@ -1,6 +1,7 @@
 /** The workspace's conversations on disk: one atomically written file each, so a crash never loses earlier ones. */
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod/mini';
+import { userTurnContent } from '../../core/engine/prompt';
 import { commandSchema } from '../../core/policy/schema';
 import type { ChatMessage } from '../../core/request';
 import { JsonDirectory } from '../../core/storage/jsonDirectory';
@@ -80,10 +81,17 @@ export function titleFrom(text: string): string {
 }
 
 /** Turns as the messages of a request, oldest first; an answer that produced no text is left out. */
-export function messagesOf(turns: readonly Turn[]): ChatMessage[] {
-  return turns.flatMap((turn): ChatMessage[] =>
-    turn.role === 'user' ? [{ role: 'user', content: turn.text }] : turn.text ? [{ role: 'assistant', content: turn.text }] : [],
-  );
+/**
+ * The turns as the model receives them: a user turn is what was sent (Explain's prompt with its selected code, from
+ * `routedOn`), not the short line the chat shows for it, so follow-ups keep the code they are about.
+ */
+export function messagesOf(turns: readonly Turn[], routedOn: Conversation['routedOn'] = {}): ChatMessage[] {
+  return turns.flatMap((turn, index): ChatMessage[] => {
+    if (turn.role === 'assistant') return turn.text ? [{ role: 'assistant', content: turn.text }] : [];
+    const answer = turns[index + 1];
+    const sent = answer?.role === 'assistant' ? routedOn[answer.requestId] : undefined;
+    return [{ role: 'user', content: sent ? userTurnContent(sent.prompt, sent) : turn.text }];
+  });
 }
 
 export type { Turn };

@@ -28,6 +28,22 @@ suite('Explain and Refactor Selection', () => {
     assert.match(prompt, /import os/, 'surrounding lines give the context');
   });
 
+  test('a follow-up to Explain carries the explained code in the history, not just the line the chat shows', async () => {
+    const fake = await fakeProvider();
+    fake.behave('fake-coder', { text: 'It adds two numbers.' });
+    const api = await omniApi();
+    await vscode.commands.executeCommand('omni.newChat');
+    await openWithSelection('followup.py', SOURCE, 2, 4);
+    await vscode.commands.executeCommand('omni.explainSelection');
+    const before = fake.chatRequests().length;
+    await api.ask('now rename total to result in that code');
+    const [request] = fake.chatRequests().slice(before);
+    const [earlier] = request.body!.messages;
+    assert.equal(earlier.role, 'user');
+    assert.match(earlier.content, /^Explain what the selected code does and why/);
+    assert.match(earlier.content, /Selected code from followup\.py:\n```python\ndef add\(a, b\):\n {4}total = a \+ b/);
+  });
+
   test('a selection over omni.maxSelectionTokens is refused, and nothing is sent', async () => {
     const fake = await fakeProvider();
     const config = vscode.workspace.getConfiguration('omni');
