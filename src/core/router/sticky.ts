@@ -27,8 +27,9 @@ export function withStickiness(router: Router, policy: Policy, previous: Previou
       const decision = await router.decide(request, decideOptions);
       if (!previous || options.stickiness === 'always-route' || !policy.models[previous.model]) return decision;
       if (decision.model === previous.model) return decision;
-      // A rule is the user's own explicit instruction, so it always wins.
-      const confident = decision.stage === 'rule' || (decision.confidence ?? 0) >= options.switchConfidence;
+      // A rule is the user's own explicit instruction, so it always wins. Arch-Router gives no confidence, and it read
+      // the whole conversation to pick: its switch is deliberate (else this setting would act as "keep" with it).
+      const confident = decision.stage === 'rule' || decision.stage === 'arch-router' || (decision.confidence ?? 0) >= options.switchConfidence;
       if (options.stickiness === 'switch-when-confident' && confident) {
         return { ...decision, switchedFrom: previous.model, reason: `switched from ${previous.model}: ${decision.reason}` };
       }

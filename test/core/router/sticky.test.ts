@@ -61,6 +61,13 @@ describe('conversation stickiness', () => {
     assert.equal(d.switchedFrom, 'coder');
   });
 
+  it("takes Arch-Router's pick as confident: it gives no confidence, and read the whole conversation", async () => {
+    const arch = { decide: async () => ({ route: 'general_chat', model: 'general', fallbacks: [], stage: 'arch-router' as const, reason: 'Arch-Router picked general_chat in 40 ms', latencyMs: 40 }) };
+    const d = await withStickiness(arch, policy, previous, { stickiness: 'switch-when-confident', switchConfidence: 0.8 }).decide(followUp('and what about pasta?'));
+    assert.equal(d.model, 'general');
+    assert.equal(d.switchedFrom, 'coder');
+  });
+
   it('always routes afresh in "always-route" mode', async () => {
     const d = await withStickiness(router, policy, previous, { stickiness: 'always-route', switchConfidence: 1 }).decide(followUp('any tips for a pasta recipe tonight?'));
     assert.equal(d.model, 'general');
