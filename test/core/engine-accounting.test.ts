@@ -60,9 +60,9 @@ describe('cost', () => {
 
 describe('session ledger', () => {
   test('adds up tokens and cost and the saving against sending everything to the baseline', () => {
-    const ledger = createSessionLedger(policy);
-    ledger.record(doneEvent('mid', { inputTokens: 1_000_000, outputTokens: 1_000_000, estimated: false }));
-    ledger.record(doneEvent('local', { inputTokens: 1_000_000, outputTokens: 0, estimated: true }));
+    const ledger = createSessionLedger();
+    ledger.record(doneEvent('mid', { inputTokens: 1_000_000, outputTokens: 1_000_000, estimated: false }), policy);
+    ledger.record(doneEvent('local', { inputTokens: 1_000_000, outputTokens: 0, estimated: true }), policy);
     const totals = ledger.totals();
     assert.deepEqual(
       { ...totals, baseline: undefined },
@@ -74,9 +74,21 @@ describe('session ledger', () => {
 
   test('has no baseline when no model has a price', () => {
     const unpriced = policySchema.parse({ ...policy, models: { local: policy.models.local }, routes: [{ name: 'easy', description: 'all of it', model: 'local' }] });
-    const ledger = createSessionLedger(unpriced);
-    ledger.record(doneEvent('local', { inputTokens: 10, outputTokens: 10, estimated: false }));
+    const ledger = createSessionLedger();
+    ledger.record(doneEvent('local', { inputTokens: 10, outputTokens: 10, estimated: false }), unpriced);
     assert.equal(ledger.totals().baseline, undefined);
+  });
+
+  test('keeps counting when the policy changes, each answer priced by the policy that answered it', () => {
+    const ledger = createSessionLedger();
+    const usage = { inputTokens: 1_000_000, outputTokens: 0, estimated: false };
+    ledger.record(doneEvent('mid', usage), policy);
+    const edited = policySchema.parse({ ...policy, costBaseline: 'mid' });
+    ledger.record(doneEvent('mid', usage), edited);
+    const totals = ledger.totals();
+    assert.equal(totals.answers, 2);
+    // The first answer against "big" ($10 per million input), the second against "mid" itself.
+    assert.deepEqual(totals.baseline, { model: 'mid', costUsd: 10 + 1, savingUsd: 11 - 2 });
   });
 });
 

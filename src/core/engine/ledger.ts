@@ -10,37 +10,45 @@ export interface SessionTotals {
   /** True when any answer's usage was estimated. */
   estimated: boolean;
   costUsd: number;
-  /** Absent when no model in the policy has a price. */
+  /** Absent until an answer is recorded under a policy in which some model has a price. */
   baseline?: {
+    /** The baseline model of the latest such policy. */
     model: string;
     /** What the same tokens would have cost on the baseline model. */
     costUsd: number;
+    /** Against what those answers cost. */
     savingUsd: number;
   };
 }
 
 export interface SessionLedger {
-  record(done: DoneEvent): void;
+  /** `policy`: the one that answered, for its prices; the policy file may change during a session. */
+  record(done: DoneEvent, policy: Policy): void;
   totals(): SessionTotals;
 }
 
-/** A ledger for one session (an editor window, a CLI run) under `policy`. */
-export function createSessionLedger(policy: Policy): SessionLedger {
-  const baseline = baselineModel(policy);
+/** A ledger for one session (an editor window, a CLI run). */
+export function createSessionLedger(): SessionLedger {
   const totals: SessionTotals = { answers: 0, inputTokens: 0, outputTokens: 0, estimated: false, costUsd: 0 };
-  let baselineCost = 0;
+  let baseline: { model: string; costUsd: number; comparedCostUsd: number } | undefined;
   return {
-    record(done) {
+    record(done, policy) {
       totals.answers += 1;
       totals.inputTokens += done.usage.inputTokens;
       totals.outputTokens += done.usage.outputTokens;
       totals.estimated ||= done.usage.estimated;
       totals.costUsd += done.costUsd;
-      if (baseline) baselineCost += costUsd(policy, baseline, done.usage);
+      const model = baselineModel(policy);
+      if (!model) return;
+      baseline = {
+        model,
+        costUsd: (baseline?.costUsd ?? 0) + costUsd(policy, model, done.usage),
+        comparedCostUsd: (baseline?.comparedCostUsd ?? 0) + done.costUsd,
+      };
     },
     totals() {
       if (!baseline) return { ...totals };
-      return { ...totals, baseline: { model: baseline, costUsd: baselineCost, savingUsd: baselineCost - totals.costUsd } };
+      return { ...totals, baseline: { model: baseline.model, costUsd: baseline.costUsd, savingUsd: baseline.costUsd - baseline.comparedCostUsd } };
     },
   };
 }

@@ -50,7 +50,8 @@ export class ChatController implements vscode.Disposable {
   readonly onDidDecide = this.decided.event;
   private conversation: Conversation;
   private routers = new WeakMap<Policy, Router>();
-  private ledger?: { policy: Policy; ledger: SessionLedger };
+  /** One per window: editing the policy does not reset the session's totals. */
+  private readonly ledger: SessionLedger = createSessionLedger();
   private readonly disposables: vscode.Disposable[] = [this.decided];
 
   constructor(private readonly deps: ChatControllerDeps) {
@@ -236,9 +237,8 @@ export class ChatController implements vscode.Disposable {
       });
       if (result.done) {
         conversation.lastPick = { route: result.done.route, model: result.done.model };
-        const ledger = this.ledgerFor(policy);
-        ledger.record(result.done);
-        this.postTotals(ledger);
+        this.ledger.record(result.done, policy);
+        this.postTotals();
       }
       return { text: turn.text, ok: !!result.done };
     } finally {
@@ -256,11 +256,6 @@ export class ChatController implements vscode.Disposable {
       this.routers.set(policy, router);
     }
     return router;
-  }
-
-  private ledgerFor(policy: Policy): SessionLedger {
-    if (this.ledger?.policy !== policy) this.ledger = { policy, ledger: createSessionLedger(policy) };
-    return this.ledger.ledger;
   }
 
   private activeResource(): vscode.Uri | undefined {
@@ -300,8 +295,7 @@ export class ChatController implements vscode.Disposable {
     this.post({ type: 'conversation', conversationId: this.conversation.id, title: this.conversation.title, turns: this.conversation.turns }, to);
     await this.broadcastModels(to);
     await this.broadcastHistory(to);
-    const policy = this.deps.policies.current(this.activeResource()).policy;
-    this.postTotals(this.ledgerFor(policy), to);
+    this.postTotals(to);
   }
 
   private async broadcastHistory(to?: vscode.Webview): Promise<void> {
@@ -316,8 +310,8 @@ export class ChatController implements vscode.Disposable {
     this.post({ type: 'models', models, chosen }, to);
   }
 
-  private postTotals(ledger: SessionLedger, to?: vscode.Webview): void {
-    const totals = ledger.totals();
+  private postTotals(to?: vscode.Webview): void {
+    const totals = this.ledger.totals();
     this.post(
       {
         type: 'sessionTotals',
