@@ -210,6 +210,12 @@ export class ChatController implements vscode.Disposable {
     const { policy } = active;
     const settings = readSettings();
     if (settings.providersError) this.deps.log.error(settings.providersError);
+    if (conversation.modelOverride && !policy.models[conversation.modelOverride]) {
+      // Dropped for good, and said: kept, the choice would come back unasked if the alias returned to the policy.
+      this.post({ type: 'setup', lines: [`The model you chose, "${conversation.modelOverride}", is no longer in ${active.label}.`, 'Requests are routed again; choose another model to pin one.'] });
+      conversation.modelOverride = null;
+      void this.broadcastModels();
+    }
     const override = retryModel ?? conversation.modelOverride ?? undefined;
     const router = withStickiness(this.routerFor(policy), policy, conversation.lastPick, settings);
 
@@ -236,7 +242,8 @@ export class ChatController implements vscode.Disposable {
         },
       });
       if (result.done) {
-        conversation.lastPick = { route: result.done.route, model: result.done.model };
+        // Stickiness keeps what the router picked; a pinned or retried model is the user's, not a pick to keep.
+        if (!override) conversation.lastPick = { route: result.done.route, model: result.done.model };
         this.ledger.record(result.done, policy);
         this.postTotals();
       }

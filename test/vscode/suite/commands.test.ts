@@ -103,6 +103,24 @@ suite('Commands', () => {
     }
   });
 
+  test('stickiness "keep" keeps what the router picked, not a model the user pinned and then unpinned', async () => {
+    const fake = await fakeProvider();
+    const api = await omniApi();
+    const config = vscode.workspace.getConfiguration('omni');
+    await config.update('conversation.stickiness', 'keep', vscode.ConfigurationTarget.Global);
+    try {
+      await vscode.commands.executeCommand('omni.newChat');
+      await vscode.commands.executeCommand('omni.chooseModel', 'general');
+      const before = fake.chatRequests().length;
+      await api.ask('write a python function that parses a CSV line into fields');
+      await vscode.commands.executeCommand('omni.chooseModel', null);
+      await api.ask('now one that writes the fields back as a CSV line');
+      assert.deepEqual(modelsAsked(fake, before), ['fake-general', 'fake-coder']);
+    } finally {
+      await config.update('conversation.stickiness', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   test('stickiness: a follow-up keeps the model unless settings say to route afresh', async () => {
     const fake = await fakeProvider();
     const api = await omniApi();
