@@ -97,11 +97,12 @@ export function registerSetupCommands(deps: SetupCommandDeps): vscode.Disposable
       let model = modelArg;
       if (model === undefined) {
         const { policy } = policies.current(workingEditor()?.document.uri);
+        const current = (alias: string | null) => (alias === controller.modelOverride ? ' · current choice' : '');
         const items = [
-          { label: 'Automatic', description: 'the router picks per request', alias: null as string | null },
+          { label: 'Automatic', description: `the router picks per request${current(null)}`, alias: null as string | null },
           ...Object.entries(policy.models).map(([alias, entry]) => ({
             label: entry.displayName ?? entry.model,
-            description: `${alias} · ${entry.provider}`,
+            description: `${alias} · ${entry.provider}${current(alias)}`,
             alias: alias as string | null,
           })),
         ];
