@@ -139,6 +139,8 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
     type: z.literal('history'),
     conversations: z.array(conversationSummarySchema),
     activeId: z.nullable(shortText),
+    /** Saved conversations older than the listed ones, which the list leaves out. */
+    older: z.optional(count),
   }),
   z.object({
     type: z.literal('sessionTotals'),

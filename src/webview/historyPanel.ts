@@ -13,7 +13,7 @@ function describe(conversation: ConversationSummary): string {
 }
 
 /** Fills `list` with one row per conversation; the active one is marked `aria-current`. */
-export function renderHistory(list: HTMLElement, conversations: ConversationSummary[], activeId: string | null, actions: HistoryActions): void {
+export function renderHistory(list: HTMLElement, conversations: ConversationSummary[], activeId: string | null, older: number, actions: HistoryActions): void {
   list.replaceChildren(
     ...conversations.map((conversation) => {
       const open = h(
@@ -29,4 +29,5 @@ export function renderHistory(list: HTMLElement, conversations: ConversationSumm
     }),
   );
   if (conversations.length === 0) list.append(h('li', { class: 'muted' }, 'No saved conversations yet.'));
+  if (older > 0) list.append(h('li', { class: 'muted' }, `${older} older ${older === 1 ? 'conversation is' : 'conversations are'} saved but not listed.`));
 }

@@ -203,7 +203,7 @@ function handle(message: HostMessage): void {
       }
       break;
     case 'history':
-      renderHistory(historyList, message.conversations, message.activeId, {
+      renderHistory(historyList, message.conversations, message.activeId, message.older ?? 0, {
         open: (conversationId) => host.post({ type: 'openConversation', conversationId }),
         remove: (conversationId) => host.post({ type: 'deleteConversation', conversationId }),
       });

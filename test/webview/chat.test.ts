@@ -507,6 +507,13 @@ describe('chat webview', () => {
     ]);
   });
 
+  it('says how many older conversations the history list leaves out', async () => {
+    const view = await webview();
+    await view.send({ type: 'history', conversations: [{ id: 'c1', title: 'Parse a CSV', updatedAt: 0, turnCount: 2 }], activeId: 'c1', older: 123 });
+    await view.page.getByRole('button', { name: 'History' }).click();
+    assert.equal(await view.page.locator('#history-panel li').last().textContent(), '123 older conversations are saved but not listed.');
+  });
+
   it('shows history and session totals one click away', async () => {
     const view = await webview();
     await view.sendAll([

@@ -19,6 +19,8 @@ import { displayName, runAnswer } from './answerRunner';
 import { messagesOf, titleFrom, type Conversation, type ConversationStore, type RoutingInput } from './conversationStore';
 
 const ACTIVE_KEY = 'omni.activeConversation';
+/** The History list shows the newest this many; a longer list would make every update a large message. */
+const HISTORY_LIMIT = 200;
 
 export interface ChatControllerDeps {
   policies: PolicyService;
@@ -307,7 +309,8 @@ export class ChatController implements vscode.Disposable {
 
   private async broadcastHistory(to?: vscode.Webview): Promise<void> {
     const conversations = await this.deps.store.summaries();
-    this.post({ type: 'history', conversations: conversations.slice(0, 200), activeId: this.conversation.id }, to);
+    const listed = conversations.slice(0, HISTORY_LIMIT);
+    this.post({ type: 'history', conversations: listed, activeId: this.conversation.id, older: conversations.length - listed.length }, to);
   }
 
   private async broadcastModels(to?: vscode.Webview): Promise<void> {
