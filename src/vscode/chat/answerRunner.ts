@@ -4,7 +4,7 @@
  */
 import type * as vscode from 'vscode';
 import { answer, type AnswerDeps } from '../../core/engine/answer';
-import { estimateUsage } from '../../core/engine/cost';
+import { costUsd, estimateUsage } from '../../core/engine/cost';
 import type { AnswerEvent, Attempt, DoneEvent } from '../../core/engine/events';
 import type { Policy } from '../../core/policy/schema';
 import type { OmniRequest } from '../../core/request';
@@ -36,12 +36,15 @@ export async function runAnswer(options: RunOptions): Promise<RunResult> {
   const started = Date.now();
   let firstTokenAt: number | undefined;
   let decided: RoutingDecision | undefined;
+  /** The model streaming now: the first one, or the one a failover handed over to. */
+  let answering: string | undefined;
   const display = (alias: string) => displayName(deps.policy, alias);
   for await (const event of answer(options.request, { ...deps, signal: options.signal }) as AsyncIterable<AnswerEvent>) {
     switch (event.type) {
       case 'decision': {
         const decision = { ...event.decision, model: event.model, reason: event.reason };
         decided = decision;
+        answering = event.model;
         turn.tag = toDecisionTag(decision, { displayName: event.displayName, provider: event.provider }, display);
         post({ type: 'decision', requestId, tag: turn.tag });
         options.onDecision?.(decision, event.displayName);
@@ -69,6 +72,7 @@ export async function runAnswer(options: RunOptions): Promise<RunResult> {
         turn.notes.push(note);
         post({ type: 'fallback', requestId, note });
         // The status bar shows who is answering now, not only who was picked.
+        answering = event.to;
         if (decided) options.onDecision?.({ ...decided, model: event.to }, display(event.to));
         log.warn(`[${requestId}] fallback: ${event.reason}`);
         break;
@@ -98,11 +102,11 @@ export async function runAnswer(options: RunOptions): Promise<RunResult> {
       case 'error':
         if (event.cancelled) {
           turn.status = 'stopped';
-          // The provider never reported usage for a cut stream: estimate what was sent and what arrived.
+          // The provider never reported usage for a cut stream: estimate what was sent and what arrived, and price that.
+          const usage = { ...(turn.usage ?? estimateUsage(options.request.messages, turn.text)), estimated: true };
           turn.footer = {
-            ...(turn.usage ?? estimateUsage(options.request.messages, turn.text)),
-            estimated: true,
-            costUsd: null,
+            ...usage,
+            costUsd: answering && deps.policy.models[answering]?.price ? costUsd(deps.policy, answering, usage) : null,
             timeToFirstTokenMs: firstTokenAt === undefined ? null : firstTokenAt - started,
             totalMs: Date.now() - started,
             model: turn.tag?.modelDisplayName ?? '',

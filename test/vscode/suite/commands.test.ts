@@ -82,6 +82,10 @@ suite('Commands', () => {
     const saved = await api.conversation(summary.id);
     const last = saved?.turns.at(-1);
     assert.equal(last?.role === 'assistant' ? last.status : last?.role, 'stopped');
+    // Priced from the estimated tokens, since the model has a price; before, a stopped answer's cost was blank.
+    const footer = last?.role === 'assistant' ? last.footer : undefined;
+    assert.equal(footer?.estimated, true);
+    assert.ok((footer?.costUsd ?? 0) > 0, `cost ${footer?.costUsd}`);
     fake.behave('fake-general', {});
     fake.behave('fake-coder', {});
   });
