@@ -9,6 +9,17 @@ export function omniFileUri(folder: vscode.Uri, relativePath: string): vscode.Ur
   return vscode.Uri.joinPath(folder, ...relativePath.split(/[\\/]/));
 }
 
+/** Whether `uri` is `relativePath` inside the workspace folder that holds it. */
+export function isOmniFile(uri: vscode.Uri, relativePath: string): boolean {
+  const folder = vscode.workspace.getWorkspaceFolder(uri);
+  return !!folder && omniFileUri(folder.uri, relativePath).toString() === uri.toString();
+}
+
+/** The open document of `uri` when it has unsaved edits: those are what the user sees, not the file on disk. */
+export function unsavedDocument(uri: vscode.Uri): vscode.TextDocument | undefined {
+  return vscode.workspace.textDocuments.find((document) => document.isDirty && document.uri.toString() === uri.toString());
+}
+
 /**
  * Calls `changed` with the file's URI whenever `relativePath` may have changed in any workspace folder: the file
  * created, saved or deleted, and also its folder (`.omni`) deleted, renamed or created as a whole, which a watcher

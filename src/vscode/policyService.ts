@@ -8,7 +8,7 @@ import { POLICY_PATH } from '../core/policy/load';
 import { parsePolicy } from '../core/policy/parse';
 import type { Policy } from '../core/policy/schema';
 import { defaultPolicy } from '../core/policy/templates';
-import { omniFileUri, watchOmniFile } from './omniFiles';
+import { isOmniFile, omniFileUri, unsavedDocument, watchOmniFile } from './omniFiles';
 import type { ProviderService } from './providerService';
 
 export interface ActivePolicy {
@@ -123,8 +123,7 @@ export class PolicyService implements vscode.Disposable {
   }
 
   private isPolicyFile(uri: vscode.Uri): boolean {
-    const folder = vscode.workspace.getWorkspaceFolder(uri);
-    return !!folder && this.policyUri(folder).toString() === uri.toString();
+    return isOmniFile(uri, POLICY_PATH);
   }
 
   private async reloadFolderOf(uri: vscode.Uri): Promise<void> {
@@ -148,7 +147,7 @@ export class PolicyService implements vscode.Disposable {
     }
     const result = this.check(uri, text);
     // Problems follow what the user sees: the unsaved text of an open editor, else the file.
-    const editor = vscode.workspace.textDocuments.find((document) => document.isDirty && document.uri.toString() === uri.toString());
+    const editor = unsavedDocument(uri);
     if (editor) this.showDiagnostics(uri, editor.getText());
     else this.setDiagnostics(uri, text, result);
     const errors = result.diagnostics.filter((d) => d.severity === 'error').length;

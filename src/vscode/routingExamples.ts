@@ -11,7 +11,7 @@ import { POLICY_TESTS_PATH } from '../core/policy/load';
 import { latestUserText } from '../core/request';
 import { buildRouter } from '../core/router';
 import { oneLinePreview } from '../core/text/preview';
-import { omniFileUri, watchOmniFile } from './omniFiles';
+import { isOmniFile, omniFileUri, unsavedDocument, watchOmniFile } from './omniFiles';
 import type { PolicyService } from './policyService';
 import type { ProviderService } from './providerService';
 
@@ -53,7 +53,7 @@ export class RoutingExamples implements vscode.Disposable {
     profile('Route with the local stage', 'local', true);
     profile('Route as the policy does (may ask Arch-Router)', 'policy', false);
     const reload = (document: vscode.TextDocument) => {
-      if (this.isExamplesFile(document.uri)) void this.load(document.uri);
+      if (isOmniFile(document.uri, POLICY_TESTS_PATH)) void this.load(document.uri);
     };
     this.disposables.push(
       watchOmniFile(POLICY_TESTS_PATH, (uri) => void this.load(uri)),
@@ -77,11 +77,6 @@ export class RoutingExamples implements vscode.Disposable {
     vscode.Disposable.from(...this.disposables).dispose();
   }
 
-  private isExamplesFile(uri: vscode.Uri): boolean {
-    const folder = vscode.workspace.getWorkspaceFolder(uri);
-    return !!folder && omniFileUri(folder.uri, POLICY_TESTS_PATH).toString() === uri.toString();
-  }
-
   private async discover(): Promise<void> {
     const files = (vscode.workspace.workspaceFolders ?? []).map((folder) => omniFileUri(folder.uri, POLICY_TESTS_PATH));
     const present = new Set<string>();
@@ -95,7 +90,7 @@ export class RoutingExamples implements vscode.Disposable {
   private async load(uri: vscode.Uri): Promise<boolean> {
     let text: string;
     // Unsaved edits count; otherwise the file on disk, which a document kept after its editor closed may lag behind.
-    const unsaved = vscode.workspace.textDocuments.find((document) => document.isDirty && document.uri.toString() === uri.toString());
+    const unsaved = unsavedDocument(uri);
     try {
       text = unsaved ? unsaved.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
     } catch {

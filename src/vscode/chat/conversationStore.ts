@@ -80,10 +80,10 @@ export function titleFrom(text: string): string {
   return `${cut.slice(0, cut.lastIndexOf(' ') > 30 ? cut.lastIndexOf(' ') : 60)}…`;
 }
 
-/** Turns as the messages of a request, oldest first; an answer that produced no text is left out. */
 /**
- * The turns as the model receives them: a user turn is what was sent (Explain's prompt with its selected code, from
- * `routedOn`), not the short line the chat shows for it, so follow-ups keep the code they are about.
+ * The turns as the model receives them, oldest first: a user turn is what was sent (Explain's prompt with its selected
+ * code, from `routedOn`), not the short line the chat shows for it, so follow-ups keep the code they are about; an
+ * answer that produced no text is left out.
  */
 export function messagesOf(turns: readonly Turn[], routedOn: Conversation['routedOn'] = {}): ChatMessage[] {
   return turns.flatMap((turn, index): ChatMessage[] => {
