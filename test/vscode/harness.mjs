@@ -17,6 +17,9 @@ export const HARNESS_SETTINGS = {
   'extensions.autoUpdate': false,
   'security.workspace.trust.enabled': false,
   'git.openRepositoryInParentFolders': 'never', // run folders sit inside the checkout: no "open the repository?" toast
+  // code-server, being VS Code for the Web, saves edits after a second by default; desktop VS Code, which we
+  // support, does not. Tests of unsaved edits need them to stay unsaved.
+  'files.autoSave': 'off',
 };
 
 /** Copies policies/default.json into <workspace>/.omni/policies.json when the template exists and the file does not. */

@@ -93,6 +93,7 @@ suite('Policy in the editor', () => {
       const result = await vscode.commands.executeCommand<{ ok: boolean }>('omni.explainSelection');
       assert.equal(result?.ok, true);
       assert.deepEqual(modelsAsked(fake, before), ['fake-coder'], 'the last valid policy routed, not the built-in one');
+      assert.ok(document.isDirty, 'the edit stayed unsaved throughout (files.autoSave is off, as on the desktop)');
     } finally {
       await config.update('providers', original, vscode.ConfigurationTarget.Global);
       await vscode.window.showTextDocument(document);
