@@ -5,6 +5,7 @@ import type { ChatController } from '../chat/chatController';
 import type { ChatViews } from '../chat/chatViews';
 import { estimateTokens } from '../../core/text/tokens';
 import { editorContext, workingEditor } from '../editorContext';
+import { enclosingCode } from '../enclosingCode';
 import { readSettings } from '../settings';
 import { extractCode, snapshotSelection, type ProposalPreview } from '../refactor/proposalPreview';
 
@@ -19,11 +20,21 @@ export interface SelectionCommandDeps {
 export function registerSelectionCommands(deps: SelectionCommandDeps): vscode.Disposable[] {
   const { controller, views, preview } = deps;
 
-  /** The editor with a selection small enough to send, or a message telling the user what to select. */
-  const selectedEditor = (): vscode.TextEditor | undefined => {
+  /**
+   * The editor with a selection small enough to send, or a message telling the user what to select. Without a
+   * selection, the code around the cursor is selected: the user sees what is sent, and Refactor's Apply replaces it.
+   */
+  const selectedEditor = async (): Promise<vscode.TextEditor | undefined> => {
     const editor = workingEditor();
+    if (editor?.selection.isEmpty) {
+      const around = await enclosingCode(editor.document, editor.selection.active);
+      if (around) {
+        editor.selection = new vscode.Selection(around.range.start, around.range.end);
+        editor.revealRange(around.range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+      }
+    }
     if (!editor || editor.selection.isEmpty) {
-      void vscode.window.showInformationMessage('Omni: select some code in an editor first.');
+      void vscode.window.showInformationMessage('Omni: select some code, or put the cursor inside a function, first.');
       return undefined;
     }
     // A Ctrl+A on a generated file would otherwise go out whole, at the price of hundreds of thousands of tokens.
@@ -50,7 +61,7 @@ export function registerSelectionCommands(deps: SelectionCommandDeps): vscode.Di
 
   return [
     vscode.commands.registerCommand('omni.explainSelection', async () => {
-      const editor = selectedEditor();
+      const editor = await selectedEditor();
       if (!editor) return undefined;
       const context = editorContext('explain', true);
       const around = context.surrounding;
@@ -69,7 +80,7 @@ export function registerSelectionCommands(deps: SelectionCommandDeps): vscode.Di
     // From the editor's context menu VS Code passes the document's URI as the first argument: only a string is an
     // instruction, anything else still asks for one.
     vscode.commands.registerCommand('omni.refactorSelection', async (instructionArg?: unknown) => {
-      const editor = selectedEditor();
+      const editor = await selectedEditor();
       if (!editor) return undefined;
       const instruction =
         typeof instructionArg === 'string'

@@ -111,4 +111,56 @@ suite('Explain and Refactor Selection', () => {
     assert.equal(editor.document.getText(), `# header comment\n# second\n${SOURCE}`);
     await vscode.commands.executeCommand('omni.discardProposal', id);
   });
+
+  test('with nothing selected, Explain takes the function around the cursor, as the language outlines it', async () => {
+    const fake = await fakeProvider();
+    fake.behave('fake-coder', { text: 'It sums the items.' });
+    const source = [
+      'export class Cart {',
+      '  private items: number[] = [];',
+      '',
+      '  total(): number {',
+      '    let sum = 0;',
+      '',
+      '    for (const item of this.items) sum += item;',
+      '    return sum;',
+      '  }',
+      '',
+      '  clear(): void {',
+      '    this.items = [];',
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    const editor = await openWithSelection('cart.ts', source, 6, 6);
+    // TypeScript's language server starts on the first .ts file; wait for its outline as a user would see it.
+    await waitFor('the TypeScript outline', async () =>
+      ((await vscode.commands.executeCommand<unknown[]>('vscode.executeDocumentSymbolProvider', editor.document.uri)) ?? []).length > 0, 60_000);
+    editor.selection = new vscode.Selection(6, 4, 6, 4);
+    const before = fake.chatRequests().length;
+    const result = await vscode.commands.executeCommand<{ ok: boolean }>('omni.explainSelection');
+    assert.equal(result?.ok, true);
+    assert.deepEqual([editor.selection.start.line, editor.selection.end.line], [3, 8], 'the whole method is selected, blank line included');
+    const prompt = fake.chatRequests().slice(before)[0].body!.messages.at(-1)!.content;
+    assert.match(prompt, /Selected code from cart\.ts:\n```typescript\n {2}total\(\): number \{\n {4}let sum = 0;\n\n {4}for/);
+    assert.doesNotMatch(prompt.split('For context')[0], /clear\(\)/);
+  });
+
+  test('with nothing selected and no outline, Refactor takes the block of lines around the cursor; a blank line is refused', async () => {
+    const fake = await fakeProvider();
+    fake.behave('fake-coder', { text: PROPOSAL });
+    const editor = await openWithSelection('cursor_only.py', SOURCE, 3, 3);
+    editor.selection = new vscode.Selection(3, 6, 3, 6);
+    const id = await vscode.commands.executeCommand<string>('omni.refactorSelection', 'inline the temporary');
+    assert.ok(id, 'a proposal was made');
+    assert.deepEqual([editor.selection.start.line, editor.selection.end.line], [2, 4]);
+    assert.equal(await vscode.commands.executeCommand('omni.applyProposal', id), 'applied');
+    assert.equal(editor.document.getText(), 'import os\n\ndef add(a, b):\n    return a + b\n\nprint(add(1, 2))\n');
+
+    await vscode.window.showTextDocument(editor.document, { selection: new vscode.Range(1, 0, 1, 0) });
+    const before = fake.chatRequests().length;
+    assert.equal(await vscode.commands.executeCommand('omni.explainSelection'), undefined);
+    assert.equal(await vscode.commands.executeCommand('omni.refactorSelection', 'tidy'), undefined);
+    assert.equal(fake.chatRequests().length, before, 'nothing is sent from a blank line');
+  });
 });
