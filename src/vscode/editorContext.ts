@@ -16,7 +16,7 @@ let lastActive: vscode.TextEditor | undefined;
 export function trackWorkingEditor(): vscode.Disposable {
   lastActive = vscode.window.activeTextEditor;
   return vscode.window.onDidChangeActiveTextEditor((editor) => {
-    if (editor) lastActive = editor;
+    if (editor && isWorkEditor(editor)) lastActive = editor;
   });
 }
 
@@ -26,8 +26,14 @@ export function trackWorkingEditor(): vscode.Disposable {
  * in a multi-root workspace went by the first folder's policy.
  */
 export function workingEditor(): vscode.TextEditor | undefined {
-  const visible = vscode.window.visibleTextEditors;
-  return vscode.window.activeTextEditor ?? visible.find((editor) => editor === lastActive) ?? visible[0];
+  const visible = vscode.window.visibleTextEditors.filter(isWorkEditor);
+  const active = vscode.window.activeTextEditor;
+  return (active && isWorkEditor(active) ? active : undefined) ?? visible.find((editor) => editor === lastActive) ?? visible[0];
+}
+
+/** The Output panel is a text editor too; its channel name is no file the user works in. */
+function isWorkEditor(editor: vscode.TextEditor): boolean {
+  return editor.document.uri.scheme !== 'output';
 }
 
 /** The working editor's context; the selection only when `withSelection` (a chat message does not send it unasked). */
