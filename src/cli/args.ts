@@ -55,8 +55,10 @@ export const requestOptions = {
 export const requestUsage = `  --policy P           policy file (default: .omni/policies.json here or above, else the built-in default)
   --providers F        user-level providers file (default: $OMNI_PROVIDERS)
   --lang ID            VS Code language id of the open file, e.g. python
-  --file PATH          the open file, relative to the current folder or absolute (policy globs see it workspace-relative)
-  --selection-file F   a file whose text stands for the selected code
-  --history-file F     earlier turns, oldest first: a JSON array of {"role": "user" | "assistant", "content": "…"}
+  --file PATH          the open file, relative to the current folder or absolute (policy globs see it workspace-relative;
+                       a relative path that leads outside the workspace is read as workspace-relative)
+  --selection-file F   a file whose text stands for the selected code (privacy.localOnly covers it too)
+  --history-file F     earlier turns, oldest first: a JSON array of {"role": "user" | "assistant", "content": "…"};
+                       a user turn may add "fileName", the file it was asked from, for privacy.localOnly
   --command C          chat | explain | refactor (default chat)
   --json               machine-readable output`;

@@ -1,10 +1,10 @@
 /** Builds the request a CLI invocation stands for, from the prompt and the editor-context flags. */
-import { readFileSync } from 'node:fs';
-import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
+import { readFileSync, realpathSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { commandSchema, type Policy } from '../core/policy/schema';
 import { withoutBom } from '../core/text/bom';
 import { historySchema } from '../core/eval/dataset';
-import type { ChatMessage, OmniRequest } from '../core/request';
+import type { CarriedFile, ChatMessage, OmniRequest } from '../core/request';
 import { describeIssues } from '../core/text/issues';
 import type { ProviderRegistry } from '../core/providers/types';
 import { UsageError } from './args';
@@ -44,39 +44,72 @@ function readHistory(path: string): ChatMessage[] {
   return parsed.data;
 }
 
-/**
- * `--file` as policy globs see it: workspace-relative. A path is taken like any other command-line path, relative to
- * the current folder, and made relative to the workspace that holds the policy's `.omni` folder, so
- * `--file "$PWD/secrets/key.env"` and, from `secrets/`, `--file key.env` both meet `privacy.localOnly`. From outside
- * that workspace a relative path is taken as workspace-relative already.
- */
-export function policyFileName(file: string, policySource: string, cwd = process.cwd()): string {
-  const omniFolder = dirname(policySource);
-  if (basename(omniFolder) !== '.omni') return file;
-  const workspace = dirname(omniFolder);
-  if (!isAbsolute(file) && !isInside(workspace, cwd)) return file;
-  const absolute = resolve(cwd, file);
-  return isInside(workspace, absolute) && absolute !== workspace ? relative(workspace, absolute) : absolute;
+/** A path given on the command line, as policy globs see it. */
+export interface WorkspaceFile {
+  /** Workspace-relative when it is in the workspace, else absolute (or as typed, see `workspaceFile`). */
+  fileName: string;
+  /** Workspace-relative path of the file itself, when symbolic links make it differ from `fileName`. */
+  real?: string;
 }
 
-function isInside(folder: string, path: string): boolean {
+/**
+ * `--file` (or `--selection-file`) as policy globs see it. The workspace is the folder holding the policy's `.omni`
+ * folder, or the policy's own folder for one kept elsewhere (`--policy team-policy.json`). A path is taken like any
+ * other command-line path, relative to the current folder, so `--file "$PWD/secrets/key.env"` and, from `secrets/`,
+ * `--file key.env` both meet `privacy.localOnly`; a relative path that lands outside the workspace is taken as
+ * workspace-relative already (`--file src/app.py` from elsewhere). Symbolic links are followed on both sides: a
+ * workspace reached through one, or a link to a private file, must not slip past `privacy.localOnly`.
+ */
+export function workspaceFile(file: string, policySource: string, cwd = process.cwd()): WorkspaceFile {
+  const workspace = isAbsolute(policySource) ? policyWorkspace(policySource) : cwd;
+  const realWorkspace = realPath(workspace);
+  const absolute = resolve(cwd, file);
+  const real = realPath(absolute);
+  const named = pathIn(workspace, absolute) ?? pathIn(realWorkspace, real);
+  if (named === undefined) return { fileName: isAbsolute(file) ? absolute : file };
+  const realName = pathIn(realWorkspace, real);
+  return realName !== undefined && realName !== named ? { fileName: named, real: realName } : { fileName: named };
+}
+
+function policyWorkspace(policySource: string): string {
+  const folder = dirname(policySource);
+  return basename(folder) === '.omni' ? dirname(folder) : folder;
+}
+
+/** `path` relative to `folder` when it lies inside it (and is not the folder itself). */
+function pathIn(folder: string, path: string): string | undefined {
   const rel = relative(folder, path);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : undefined;
+}
+
+/** The path with every symbolic link resolved, as far as it exists (a file named but not yet created keeps its name). */
+function realPath(path: string): string {
+  try {
+    return realpathSync.native(path);
+  } catch {
+    const parent = dirname(path);
+    return parent === path ? path : join(realPath(parent), basename(path));
+  }
 }
 
 export function requestFromFlags(prompt: string, flags: RequestFlags, policySource: string): OmniRequest {
   const command = commandSchema.safeParse(flags.command ?? 'chat');
   if (!command.success) throw new UsageError(`--command must be chat, explain or refactor (got "${flags.command}")`);
-  const selection = flags['selection-file'] ? readFlagFile('selection-file', flags['selection-file']) : undefined;
+  const selectionPath = flags['selection-file'];
+  const selection = selectionPath ? readFlagFile('selection-file', selectionPath) : undefined;
   const history = flags['history-file'] ? readHistory(flags['history-file']) : [];
+  const file = flags.file === undefined ? undefined : workspaceFile(flags.file, policySource);
+  const selectionFile = selectionPath ? workspaceFile(selectionPath, policySource) : undefined;
+  // The selection's own file, and the files behind links, may be private even when the open file is not.
+  const carriedFiles: CarriedFile[] = [
+    ...(file?.real ? [{ fileName: file.real, via: `${file.fileName} links to it` }] : []),
+    ...(selectionFile ? [{ fileName: selectionFile.fileName, via: 'the --selection-file' }] : []),
+    ...(selectionFile?.real ? [{ fileName: selectionFile.real, via: 'the --selection-file links to it' }] : []),
+  ];
   return {
     messages: [...history, { role: 'user', content: prompt }],
-    editor: {
-      languageId: flags.lang,
-      fileName: flags.file === undefined ? undefined : policyFileName(flags.file, policySource),
-      selection,
-      command: command.data,
-    },
+    editor: { languageId: flags.lang, fileName: file?.fileName, selection, command: command.data },
+    ...(carriedFiles.length > 0 ? { carriedFiles } : {}),
   };
 }
 

@@ -5,6 +5,11 @@ export type OmniCommand = 'chat' | 'explain' | 'refactor';
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
   content: string;
+  /**
+   * For an earlier user turn: the workspace-relative file it was asked from. Its content may be in this turn (a
+   * selection) and in the answers after it, so `privacy.localOnly` covers it. Never sent to a model.
+   */
+  fileName?: string;
 }
 
 /** The few editor facts the core needs; the extension and the CLI both fill it, so the core never asks VS Code. */
@@ -23,11 +28,15 @@ export interface OmniRequest {
   /** Oldest first; the last message is the latest user turn. */
   messages: ChatMessage[];
   editor?: EditorContext;
-  /**
-   * Workspace-relative files the earlier turns were asked from: their content may be in `messages` (a selection, an
-   * answer quoting it), so `privacy.localOnly` covers them as it covers `editor.fileName`.
-   */
-  earlierFiles?: string[];
+  /** Other files whose content the request carries, which `privacy.localOnly` covers as it covers `editor.fileName`. */
+  carriedFiles?: CarriedFile[];
+}
+
+export interface CarriedFile {
+  /** Workspace-relative, with `/` separators. */
+  fileName: string;
+  /** How the request carries it, to end "secrets/key.env (…) may only go to…": "the --selection-file". */
+  via: string;
 }
 
 /** The latest user turn's text, or '' when there is none. */

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { templateText } from '../../src/core/policy/templates';
@@ -101,6 +101,43 @@ describe('omni CLI', () => {
     writeFileSync(join(root, 'sel.txt'), 'Traceback (most recent call last):\n  File "a.py", line 3\nKeyError: 1');
     const { stdout } = omni(['route', 'what is going on here', '--selection-file', 'sel.txt', '--lang', 'python', '--json'], root);
     assert.equal(JSON.parse(stdout).stage, 'local');
+  });
+
+  it('keeps a local-only file from a remote Arch-Router however the CLI is told about it', () => {
+    const policy = JSON.parse(localPolicy);
+    policy.privacy = { localOnly: ['secrets/**'] };
+    policy.router = { mode: 'arch', timeoutMs: 1000, archRouter: { provider: 'huggingface', model: 'katanemo/Arch-Router-1.5B' } };
+    const root = workspace(JSON.stringify(policy));
+    mkdirSync(join(root, 'secrets'));
+    mkdirSync(join(root, 'src'));
+    writeFileSync(join(root, 'secrets', 'notes.txt'), 'TOP SECRET');
+    symlinkSync(join(root, 'secrets', 'notes.txt'), join(root, 'src', 'link.txt'));
+    const linkedRoot = `${root}-link`;
+    symlinkSync(root, linkedRoot);
+    writeFileSync(join(root, 'team-policy.json'), JSON.stringify(policy));
+    writeFileSync(join(root, 'history.json'), JSON.stringify([
+      { role: 'user', content: 'what is this?', fileName: 'secrets/notes.txt' },
+      { role: 'assistant', content: 'Notes.' },
+    ]));
+    writeFileSync(join(root, 'quoted.json'), JSON.stringify([
+      { role: 'user', content: 'what is this?\n\nSelected code from secrets/notes.txt:\n```\nTOP SECRET\n```' },
+    ]));
+    const outside = dirname(root);
+    const cases: [string, string[], RegExp][] = [
+      ['a workspace reached through a symbolic link', ['--file', join(linkedRoot, 'secrets', 'notes.txt')], /^secrets\/notes\.txt may only/],
+      ['a link to the private file', ['--file', 'src/link.txt'], /^secrets\/notes\.txt \(src\/link\.txt links to it\) may only/],
+      ['the selection read from it', ['--selection-file', 'secrets/notes.txt'], /^secrets\/notes\.txt \(the --selection-file\) may only/],
+      ['a policy kept outside .omni', ['--policy', 'team-policy.json', '--file', join(root, 'secrets', 'notes.txt')], /^secrets\/notes\.txt may only/],
+      ['an earlier turn asked from it', ['--history-file', 'history.json'], /^secrets\/notes\.txt \(from earlier in this conversation\) may only/],
+      ['an earlier turn quoting it', ['--history-file', 'quoted.json'], /^secrets\/notes\.txt \(from earlier in this conversation\) may only/],
+    ];
+    for (const [what, args, reason] of cases) {
+      const { code, stdout, stderr } = omni(['route', 'summarize it', '--json', ...args], root);
+      assert.equal(code, 0, stderr);
+      assert.match(JSON.parse(stdout).reason, new RegExp(`^Arch-Router not asked: ${reason.source.slice(1)}`), what);
+    }
+    const fromOutside = omni(['route', 'summarize it', '--json', '--policy', join(root, '.omni', 'policies.json'), '--file', join(basename(root), 'secrets', 'notes.txt')], outside);
+    assert.match(JSON.parse(fromOutside.stdout).reason, /^Arch-Router not asked: secrets\/notes\.txt may only/, 'a relative path from outside the workspace');
   });
 
   it('route reads earlier turns from a file, and they count', () => {

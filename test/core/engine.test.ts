@@ -4,7 +4,8 @@ import { afterEach, describe, test } from 'node:test';
 import { answer, type AnswerDeps } from '../../src/core/engine/answer';
 import { createCircuitBreaker } from '../../src/core/engine/circuitBreaker';
 import type { AnswerEvent, DoneEvent, ErrorEvent, FallbackEvent } from '../../src/core/engine/events';
-import { policySchema, type Policy } from '../../src/core/policy/schema';
+import { modelMessages } from '../../src/core/engine/prompt';
+import { policySchema, type ModelEntry, type Policy } from '../../src/core/policy/schema';
 import { createProviderRegistry } from '../../src/core/providers/registry';
 import type { OmniRequest } from '../../src/core/request';
 import type { Router, RoutingDecision } from '../../src/core/router/types';
@@ -396,10 +397,40 @@ describe('privacy', () => {
   test('a follow-up asked from another file stays local when an earlier turn came from a local-only file', async () => {
     const deps = await setUp({});
     const policy = policyWith({ coder: 'remote' }, { privacy: { localOnly: ['secrets/**'] } });
-    const followUp = { ...request, editor: { fileName: 'src/app.py' }, earlierFiles: ['src/app.py', 'secrets/keys.py'] };
+    const followUp: OmniRequest = {
+      messages: [
+        { role: 'user', content: 'what is this?', fileName: 'src/app.py' },
+        { role: 'assistant', content: 'An app.' },
+        { role: 'user', content: 'and this?', fileName: 'secrets/keys.py' },
+        { role: 'assistant', content: 'Keys.' },
+        { role: 'user', content: 'rename it' },
+      ],
+      editor: { fileName: 'src/app.py' },
+    };
     const { value: decision } = await answer(followUp, { ...deps, policy }).next();
     assert.equal(decision?.type === 'decision' && decision.model, 'coder2');
     assert.match(decision?.type === 'decision' ? decision.reason : '', /secrets\/keys\.py \(from earlier in this conversation\) may only go to providers on this machine/);
+  });
+
+  test("an earlier turn that quotes a local-only file in Omni's own format stays local, although it names no file", async () => {
+    const deps = await setUp({});
+    const policy = policyWith({ coder: 'remote' }, { privacy: { localOnly: ['**/*.env'] } });
+    const quoted = 'what is this?\n\nSelected code from config/prod.env:\n```\nAPI_KEY=abc\n```';
+    const followUp: OmniRequest = { messages: [{ role: 'user', content: quoted }, { role: 'assistant', content: 'A key.' }, { role: 'user', content: 'load it in python' }] };
+    const { value: decision } = await answer(followUp, { ...deps, policy }).next();
+    assert.equal(decision?.type === 'decision' && decision.model, 'coder2');
+    assert.match(decision?.type === 'decision' ? decision.reason : '', /config\/prod\.env \(from earlier in this conversation\)/);
+  });
+
+  test('a file the caller says the request carries (a selection read from it) stays local, and models never see file names', async () => {
+    const deps = await setUp({});
+    const policy = policyWith({ coder: 'remote' }, { privacy: { localOnly: ['secrets/**'] } });
+    const carrying: OmniRequest = { ...request, carriedFiles: [{ fileName: 'secrets/notes.txt', via: 'the --selection-file' }] };
+    const { value: decision } = await answer(carrying, { ...deps, policy }).next();
+    assert.equal(decision?.type === 'decision' && decision.model, 'coder2');
+    assert.match(decision?.type === 'decision' ? decision.reason : '', /secrets\/notes\.txt \(the --selection-file\) may only go to providers on this machine/);
+    const sent = modelMessages({ messages: [{ role: 'user', content: 'hi', fileName: 'a.py' }] }, { provider: 'x', model: 'y' } as ModelEntry);
+    assert.deepEqual(sent, [{ role: 'user', content: 'hi' }]);
   });
 
   test('other files may go to any provider', async () => {

@@ -8,7 +8,8 @@ import { estimateTokens } from '../text/tokens';
  * callers put the code in the editor context, not in the message text.
  */
 export function modelMessages(request: OmniRequest, model: ModelEntry): ChatMessage[] {
-  const messages = request.messages.map((message) => ({ ...message }));
+  // Only what the chat APIs define: `fileName` is Omni's own bookkeeping.
+  const messages = request.messages.map(({ role, content }): ChatMessage => ({ role, content }));
   const latestUser = lastIndexOfUser(messages);
   if (latestUser >= 0) messages[latestUser].content = userTurnContent(messages[latestUser].content, request.editor);
   return model.contextWindow ? fitContextWindow(messages, model.contextWindow, latestUser) : messages;

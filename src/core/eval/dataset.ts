@@ -13,7 +13,14 @@ const optionalText = z
   .transform((v) => v ?? undefined);
 
 /** Earlier turns of a conversation, oldest first, as examples files and `omni route --history-file` hold them. */
-export const historySchema = z.array(z.strictObject({ role: z.enum(['user', 'assistant']), content: z.string() }));
+export const historySchema = z.array(
+  z.strictObject({
+    role: z.enum(['user', 'assistant']),
+    content: z.string(),
+    /** The file a user turn was asked from: `privacy.localOnly` covers it for the turns after it. */
+    fileName: optionalText,
+  }),
+);
 
 const exampleShape = {
   id: z.union([z.string(), z.number()]).optional(),

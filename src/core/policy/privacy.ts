@@ -3,11 +3,12 @@ import { fileMatcher } from './fileGlobs';
 import type { Policy } from './schema';
 import { isLoopbackHost } from '../providers/config';
 import type { ChatProvider } from '../providers/types';
-import type { OmniRequest } from '../request';
+import type { CarriedFile, OmniRequest } from '../request';
 
 /**
- * For a request that carries a local-only file (the open one, or one an earlier turn of the conversation was asked
- * from): a function telling why a provider may not receive it (undefined = allowed). Undefined when there is none.
+ * For a request that carries a local-only file (the open one, one an earlier turn was asked from or quotes, or one
+ * the caller names in `carriedFiles`): a function telling why a provider may not receive it (undefined = allowed).
+ * Undefined when there is none.
  */
 export function localOnlyGuard(policy: Policy, request: OmniRequest): ((provider: ChatProvider) => string | undefined) | undefined {
   const globs = policy.privacy?.localOnly ?? [];
@@ -15,11 +16,22 @@ export function localOnlyGuard(policy: Policy, request: OmniRequest): ((provider
   // Case-insensitive: on Windows and macOS `Secrets/key.env` is the same file, and a false match only keeps it local.
   const isLocalOnly = fileMatcher(globs, { nocase: true });
   const current = request.editor?.fileName;
-  const file = current && isLocalOnly(current) ? current : request.earlierFiles?.find((earlier) => isLocalOnly(earlier));
-  if (!file) return undefined;
-  const where = file === current ? file : `${file} (from earlier in this conversation)`;
+  const where = current && isLocalOnly(current) ? current : carried(request).find((file) => isLocalOnly(file.fileName));
+  if (!where) return undefined;
+  const what = typeof where === 'string' ? where : `${where.fileName} (${where.via})`;
   return (provider) =>
     isLoopbackHost(new URL(provider.origin).hostname)
       ? undefined
-      : `${where} may only go to providers on this machine (privacy.localOnly), and ${provider.name} is at ${provider.origin}`;
+      : `${what} may only go to providers on this machine (privacy.localOnly), and ${provider.name} is at ${provider.origin}`;
+}
+
+/** Omni's own label for quoted code (see `userTurnContent`): history written by hand or by older versions has no `fileName`. */
+const QUOTED_FILE = /^Selected code from (.+):$/gm;
+
+function carried(request: OmniRequest): CarriedFile[] {
+  const earlier = request.messages.slice(0, -1).flatMap((message) => [
+    ...(message.fileName ? [message.fileName] : []),
+    ...[...message.content.matchAll(QUOTED_FILE)].map((match) => match[1]),
+  ]);
+  return [...earlier.map((fileName) => ({ fileName, via: 'from earlier in this conversation' })), ...(request.carriedFiles ?? [])];
 }

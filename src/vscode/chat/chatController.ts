@@ -197,9 +197,8 @@ export class ChatController implements vscode.Disposable {
     // Every open chat view shows the request; the one it came from already does and ignores this.
     this.post({ type: 'userTurn', requestId, text: display });
     const conversation = this.conversation;
-    // Earlier turns may quote a local-only file (its selection, an answer about it): privacy covers them too.
-    const earlierFiles = [...new Set(Object.values(conversation.routedOn ?? {}).flatMap((input) => input.fileName ?? []))];
-    const request: OmniRequest = { messages: [...messagesOf(conversation.turns, conversation.routedOn), { role: 'user', content: prompt }], editor, earlierFiles };
+    // Earlier user turns carry the file each was asked from (messagesOf): privacy.localOnly covers them too.
+    const request: OmniRequest = { messages: [...messagesOf(conversation.turns, conversation.routedOn), { role: 'user', content: prompt }], editor };
     if (conversation.turns.length === 0) conversation.title = titleFrom(display);
     const turn: AssistantTurn = { role: 'assistant', requestId, text: '', notes: [], status: 'streaming' };
     conversation.turns.push({ role: 'user', text: display }, turn);

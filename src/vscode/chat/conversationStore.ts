@@ -90,7 +90,8 @@ export function messagesOf(turns: readonly Turn[], routedOn: Conversation['route
     if (turn.role === 'assistant') return turn.text ? [{ role: 'assistant', content: turn.text }] : [];
     const answer = turns[index + 1];
     const sent = answer?.role === 'assistant' ? routedOn[answer.requestId] : undefined;
-    return [{ role: 'user', content: sent ? userTurnContent(sent.prompt, sent) : turn.text }];
+    const content = sent ? userTurnContent(sent.prompt, sent) : turn.text;
+    return [sent?.fileName ? { role: 'user', content, fileName: sent.fileName } : { role: 'user', content }];
   });
 }
 

@@ -167,7 +167,10 @@ describe('router', () => {
   });
 
   it('never shows a remote Arch-Router a follow-up whose earlier turns came from a local-only file', async () => {
-    const followUp = { ...ask('and now refactor it', { fileName: 'src/app.py' }), earlierFiles: ['config/prod.env'] };
+    const followUp: OmniRequest = {
+      messages: [{ role: 'user', content: 'what is wrong here', fileName: 'config/prod.env' }, { role: 'assistant', content: 'A typo.' }, { role: 'user', content: 'and now refactor it' }],
+      editor: { fileName: 'src/app.py' },
+    };
     const decision = await routerFor(policy({ mode: 'arch' }, 'huggingface', { privacy: { localOnly: ['**/*.env'] } })).decide(followUp);
     assert.equal(decision.stage, 'local');
     assert.match(decision.reason, /^Arch-Router not asked: config\/prod\.env \(from earlier in this conversation\) may only go to providers on this machine/);

@@ -125,6 +125,19 @@ suite('Save as Routing Example', () => {
     );
   });
 
+  test('a follow-up to Explain is saved with the file the earlier turn was asked from, for privacy.localOnly', async () => {
+    await vscode.commands.executeCommand('omni.newChat');
+    const fake = await fakeProvider();
+    fake.behave('fake-coder', { text: 'It computes the area of a circle.' });
+    await openWithSelection('area.py', SOURCE, 0, 1);
+    await vscode.commands.executeCommand('omni.explainSelection');
+    await (await omniApi()).ask('and now make it handle negative radii');
+    await save(undefined, 'code_generation');
+    const [earlier] = ((await examplesLines()).at(-1)!.history as Record<string, unknown>[]);
+    assert.equal(earlier.fileName, 'area.py');
+    assert.match(String(earlier.content), /Selected code from area\.py:/);
+  });
+
   test('an open examples file with unsaved edits gets the line in the editor and keeps the edits unsaved', async () => {
     const document = await vscode.workspace.openTextDocument(examplesUri());
     await vscode.window.showTextDocument(document);
