@@ -38,6 +38,19 @@ function globProblem(glob: string): Omit<PolicyProblem, 'path'> | undefined {
       message: `${quoted} has a backslash, which escapes the next character in a glob; use forward slashes: globs match workspace-relative paths with /. Did you mean ${forward}?`,
     };
   }
+  if (glob.endsWith('/')) {
+    return {
+      severity: 'warning',
+      message: `${quoted} ends with "/", and globs match file paths, so it matches no file. Did you mean ${JSON.stringify(`${glob}**`)}?`,
+    };
+  }
+  // gitignore habits: there "*.env" matches at any depth, here only at the top of the workspace.
+  if (/^\*[^*/]/.test(glob) && !glob.includes('/')) {
+    return {
+      severity: 'warning',
+      message: `${quoted} matches only files at the top of the workspace folder. Did you mean ${JSON.stringify(`**/${glob}`)}?`,
+    };
+  }
   return undefined;
 }
 

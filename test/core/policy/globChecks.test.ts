@@ -35,6 +35,16 @@ describe('policy globs', () => {
     }
   });
 
+  it('warns about gitignore habits that protect nothing: a folder glob ending in "/", and "*.env" at the top only', () => {
+    const privacy = (globs: string[]) => warningsOf(valid.replace('"defaultRoute"', `"privacy": { "localOnly": ${JSON.stringify(globs)} },\n  "defaultRoute"`));
+    const [folder, top] = privacy(['secrets/', '*.env']);
+    assert.equal(folder.path, 'privacy.localOnly[0]');
+    assert.match(folder.message, /^"secrets\/" ends with "\/", and globs match file paths, so it matches no file\. Did you mean "secrets\/\*\*"\?/);
+    assert.equal(top.path, 'privacy.localOnly[1]');
+    assert.match(top.message, /^"\*\.env" matches only files at the top of the workspace folder\. Did you mean "\*\*\/\*\.env"\?/);
+    assert.deepEqual(privacy(['secrets/**', '**/*.env', 'Makefile', 'config/*.env']), []);
+  });
+
   it('checks privacy.localOnly globs too', () => {
     const [d] = errorsOf(valid.replace('"defaultRoute"', '"privacy": { "localOnly": ["secrets/**", "**/*.{env"] },\n  "defaultRoute"'));
     assert.equal(d.path, 'privacy.localOnly[1]');
