@@ -134,7 +134,10 @@ describe('omni CLI', () => {
     for (const [what, args, reason] of cases) {
       const { code, stdout, stderr } = omni(['route', 'summarize it', '--json', ...args], root);
       assert.equal(code, 0, stderr);
-      assert.match(JSON.parse(stdout).reason, new RegExp(`^Arch-Router not asked: ${reason.source.slice(1)}`), what);
+      const decision = JSON.parse(stdout);
+      assert.match(decision.reason, new RegExp(`^Arch-Router not asked: ${reason.source.slice(1)}`), what);
+      // The template's models are all at api.openai.com: `ask` would pass over each, and route says so.
+      assert.deepEqual(decision.privacySkipped.map((skip: { model: string }) => skip.model), [decision.model, ...decision.fallbacks], what);
     }
     const fromOutside = omni(['route', 'summarize it', '--json', '--policy', join(root, '.omni', 'policies.json'), '--file', join(basename(root), 'secrets', 'notes.txt')], outside);
     assert.match(JSON.parse(fromOutside.stdout).reason, /^Arch-Router not asked: secrets\/notes\.txt may only/, 'a relative path from outside the workspace');

@@ -1,4 +1,5 @@
 /** `omni route "<prompt>"`: prints which route and model a request gets, and why. */
+import { candidateOrder, privacyRefusal } from '../../core/engine/candidates';
 import { buildRouter } from '../../core/router';
 import { parseCommandArgs, requestOptions, requestUsage } from '../args';
 import { setUpPromptCommand } from '../request';
@@ -23,8 +24,16 @@ export const route: CliCommand = {
     const { loaded, providers, request } = setup;
     const router = buildRouter(loaded.policy, { mode: parseMode(values.mode, loaded), getProvider: providers.get });
     const decision = await router.decide(request);
+    // What `ask` would pass over, so "could this reach that provider?" gets the same answer here.
+    const refusal = privacyRefusal(loaded.policy, request, providers);
+    const privacySkipped = refusal
+      ? candidateOrder(loaded.policy, decision).flatMap((model) => {
+          const why = refusal(model);
+          return why ? [{ model, why }] : [];
+        })
+      : [];
     if (values.json) {
-      console.log(JSON.stringify(decision));
+      console.log(JSON.stringify(privacySkipped.length > 0 ? { ...decision, privacySkipped } : decision));
       return 0;
     }
     const model = loaded.policy.models[decision.model];
@@ -32,6 +41,7 @@ export const route: CliCommand = {
     console.log(`why: ${decision.reason}`);
     console.log(`stage: ${decision.stage}, decided in ${decision.latencyMs} ms`);
     if (decision.fallbacks.length > 0) console.log(`fallbacks: ${decision.fallbacks.join(' → ')}`);
+    for (const { model, why } of privacySkipped) console.log(`${model} would be skipped: ${why}`);
     if (decision.scores) {
       console.log(`scores: ${decision.scores.slice(0, 5).map((s) => `${s.route} ${s.score.toFixed(2)}`).join(', ')}`);
     }

@@ -7,12 +7,11 @@ import { ProviderError, type ChatProvider, type ProviderErrorKind, type Provider
 import type { OmniRequest } from '../request';
 import type { Router, RoutingDecision } from '../router/types';
 import { streamAttempt, type AttemptOutcome } from './attempt';
-import { CandidateQueue, candidateOrder, defaultDecision, overrideDecision } from './candidates';
+import { CandidateQueue, candidateOrder, defaultDecision, overrideDecision, privacyRefusal } from './candidates';
 import { createCircuitBreaker, type CircuitBreaker } from './circuitBreaker';
 import { costUsd, estimateUsage } from './cost';
 import type { AnswerEvent, Attempt, DecisionEvent, DoneEvent, FallbackEvent } from './events';
 import { incompleteNote } from './finish';
-import { localOnlyGuard } from '../policy/privacy';
 import { modelMessages } from './prompt';
 import { linkedController, sleep, within } from './timing';
 
@@ -76,13 +75,7 @@ export async function* answer(request: OmniRequest, deps: AnswerDeps): AsyncGene
     }
   }
 
-  const guard = localOnlyGuard(policy, request);
-  const forbidden = guard && ((model: string) => {
-    const provider = lookUp(deps.providers, policy.models[model].provider);
-    // An unknown provider is reported when it is tried; nothing can be sent to it either way.
-    return provider instanceof ProviderError ? undefined : guard(provider);
-  });
-  const queue = new CandidateQueue(policy, candidateOrder(policy, decision), breaker, forbidden);
+  const queue = new CandidateQueue(policy, candidateOrder(policy, decision), breaker, privacyRefusal(policy, request, deps.providers));
   let { model: current, skipped } = queue.next();
   attempts.push(...skipped);
   yield decisionEvent(policy, decision, current ?? decision.model, skipped);

@@ -1,5 +1,8 @@
 /** Which models an answer may use, in order, and which of them to pass over right now. */
+import { localOnlyGuard } from '../policy/privacy';
 import type { Policy } from '../policy/schema';
+import type { ChatProvider, ProviderRegistry } from '../providers/types';
+import type { OmniRequest } from '../request';
 import { modelChain } from '../router/router';
 import type { RoutingDecision } from '../router/types';
 import type { CircuitBreaker } from './circuitBreaker';
@@ -30,6 +33,24 @@ export function defaultDecision(policy: Policy, why: string, latencyMs: number):
 export function candidateOrder(policy: Policy, decision: RoutingDecision): string[] {
   const { model: defaultModel } = modelChain(policy, policy.defaultRoute);
   return [...new Set([decision.model, ...decision.fallbacks, defaultModel])];
+}
+
+/**
+ * Why `privacy.localOnly` keeps a model from receiving `request` (undefined = allowed); undefined when the request
+ * carries no local-only file. An unknown provider is reported when it is tried; nothing can be sent to it either way.
+ */
+export function privacyRefusal(policy: Policy, request: OmniRequest, providers: ProviderRegistry): ((model: string) => string | undefined) | undefined {
+  const guard = localOnlyGuard(policy, request);
+  if (!guard) return undefined;
+  return (model) => {
+    let provider: ChatProvider;
+    try {
+      provider = providers.get(policy.models[model].provider);
+    } catch {
+      return undefined;
+    }
+    return guard(provider);
+  };
 }
 
 /**
