@@ -3,6 +3,7 @@ import { after, afterEach, describe, it } from 'node:test';
 import type { WebviewMessage, WebviewMessageOf } from '../../src/protocol/messages';
 import { closeBrowser, frames, openWebview, type Webview } from './harness';
 import { decision, done, sampleTag, tokens } from './messages';
+import { THEMES } from './themes';
 
 let open: Webview[] = [];
 
@@ -304,30 +305,85 @@ describe('chat webview', () => {
     for (const token of ['.hljs-keyword', '.hljs-string', '.hljs-number']) assert.notEqual(await colour(token), plain, token);
   });
 
-  it('keeps error text readable in a light theme (WCAG AA, 4.5:1)', async () => {
-    const view = await webview();
-    // Light Modern's values; it sets no inputValidation.errorForeground.
-    await view.page.locator('html').evaluate((html) => {
-      const style = html.style;
-      style.setProperty('--vscode-foreground', '#3b3b3b');
-      style.setProperty('--vscode-errorForeground', '#f85149');
-      style.setProperty('--vscode-inputValidation-errorBackground', '#f2dede');
-      style.removeProperty('--vscode-inputValidation-errorForeground');
-    });
-    const requestId = await ask(view);
-    await view.sendAll([decision(requestId), { type: 'error', requestId, error: { message: 'No model could answer.', attempts: [{ model: 'coder', cause: 'HTTP 500' }] } }]);
-    const ratio = await view.page.locator('.error-message').evaluate((element) => {
-      const rgb = (color: string) => (color.match(/\d+(\.\d+)?/g) ?? []).slice(0, 3).map(Number);
-      const luminance = (color: string) => {
-        const [r, g, b] = rgb(color).map((v) => v / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
-        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
-      };
-      const style = (of: typeof element) => element.ownerDocument.defaultView!.getComputedStyle(of);
-      const text = luminance(style(element).color);
-      const background = luminance(style(element.closest('.answer-error')!).backgroundColor);
-      return (Math.max(text, background) + 0.05) / (Math.min(text, background) + 0.05);
-    });
-    assert.ok(ratio >= 4.5, `contrast ${ratio.toFixed(2)}:1`);
+  it('keeps every text colour at 4.5:1 or more, and focus rings visible, in the four default themes', async () => {
+    const answer = [
+      '```ts',
+      'class Cart extends Base {',
+      '  total(n: number): string {',
+      '    const s = "x";',
+      '    return s + 42;',
+      '  }',
+      '}',
+      '```',
+      '',
+      '```diff',
+      '- removed',
+      '+ added',
+      '```',
+      '',
+      'See [the docs](https://example.com/docs).',
+    ].join('\n');
+    for (const [theme, variables] of Object.entries(THEMES)) {
+      const view = await webview();
+      await view.page.locator('html').evaluate((html, values) => {
+        // Start from nothing, as a theme that leaves a variable unset does; `initial` makes var() take its fallback.
+        const inherited = html.ownerDocument.defaultView!.getComputedStyle(html);
+        for (let i = 0; i < inherited.length; i++) if (inherited[i].startsWith('--vscode-')) html.style.setProperty(inherited[i], 'initial');
+        for (const [name, value] of Object.entries(values)) html.style.setProperty(name, value);
+      }, variables);
+      const stopped = await ask(view);
+      await view.sendAll([decision(stopped), { type: 'token', requestId: stopped, text: answer }, done(stopped, true)]);
+      const failed = await ask(view, 'and again');
+      await view.sendAll([decision(failed), { type: 'error', requestId: failed, error: { message: 'No model could answer:\ncoder: HTTP 500', hint: 'Check the provider.', attempts: [{ model: 'coder', cause: 'HTTP 500' }] } }]);
+      // Runs in the page: `any` stands for its DOM types, which this project's Node-side type check does not load.
+      const ratios = await view.page.locator('body').evaluate((body: any) => {
+        const document = body.ownerDocument;
+        const getComputedStyle = (element: unknown, pseudo?: string) => document.defaultView.getComputedStyle(element, pseudo);
+        type Element = { parentElement: Element | null; className: string; focus(): void };
+        const parse = (color: string) => {
+          const [r, g, b, a = 1] = (color.match(/[\d.]+/g) ?? []).map(Number);
+          // color-mix() results come back as color(srgb r g b), in 0..1.
+          return color.startsWith('color(') ? [r * 255, g * 255, b * 255, a] : [r, g, b, a];
+        };
+        const over = (top: number[], bottom: number[]) => top.slice(0, 3).map((v, i) => v * top[3] + bottom[i] * (1 - top[3])).concat(1);
+        // The element's own background over everything behind it, as the eye sees it.
+        const backgroundOf = (element: Element | null): number[] => {
+          if (!element) return [255, 255, 255, 1];
+          const own = parse(getComputedStyle(element).backgroundColor);
+          return own[3] === 1 ? own : over(own, backgroundOf(element.parentElement));
+        };
+        const luminance = ([r, g, b]: number[]) => {
+          const [lr, lg, lb] = [r, g, b].map((v) => v / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+          return 0.2126 * lr + 0.7152 * lg + 0.0722 * lb;
+        };
+        const contrast = (fg: number[], bg: number[]) => {
+          const [a, b] = [luminance(fg), luminance(bg)];
+          return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+        };
+        const textRatio = (element: Element, pseudo?: string) => {
+          const background = backgroundOf(element);
+          return contrast(over(parse(getComputedStyle(element, pseudo).color), background), background);
+        };
+        const found: Record<string, number> = {};
+        for (const token of document.querySelectorAll('.code-block [class*="hljs-"]') as Element[]) found[`code ${token.className}`] = textRatio(token);
+        for (const selector of ['.answer-footer .stopped', '.error-message', '.error-hint', '.error-attempts li', '.markdown a', '.tag-reason', '.answer-footer span']) {
+          const element = document.querySelector(selector);
+          if (element) found[selector] = textRatio(element);
+        }
+        found['placeholder'] = textRatio(document.querySelector('.composer-input'), '::placeholder');
+        const link: Element = document.querySelector('.markdown a');
+        link.focus();
+        const ring = getComputedStyle(link);
+        found['link focus ring (3:1)'] = ring.outlineStyle === 'none' ? 0 : (contrast(parse(ring.outlineColor), backgroundOf(link)) * 4.5) / 3;
+        return found;
+      });
+      const tokens = Object.keys(ratios).filter((name) => name.startsWith('code '));
+      for (const kind of ['keyword', 'string', 'number', 'title class_', 'title function_', 'deletion']) {
+        assert.ok(tokens.some((name) => name.includes(kind)), `${theme}: the sample has no ${kind} token (${tokens.join(', ')})`);
+      }
+      const low = Object.entries(ratios).filter(([, ratio]) => !(ratio >= 4.5)).map(([name, ratio]) => `${name} ${ratio.toFixed(2)}:1`);
+      assert.deepEqual(low, [], `${theme}: below WCAG AA`);
+    }
   });
 
   it('Stop and Escape post a stop message with the request id', async () => {

@@ -132,8 +132,10 @@ export async function openWebview(options: { savedState?: unknown } = {}): Promi
   });
   await page.addInitScript({ content: initScript(options.savedState) });
   await page.goto(`${origin}/index.html`);
-  // Theme variables, as VS Code would inject them; a <link>, so the CSP allows it.
-  await page.addStyleTag({ url: `${origin}/theme.css` });
+  // Theme variables and VS Code's default webview styles, as VS Code injects them: before the page's own stylesheet,
+  // which wins ties. A <link>, so the CSP allows it.
+  const theme = await page.addStyleTag({ url: `${origin}/theme.css` });
+  await theme.evaluate((link) => link.ownerDocument.head.prepend(link));
   await page.locator('.composer-input').waitFor();
 
   // Messages arrive in order, so once a trailing marker arrives the webview has handled the batch. Waiting one
