@@ -26,7 +26,16 @@ export function activate(context: vscode.ExtensionContext) {
   // Per workspace when a folder is open, so each project keeps its own history.
   const storage = (context.storageUri ?? context.globalStorageUri).fsPath;
   const store = new ConversationStore(join(storage, 'conversations'), (file, reason) => log.warn(`skipped unreadable conversation ${file}: ${reason}`));
-  const controller = new ChatController({ policies, store, providers, log, workspaceState: context.workspaceState, codeActions: codeActions(preview) });
+  const controller = new ChatController({
+    policies,
+    store,
+    providers,
+    log,
+    workspaceState: context.workspaceState,
+    codeActions: codeActions(preview),
+    // `views` needs the controller; by the time a picker closes, both exist.
+    refocus: (): Promise<void> => views.reveal(),
+  });
   const views = new ChatViews(context.extensionUri, controller);
   const examples = new RoutingExamples(policies, providers);
 
@@ -55,7 +64,7 @@ export function activate(context: vscode.ExtensionContext) {
     vscode.commands.registerCommand('omni.openChatInEditor', () => views.openInEditor()),
     vscode.commands.registerCommand('omni.newChat', async () => {
       controller.newChat();
-      await views.reveal();
+      await views.reveal({ focusComposer: true });
     }),
     ...registerSelectionCommands({ controller, views, preview }),
     ...registerSetupCommands({ keys, policies, controller, log }),

@@ -114,6 +114,8 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('config'), showReasoning: z.boolean() }),
   /** "Omni: Open Chat" on a view that already exists: put the cursor in the message box. */
   z.object({ type: z.literal('focusComposer') }),
+  /** The outcome of something the webview asked for (a code action), for screen readers to announce. */
+  z.object({ type: z.literal('notice'), text: shortText }),
   z.object({
     type: z.literal('conversation'),
     conversationId: z.nullable(shortText),

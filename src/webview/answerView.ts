@@ -18,6 +18,8 @@ import { renderFallbackNote, renderPendingTag, renderTag } from './tagView';
 
 export interface AnswerContext {
   models(): ModelChoice[];
+  /** Why a retry cannot start now (telling screen readers too), or undefined when it can. */
+  retryRefusal(): string | undefined;
   showReasoning(): boolean;
   retry(retryOf: string, model: string): void;
   /** Asks the host to save the answer's request as a routing example. */
@@ -62,8 +64,9 @@ export class AnswerView {
     private readonly context: AnswerContext,
   ) {
     this.element = h(
+      // Not a live region: streamed text would be read token by token. main.ts announces when it is complete.
       'article',
-      { class: 'answer', 'aria-label': 'Answer', 'aria-live': 'polite' },
+      { class: 'answer', 'aria-label': 'Answer' },
       this.tagSlot,
       this.notes,
       this.setupSlot,
@@ -173,7 +176,7 @@ export class AnswerView {
     }
     replaceChildren(
       this.actions,
-      renderRetryMenu(() => this.context.models(), (model) => this.context.retry(this.requestId, model)),
+      renderRetryMenu(() => this.context.models(), () => this.context.retryRefusal(), (model) => this.context.retry(this.requestId, model)),
       this.turn.tag && this.saveExampleButton(),
     );
     this.context.changed();

@@ -4,6 +4,8 @@ import { h } from './dom';
 export interface ComposerActions {
   send(text: string): void;
   stop(): void;
+  /** Enter while an answer streams: nothing is sent, and the user should hear why. */
+  busy(): void;
   /** Called when the draft changes, so it can be saved. */
   draftChanged(): void;
 }
@@ -36,7 +38,8 @@ export class Composer {
       // isComposing: Enter that confirms an IME composition must not send.
       if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
         event.preventDefault();
-        if (!this.streaming) this.send();
+        if (this.streaming) actions.busy();
+        else this.send();
       }
     });
     this.input.addEventListener('input', () => actions.draftChanged());

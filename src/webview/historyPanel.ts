@@ -3,8 +3,8 @@ import type { ConversationSummary } from '../protocol/messages';
 import { h } from './dom';
 
 export interface HistoryActions {
-  open(conversationId: string): void;
-  remove(conversationId: string): void;
+  open(conversation: ConversationSummary): void;
+  remove(conversation: ConversationSummary, row: number): void;
 }
 
 function describe(conversation: ConversationSummary): string {
@@ -15,19 +15,25 @@ function describe(conversation: ConversationSummary): string {
 /** Fills `list` with one row per conversation; the active one is marked `aria-current`. */
 export function renderHistory(list: HTMLElement, conversations: ConversationSummary[], activeId: string | null, older: number, actions: HistoryActions): void {
   list.replaceChildren(
-    ...conversations.map((conversation) => {
+    ...conversations.map((conversation, row) => {
       const open = h(
         'button',
         { type: 'button', class: 'history-open', 'aria-current': conversation.id === activeId ? 'true' : undefined },
         h('span', { class: 'history-title' }, conversation.title),
         h('span', { class: 'muted' }, describe(conversation)),
       );
-      open.addEventListener('click', () => actions.open(conversation.id));
+      open.addEventListener('click', () => actions.open(conversation));
       const remove = h('button', { type: 'button', class: 'icon history-delete', 'aria-label': `Delete conversation “${conversation.title}”`, title: 'Delete' }, '✕');
-      remove.addEventListener('click', () => actions.remove(conversation.id));
+      remove.addEventListener('click', () => actions.remove(conversation, row));
       return h('li', { class: 'history-item' }, open, remove);
     }),
   );
   if (conversations.length === 0) list.append(h('li', { class: 'muted' }, 'No saved conversations yet.'));
   if (older > 0) list.append(h('li', { class: 'muted' }, `${older} older ${older === 1 ? 'conversation is' : 'conversations are'} saved but not listed.`));
+}
+
+/** The "open" button of the row at `row`, or of the last row when fewer are left; undefined for an empty list. */
+export function historyRowButton(list: HTMLElement, row: number): HTMLButtonElement | undefined {
+  const buttons = list.querySelectorAll<HTMLButtonElement>('.history-open');
+  return buttons[Math.min(row, buttons.length - 1)];
 }

@@ -4,7 +4,7 @@ import type { HostMessage, ModelChoice } from '../protocol/messages';
 import { codeActionMessage } from './codeBlocks';
 import { Composer } from './composer';
 import { h } from './dom';
-import { renderHistory } from './historyPanel';
+import { historyRowButton, renderHistory } from './historyPanel';
 import { connectToHost } from './host';
 import { renderModelOptions, selectedModel } from './modelPicker';
 import { renderSetupNotice } from './setupNotice';
@@ -23,9 +23,15 @@ function newRequestId(): string {
 }
 
 const status = h('div', { class: 'visually-hidden', role: 'status' });
-/** Tells screen readers about something that has no visible focus change. */
+let announceTimer = 0;
+/**
+ * Tells screen readers about something that has no visible focus change. The region is emptied first and filled a
+ * moment later, so the same words twice ("Code copied") are read twice.
+ */
 function announce(text: string): void {
-  status.textContent = text;
+  status.textContent = '';
+  window.clearTimeout(announceTimer);
+  announceTimer = window.setTimeout(() => (status.textContent = text), 100);
 }
 
 /** A header button that shows and hides `panel`, keeping `aria-expanded` in step. */
@@ -45,8 +51,12 @@ modelSelect.addEventListener('change', () => host.post({ type: 'chooseModel', mo
 const totalsPanel = h('section', { id: 'totals-panel', class: 'panel', hidden: true, 'aria-label': 'Session totals' }, 'No requests yet.');
 const historyList = h('ul', { class: 'history-list' });
 const historyPanel = h('section', { id: 'history-panel', class: 'panel', hidden: true, 'aria-label': 'Conversation history' }, historyList);
+const historyToggle = panelToggle('History', historyPanel);
 const newChatButton = h('button', { type: 'button', class: 'secondary', 'aria-label': 'New chat' }, '+ New');
-newChatButton.addEventListener('click', () => host.post({ type: 'newChat' }));
+newChatButton.addEventListener('click', () => {
+  host.post({ type: 'newChat' });
+  composer.focus();
+});
 
 const banner = h('div', { class: 'setup-banner', hidden: true });
 function hideBanner(): void {
@@ -55,16 +65,28 @@ function hideBanner(): void {
 }
 
 const transcriptElement = h('main', { class: 'transcript', 'aria-label': 'Conversation' });
+const BUSY = 'An answer is still streaming: wait for it, or stop it (Esc) first.';
+
+/** One answer at a time: a retry now would take the streaming answer's partial text as history. */
+function retryRefusal(): string | undefined {
+  if (!transcript.streamingRequestId()) return undefined;
+  announce(BUSY);
+  return BUSY;
+}
+
 const transcript = new Transcript(transcriptElement, {
   models: () => models,
   showReasoning: () => showReasoning,
+  retryRefusal,
   retry(retryOf, model) {
-    // One answer at a time: a retry now would take the streaming answer's partial text as history.
-    if (transcript.streamingRequestId()) return;
+    if (retryRefusal()) return;
     const requestId = newRequestId();
     transcript.addPrompt(requestId, transcript.promptOf(retryOf) ?? '');
     host.post({ type: 'retryWith', requestId, retryOf, model });
     composer.setStreaming(true);
+    // The menu that had the keyboard is gone; the message box is where the next step starts.
+    composer.focus();
+    announce(`Retrying with ${models.find((choice) => choice.alias === model)?.displayName ?? model}`);
   },
   saveExample(requestId) {
     host.post({ type: 'saveRoutingExample', requestId });
@@ -88,6 +110,7 @@ const composer = new Composer({
     composer.setStreaming(true);
   },
   stop,
+  busy: () => announce(BUSY),
   draftChanged: saveSoon,
 });
 
@@ -97,7 +120,7 @@ document.body.append(
     { class: 'toolbar' },
     modelSelect,
     panelToggle('Session', totalsPanel),
-    panelToggle('History', historyPanel),
+    historyToggle,
     newChatButton,
   ),
   totalsPanel,
@@ -108,16 +131,14 @@ document.body.append(
   status,
 );
 
-const codeActionNotices = { copy: 'Code copied', insertAtCursor: 'Code inserted at cursor', applyToSelection: 'Code applied to selection' };
-
 // Links and code buttons live inside re-rendered answers, so one listener on the transcript serves them all.
 transcriptElement.addEventListener('click', (event) => {
   const target = event.target;
   if (!(target instanceof Element)) return;
   const action = codeActionMessage(target);
   if (action) {
+    // The host answers with a notice of what it did (or why not), which is announced then.
     host.post(action);
-    announce(codeActionNotices[action.type]);
     return;
   }
   const link = target.closest('.markdown a');
@@ -131,6 +152,19 @@ transcriptElement.addEventListener('click', (event) => {
 transcriptElement.addEventListener('auxclick', (event) => {
   if (event.target instanceof Element && event.target.closest('.markdown a')) event.preventDefault();
 });
+
+// Pickers the chat opens (Save as routing example, a confirmation) take the keyboard to the workbench; when the
+// chat gets it back, it goes to the control the user left rather than to nothing.
+let lastFocused: HTMLElement | undefined;
+document.addEventListener('focusin', (event) => {
+  if (event.target instanceof HTMLElement) lastFocused = event.target;
+});
+window.addEventListener('focus', () => {
+  if (document.activeElement === document.body && lastFocused?.isConnected) lastFocused.focus();
+});
+
+/** Where the keyboard goes when the history list is drawn again after a deletion: the same row, if any is left. */
+let historyFocus: { row: number; conversationId: string } | undefined;
 
 document.addEventListener('keydown', (event) => {
   if (event.key === 'Escape' && transcript.streamingRequestId()) {
@@ -153,6 +187,9 @@ function handle(message: HostMessage): void {
   switch (message.type) {
     case 'focusComposer':
       composer.focus();
+      return;
+    case 'notice':
+      announce(message.text);
       return;
     case 'config':
       showReasoning = message.showReasoning;
@@ -204,9 +241,22 @@ function handle(message: HostMessage): void {
       break;
     case 'history':
       renderHistory(historyList, message.conversations, message.activeId, message.older ?? 0, {
-        open: (conversationId) => host.post({ type: 'openConversation', conversationId }),
-        remove: (conversationId) => host.post({ type: 'deleteConversation', conversationId }),
+        open: (conversation) => {
+          host.post({ type: 'openConversation', conversationId: conversation.id });
+          composer.focus();
+          announce(`Opened “${conversation.title}”`);
+        },
+        remove: (conversation, row) => {
+          historyFocus = { row, conversationId: conversation.id };
+          host.post({ type: 'deleteConversation', conversationId: conversation.id });
+        },
       });
+      if (historyFocus) {
+        const deleted = !message.conversations.some((conversation) => conversation.id === historyFocus?.conversationId);
+        (historyRowButton(historyList, historyFocus.row) ?? historyToggle).focus();
+        if (deleted) announce('Conversation deleted');
+        historyFocus = undefined;
+      }
       panelMessages.set(message.type, message);
       break;
     case 'sessionTotals':

@@ -18,12 +18,30 @@ export function selectedModel(select: HTMLSelectElement): string | null {
   return select.value === automatic ? null : select.value;
 }
 
-/** A disclosure menu of the models available when it opens; picking one calls `onPick` with its alias. */
-export function renderRetryMenu(models: () => ModelChoice[], onPick: (alias: string) => void): HTMLElement {
+/**
+ * A disclosure menu of the models available when it opens; picking one calls `onPick` with its alias. When a retry
+ * cannot start now, `refusal` says why, and the menu shows that instead. Escape closes it and leaves the keyboard on
+ * its summary.
+ */
+export function renderRetryMenu(models: () => ModelChoice[], refusal: () => string | undefined, onPick: (alias: string) => void): HTMLElement {
   const list = h('ul', { class: 'menu-list', 'aria-label': 'Retry with model' });
-  const menu = h('details', { class: 'retry-menu' }, h('summary', {}, 'Retry with…'), list);
+  const summary = h('summary', {}, 'Retry with…');
+  const menu = h('details', { class: 'retry-menu' }, summary, list);
+  menu.addEventListener('keydown', (event) => {
+    if (event.key !== 'Escape' || !menu.open) return;
+    // Not the panel's Escape (stop the answer): this one only closes the menu.
+    event.preventDefault();
+    event.stopPropagation();
+    menu.open = false;
+    summary.focus();
+  });
   menu.addEventListener('toggle', () => {
     if (!menu.open) return;
+    const why = refusal();
+    if (why) {
+      list.replaceChildren(h('li', { class: 'muted' }, why));
+      return;
+    }
     const choices = models();
     list.replaceChildren(
       ...choices.map((model) => {

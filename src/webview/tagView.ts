@@ -27,8 +27,12 @@ export function renderTag(tag: DecisionTag, notes: FallbackNote[], detailsOpen: 
   return h(
     'div',
     { class: 'tag', role: 'group', 'aria-label': 'Routing decision' },
+    // The hidden words say what each part is to screen readers; the visible tag relies on its layout.
+    h('span', { class: 'visually-hidden' }, 'Route'),
     h('span', { class: 'tag-route', title: 'Route' }, tag.route),
+    h('span', { class: 'visually-hidden' }, 'Model'),
     h('span', { class: 'tag-model', title: `Model ${tag.model}` }, tag.modelDisplayName),
+    h('span', { class: 'visually-hidden' }, 'Provider'),
     h('span', { class: 'tag-provider', title: 'Provider' }, tag.provider),
     h('span', { class: 'tag-stage', title: 'Stage that decided' }, stageNames[tag.stage]),
     h('span', { class: 'tag-reason' }, tag.reason),

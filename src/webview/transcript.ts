@@ -91,7 +91,8 @@ export class Transcript {
 
   private addUserTurn(text: string): void {
     this.turns.push({ role: 'user', text });
-    this.root.append(h('div', { class: 'user-turn', 'aria-label': 'You said' }, text));
+    // A heading per turn lets screen-reader users jump from one exchange to the next.
+    this.root.append(h('h2', { class: 'visually-hidden' }, 'You said'), h('div', { class: 'user-turn' }, text));
   }
 
   private addAnswer(turn: AssistantTurn): AnswerView {

@@ -528,8 +528,13 @@ describe('chat webview', () => {
     assert.deepEqual(await view.page.locator('.user-turn').allTextContents(), ['Explain closures', 'and generators?']);
     assert.equal(await view.page.locator('.composer-button').textContent(), 'Stop');
     await view.page.getByText('Retry with…').first().click();
-    await view.page.getByRole('button', { name: 'Llama 3.2 3B ollama' }).click();
+    await view.page.locator('.retry-menu .menu-list').filter({ hasText: 'An answer is still streaming: wait for it, or stop it (Esc) first.' }).waitFor();
+    assert.equal(await view.page.locator('.retry-menu .menu-item').count(), 0);
+    await view.page.locator('.composer-input').fill('one more');
+    await view.page.locator('.composer-input').press('Enter');
+    await view.page.getByRole('status').filter({ hasText: 'still streaming' }).waitFor();
     assert.deepEqual(ofType(await view.posted(), 'retryWith'), []);
+    assert.equal(ofType(await view.posted(), 'send').length, 1, 'Enter while streaming sends nothing');
   });
 
   it('retries with a chosen model and lets the user pick the model for new requests', async () => {
@@ -646,7 +651,69 @@ describe('chat webview', () => {
     assert.equal(await page.getByRole('textbox', { name: 'Message' }).count(), 1);
     const requestId = await ask(view);
     await view.send(decision(requestId));
-    assert.equal(await page.locator('.answer').getAttribute('aria-live'), 'polite');
-    assert.equal(await page.getByRole('group', { name: 'Routing decision' }).count(), 1);
+    // Streamed text is not a live region (it would be read token by token); a heading starts each exchange.
+    assert.equal(await page.locator('.answer').getAttribute('aria-live'), null);
+    assert.equal(await page.getByRole('heading', { name: 'You said' }).count(), 1);
+    assert.match(await page.getByRole('group', { name: 'Routing decision' }).textContent() ?? '', /^Routecode-generationModelQwen3 Coder 480BProviderhuggingface/);
+  });
+
+  it('keeps the keyboard where the user is: after a retry, a deletion, New chat, and a picker that took focus', async () => {
+    const view = await webview();
+    const { page } = view;
+    const focused = () => page.evaluate(() => {
+      const active = (globalThis as unknown as { document: any }).document.activeElement;
+      return active.getAttribute('aria-label') ?? active.textContent;
+    });
+    await view.send({ type: 'models', models: [{ alias: 'local', displayName: 'Llama 3.2 3B', provider: 'ollama' }], chosen: null });
+    const first = await ask(view, 'Explain closures');
+    await view.sendAll([decision(first), { type: 'token', requestId: first, text: 'A closure…' }, done(first)]);
+
+    await page.getByText('Retry with…').focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Llama 3.2 3B ollama' }).focus();
+    await page.keyboard.press('Escape');
+    assert.equal(await page.locator('.retry-menu').getAttribute('open'), null, 'Escape closes the menu');
+    assert.equal(await focused(), 'Retry with…');
+    assert.deepEqual(ofType(await view.posted(), 'stop'), [], 'and stops nothing');
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Llama 3.2 3B ollama' }).press('Enter');
+    assert.equal(ofType(await view.posted(), 'retryWith').length, 1);
+    assert.equal(await focused(), 'Message');
+    await page.getByRole('status').filter({ hasText: 'Retrying with Llama 3.2 3B' }).waitFor();
+
+    const conversations = [0, 1, 2].map((i) => ({ id: `c${i}`, title: `Chat ${i}`, updatedAt: 1_700_000_000_000 + i, turnCount: 2 }));
+    await view.send({ type: 'history', conversations, activeId: 'c0' });
+    await page.getByRole('button', { name: 'History' }).click();
+    await page.getByRole('button', { name: 'Delete conversation “Chat 1”' }).click();
+    assert.deepEqual(ofType(await view.posted(), 'deleteConversation').at(-1), { type: 'deleteConversation', conversationId: 'c1' });
+    await view.send({ type: 'history', conversations: [conversations[0], conversations[2]], activeId: 'c0' });
+    assert.match(await focused() ?? '', /^Chat 2/, 'the next row takes the place of the deleted one');
+    await page.getByRole('status').filter({ hasText: 'Conversation deleted' }).waitFor();
+
+    await page.getByRole('button', { name: 'New chat' }).click();
+    assert.equal(await focused(), 'Message');
+
+    // A picker takes the keyboard to the workbench and gives it back to the webview's window, not to a control.
+    await page.getByRole('button', { name: 'Session' }).focus();
+    await page.evaluate(() => {
+      const document = (globalThis as unknown as { document: any }).document;
+      document.activeElement.blur();
+      document.defaultView.dispatchEvent(new document.defaultView.FocusEvent('focus'));
+    });
+    assert.equal(await focused(), 'Session');
+  });
+
+  it('announces what the host did with a code button, every time', async () => {
+    const view = await webview();
+    const requestId = await ask(view);
+    await view.sendAll([decision(requestId), { type: 'token', requestId, text: '```py\nprint(1)\n```' }, done(requestId)]);
+    await view.page.getByRole('button', { name: 'Insert code at cursor' }).click();
+    assert.equal(ofType(await view.posted(), 'insertAtCursor').length, 1);
+    assert.equal(await view.page.getByRole('status').textContent(), '', 'nothing is claimed before the host answers');
+    await view.send({ type: 'notice', text: 'No editor is open: nothing changed' });
+    await view.page.getByRole('status').filter({ hasText: 'No editor is open: nothing changed' }).waitFor();
+    await view.send({ type: 'notice', text: 'No editor is open: nothing changed' });
+    assert.equal(await view.page.getByRole('status').textContent(), '', 'emptied first, so the same words are read again');
+    await view.page.getByRole('status').filter({ hasText: 'No editor is open: nothing changed' }).waitFor();
   });
 });

@@ -28,8 +28,10 @@ export interface ChatControllerDeps {
   providers: ProviderService;
   log: vscode.LogOutputChannel;
   workspaceState: vscode.Memento;
-  /** Code actions from answers (copy, insert, apply) are the editor's business. */
-  codeActions: (message: WebviewMessageOf<'copy' | 'insertAtCursor' | 'applyToSelection'>) => Promise<void>;
+  /** Code actions from answers (copy, insert, apply) are the editor's business; each says what it did. */
+  codeActions: (message: WebviewMessageOf<'copy' | 'insertAtCursor' | 'applyToSelection'>) => Promise<string>;
+  /** Gives the chat focus again after a picker the chat opened (Save as Routing Example) took it. */
+  refocus: () => Promise<void>;
 }
 
 /** A request started by a command rather than typed in the chat. */
@@ -157,9 +159,9 @@ export class ChatController implements vscode.Disposable {
       const editor = sent ? { languageId: sent.languageId, fileName: sent.fileName, selection: sent.selection, command: sent.command } : editorContext('chat', false);
       void this.run(message.requestId, display, sent?.prompt ?? display, editor, message.model);
     },
-    copy: (message) => this.deps.codeActions(message),
-    insertAtCursor: (message) => this.deps.codeActions(message),
-    applyToSelection: (message) => this.deps.codeActions(message),
+    copy: async (message, from) => this.post({ type: 'notice', text: await this.deps.codeActions(message) }, from),
+    insertAtCursor: async (message, from) => this.post({ type: 'notice', text: await this.deps.codeActions(message) }, from),
+    applyToSelection: async (message, from) => this.post({ type: 'notice', text: await this.deps.codeActions(message) }, from),
     openLink: async (message) => {
       // openExternal shows VS Code's own confirmation with the full target; only http(s) gets that far.
       if (isOpenableHref(message.href)) await vscode.env.openExternal(vscode.Uri.parse(message.href, true));
@@ -176,6 +178,13 @@ export class ChatController implements vscode.Disposable {
       await this.sendState();
     },
     deleteConversation: async (message) => {
+      const title = (await this.deps.store.get(message.conversationId))?.title ?? 'this conversation';
+      const choice = await vscode.window.showWarningMessage(`Delete the conversation “${title}”?`, { modal: true, detail: 'It cannot be restored.' }, 'Delete');
+      if (choice !== 'Delete') {
+        // The list is sent again all the same: the view puts the keyboard back where the user was.
+        await this.broadcastHistory();
+        return;
+      }
       // An answer still streaming in it must not save it back when New Chat below stops it.
       this.deleted.add(message.conversationId);
       await this.deps.store.delete(message.conversationId);
@@ -183,7 +192,10 @@ export class ChatController implements vscode.Disposable {
       else await this.broadcastHistory();
     },
     chooseModel: (message) => this.chooseModel(message.model),
-    saveRoutingExample: (message) => void vscode.commands.executeCommand('omni.saveRoutingExample', message.requestId),
+    saveRoutingExample: async (message) => {
+      await vscode.commands.executeCommand('omni.saveRoutingExample', message.requestId);
+      await this.deps.refocus();
+    },
   };
 
   private handle(message: WebviewMessage, from: vscode.Webview): Promise<void> | void {

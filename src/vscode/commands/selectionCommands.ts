@@ -115,27 +115,31 @@ export function registerSelectionCommands(deps: SelectionCommandDeps): vscode.Di
   ];
 }
 
-/** What the chat's code buttons do in the editor. Apply to Selection shows a diff first, never edits blind. */
+/**
+ * What the chat's code buttons do in the editor. Apply to Selection shows a diff first, never edits blind. Each
+ * resolves to what happened, for the chat to tell screen-reader users.
+ */
 export function codeActions(preview: ProposalPreview) {
-  return async (message: WebviewMessageOf<'copy' | 'insertAtCursor' | 'applyToSelection'>): Promise<void> => {
+  return async (message: WebviewMessageOf<'copy' | 'insertAtCursor' | 'applyToSelection'>): Promise<string> => {
     if (message.type === 'copy') {
       await vscode.env.clipboard.writeText(message.code);
-      return;
+      return 'Code copied';
     }
     const editor = workingEditor();
     if (!editor) {
       void vscode.window.showInformationMessage('Omni: open a file in an editor first.');
-      return;
+      return 'No editor is open: nothing changed';
     }
     if (message.type === 'insertAtCursor') {
-      await editor.edit((edit) => edit.insert(editor.selection.active, message.code));
-      return;
+      const inserted = await editor.edit((edit) => edit.insert(editor.selection.active, message.code));
+      return inserted ? `Code inserted in ${vscode.workspace.asRelativePath(editor.document.uri, false)}` : 'The editor refused the insertion';
     }
     if (editor.selection.isEmpty) {
       void vscode.window.showInformationMessage('Omni: select the code to replace first.');
-      return;
+      return 'Nothing is selected: nothing changed';
     }
     const id = await preview.show(snapshotSelection(editor), message.code, 'Apply');
     preview.offerChoice(id, 'Omni: review the change, then apply it.');
+    return 'The change is open as a diff: review it, then apply or discard it';
   };
 }
