@@ -223,7 +223,7 @@ function handle(message: HostMessage): void {
       break;
     case 'error':
       transcript.answer(message.requestId)?.fail(message.error);
-      announce(`Answer failed: ${message.error.message}`);
+      announce(`Answer failed: ${[message.error.message, message.error.attempts.map((attempt) => `${attempt.model}: ${attempt.cause}`).join('; ')].join(' ').trim()}`);
       break;
     case 'setup':
       if (message.requestId) {

@@ -464,7 +464,7 @@ describe('chat webview', () => {
     assert.equal(await alert.locator('.error-hint').textContent(), 'Check the key.');
     assert.deepEqual(await alert.locator('li').allTextContents(), ['coder: HTTP 401', 'general: connection refused']);
     assert.equal(await view.page.locator('.composer-button').textContent(), 'Send');
-    assert.equal(await view.page.getByRole('status').filter({ hasText: 'Answer failed' }).textContent(), 'Answer failed: Every model failed.');
+    assert.equal(await view.page.getByRole('status').filter({ hasText: 'Answer failed' }).textContent(), 'Answer failed: Every model failed. coder: HTTP 401; general: connection refused');
 
     // The order the extension sends when every attempt failed for want of a key: error, then setup.
     const both = await ask(view);

@@ -137,8 +137,11 @@ export function displayName(policy: Policy, alias: string): string {
 
 function toAnswerError(message: string, attempts: Attempt[], policy: Policy): AnswerError {
   const auth = attempts.find((a) => a.cause === 'auth');
+  // The chat lists the attempts under the message; the message's own copy of them ("no model could answer:\n  coder
+  // (hf): …") would say everything twice.
+  const headline = attempts.length > 0 ? message.split('\n')[0].replace(/:$/, '.') : message;
   return {
-    message: message.slice(0, 2000),
+    message: headline.slice(0, 2000),
     hint: auth ? `${auth.message.slice(0, 500)}` : undefined,
     attempts: attempts.map((a) => ({ model: displayName(policy, a.model), cause: a.message.slice(0, 500) })),
   };

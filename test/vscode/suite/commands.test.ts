@@ -41,6 +41,24 @@ suite('Commands', () => {
     // The runner then searches every file of the run (logs, settings, conversations) for the key.
   });
 
+  test('when every model fails, the answer says so in one line and lists the attempts once', async () => {
+    const fake = await fakeProvider();
+    for (const model of ['fake-coder', 'fake-general']) fake.behave(model, { fail: { status: 500, message: 'boom' } });
+    try {
+      const api = await omniApi();
+      await vscode.commands.executeCommand('omni.newChat');
+      assert.equal((await api.ask('any tips for a pasta recipe tonight?')).ok, false);
+      const latest = (await api.conversations()).sort((a, b) => b.updatedAt - a.updatedAt)[0];
+      const failed = (await api.conversation(latest.id))?.turns.at(-1);
+      assert.ok(failed?.role === 'assistant' && failed.error, 'the answer ended in an error');
+      assert.equal(failed.error.message, 'no model could answer.');
+      assert.ok(failed.error.attempts.length > 0 && failed.error.attempts.every((attempt) => attempt.cause.includes('HTTP 500')), JSON.stringify(failed.error));
+    } finally {
+      fake.behave('fake-coder', { text: 'coder answer' });
+      fake.behave('fake-general', { text: 'general answer' });
+    }
+  });
+
   test('Choose Model overrides the router for the conversation, and Automatic restores routing', async () => {
     const fake = await fakeProvider();
     const api = await omniApi();
