@@ -423,7 +423,7 @@ describe('omni ask', () => {
     const { code, stdout, stderr } = await startOmni(ask('late', ['--first-token-timeout-ms', '1000']), root).done;
     assert.equal(code, 0, stderr);
     assert.equal(stdout, 'Hello from good model.\n');
-    assert.match(stderr, /late failed: fake sent no first token for 1000 ms; good answers instead/);
+    assert.match(stderr, /late failed: fake sent no first token for 1000 ms; a model that is still loading may need longer: raise --first-token-timeout-ms; good answers instead/);
     const bad = await startOmni(ask('good', ['--stall-timeout-ms', '5s']), root).done;
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--stall-timeout-ms must be whole milliseconds from 1000 to 600000, got "5s"/);

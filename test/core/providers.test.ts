@@ -1,5 +1,7 @@
 // Both real SDK clients (openai, @huggingface/inference) against the loopback fake provider.
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { createProviderRegistry } from '../../src/core/providers/registry';
 import { ProviderError, type ChatProvider, type StreamChunk } from '../../src/core/providers/types';
@@ -56,6 +58,7 @@ before(async () => {
       unauthorized: { fail: { status: 401 } },
       limited: { fail: { status: 429, retryAfter: 7 } },
       unavailable: { fail: { status: 503 } },
+      'qwen2.5-coder:7b': { fail: { status: 404, message: 'model "qwen2.5-coder:7b" not found, try pulling it first' } },
       dropper: { text: 'one two three four', dropAfterChunks: 2 },
       slow: { text: 'a b c d e f g h', chunkDelayMs: 30 },
     },
@@ -134,6 +137,12 @@ for (const { sdk, provider, key } of sdks) {
       assert.equal(fake.chatRequests().length - before, 1);
     });
 
+    test('reports a 404 about the model with the fix: the policy\'s model id, or installing it on the server', async () => {
+      const error = await failureOf(collect(provider().stream({ model: 'qwen2.5-coder:7b', messages })));
+      assert.equal(error.kind, 'bad-request');
+      assert.match(error.message, /\(HTTP 404\): .*not found.*; check "qwen2\.5-coder:7b" against the models .* serves \(the "model" of the policy's entry\), or install it there \(Ollama: ollama pull qwen2\.5-coder:7b\)$/);
+    });
+
     test('reports a stream cut mid-answer as a connection failure', async () => {
       const seen: string[] = [];
       const error = await failureOf(
@@ -177,6 +186,21 @@ describe('provider failures before any answer', () => {
     const error = await failureOf(collect(providers.get('gone').stream({ model: 'plain', messages })));
     assert.equal(error.kind, 'connection');
     assert.match(error.message, new RegExp(`refused the connection at http://127.0.0.1:${port}`));
+  });
+
+  test('a 404 from a baseURL without its /v1 says to check the baseURL', async () => {
+    // Ollama's own API root answers every unknown path with a plain-text 404.
+    const server = createServer((_req, res) => res.writeHead(404, { 'content-type': 'text/plain' }).end('404 page not found'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const providers = createProviderRegistry({ config: { providers: { bare: { type: 'openai-compatible', baseURL: origin } } }, env: {} });
+      const error = await failureOf(collect(providers.get('bare').stream({ model: 'plain', messages })));
+      assert.equal(error.status, 404);
+      assert.match(error.message, /; check the baseURL http:\/\/127\.0\.0\.1:\d+\/?: OpenAI-compatible servers serve chat completions under \/v1$/);
+    } finally {
+      server.close();
+    }
   });
 
   test('a port that fetch refuses (6000) is a settings error that says so, on both SDKs', async () => {

@@ -59,6 +59,7 @@ export const ask: CliCommand = {
         override: values.model ? { model: values.model } : undefined,
         firstTokenTimeoutMs,
         stallTimeoutMs,
+        timeoutSettings: { firstToken: '--first-token-timeout-ms', stall: '--stall-timeout-ms' },
       });
       for await (const event of events) {
         if (readerGone && event.type === 'error' && event.cancelled) return 0;

@@ -6,7 +6,7 @@ import type { Policy } from '../policy/schema';
 import { ProviderError, type ChatProvider, type ProviderErrorKind, type ProviderRegistry, type TokenUsage } from '../providers/types';
 import type { OmniRequest } from '../request';
 import type { Router, RoutingDecision } from '../router/types';
-import { streamAttempt, type AttemptOutcome } from './attempt';
+import { streamAttempt, type AttemptLimits, type AttemptOutcome } from './attempt';
 import { CandidateQueue, candidateOrder, defaultDecision, overrideDecision, privacyRefusal } from './candidates';
 import { createCircuitBreaker, type CircuitBreaker } from './circuitBreaker';
 import { costUsd, estimateUsage } from './cost';
@@ -29,6 +29,8 @@ export interface AnswerDeps {
   firstTokenTimeoutMs?: number;
   /** Longest silence mid-stream before trying the next model; default 30 s. */
   stallTimeoutMs?: number;
+  /** Where the user changes those two limits, named in timeout messages. */
+  timeoutSettings?: AttemptLimits['settings'];
   /** An explicit model choice (alias or provider model id): skips the router. */
   override?: { model: string };
 }
@@ -53,6 +55,7 @@ export async function* answer(request: OmniRequest, deps: AnswerDeps): AsyncGene
   const limits = {
     firstTokenTimeoutMs: deps.firstTokenTimeoutMs ?? FIRST_TOKEN_TIMEOUT_MS,
     stallTimeoutMs: deps.stallTimeoutMs ?? STALL_TIMEOUT_MS,
+    settings: deps.timeoutSettings,
   };
   const attempts: Attempt[] = [];
   const cancelled = () => ({ type: 'error' as const, message: 'cancelled', cancelled: true, attempts });

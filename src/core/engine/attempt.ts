@@ -8,6 +8,8 @@ export interface AttemptLimits {
   firstTokenTimeoutMs: number;
   /** Longest silence between two chunks once text flows. */
   stallTimeoutMs: number;
+  /** Where the user raises each limit where Omni runs ("--first-token-timeout-ms"), for the timeout message. */
+  settings?: { firstToken?: string; stall?: string };
 }
 
 export type TextEvent = { type: 'token'; text: string } | { type: 'reasoning'; text: string };
@@ -40,8 +42,12 @@ export async function* streamAttempt(
       const waitMs = firstOutputAt === undefined ? limits.firstTokenTimeoutMs : limits.stallTimeoutMs;
       const step = await within(iterator.next(), waitMs, () => {
         controller.abort();
-        const what = firstOutputAt === undefined ? 'sent no first token' : 'stopped streaming';
-        return new ProviderError(provider.name, 'timeout', `${provider.name} ${what} for ${waitMs} ms`);
+        const first = firstOutputAt === undefined;
+        const what = first ? 'sent no first token' : 'stopped streaming';
+        const setting = first ? limits.settings?.firstToken : limits.settings?.stall;
+        // A local model loading into memory for its first request is the usual slow starter.
+        const fix = setting ? (first ? `; a model that is still loading may need longer: raise ${setting}` : `; raise ${setting} to wait longer`) : '';
+        return new ProviderError(provider.name, 'timeout', `${provider.name} ${what} for ${waitMs} ms${fix}`);
       });
       if (step.done) break;
       const chunk = step.value;

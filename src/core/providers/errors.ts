@@ -11,6 +11,8 @@ export interface ErrorContext {
   signal?: AbortSignal;
   retryAfterHeader?: string | null;
   keyCommand?: string;
+  /** The model id asked for, which a 404 usually means the server does not have. */
+  model?: string;
 }
 
 /** Maps an SDK, fetch or stream failure to a `ProviderError`; cancellation wins over any other cause. */
@@ -24,7 +26,7 @@ export function toProviderError(settings: ProviderSettings, error: unknown, cont
   if (status !== undefined && status >= 200 && status < 300) {
     return new ProviderError(settings.name, 'protocol', `${settings.label} sent an answer Omni cannot read: ${messageOf(error)}`, status);
   }
-  if (status !== undefined) return fromHttpStatus(settings, status, messageOf(error), retryAfterOf(error, context), context.keyCommand);
+  if (status !== undefined) return fromHttpStatus(settings, status, messageOf(error), retryAfterOf(error, context), context);
   if (error instanceof APIConnectionTimeoutError) {
     return new ProviderError(settings.name, 'timeout', `${settings.label} did not answer in time (${originOf(settings)})`);
   }
@@ -47,8 +49,9 @@ export function missingKeyError(settings: ProviderSettings, keyCommand?: string)
   return new ProviderError(settings.name, 'auth', `no ${keyWord(settings)} for ${settings.label}: ${missingKeyFix(settings, keyCommand)}`);
 }
 
-function fromHttpStatus(settings: ProviderSettings, status: number, detail: string, retryAfterSeconds?: number, keyCommand?: string): ProviderError {
+function fromHttpStatus(settings: ProviderSettings, status: number, detail: string, retryAfterSeconds: number | undefined, context: ErrorContext): ProviderError {
   const { name, label } = settings;
+  const { keyCommand, model } = context;
   if (status === 401 || status === 403) {
     return new ProviderError(name, 'auth', `${label} rejected the ${keyWord(settings)}: ${rejectedKeyFix(settings, keyCommand)}`, status);
   }
@@ -58,7 +61,19 @@ function fromHttpStatus(settings: ProviderSettings, status: number, detail: stri
   }
   if (status >= 500) return new ProviderError(name, 'server', `${label} failed with HTTP ${status}: ${detail}`, status, retryAfterSeconds);
   if (status === 408) return new ProviderError(name, 'timeout', `${label} timed out (HTTP 408)`, status);
+  if (status === 404) return new ProviderError(name, 'bad-request', `${label} refused the request (HTTP 404): ${detail}; ${notFoundFix(settings, detail, model)}`, status);
   return new ProviderError(name, 'bad-request', `${label} refused the request (HTTP ${status}): ${detail}`, status);
+}
+
+/**
+ * A 404 names the model (a local server without it pulled, a typo in the id) or comes from a URL with no chat
+ * endpoint at all (a baseURL without its `/v1`, whose reply is a bare "404 page not found").
+ */
+function notFoundFix(settings: ProviderSettings, detail: string, model: string | undefined): string {
+  if (model && (detail.includes(model) || /\bmodel\b/i.test(detail))) {
+    return `check "${model}" against the models ${settings.label} serves (the "model" of the policy's entry), or install it there (Ollama: ollama pull ${model})`;
+  }
+  return `check the baseURL ${settings.baseURL}: OpenAI-compatible servers serve chat completions under /v1`;
 }
 
 function keyWord(settings: ProviderSettings): string {

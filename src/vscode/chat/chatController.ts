@@ -248,6 +248,7 @@ export class ChatController implements vscode.Disposable {
           providers: this.deps.providers.current,
           breaker: this.breaker,
           firstTokenTimeoutMs: settings.firstTokenTimeoutMs,
+          timeoutSettings: { firstToken: 'the "omni.firstTokenTimeoutMs" setting' },
           override: override && policy.models[override] ? { model: override } : undefined,
         },
         onDecision: (decision) => {
