@@ -161,7 +161,8 @@ export class PolicyService implements vscode.Disposable {
   }
 
   private check(uri: vscode.Uri, text: string) {
-    const providers = { names: this.providers.current.names(), definedIn: 'the "omni.providers" user setting' };
+    const registry = this.providers.current;
+    const providers = { names: registry.names(), local: registry.localNames(), definedIn: 'the "omni.providers" user setting' };
     return parsePolicy(text, vscode.workspace.asRelativePath(uri), { providers });
   }
 

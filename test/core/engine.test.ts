@@ -382,6 +382,7 @@ describe('privacy', () => {
       ['general', 'local-only', true],
     ]);
     assert.match(error.message, /secrets\/keys\.py may only go to providers on this machine/);
+    assert.match(error.message, /\nadd a model on this machine \(e\.g\. one with provider "ollama"\) to the route's "fallbacks" in the policy$/);
   });
 
   test('a local-only file is kept local however its name is spelled', async () => {

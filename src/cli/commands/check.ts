@@ -15,7 +15,8 @@ export const check: CliCommand = {
   async run(args) {
     const parsed = parseCommandArgs(args, { providers: { type: 'string' } }, usage);
     if (!parsed) return 0;
-    const providers = { names: cliProviders(parsed.values.providers).names(), definedIn: 'a providers file (--providers or $OMNI_PROVIDERS)' };
+    const registry = cliProviders(parsed.values.providers);
+    const providers = { names: registry.names(), local: registry.localNames(), definedIn: 'a providers file (--providers or $OMNI_PROVIDERS)' };
     const resolved = resolvePolicy(parsed.positionals[0], process.cwd(), { providers });
     for (const diagnostic of resolved.diagnostics) console.log(formatDiagnostic(diagnostic));
     const errors = resolved.diagnostics.filter((d) => d.severity === 'error').length;

@@ -215,5 +215,10 @@ function fallbackEvent(from: string, to: string, error: ProviderError, partialCh
 }
 
 function noAnswerMessage(attempts: Attempt[]): string {
-  return ['no model could answer:', ...attempts.map((attempt) => `  ${attempt.model} (${attempt.provider}): ${attempt.message}`)].join('\n');
+  const lines = ['no model could answer:', ...attempts.map((attempt) => `  ${attempt.model} (${attempt.provider}): ${attempt.message}`)];
+  // Nothing was even tried: only a model on this machine can answer about this file, and the chain has none.
+  if (attempts.length > 0 && attempts.every((attempt) => attempt.cause === 'local-only')) {
+    lines.push('add a model on this machine (e.g. one with provider "ollama") to the route\'s "fallbacks" in the policy');
+  }
+  return lines.join('\n');
 }

@@ -88,6 +88,8 @@ function reservedNameProblem(name: string): Omit<PolicyProblem, 'path'> | undefi
 /** The provider names the user's own settings define (with the built-in ones), and where they define more. */
 export interface KnownProviders {
   names: readonly string[];
+  /** Those on this machine; given, a `privacy.localOnly` policy with no model on one of them gets a warning. */
+  local?: readonly string[];
   /** e.g. `the "omni.providers" user setting`. */
   definedIn: string;
 }
@@ -102,7 +104,7 @@ export function checkProviders(policy: Policy, known: KnownProviders): PolicyPro
     name: model.provider,
   }));
   if (policy.router.archRouter) uses.push({ path: ['router', 'archRouter', 'provider'], name: policy.router.archRouter.provider });
-  return uses
+  const problems: PolicyProblem[] = uses
     .filter(({ name }) => !known.names.includes(name))
     .map(({ path, name }) => ({
       path,
@@ -110,5 +112,16 @@ export function checkProviders(policy: Policy, known: KnownProviders): PolicyPro
       message: `no provider "${name}" here: define it in ${known.definedIn}, or use one that exists.`,
       hint: () => suggestion(name, known.names),
     }));
+  const local = known.local;
+  if (local && (policy.privacy?.localOnly ?? []).length > 0 && !Object.values(policy.models).some((model) => local.includes(model.provider))) {
+    problems.push({
+      path: ['privacy', 'localOnly'],
+      severity: 'warning',
+      message:
+        'no model here is on this machine, so requests about these files cannot be answered at all: add one ' +
+        '(e.g. with provider "ollama") and put it in the routes\' "fallbacks".',
+    });
+  }
+  return problems;
 }
 

@@ -1,5 +1,5 @@
 /** Finds the provider a policy names: built-ins plus the user's providers file, each with its own SDK and key. */
-import { resolveProviderSettings, type ProvidersConfig, type ProviderSettings } from './config';
+import { isLoopbackHost, resolveProviderSettings, type ProvidersConfig, type ProviderSettings } from './config';
 import { createChatProvider } from './chatProvider';
 import { huggingFaceTransport } from './huggingface';
 import { openAICompatibleTransport } from './openaiCompatible';
@@ -41,6 +41,7 @@ export function createProviderRegistry(options: ProviderRegistryOptions = {}): P
       return provider;
     },
     names: () => [...settings.keys()],
+    localNames: () => [...settings.values()].filter((entry) => isLoopbackHost(new URL(entry.baseURL).hostname)).map((entry) => entry.name),
   };
 }
 

@@ -49,6 +49,8 @@ export interface ProviderRegistry {
   get(name: string): ChatProvider;
   /** Every provider name that `get` accepts, built-ins first. */
   names(): string[];
+  /** The names among them whose baseURL is on this machine, the only ones `privacy.localOnly` files may reach. */
+  localNames(): string[];
 }
 
 /**

@@ -138,11 +138,12 @@ export function displayName(policy: Policy, alias: string): string {
 function toAnswerError(message: string, attempts: Attempt[], policy: Policy): AnswerError {
   const auth = attempts.find((a) => a.cause === 'auth');
   // The chat lists the attempts under the message; the message's own copy of them ("no model could answer:\n  coder
-  // (hf): …") would say everything twice.
-  const headline = attempts.length > 0 ? message.split('\n')[0].replace(/:$/, '.') : message;
+  // (hf): …") would say everything twice. Lines after them are advice, shown as the hint.
+  const [first, ...rest] = message.split('\n');
+  const advice = attempts.length > 0 ? rest.filter((line) => !line.startsWith('  ')).join('\n') : '';
   return {
-    message: headline.slice(0, 2000),
-    hint: auth ? `${auth.message.slice(0, 500)}` : undefined,
+    message: (attempts.length > 0 ? first.replace(/:$/, '.') : message).slice(0, 2000),
+    hint: auth ? auth.message.slice(0, 500) : advice ? advice.slice(0, 500) : undefined,
     attempts: attempts.map((a) => ({ model: displayName(policy, a.model), cause: a.message.slice(0, 500) })),
   };
 }

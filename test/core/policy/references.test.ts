@@ -43,4 +43,15 @@ describe('names in a policy', () => {
     assert.equal(d.message, 'no provider "hugginface" here: define it in the "omni.providers" user setting, or use one that exists. Did you mean "huggingface"?');
     assert.deepEqual(warningsOf(text), [], 'without the list of providers nothing is said');
   });
+
+  it('warns when privacy.localOnly has no model on this machine to answer, and not once one is', () => {
+    const text = valid.replace('"defaultRoute"', '"privacy": { "localOnly": ["secrets/**"] },\n  "defaultRoute"');
+    const providers = { names: ['huggingface', 'openai', 'ollama'], local: ['ollama'], definedIn: 'the "omni.providers" user setting' };
+    const [d] = parsePolicy(text, '.omni/policies.json', { providers }).diagnostics;
+    assert.equal(d.severity, 'warning');
+    assert.equal(d.path, 'privacy.localOnly');
+    assert.match(d.message, /^no model here is on this machine, so requests about these files cannot be answered at all: add one \(e\.g\. with provider "ollama"\)/);
+    const withLocal = text.replace('"general": { "provider": "huggingface"', '"general": { "provider": "ollama"');
+    assert.deepEqual(parsePolicy(withLocal, '.omni/policies.json', { providers }).diagnostics, []);
+  });
 });
