@@ -4,6 +4,7 @@
  */
 import { latestUserText, type OmniRequest } from '../request';
 import type { Policy } from '../policy/schema';
+import { createCircuitBreaker } from '../engine/circuitBreaker';
 import type { ArchRouterAnswer, ArchRouterClient } from './archRouter/client';
 import { compileRules } from './rules';
 import type { ClassifierResult, DecisionStage, LocalClassifier, RouteCandidate, Router, RoutingDecision } from './types';
@@ -23,6 +24,10 @@ export function createRouter(policy: Policy, deps: RouterDeps): Router {
   const routes: RouteCandidate[] = policy.routes.map(({ name, description, examples }) => ({ name, description, examples }));
   const { mode, confidenceThreshold } = policy.router;
   const confident = (result: ClassifierResult) => result.confidence >= confidenceThreshold;
+  // An Arch-Router that keeps failing (down, hanging until router.timeoutMs) is left alone for a while, so neither a
+  // chat session nor an eval run waits out the timeout on every request.
+  const breaker = createCircuitBreaker({ clock });
+  const ARCH = 'arch-router';
 
   const decision = (
     route: string,
@@ -39,13 +44,14 @@ export function createRouter(policy: Policy, deps: RouterDeps): Router {
       ...extra,
     });
 
-  async function askArch(request: OmniRequest, signal: AbortSignal | undefined): Promise<ArchRouterAnswer | Error> {
+  async function askArch(signal: AbortSignal | undefined, request: OmniRequest): Promise<ArchRouterAnswer | Error> {
     try {
       if (!deps.archRouter) throw new Error('router.archRouter is not configured');
-      const refusal = deps.archRouterRefusal?.(request);
-      if (refusal) throw new Error(`Arch-Router not asked: ${refusal}`);
-      return await deps.archRouter().route(routes, request, signal);
+      const answer = await deps.archRouter().route(routes, request, signal);
+      breaker.recordSuccess(ARCH);
+      return answer;
     } catch (error) {
+      if (!signal?.aborted) breaker.recordFailure(ARCH);
       return error instanceof Error ? error : new Error(String(error));
     }
   }
@@ -65,8 +71,13 @@ export function createRouter(policy: Policy, deps: RouterDeps): Router {
         if (mode === 'local' || !policy.router.archRouter) return fromLocal(local, started);
         if (mode === 'auto' && confident(local)) return fromLocal(local, started);
 
-        const answer = await askArch(request, options.signal);
         const prefix = mode === 'auto' ? `local classifier unsure (${local.confidence.toFixed(2)}); ` : '';
+        // Privacy is no failure of Arch-Router's: it was not asked, and eval does not count it.
+        const refusal = deps.archRouterRefusal?.(request);
+        if (refusal) return fromLocal(local, started, `${prefix}Arch-Router not asked: ${refusal}; `);
+        const blocked = breaker.blocked(ARCH);
+        if (blocked) return fromLocal(local, started, `${prefix}Arch-Router ${blocked}; `, { archRouter: { latencyMs: 0, error: `skipped: ${blocked}` } });
+        const answer = await askArch(options.signal, request);
         if (answer instanceof Error) {
           if (options.signal?.aborted) throw answer;
           const archRouter = { latencyMs: 'latencyMs' in answer ? Number(answer.latencyMs) : Math.round(clock() - started), error: answer.message };

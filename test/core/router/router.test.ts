@@ -127,6 +127,22 @@ describe('router', () => {
     assert.match(decision.reason, /^Arch-Router failed \(.*503.*\); local classifier picked general_chat/);
   });
 
+  it('leaves an Arch-Router that failed 3 times in a row alone for 30 s, then asks it again', async () => {
+    fake.behave(ARCH, { fail: { status: 503 } });
+    let now = 0;
+    const router = buildRouter(policy({ mode: 'arch' }), { getProvider: providers.get, clock: () => now });
+    const before = archCalls();
+    for (let i = 0; i < 3; i++) assert.match((await router.decide(ask('what is a good pasta recipe'))).reason, /^Arch-Router failed/);
+    const skipped = await router.decide(ask('what is a good pasta recipe'));
+    assert.equal(archCalls() - before, 3, 'the fourth request did not reach it');
+    assert.match(skipped.reason, /^Arch-Router failed 3 times in a row; skipped for another 30 s; local classifier picked general_chat/);
+    assert.equal(skipped.archRouter?.error, 'skipped: failed 3 times in a row; skipped for another 30 s', 'eval counts it as a failure');
+    now = 30_001;
+    fake.behave(ARCH, { archRouter: { route: 'general_chat' } });
+    assert.equal((await router.decide(ask('what is a good pasta recipe'))).stage, 'arch-router');
+    assert.equal(archCalls() - before, 4);
+  });
+
   it('in auto mode decides locally when confident and asks Arch-Router only when unsure', async () => {
     fake.behave(ARCH, { archRouter: { route: 'code_generation' } });
     const before = archCalls();
@@ -158,6 +174,7 @@ describe('router', () => {
     const decision = await routerFor(policy({ mode: 'arch' }, 'huggingface', privacy)).decide(ask('what is wrong here', { fileName: 'config/prod.env', selection: 'API_KEY=abc' }));
     assert.equal(decision.stage, 'local');
     assert.match(decision.reason, /^Arch-Router not asked: config\/prod\.env may only go to providers on this machine \(privacy\.localOnly\), and huggingface is at https:\/\/router\.huggingface\.co; local classifier picked/);
+    assert.equal(decision.archRouter, undefined, 'not asked, so not a failure of Arch-Router in eval and test summaries');
   });
 
   it('never shows a local-only file to a remote Arch-Router under another spelling of its name', async () => {
