@@ -55,7 +55,7 @@ async function setUp(behaviours: Partial<Record<Alias, Behaviour>>): Promise<Omi
   const providers = createProviderRegistry({
     config: {
       providers: {
-        hf: { type: 'huggingface', baseURL: fake.baseURL },
+        hf: { type: 'huggingface', baseURL: fake.baseURL, apiKeyEnv: 'HF_TOKEN' },
         local: { type: 'openai-compatible', baseURL: fake.baseURL, apiKeyEnv: 'LOCAL_KEY' },
         gone: { type: 'openai-compatible', baseURL: `http://127.0.0.1:${gonePort}/v1` },
         remote: { type: 'openai-compatible', baseURL: 'https://remote.invalid/v1' },

@@ -214,7 +214,7 @@ describe('provider failures before any answer', () => {
 
   test('a missing key fails as auth without sending anything', async () => {
     const providers = createProviderRegistry({
-      config: { providers: { hf: { type: 'huggingface', baseURL: fake.baseURL } } },
+      config: { providers: { hf: { type: 'huggingface', baseURL: fake.baseURL, apiKeyEnv: 'HF_TOKEN' } } },
       env: {},
     });
     const before = fake.requests.length;
@@ -226,7 +226,7 @@ describe('provider failures before any answer', () => {
 
   test('where a command stores keys (the extension), key errors name it too', async () => {
     const keyCommand = '"Omni: Set API Key"';
-    const config = { providers: { hf: { type: 'huggingface' as const, baseURL: fake.baseURL } } };
+    const config = { providers: { hf: { type: 'huggingface' as const, baseURL: fake.baseURL, apiKeyEnv: 'HF_TOKEN' } } };
     const missing = await failureOf(collect(createProviderRegistry({ config, env: {}, keyCommand }).get('hf').stream({ model: 'plain', messages })));
     assert.equal(missing.message, 'no token for hf: set HF_TOKEN or run "Omni: Set API Key"');
     const registry = createProviderRegistry({ config, env: { HF_TOKEN: 'hf_wrong' }, keyCommand });
@@ -273,10 +273,20 @@ describe('keys', () => {
     }
   });
 
+  test('a Hugging Face server on this machine needs no token and is not sent HF_TOKEN unless its entry asks', async () => {
+    const env = { HF_TOKEN: 'hf_user_token' };
+    const local = createProviderRegistry({ config: { providers: { tgi: { type: 'huggingface', baseURL: fake.url } } }, env });
+    assert.equal(textOf(await collect(local.get('tgi').stream({ model: 'plain', messages })), 'token'), 'print("hello world")');
+    assert.equal(fake.chatRequests().at(-1)!.headers.authorization, undefined);
+    const asking = createProviderRegistry({ config: { providers: { tgi: { type: 'huggingface', baseURL: fake.url, apiKeyEnv: 'HF_TOKEN' } } }, env });
+    await collect(asking.get('tgi').stream({ model: 'plain', messages }));
+    assert.equal(fake.chatRequests().at(-1)!.headers.authorization, 'Bearer hf_user_token');
+  });
+
   test('the key lookup is asked with the provider name and its variable, so SecretStorage can answer', async () => {
     const asked: Array<[string, string | undefined]> = [];
     const providers = createProviderRegistry({
-      config: { providers: { hf: { type: 'huggingface', baseURL: fake.baseURL } } },
+      config: { providers: { hf: { type: 'huggingface', baseURL: fake.baseURL, apiKeyEnv: 'HF_TOKEN' } } },
       keys: async (provider, envVar) => {
         asked.push([provider, envVar]);
         return 'hf_from_secret_storage';

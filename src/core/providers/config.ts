@@ -142,8 +142,10 @@ export function resolveProviderSettings(config: ProvidersConfig | undefined): Ma
     // The schema guarantees type and baseURL for names that are not built in.
     const type = entry.type ?? base?.type ?? 'openai-compatible';
     const baseURL = entry.baseURL ?? base?.baseURL ?? '';
-    // Hugging Face endpoints take the same HF_TOKEN as the router unless the entry names another variable.
-    const apiKeyEnv = entry.apiKeyEnv ?? base?.apiKeyEnv ?? (type === 'huggingface' ? 'HF_TOKEN' : undefined);
+    // Hugging Face endpoints take the same HF_TOKEN as the router unless the entry names another variable; a server on
+    // this machine (text-generation-inference, say) usually wants none, and is not sent the user's token unasked.
+    const remote = baseURL !== '' && !isLoopbackHost(new URL(baseURL).hostname);
+    const apiKeyEnv = entry.apiKeyEnv ?? base?.apiKeyEnv ?? (type === 'huggingface' && remote ? 'HF_TOKEN' : undefined);
     settings.set(name, { name, type, baseURL, apiKeyEnv, label: base?.label ?? name });
   }
   return settings;
