@@ -58,6 +58,7 @@ before(async () => {
       unauthorized: { fail: { status: 401 } },
       limited: { fail: { status: 429, retryAfter: 7 } },
       unavailable: { fail: { status: 503 } },
+      crasher: { text: 'a b c d', chunks: 3, garbledChunk: '{"error":{"message":"model crashed: CUDA out of memory"}}' },
       'qwen2.5-coder:7b': { fail: { status: 404, message: 'model "qwen2.5-coder:7b" not found, try pulling it first' } },
       dropper: { text: 'one two three four', dropAfterChunks: 2 },
       slow: { text: 'a b c d e f g h', chunkDelayMs: 30 },
@@ -141,6 +142,12 @@ for (const { sdk, provider, key } of sdks) {
       const error = await failureOf(collect(provider().stream({ model: 'qwen2.5-coder:7b', messages })));
       assert.equal(error.kind, 'bad-request');
       assert.match(error.message, /\(HTTP 404\): .*not found.*; check "qwen2\.5-coder:7b" against the models .* serves \(the "model" of the policy's entry\), or install it there \(Ollama: ollama pull qwen2\.5-coder:7b\)$/);
+    });
+
+    test('reports an error event inside the stream as the server\'s error, in its words', async () => {
+      const error = await failureOf(collect(provider().stream({ model: 'crasher', messages })));
+      assert.equal(error.kind, 'server');
+      assert.match(error.message, /reported an error during the answer: model crashed: CUDA out of memory$/);
     });
 
     test('reports a stream cut mid-answer as a connection failure', async () => {

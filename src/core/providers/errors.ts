@@ -1,5 +1,6 @@
 /** Turns whatever an SDK or fetch throws into a `ProviderError` whose kind failover acts on and whose message says what to do. */
-import { APIConnectionError, APIConnectionTimeoutError, APIUserAbortError } from 'openai';
+import { InferenceClientProviderApiError } from '@huggingface/inference';
+import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import type { ProviderSettings } from './config';
 import { ProviderError } from './types';
 
@@ -21,6 +22,8 @@ export function toProviderError(settings: ProviderSettings, error: unknown, cont
     return new ProviderError(settings.name, 'aborted', `${settings.label}: request cancelled`);
   }
   if (error instanceof ProviderError) return error;
+  const streamed = streamedError(error);
+  if (streamed) return new ProviderError(settings.name, 'server', `${settings.label} reported an error during the answer: ${streamed}`);
   const status = httpStatusOf(error);
   // A 2xx in an SDK error means the request went through and the reply could not be read (e.g. HTML, not a stream).
   if (status !== undefined && status >= 200 && status < 300) {
@@ -74,6 +77,16 @@ function notFoundFix(settings: ProviderSettings, detail: string, model: string |
     return `check "${model}" against the models ${settings.label} serves (the "model" of the policy's entry), or install it there (Ollama: ollama pull ${model})`;
   }
   return `check the baseURL ${settings.baseURL}: OpenAI-compatible servers serve chat completions under /v1`;
+}
+
+/**
+ * The message of an error event inside an answer's stream (`data: {"error": …}`): the server is up and said what
+ * went wrong, which is no unreadable answer. The OpenAI SDK throws it without a status; the Hugging Face SDK wraps it.
+ */
+function streamedError(error: unknown): string | undefined {
+  if (error instanceof APIError && error.status === undefined && error.error !== undefined) return messageOf(error);
+  if (error instanceof InferenceClientProviderApiError) return /while streaming the response: ([\s\S]+)$/.exec(error.message)?.[1];
+  return undefined;
 }
 
 function keyWord(settings: ProviderSettings): string {
