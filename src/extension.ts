@@ -87,6 +87,7 @@ function api(controller: ChatController, store: ConversationStore, activationMs:
     ask: (prompt: string) => controller.ask({ display: prompt, prompt, editor: editorContext('chat', false) }),
     conversations: () => store.summaries(),
     conversation: (id: string) => store.get(id),
+    sessionTotals: () => controller.sessionTotals(),
   };
 }
 

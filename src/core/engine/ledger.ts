@@ -3,6 +3,9 @@ import type { Policy } from '../policy/schema';
 import { baselineModel, costUsd } from './cost';
 import type { DoneEvent } from './events';
 
+/** What one answer cost: a finished one (its `DoneEvent`), or one the user stopped, priced on its estimated tokens. */
+export type Charge = Pick<DoneEvent, 'usage' | 'costUsd'>;
+
 export interface SessionTotals {
   answers: number;
   inputTokens: number;
@@ -23,7 +26,7 @@ export interface SessionTotals {
 
 export interface SessionLedger {
   /** `policy`: the one that answered, for its prices; the policy file may change during a session. */
-  record(done: DoneEvent, policy: Policy): void;
+  record(charge: Charge, policy: Policy): void;
   totals(): SessionTotals;
 }
 
@@ -32,7 +35,7 @@ export function createSessionLedger(): SessionLedger {
   const totals: SessionTotals = { answers: 0, inputTokens: 0, outputTokens: 0, estimated: false, costUsd: 0 };
   let baseline: { model: string; costUsd: number; comparedCostUsd: number } | undefined;
   return {
-    record(done, policy) {
+    record(done: Charge, policy) {
       totals.answers += 1;
       totals.inputTokens += done.usage.inputTokens;
       totals.outputTokens += done.usage.outputTokens;

@@ -5,6 +5,7 @@
 import type * as vscode from 'vscode';
 import { answer, type AnswerDeps } from '../../core/engine/answer';
 import { costUsd, estimateUsage } from '../../core/engine/cost';
+import type { Charge } from '../../core/engine/ledger';
 import type { AnswerEvent, Attempt, DoneEvent } from '../../core/engine/events';
 import type { Policy } from '../../core/policy/schema';
 import type { OmniRequest } from '../../core/request';
@@ -14,6 +15,8 @@ import { toDecisionTag, type AnswerError, type AssistantTurn, type HostMessage, 
 export interface RunResult {
   /** The model that answered, when one did. */
   done?: DoneEvent;
+  /** An answer the user stopped after a model was asked: its tokens were sent (and some received), so they count. */
+  stopped?: Charge;
 }
 
 export interface RunOptions {
@@ -104,9 +107,11 @@ export async function runAnswer(options: RunOptions): Promise<RunResult> {
           turn.status = 'stopped';
           // The provider never reported usage for a cut stream: estimate what was sent and what arrived, and price that.
           const usage = { ...(turn.usage ?? estimateUsage(options.request.messages, turn.text)), estimated: true };
+          const priced = answering !== undefined && deps.policy.models[answering]?.price !== undefined;
+          if (answering) result.stopped = { usage, costUsd: priced ? costUsd(deps.policy, answering, usage) : 0 };
           turn.footer = {
             ...usage,
-            costUsd: answering && deps.policy.models[answering]?.price ? costUsd(deps.policy, answering, usage) : null,
+            costUsd: priced && result.stopped ? result.stopped.costUsd : null,
             timeToFirstTokenMs: firstTokenAt === undefined ? null : firstTokenAt - started,
             totalMs: Date.now() - started,
             model: turn.tag?.modelDisplayName ?? '',

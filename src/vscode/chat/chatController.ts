@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { createCircuitBreaker } from '../../core/engine/circuitBreaker';
-import { createSessionLedger, type SessionLedger } from '../../core/engine/ledger';
+import { createSessionLedger, type SessionLedger, type SessionTotals } from '../../core/engine/ledger';
 import type { Policy } from '../../core/policy/schema';
 import type { ChatMessage, EditorContext, OmniRequest } from '../../core/request';
 import { buildRouter } from '../../core/router';
@@ -260,6 +260,9 @@ export class ChatController implements vscode.Disposable {
         if (!override) conversation.lastPick = { route: result.done.route, model: result.done.model };
         this.ledger.record(result.done, policy);
         this.postTotals();
+      } else if (result.stopped) {
+        this.ledger.record(result.stopped, policy);
+        this.postTotals();
       }
       return { text: turn.text, ok: !!result.done };
     } finally {
@@ -330,6 +333,11 @@ export class ChatController implements vscode.Disposable {
     const models = Object.entries(policy.models).map(([alias, entry]) => ({ alias, displayName: entry.displayName ?? entry.model, provider: entry.provider }));
     const chosen = this.conversation.modelOverride && policy.models[this.conversation.modelOverride] ? this.conversation.modelOverride : null;
     this.post({ type: 'models', models, chosen }, to);
+  }
+
+  /** Tokens and cost of this window's answers so far, stopped ones included. */
+  sessionTotals(): SessionTotals {
+    return this.ledger.totals();
   }
 
   private postTotals(to?: vscode.Webview): void {

@@ -91,6 +91,7 @@ suite('Commands', () => {
     fake.behave('fake-coder', slow);
     await vscode.commands.executeCommand('omni.newChat');
     const before = fake.chatRequests().length;
+    const totalsBefore = api.sessionTotals();
     const pending = api.ask('tell me a slow story about a lighthouse');
     await waitFor('the request to reach the provider', () => fake.chatRequests().length > before);
     await vscode.commands.executeCommand('omni.newChat');
@@ -104,6 +105,11 @@ suite('Commands', () => {
     const footer = last?.role === 'assistant' ? last.footer : undefined;
     assert.equal(footer?.estimated, true);
     assert.ok((footer?.costUsd ?? 0) > 0, `cost ${footer?.costUsd}`);
+    // Those tokens were sent and partly received, so Session totals count them.
+    const totals = api.sessionTotals();
+    assert.equal(totals.answers, totalsBefore.answers + 1);
+    assert.ok(Math.abs(totals.costUsd - totalsBefore.costUsd - (footer?.costUsd ?? 0)) < 1e-12, 'the footer\'s cost is in the totals');
+    assert.equal(totals.estimated, true);
     fake.behave('fake-general', {});
     fake.behave('fake-coder', {});
   });
