@@ -62,6 +62,27 @@ describe('omni CLI', () => {
     assert.doesNotMatch(defined.stdout, /warning/);
   });
 
+  it('init writes .omni/policies.json from a template that check accepts, and never overwrites it', () => {
+    const root = mkdtempSync(join(tmpdir(), 'omni-init-'));
+    const made = omni(['init', '--template', 'ollama'], root);
+    assert.equal(made.code, 0, made.stderr);
+    assert.match(made.stdout, /^wrote \.omni\/policies\.json \(Local models with Ollama\)\nnext: /);
+    assert.equal(readFileSync(join(root, '.omni', 'policies.json'), 'utf8'), templateText('ollama'));
+    assert.match(omni(['check'], root).stdout, /OK — 10 routes, 3 models/);
+    const again = omni(['init'], root);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /\.omni\/policies\.json already exists/);
+    assert.equal(readFileSync(join(root, '.omni', 'policies.json'), 'utf8'), templateText('ollama'), 'untouched');
+    assert.equal(omni(['init', '--template', 'nope'], root).code, 2);
+  });
+
+  it('ask outside any workspace says the built-in policy routes, and how to make one', () => {
+    const root = mkdtempSync(join(tmpdir(), 'omni-nopolicy-'));
+    // No HF_TOKEN here: the answer fails before any request leaves the machine.
+    const { stderr } = omni(['ask', 'write a CSV parser'], root);
+    assert.match(stderr, /^omni: no \.omni\/policies\.json here or above, so the built-in policy routes \(Hugging Face models\); "omni init" creates one$/m);
+  });
+
   it('check exits 0 on a valid policy', () => {
     const { code, stdout } = omni(['check', 'policies/ollama.json']);
     assert.equal(code, 0, stdout);

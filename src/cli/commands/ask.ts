@@ -1,6 +1,7 @@
 /** `omni ask "<prompt>"`: answers a request with the routed model, streaming, with failover notes and a cost footer. */
 import { answer } from '../../core/engine/answer';
 import type { AnswerEvent } from '../../core/engine/events';
+import { DEFAULT_POLICY_SOURCE } from '../../core/policy/load';
 import { buildRouter } from '../../core/router';
 import { textPrinter } from '../answerPrinter';
 import { millisecondsOption, parseCommandArgs, requestOptions, requestUsage } from '../args';
@@ -35,6 +36,10 @@ export const ask: CliCommand = {
     if (!setup) return 1;
     const { loaded, providers, request } = setup;
     const router = buildRouter(loaded.policy, { getProvider: providers.get });
+    // Only the tag's "via huggingface" would hint at it otherwise.
+    if (loaded.source === DEFAULT_POLICY_SOURCE && !values.json) {
+      console.error('omni: no .omni/policies.json here or above, so the built-in policy routes (Hugging Face models); "omni init" creates one');
+    }
 
     const controller = new AbortController();
     // Only the first Ctrl-C is ours (a clean cancel); a second one gets Node's default and ends the process.

@@ -2,6 +2,7 @@
 import { ask } from './ask';
 import { check } from './check';
 import { evalCommand } from './eval';
+import { init } from './init';
 import { route } from './route';
 import { test } from './test';
 
@@ -11,6 +12,7 @@ export interface CliCommand {
 }
 
 export const commands: Record<string, CliCommand> = {
+  init,
   ask,
   check,
   route,

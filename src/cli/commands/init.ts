@@ -1,0 +1,36 @@
+/** `omni init`: writes `.omni/policies.json` from a shipped template, as "Omni: Create Policy" does in VS Code. */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { templates, templateText, type TemplateName } from '../../core/policy/templates';
+import { parseCommandArgs, UsageError } from '../args';
+import type { CliCommand } from './index';
+
+const names = Object.keys(templates) as TemplateName[];
+
+const usage = `usage: omni init [--template NAME]
+
+Writes .omni/policies.json in the current folder from a template, then says what to do next. Never overwrites.
+  --template NAME      ${names.map((name) => `${name} (${templates[name].label})`).join(', ')}; default: default`;
+
+export const init: CliCommand = {
+  summary: 'create .omni/policies.json here from a template',
+  async run(args) {
+    const parsed = parseCommandArgs(args, { template: { type: 'string' } }, usage);
+    if (!parsed) return 0;
+    if (parsed.positionals.length > 0) throw new UsageError(`omni init takes no arguments, got "${parsed.positionals[0]}"\n\n${usage}`);
+    const template = parsed.values.template ?? 'default';
+    if (!names.includes(template as TemplateName)) throw new UsageError(`--template must be one of ${names.join(', ')} (got "${template}")`);
+    const folder = join(process.cwd(), '.omni');
+    const file = join(folder, 'policies.json');
+    const shown = relative(process.cwd(), file);
+    if (existsSync(file)) {
+      console.error(`omni: ${shown} already exists; edit it, or run "omni check" to see what it says`);
+      return 1;
+    }
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(file, templateText(template as TemplateName), { flag: 'wx' });
+    console.log(`wrote ${shown} (${templates[template as TemplateName].label})`);
+    console.log('next: edit its routes and models, then check it with "omni check" and try it with "omni route \'write a CSV parser\'"');
+    return 0;
+  },
+};
