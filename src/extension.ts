@@ -19,7 +19,7 @@ export function activate(context: vscode.ExtensionContext) {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('Omni', { log: true });
   const keys = new ApiKeys(context.secrets);
-  const providers = new ProviderService(keys);
+  const providers = new ProviderService(keys, log);
   const policies = new PolicyService(log, providers);
   const preview = new ProposalPreview();
   const statusBar = new RouteStatusBar();

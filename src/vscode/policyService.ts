@@ -162,7 +162,7 @@ export class PolicyService implements vscode.Disposable {
 
   private check(uri: vscode.Uri, text: string) {
     const registry = this.providers.current;
-    const providers = { names: registry.names(), local: registry.localNames(), definedIn: 'the "omni.providers" user setting' };
+    const providers = { names: registry.names(), local: registry.localNames(), invalid: registry.rejected(), definedIn: 'the "omni.providers" user setting' };
     return parsePolicy(text, vscode.workspace.asRelativePath(uri), { providers });
   }
 

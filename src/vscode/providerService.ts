@@ -8,14 +8,21 @@ import type { ProviderRegistry } from '../core/providers/types';
 import type { ApiKeys } from './secrets';
 import { SECTION, readSettings } from './settings';
 
+const DEFINED_IN = 'the "omni.providers" user setting';
+
 export class ProviderService implements vscode.Disposable {
   private registry: ProviderRegistry;
+  /** The problems last reported, so a save that changes nothing about them does not repeat the notification. */
+  private reported = '';
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires after the registry was rebuilt: whatever holds a provider from the old one (a router) should let it go. */
   readonly onDidChange = this.changed.event;
   private readonly listener: vscode.Disposable;
 
-  constructor(private readonly keys: ApiKeys) {
+  constructor(
+    private readonly keys: ApiKeys,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
     this.registry = this.create();
     this.listener = vscode.workspace.onDidChangeConfiguration((event) => {
       if (!event.affectsConfiguration(`${SECTION}.providers`)) return;
@@ -35,11 +42,30 @@ export class ProviderService implements vscode.Disposable {
   }
 
   private create(): ProviderRegistry {
+    const { providers, rejectedProviders } = readSettings();
+    this.report(rejectedProviders);
     return createProviderRegistry({
-      config: readSettings().providers,
+      config: providers,
       configSource: 'setting "omni.providers"',
+      definedIn: DEFINED_IN,
+      rejected: rejectedProviders,
       keys: this.keys.lookup,
       keyCommand: '"Omni: Set API Key"',
+    });
+  }
+
+  /** Says which entries of the setting are not used, once per change, where the user sees it. */
+  private report(rejected: Record<string, string>): void {
+    const problems = Object.entries(rejected).map(([name, why]) => `"${name}": ${why}`);
+    const text = problems.join('; ');
+    if (text === this.reported) return;
+    this.reported = text;
+    if (problems.length === 0) return;
+    this.log.error(`${DEFINED_IN}: not used until fixed: ${text}`);
+    const open = 'Open User Settings (JSON)';
+    const message = `Omni: ${problems.length === 1 ? 'an entry' : `${problems.length} entries`} of ${DEFINED_IN} ${problems.length === 1 ? 'is' : 'are'} not used until fixed: ${text}`;
+    void vscode.window.showErrorMessage(message, open).then((choice) => {
+      if (choice) void vscode.commands.executeCommand('workbench.action.openSettingsJson');
     });
   }
 }

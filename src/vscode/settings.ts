@@ -1,7 +1,7 @@
 /** Omni's user settings, read and validated in one place. Providers live only in user (application) settings. */
 import * as vscode from 'vscode';
 import { z } from 'zod';
-import { parseProvidersConfig, type ProvidersConfig } from '../core/providers/config';
+import { parseProvidersLeniently, type ProvidersConfig } from '../core/providers/config';
 
 export const SECTION = 'omni';
 
@@ -12,8 +12,8 @@ const stickinessSchema = z.enum(['keep', 'switch-when-confident', 'always-route'
 
 export interface OmniSettings {
   providers: ProvidersConfig | undefined;
-  /** Why the providers setting was ignored, naming the setting to fix. */
-  providersError?: string;
+  /** Provider entries of the setting that are not used, with why. */
+  rejectedProviders: Record<string, string>;
   stickiness: z.infer<typeof stickinessSchema>;
   switchConfidence: number;
   firstTokenTimeoutMs: number;
@@ -25,18 +25,10 @@ export function readSettings(): OmniSettings {
   const config = vscode.workspace.getConfiguration(SECTION);
   // Only the user's own value counts: a workspace must not add endpoints or redirect keys.
   const userProviders = config.inspect<Record<string, unknown>>('providers')?.globalValue;
-  let providers: ProvidersConfig | undefined;
-  let providersError: string | undefined;
-  if (userProviders !== undefined) {
-    try {
-      providers = parseProvidersConfig({ providers: userProviders }, 'setting "omni.providers"');
-    } catch (error) {
-      providersError = `${(error as Error).message}\nFix it in your user settings (Preferences: Open User Settings (JSON)).`;
-    }
-  }
+  const { config: providers, rejected: rejectedProviders } = userProviders === undefined ? { config: undefined, rejected: {} } : parseProvidersLeniently(userProviders);
   return {
     providers,
-    providersError,
+    rejectedProviders,
     stickiness: stickinessSchema.parse(config.get('conversation.stickiness')),
     switchConfidence: z.number().min(0).max(1).catch(0.8).parse(config.get('conversation.switchConfidence')),
     firstTokenTimeoutMs: z.number().int().min(1000).max(600_000).catch(20_000).parse(config.get('firstTokenTimeoutMs')),

@@ -4,10 +4,33 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { loadProvidersFile, parseProvidersConfig } from '../../src/core/providers/config';
+import { loadProvidersFile, parseProvidersConfig, parseProvidersLeniently } from '../../src/core/providers/config';
 import { createProviderRegistry } from '../../src/core/providers/registry';
 import { ThinkSplitter } from '../../src/core/providers/thinkSplitter';
 import { ProviderError } from '../../src/core/providers/types';
+
+describe('the omni.providers setting, read entry by entry', () => {
+  test('one bad entry leaves the others in use, and a bad override of a built-in makes it unusable rather than public', () => {
+    const { config, rejected } = parseProvidersLeniently({
+      openai: { baseURL: 'http://127.0.0.1:4000/v1' },
+      lan: { type: 'openai-compatible', baseURL: 'http://192.168.1.20:8000/v1' },
+      ollama: { baseURL: 'http://192.168.1.21:11434/v1' },
+      typo: { type: 'openai', baseURL: 'https://x.example/v1', apiKey: 'sk-1' },
+    });
+    assert.deepEqual(Object.keys(config.providers), ['openai']);
+    assert.deepEqual(Object.keys(rejected), ['lan', 'ollama', 'typo']);
+    assert.match(rejected.lan, /plain http:\/\/ is only allowed for this machine/);
+    assert.match(rejected.typo, /apiKey/);
+    const registry = createProviderRegistry({ config, rejected, definedIn: 'the "omni.providers" user setting', env: {} });
+    assert.equal(registry.get('openai').origin, 'http://127.0.0.1:4000');
+    for (const name of ['lan', 'ollama']) {
+      assert.throws(() => registry.get(name), (error: unknown) => error instanceof ProviderError && error.kind === 'config' &&
+        new RegExp(`^provider "${name}" is not used until its entry in the "omni.providers" user setting is fixed: `).test(error.message));
+    }
+    assert.ok(!registry.names().includes('ollama') && !registry.localNames().includes('ollama'));
+    assert.deepEqual(parseProvidersLeniently('nope').rejected, { '(the whole setting)': 'must be an object of provider entries, e.g. {"myvllm": {…}}' });
+  });
+});
 
 describe('providers file', () => {
   test('defines an openai-compatible provider with its key variable', () => {

@@ -90,6 +90,8 @@ export interface KnownProviders {
   names: readonly string[];
   /** Those on this machine; given, a `privacy.localOnly` policy with no model on one of them gets a warning. */
   local?: readonly string[];
+  /** Names the user defined with an invalid entry, with why: said as such, not as "no provider". */
+  invalid?: Readonly<Record<string, string>>;
   /** e.g. `the "omni.providers" user setting`. */
   definedIn: string;
 }
@@ -106,12 +108,16 @@ export function checkProviders(policy: Policy, known: KnownProviders): PolicyPro
   if (policy.router.archRouter) uses.push({ path: ['router', 'archRouter', 'provider'], name: policy.router.archRouter.provider });
   const problems: PolicyProblem[] = uses
     .filter(({ name }) => !known.names.includes(name))
-    .map(({ path, name }) => ({
-      path,
-      severity: 'warning' as const,
-      message: `no provider "${name}" here: define it in ${known.definedIn}, or use one that exists.`,
-      hint: () => suggestion(name, known.names),
-    }));
+    .map(({ path, name }) =>
+      known.invalid && Object.hasOwn(known.invalid, name)
+        ? { path, severity: 'warning' as const, message: `provider "${name}" is not used until its entry in ${known.definedIn} is fixed: ${known.invalid[name]}` }
+        : {
+            path,
+            severity: 'warning' as const,
+            message: `no provider "${name}" here: define it in ${known.definedIn}, or use one that exists.`,
+            hint: () => suggestion(name, known.names),
+          },
+    );
   const local = known.local;
   if (local && (policy.privacy?.localOnly ?? []).length > 0 && !Object.values(policy.models).some((model) => local.includes(model.provider))) {
     problems.push({

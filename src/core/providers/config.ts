@@ -116,6 +116,32 @@ export function parseProvidersConfig(value: unknown, source: string): ProvidersC
   throw new Error(`${source}: invalid providers config\n${problems.join('\n')}${hint}`);
 }
 
+/** A providers value read entry by entry: the valid entries, and why each other one is not used. */
+export interface LenientProvidersConfig {
+  config: ProvidersConfig;
+  /** Provider name → what is wrong with its entry. */
+  rejected: Record<string, string>;
+}
+
+/**
+ * The VS Code setting, read entry by entry: one mistake must not drop every other entry, and above all not an
+ * override of a built-in provider (`"openai": {"baseURL": <a local gateway>}`), whose requests and stored key would
+ * otherwise go to the public endpoint. A rejected name is unusable until fixed, never replaced by the built-in.
+ */
+export function parseProvidersLeniently(entries: unknown): LenientProvidersConfig {
+  if (typeof entries !== 'object' || entries === null || Array.isArray(entries)) {
+    return { config: { providers: {} }, rejected: { '(the whole setting)': 'must be an object of provider entries, e.g. {"myvllm": {…}}' } };
+  }
+  const config: ProvidersConfig = { providers: {} };
+  const rejected: Record<string, string> = {};
+  for (const [name, entry] of Object.entries(entries)) {
+    const result = providersConfigSchema.safeParse({ providers: { [name]: entry } });
+    if (result.success) Object.assign(config.providers, result.data.providers);
+    else rejected[name] = describeIssues(result.error.issues, '(top level)').join('; ');
+  }
+  return { config, rejected };
+}
+
 /** Reads and validates a providers file (JSON with comments allowed). */
 export function loadProvidersFile(path: string): ProvidersConfig {
   let text: string;

@@ -10,6 +10,10 @@ export interface ProviderRegistryOptions {
   config?: ProvidersConfig;
   /** Where `config` came from, named in errors: a file path or a setting. */
   configSource?: string;
+  /** Where the user defines providers, for "add it to …": `the "omni.providers" user setting`. */
+  definedIn?: string;
+  /** Names whose entry is invalid, with why: unusable until fixed (never silently the built-in of that name). */
+  rejected?: Readonly<Record<string, string>>;
   /** Environment to read keys from when `keys` is not given; default `process.env`. */
   env?: Readonly<Record<string, string | undefined>>;
   /** Key source, e.g. SecretStorage with the environment as fallback; default: the provider's `apiKeyEnv` in `env`. */
@@ -26,22 +30,29 @@ export function createProviderRegistry(options: ProviderRegistryOptions = {}): P
   const keys: KeyLookup = options.keys ?? ((_provider, envVar) => (envVar ? env[envVar] : undefined));
   const providers = new Map<string, ChatProvider>();
   const where = options.configSource ?? 'none loaded: pass --providers FILE or set OMNI_PROVIDERS';
+  const definedIn = options.definedIn ?? `your providers file (${where})`;
+  const rejected = options.rejected ?? {};
 
   return {
     get(name) {
       const known = providers.get(name);
       if (known) return known;
+      if (Object.hasOwn(rejected, name)) {
+        throw new ProviderError(name, 'config', `provider "${name}" is not used until its entry in ${definedIn} is fixed: ${rejected[name]}`);
+      }
       const entry = settings.get(name);
       if (!entry) {
         const defined = [...settings.keys()].join(', ');
-        throw new ProviderError(name, 'config', `provider "${name}" is not defined: add it to your providers file (${where}); defined: ${defined}`);
+        throw new ProviderError(name, 'config', `provider "${name}" is not defined: add it to ${definedIn}; defined: ${defined}`);
       }
       const provider = createChatProvider(entry, transportFor(entry), { keys, fetch: options.fetch ?? globalThis.fetch, keyCommand: options.keyCommand });
       providers.set(name, provider);
       return provider;
     },
-    names: () => [...settings.keys()],
-    localNames: () => [...settings.values()].filter((entry) => isLoopbackHost(new URL(entry.baseURL).hostname)).map((entry) => entry.name),
+    names: () => [...settings.keys()].filter((name) => !Object.hasOwn(rejected, name)),
+    localNames: () =>
+      [...settings.values()].filter((entry) => !Object.hasOwn(rejected, entry.name) && isLoopbackHost(new URL(entry.baseURL).hostname)).map((entry) => entry.name),
+    rejected: () => ({ ...rejected }),
   };
 }
 

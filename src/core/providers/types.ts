@@ -51,6 +51,8 @@ export interface ProviderRegistry {
   names(): string[];
   /** The names among them whose baseURL is on this machine, the only ones `privacy.localOnly` files may reach. */
   localNames(): string[];
+  /** Names whose settings entry is invalid, with why; `get` refuses them. */
+  rejected(): Record<string, string>;
 }
 
 /**

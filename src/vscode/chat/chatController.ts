@@ -222,7 +222,6 @@ export class ChatController implements vscode.Disposable {
     if (active.warning || active.restricted) this.post({ type: 'setup', lines: policyNotice(active.label, active.warning, active.restricted) });
     const { policy } = active;
     const settings = readSettings();
-    if (settings.providersError) this.deps.log.error(settings.providersError);
     if (conversation.modelOverride && !policy.models[conversation.modelOverride]) {
       // Dropped for good, and said: kept, the choice would come back unasked if the alias returned to the policy.
       this.post({ type: 'setup', lines: [`The model you chose, "${conversation.modelOverride}", is no longer in ${active.label}.`, 'Requests are routed again; choose another model to pin one.'] });

@@ -71,6 +71,30 @@ suite('Policy in the editor', () => {
     }
   });
 
+  test('a bad entry in omni.providers leaves the other entries in use, and the policy says what is wrong with it', async () => {
+    const fake = await fakeProvider();
+    const config = vscode.workspace.getConfiguration('omni');
+    const original = config.get<Record<string, unknown>>('providers');
+    const policy = testPolicy();
+    const models = policy.models as Record<string, Record<string, unknown>>;
+    try {
+      // Before, one bad entry dropped the whole setting: the fake provider too, and every request failed.
+      await config.update('providers', { ...original, broken: { type: 'openai', baseURL: fake.baseURL } }, vscode.ConfigurationTarget.Global);
+      await writeText(policyUri(), JSON.stringify({ ...policy, models: { ...models, general: { ...models.general, provider: 'broken' } } }, null, 2));
+      const warning = await waitFor('the warning about the broken entry', () =>
+        vscode.languages.getDiagnostics(policyUri()).find((d) => d.message.includes('"broken"')),
+      );
+      assert.match(warning.message, /^provider "broken" is not used until its entry in the "omni\.providers" user setting is fixed: .*type/);
+      const before = fake.chatRequests().length;
+      await openWithSelection('still_served.py', 'def s(q):\n    return q\n', 0, 1);
+      assert.equal((await vscode.commands.executeCommand<{ ok: boolean }>('omni.explainSelection'))?.ok, true);
+      assert.deepEqual(modelsAsked(fake, before), ['fake-coder']);
+    } finally {
+      await config.update('providers', original, vscode.ConfigurationTarget.Global);
+      await usePolicy(testPolicy());
+    }
+  });
+
   test('a providers change while the file is broken keeps the last valid policy routing, and unsaved problems stay', async () => {
     const fake = await fakeProvider();
     const config = vscode.workspace.getConfiguration('omni');
