@@ -7,7 +7,7 @@ import { estimateTokens } from '../../core/text/tokens';
 import { editorContext, workingEditor } from '../editorContext';
 import { enclosingCode } from '../enclosingCode';
 import { readSettings } from '../settings';
-import { extractCode, snapshotSelection, type ProposalPreview } from '../refactor/proposalPreview';
+import { extractCode, proposalIdOf, snapshotSelection, type ProposalPreview } from '../refactor/proposalPreview';
 
 const DEFAULT_INSTRUCTION = 'improve readability and structure while keeping the behaviour';
 
@@ -107,9 +107,9 @@ export function registerSelectionCommands(deps: SelectionCommandDeps): vscode.Di
       return id;
     }),
 
-    vscode.commands.registerCommand('omni.applyProposal', (id?: string) => preview.applyAndReport(id ?? preview.activeId())),
-    vscode.commands.registerCommand('omni.discardProposal', async (id?: string) => {
-      const target = id ?? preview.activeId();
+    vscode.commands.registerCommand('omni.applyProposal', (arg?: unknown) => preview.applyAndReport(proposalIdOf(arg) ?? preview.activeId())),
+    vscode.commands.registerCommand('omni.discardProposal', async (arg?: unknown) => {
+      const target = proposalIdOf(arg) ?? preview.activeId();
       if (target) await preview.discard(target);
     }),
   ];

@@ -72,13 +72,17 @@ export class ProposalPreview implements vscode.TextDocumentContentProvider, vsco
     edit.replace(proposal.target, proposal.range, proposal.proposed);
     if (!(await vscode.workspace.applyEdit(edit))) return 'changed';
     await this.close(id);
+    // Back to the file, with the new code selected: the old selection's length would now cover other code.
+    const lines = proposal.proposed.split('\n');
+    const end = lines.length === 1 ? proposal.range.start.translate(0, lines[0].length) : new vscode.Position(proposal.range.start.line + lines.length - 1, lines.at(-1)!.length);
+    await vscode.window.showTextDocument(document, { selection: new vscode.Range(proposal.range.start, end) });
     return 'applied';
   }
 
   /** `apply`, telling the user when nothing was written because the file changed. */
   async applyAndReport(id: string | undefined): Promise<ApplyOutcome> {
-    if (!id) return 'missing';
-    const outcome = await this.apply(id);
+    const outcome = id ? await this.apply(id) : 'missing';
+    if (outcome === 'missing') void vscode.window.showInformationMessage('Omni: that proposal was already applied or discarded.');
     if (outcome === 'changed') {
       void vscode.window.showWarningMessage(
         'Omni: the file changed since the proposal was made, so nothing was overwritten. Run the command again on the new code.',
@@ -113,6 +117,15 @@ export class ProposalPreview implements vscode.TextDocumentContentProvider, vsco
 
 function idOf(uri: vscode.Uri): string {
   return uri.path.split('/')[2] ?? '';
+}
+
+/**
+ * The proposal a command was run for: an id from Omni's own calls, or the diff's URI that the editor title buttons
+ * pass; undefined for anything else (the command palette passes nothing), meaning the active proposal.
+ */
+export function proposalIdOf(arg: unknown): string | undefined {
+  if (typeof arg === 'string') return arg;
+  return arg instanceof vscode.Uri && arg.scheme === PROPOSAL_SCHEME ? idOf(arg) : undefined;
 }
 
 /** The code a model proposed: the first fenced block of its answer, or the whole answer when it has none. */

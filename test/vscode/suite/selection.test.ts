@@ -66,12 +66,17 @@ suite('Explain and Refactor Selection', () => {
     const editor = await openWithSelection('refactor_me.py', SOURCE, 2, 4);
     const id = await vscode.commands.executeCommand<string>('omni.refactorSelection', 'inline the temporary');
     assert.ok(id, 'a proposal was made');
-    await waitFor('the diff tab', () =>
-      vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === 'omni-proposal'),
+    const diff = await waitFor('the diff tab', () =>
+      vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.input).find((input): input is vscode.TabInputTextDiff => input instanceof vscode.TabInputTextDiff && input.modified.scheme === 'omni-proposal'),
     );
-    const outcome = await vscode.commands.executeCommand('omni.applyProposal', id);
+    // As the ✓ in the diff's title bar runs it: with the diff's URI, not the proposal id.
+    const outcome = await vscode.commands.executeCommand('omni.applyProposal', diff.modified);
     assert.equal(outcome, 'applied');
     assert.equal(editor.document.getText(), 'import os\n\ndef add(a, b):\n    return a + b\n\nprint(add(1, 2))\n');
+    const selected = vscode.window.activeTextEditor;
+    assert.equal(selected?.document, editor.document, 'the changed file is shown again');
+    assert.equal(selected?.document.getText(selected.selection), 'def add(a, b):\n    return a + b', 'the new code is selected, not the old length');
+    assert.equal(await vscode.commands.executeCommand('omni.applyProposal', id), 'missing', 'a second Apply says the proposal is gone');
     await vscode.window.showTextDocument(editor.document);
     await vscode.commands.executeCommand('undo');
     assert.equal(editor.document.getText(), SOURCE);
