@@ -36,6 +36,18 @@ function isWorkEditor(editor: vscode.TextEditor): boolean {
   return editor.document.uri.scheme !== 'output';
 }
 
+/**
+ * A document's path as rules and privacy globs see it: workspace-relative. Views of a file under another scheme (the
+ * saved side of "Compare with Saved", a side of a git diff) carry the file's path and count as that file; taken as
+ * they are, they came out absolute and no workspace glob (`privacy.localOnly` included) matched them.
+ */
+export function workspaceFileName(uri: vscode.Uri): string | undefined {
+  if (uri.scheme === 'untitled') return undefined;
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const asFile = vscode.workspace.getWorkspaceFolder(uri) || !folder ? uri : uri.with({ scheme: folder.scheme, authority: folder.authority, query: '', fragment: '' });
+  return vscode.workspace.asRelativePath(asFile, false);
+}
+
 /** The working editor's context; the selection only when `withSelection` (a chat message does not send it unasked). */
 export function editorContext(command: OmniCommand, withSelection: boolean): SelectionContext {
   const editor = workingEditor();
@@ -44,7 +56,7 @@ export function editorContext(command: OmniCommand, withSelection: boolean): Sel
   const context: SelectionContext = {
     command,
     languageId: document.languageId,
-    fileName: document.uri.scheme === 'untitled' ? undefined : vscode.workspace.asRelativePath(document.uri, false),
+    fileName: workspaceFileName(document.uri),
   };
   if (withSelection && !selection.isEmpty) {
     context.selection = document.getText(selection);

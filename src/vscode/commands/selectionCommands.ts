@@ -4,7 +4,7 @@ import type { WebviewMessageOf } from '../../protocol/messages';
 import type { ChatController } from '../chat/chatController';
 import type { ChatViews } from '../chat/chatViews';
 import { estimateTokens } from '../../core/text/tokens';
-import { editorContext, workingEditor } from '../editorContext';
+import { editorContext, workingEditor, workspaceFileName } from '../editorContext';
 import { enclosingCode } from '../enclosingCode';
 import { readSettings } from '../settings';
 import { extractCode, proposalIdOf, snapshotSelection, type ProposalPreview } from '../refactor/proposalPreview';
@@ -56,7 +56,7 @@ export function registerSelectionCommands(deps: SelectionCommandDeps): vscode.Di
     const { start, end } = editor.selection;
     // Whole lines selected with Shift+Down end at column 0 of the next line, which holds nothing selected.
     const lastLine = end.character === 0 && end.line > start.line ? end.line - 1 : end.line;
-    return `${vscode.workspace.asRelativePath(editor.document.uri, false)}:${start.line + 1}-${lastLine + 1}`;
+    return `${workspaceFileName(editor.document.uri) ?? editor.document.fileName}:${start.line + 1}-${lastLine + 1}`;
   };
 
   return [

@@ -2,7 +2,7 @@
 // Refactor a diff whose Apply is one undoable edit that never overwrites a changed file.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { fakeProvider, omniApi, openWithSelection, testPolicy, usePolicy, waitFor } from './helpers';
+import { fakeProvider, omniApi, openWithSelection, testPolicy, usePolicy, waitFor, workspaceFolder } from './helpers';
 
 const SOURCE = 'import os\n\ndef add(a, b):\n    total = a + b\n    return total\n\nprint(add(1, 2))\n';
 const PROPOSAL = '```python\ndef add(a, b):\n    return a + b\n```\nInlined the temporary variable.';
@@ -167,5 +167,25 @@ suite('Explain and Refactor Selection', () => {
     assert.equal(await vscode.commands.executeCommand('omni.explainSelection'), undefined);
     assert.equal(await vscode.commands.executeCommand('omni.refactorSelection', 'tidy'), undefined);
     assert.equal(fake.chatRequests().length, before, 'nothing is sent from a blank line');
+  });
+
+  test('a view of a workspace file under another scheme (a diff side) counts as that file for rules and privacy', async () => {
+    const fake = await fakeProvider();
+    fake.behave('fake-coder', { text: 'It adds.' });
+    await openWithSelection('viewed.py', SOURCE, 0, 0);
+    const file = vscode.Uri.joinPath(workspaceFolder().uri, 'viewed.py');
+    // As the git extension serves the sides of a diff: the file's path under a scheme of its own.
+    const scheme = 'omni-test-view';
+    const registration = vscode.workspace.registerTextDocumentContentProvider(scheme, { provideTextDocumentContent: () => SOURCE });
+    try {
+      const view = await vscode.window.showTextDocument(file.with({ scheme, query: 'ref=HEAD' }));
+      view.selection = new vscode.Selection(2, 0, 4, 16);
+      const before = fake.chatRequests().length;
+      await vscode.commands.executeCommand('omni.explainSelection');
+      const prompt = fake.chatRequests().slice(before)[0].body!.messages.at(-1)!.content;
+      assert.match(prompt, /Selected code from viewed\.py:/, 'workspace-relative, not an absolute path');
+    } finally {
+      registration.dispose();
+    }
   });
 });
