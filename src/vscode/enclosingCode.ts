@@ -15,7 +15,7 @@ const TYPE_KINDS = new Set([
 
 export interface EnclosingCode {
   readonly range: vscode.Range;
-  /** How the range was found, for the user: "function parse", or "the lines around the cursor". */
+  /** What the range is, for the user: "the function parse", or "the lines around the cursor". */
   readonly what: string;
 }
 
@@ -24,7 +24,7 @@ export async function enclosingCode(document: vscode.TextDocument, position: vsc
   const chain = symbolsAround(symbols, position);
   const innermost = (kinds: Set<vscode.SymbolKind>) => [...chain].reverse().find((symbol) => kinds.has(symbol.kind));
   const symbol = innermost(FUNCTION_KINDS) ?? innermost(TYPE_KINDS);
-  if (symbol) return { range: wholeLines(document, symbol.range), what: `${vscode.SymbolKind[symbol.kind].toLowerCase()} ${symbol.name}` };
+  if (symbol) return { range: wholeLines(document, symbol.range), what: `the ${vscode.SymbolKind[symbol.kind].toLowerCase()} ${symbol.name}` };
   const block = blockAround(document, position.line);
   return block && { range: block, what: 'the lines around the cursor' };
 }

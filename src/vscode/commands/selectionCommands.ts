@@ -22,32 +22,41 @@ export function registerSelectionCommands(deps: SelectionCommandDeps): vscode.Di
 
   /**
    * The editor with a selection small enough to send, or a message telling the user what to select. Without a
-   * selection, the code around the cursor is selected: the user sees what is sent, and Refactor's Apply replaces it.
+   * selection, the code around the cursor is selected (if small enough): the user sees what is sent, and Refactor's
+   * Apply replaces it.
    */
   const selectedEditor = async (): Promise<vscode.TextEditor | undefined> => {
     const editor = workingEditor();
-    if (editor?.selection.isEmpty) {
-      const around = await enclosingCode(editor.document, editor.selection.active);
-      if (around) {
-        editor.selection = new vscode.Selection(around.range.start, around.range.end);
-        editor.revealRange(around.range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
-      }
-    }
-    if (!editor || editor.selection.isEmpty) {
-      void vscode.window.showInformationMessage('Omni: select some code, or put the cursor inside a function, first.');
+    if (!editor) {
+      void vscode.window.showInformationMessage('Omni: open a file, then select some code or put the cursor inside a function.');
       return undefined;
     }
-    // A Ctrl+A on a generated file would otherwise go out whole, at the price of hundreds of thousands of tokens.
-    const tokens = estimateTokens(editor.document.getText(editor.selection));
     const { maxSelectionTokens } = readSettings();
+    let range: vscode.Range = editor.selection;
+    let what = 'the selection';
+    if (range.isEmpty) {
+      const around = await enclosingCode(editor.document, editor.selection.active);
+      if (!around) {
+        void vscode.window.showInformationMessage('Omni: select some code, or put the cursor inside a function, first.');
+        return undefined;
+      }
+      ({ range, what } = around);
+    }
+    // A Ctrl+A on a generated file would otherwise go out whole, at the price of hundreds of thousands of tokens.
+    const tokens = estimateTokens(editor.document.getText(range));
     if (tokens > maxSelectionTokens) {
       const message =
-        `Omni: the selection is about ${tokens.toLocaleString('en-US')} tokens, over the ${maxSelectionTokens.toLocaleString('en-US')} ` +
+        `Omni: ${what} is about ${tokens.toLocaleString('en-US')} tokens, over the ${maxSelectionTokens.toLocaleString('en-US')} ` +
         'of "omni.maxSelectionTokens". Select less, or raise the setting.';
       void vscode.window.showWarningMessage(message, 'Open Setting').then((choice) => {
         if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', 'omni.maxSelectionTokens');
       });
       return undefined;
+    }
+    if (editor.selection.isEmpty) {
+      editor.selection = new vscode.Selection(range.start, range.end);
+      editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+      vscode.window.setStatusBarMessage(`Omni: taking ${what} (lines ${range.start.line + 1}–${range.end.line + 1})`, 5000);
     }
     return editor;
   };
@@ -130,15 +139,22 @@ export function codeActions(preview: ProposalPreview) {
       void vscode.window.showInformationMessage('Omni: open a file in an editor first.');
       return 'No editor is open: nothing changed';
     }
+    // A code block's text ends with a newline that is not part of the code.
+    const code = message.code.replace(/\r?\n$/, '');
     if (message.type === 'insertAtCursor') {
-      const inserted = await editor.edit((edit) => edit.insert(editor.selection.active, message.code));
-      return inserted ? `Code inserted in ${vscode.workspace.asRelativePath(editor.document.uri, false)}` : 'The editor refused the insertion';
+      const at = editor.selection.active;
+      const line = editor.document.lineAt(at.line).text;
+      // On lines of its own: after the closing brace of a function Omni selected, "}export const…" breaks the file.
+      const text = `${line.slice(0, at.character).trim() ? '\n' : ''}${code}${line.slice(at.character).trim() ? '\n' : ''}`;
+      const version = editor.document.version;
+      const inserted = (await editor.edit((edit) => edit.insert(at, text))) && editor.document.version !== version;
+      return inserted ? `Code inserted in ${workspaceFileName(editor.document.uri) ?? editor.document.fileName}` : 'The editor is read-only: nothing changed';
     }
     if (editor.selection.isEmpty) {
       void vscode.window.showInformationMessage('Omni: select the code to replace first.');
       return 'Nothing is selected: nothing changed';
     }
-    const id = await preview.show(snapshotSelection(editor), message.code, 'Apply');
+    const id = await preview.show(snapshotSelection(editor), code, 'Apply');
     preview.offerChoice(id, 'Omni: review the change, then apply it.');
     return 'The change is open as a diff: review it, then apply or discard it';
   };

@@ -55,6 +55,12 @@ suite('Explain and Refactor Selection', () => {
       assert.equal(await vscode.commands.executeCommand('omni.explainSelection'), undefined);
       assert.equal(await vscode.commands.executeCommand('omni.refactorSelection', 'tidy'), undefined);
       assert.equal(fake.chatRequests().length, before);
+      // With only a cursor in that block: refused too, and the cursor stays where the user left it.
+      const editor = vscode.window.activeTextEditor!;
+      editor.selection = new vscode.Selection(20, 3, 20, 3);
+      assert.equal(await vscode.commands.executeCommand('omni.explainSelection'), undefined);
+      assert.ok(editor.selection.isEmpty && editor.selection.active.line === 20, 'nothing was selected');
+      assert.equal(fake.chatRequests().length, before);
     } finally {
       await config.update('maxSelectionTokens', undefined, vscode.ConfigurationTarget.Global);
     }
