@@ -210,6 +210,14 @@ describe('provider failures before any answer', () => {
     }
   });
 
+  test('a host name that does not resolve says so (offline, a proxy, a typo), not "lost the connection"', async () => {
+    // .invalid never resolves (RFC 2606), so nothing leaves the machine.
+    const providers = createProviderRegistry({ config: { providers: { far: { type: 'openai-compatible', baseURL: 'https://omni-test.invalid/v1' } } }, env: {} });
+    const error = await failureOf(collect(providers.get('far').stream({ model: 'plain', messages })));
+    assert.equal(error.kind, 'connection');
+    assert.match(error.message, /^cannot reach far: omni-test\.invalid does not resolve \((ENOTFOUND|EAI_AGAIN)\); offline, behind a proxy, or a typo in its baseURL\?$/);
+  });
+
   test('a port that fetch refuses (6000) is a settings error that says so, on both SDKs', async () => {
     for (const type of ['openai-compatible', 'huggingface'] as const) {
       const providers = createProviderRegistry({ config: { providers: { x11: { type, baseURL: 'http://127.0.0.1:6000/v1' } } }, env: { HF_TOKEN: 'hf_x' } });

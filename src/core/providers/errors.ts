@@ -41,6 +41,11 @@ export function toProviderError(settings: ProviderSettings, error: unknown, cont
   if (causeChain(error).some((cause) => cause instanceof Error && cause.message === 'bad port')) {
     return new ProviderError(settings.name, 'config', `${settings.label}'s baseURL uses a port that fetch refuses to connect to (${originOf(settings)}): serve it on another port`);
   }
+  // No connection was ever made: the name does not resolve, which means offline, a proxy, or a typo in the baseURL.
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    const host = new URL(settings.baseURL).hostname;
+    return new ProviderError(settings.name, 'connection', `cannot reach ${settings.label}: ${host} does not resolve (${code}); offline, behind a proxy, or a typo in its baseURL?`);
+  }
   if (code || isFetchFailure(error)) {
     return new ProviderError(settings.name, 'connection', `lost the connection to ${settings.label} (${code ?? messageOf(causeChain(error).at(-1))})`);
   }

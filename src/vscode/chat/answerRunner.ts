@@ -121,7 +121,7 @@ export async function runAnswer(options: RunOptions): Promise<RunResult> {
           break;
         }
         turn.status = 'error';
-        turn.setup = setupLines(event.attempts, deps.policy);
+        turn.setup = setupLines(event.attempts, deps.policy, deps.providers.localNames());
         // Nothing configured yet: two lines on what to do say more than a list of failed attempts (those go to the log).
         if (turn.setup) post({ type: 'setup', requestId, lines: turn.setup });
         else {
@@ -154,15 +154,35 @@ function toAnswerError(message: string, attempts: Attempt[], policy: Policy): An
 }
 
 /**
- * First run: no key and no local model reachable. Two lines say what to do, while the tag above still shows the
- * routing decision, so the user sees Omni working before configuring anything.
+ * First run: no key and no model reachable. Two lines say what is missing and what to do about it, told apart by
+ * cause (a key, a local server that is not running, a remote one out of reach), while the tag above still shows
+ * the routing decision, so the user sees Omni working before configuring anything.
  */
-function setupLines(attempts: Attempt[], policy: Policy): SetupLines | undefined {
+function setupLines(attempts: Attempt[], policy: Policy, localProviders: readonly string[]): SetupLines | undefined {
   const unconfigured = attempts.length > 0 && attempts.every((a) => a.cause === 'auth' || a.cause === 'connection' || a.skipped);
   if (!unconfigured) return undefined;
-  const providers = [...new Set(attempts.map((a) => policy.models[a.model]?.provider ?? a.provider))];
-  return [
-    `No model could be reached (${providers.join(', ')}): a key is missing or the server is not running.`,
-    'Run "Omni: Set API Key" for your provider, or start Ollama ("ollama serve") and use "Omni: Create Policy" → Local models.',
-  ];
+  const providersOf = (which: (attempt: Attempt) => boolean) => [...new Set(attempts.filter(which).map((a) => policy.models[a.model]?.provider ?? a.provider))];
+  const keyless = providersOf((a) => a.cause === 'auth');
+  const notRunning = providersOf((a) => a.cause === 'connection' && localProviders.includes(a.provider));
+  const outOfReach = providersOf((a) => a.cause === 'connection' && !localProviders.includes(a.provider));
+  const problems = [
+    keyless.length > 0 && `no usable key for ${keyless.join(', ')}`,
+    notRunning.length > 0 && `${notRunning.join(', ')} is not running on this machine`,
+    outOfReach.length > 0 && `${outOfReach.join(', ')} cannot be reached`,
+  ].filter(Boolean);
+  // Only skipped models (privacy, open circuits): the error with its attempts says more than a setup notice.
+  if (problems.length === 0) return undefined;
+  const actions = [
+    keyless.length > 0 && 'run "Omni: Set API Key"',
+    notRunning.length > 0 && `start ${notRunning.includes('ollama') ? 'Ollama ("ollama serve")' : 'the model server'}`,
+    outOfReach.length > 0 && 'check your network connection or proxy',
+  ].filter(Boolean);
+  const local = notRunning.length === 0 && !policy.routes.some((route) => localProviders.includes(policy.models[route.model]?.provider ?? ''))
+    ? ' Or use models on this machine: "Omni: Create Policy" → Local models.'
+    : '';
+  return [`No model could be reached: ${problems.join('; ')}.`, `${capitalized(actions.join(', or '))}.${local}`];
+}
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
