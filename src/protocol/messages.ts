@@ -46,7 +46,7 @@ const decisionTagSchema = z.object({
 /** One model that took over from a failed one; `partialDiscarded` means the text streamed so far was dropped. */
 const fallbackNoteSchema = z.object({
   failedModel: shortText,
-  /** Why it failed, short: `HTTP 500`, `timeout`. */
+  /** Why it failed, in the failure's own words (they name the fix). */
   cause: shortText,
   nextModel: shortText,
   partialDiscarded: z.boolean(),
@@ -137,6 +137,8 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
    * as a banner until the next answer completes.
    */
   z.object({ type: z.literal('setup'), requestId: z.optional(requestId), lines: setupLinesSchema }),
+  /** What the banner reported is over (the policy is valid again): it goes, as it does when dismissed. */
+  z.object({ type: z.literal('clearBanner') }),
   z.object({
     type: z.literal('history'),
     conversations: z.array(conversationSummarySchema),

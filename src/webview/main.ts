@@ -218,12 +218,14 @@ function handle(message: HostMessage): void {
       break;
     case 'done':
       transcript.answer(message.requestId)?.complete(message.footer, message.stopped);
-      if (!message.stopped) hideBanner();
       announce(message.stopped ? 'Answer stopped' : 'Answer complete');
       break;
     case 'error':
       transcript.answer(message.requestId)?.fail(message.error);
       announce(`Answer failed: ${[message.error.message, message.error.attempts.map((attempt) => `${attempt.model}: ${attempt.cause}`).join('; ')].join(' ').trim()}`);
+      break;
+    case 'clearBanner':
+      hideBanner();
       break;
     case 'setup':
       if (message.requestId) {

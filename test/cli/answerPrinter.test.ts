@@ -24,7 +24,7 @@ const failover: AnswerEvent[] = [
   { type: 'decision', decision, model: 'drop', displayName: 'drop', provider: 'fake', reason: 'picked code' },
   { type: 'token', text: 'a b ' },
   { type: 'token', text: 'c' },
-  { type: 'fallback', from: 'drop', to: 'good', cause: 'connection', reason: 'drop failed; good answers instead; its partial answer is discarded', partialDiscarded: true, skipped: [] },
+  { type: 'fallback', from: 'drop', to: 'good', cause: 'connection', message: 'lost the connection to fake', reason: 'drop failed; good answers instead; its partial answer is discarded', partialDiscarded: true, skipped: [] },
   { type: 'token', text: 'Hello' },
   done,
 ];

@@ -417,7 +417,7 @@ describe('chat webview', () => {
     ]);
     await frames(view.page);
     const answer = view.page.locator('.answer');
-    assert.equal(await answer.locator('.fallback-note').textContent(), 'coder failed (HTTP 500); general answers — partial text discarded');
+    assert.equal(await answer.locator('.fallback-note').textContent(), 'coder failed (HTTP 500); trying general — partial text discarded');
     assert.equal(await answer.locator('.markdown').innerText(), 'A complete answer.');
     assert.equal(await answer.locator('.answer-footer').textContent(), '~1,234 in · ~567 out tokens');
     await view.send(done(requestId));
@@ -479,6 +479,17 @@ describe('chat webview', () => {
     assert.equal(await third.locator('.retry-menu').count(), 1);
 
     await banner.getByRole('button', { name: 'Dismiss setup notice' }).click();
+    assert.equal(await banner.isVisible(), false);
+  });
+
+  it('keeps a policy banner through answers until the host clears it', async () => {
+    const view = await webview();
+    await view.send({ type: 'setup', lines: ['Policy problem: .omni/policies.json has 1 error(s).', 'Fix the errors shown in the Problems panel.'] });
+    const banner = view.page.locator('.setup-banner');
+    const requestId = await ask(view);
+    await view.sendAll([decision(requestId), { type: 'token', requestId, text: 'Fine.' }, done(requestId)]);
+    assert.equal(await banner.isVisible(), true, 'an answer does not make the problem go away');
+    await view.send({ type: 'clearBanner' });
     assert.equal(await banner.isVisible(), false);
   });
 

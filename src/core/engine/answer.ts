@@ -211,7 +211,7 @@ function fallbackEvent(from: string, to: string, error: ProviderError, partialCh
   const skips = skipped.map((attempt) => `; ${attempt.model} ${attempt.message}`).join('');
   const discarded = partialDiscarded ? '; its partial answer is discarded' : '';
   const reason = `${from} failed: ${error.message}${skips}; ${to} answers instead${discarded}`;
-  return { type: 'fallback', from, to, cause: error.kind, reason, partialDiscarded, skipped };
+  return { type: 'fallback', from, to, cause: error.kind, message: error.message, reason, partialDiscarded, skipped };
 }
 
 function noAnswerMessage(attempts: Attempt[]): string {

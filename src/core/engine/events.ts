@@ -38,6 +38,8 @@ export interface FallbackEvent {
   from: string;
   to: string;
   cause: AttemptCause;
+  /** `from`'s failure in words a user can act on ("…not found; … ollama pull llama3.2:3b"). */
+  message: string;
   /** `from`'s failure and what happens next, as one sentence. */
   reason: string;
   /** True when `from` had already streamed text: the caller should clear it. */

@@ -71,7 +71,8 @@ export async function runAnswer(options: RunOptions): Promise<RunResult> {
           turn.text = '';
           turn.reasoning = undefined;
         }
-        const note = { failedModel: display(event.from), cause: event.cause, nextModel: display(event.to), partialDiscarded: event.partialDiscarded };
+        // The failure's own words carry the fix (a model to pull, a key to set); the cause's kind alone does not.
+        const note = { failedModel: display(event.from), cause: event.message.slice(0, 500), nextModel: display(event.to), partialDiscarded: event.partialDiscarded };
         turn.notes.push(note);
         post({ type: 'fallback', requestId, note });
         // The status bar shows who is answering now, not only who was picked.

@@ -65,7 +65,10 @@ export class ChatController implements vscode.Disposable {
       deps.providers.onDidChange(() => {
         this.routers = new WeakMap();
       }),
-      deps.policies.onDidChange(() => void this.broadcastModels()),
+      deps.policies.onDidChange(() => {
+        void this.broadcastModels();
+        this.postPolicyBanner();
+      }),
     );
   }
 
@@ -219,7 +222,7 @@ export class ChatController implements vscode.Disposable {
     (conversation.routedOn ??= {})[requestId] = { prompt, languageId, fileName, selection, command, folder: active.folder?.uri.toString() };
     await this.persist(conversation);
 
-    if (active.warning || active.restricted) this.post({ type: 'setup', lines: policyNotice(active.label, active.warning, active.restricted) });
+    this.postPolicyBanner();
     const { policy } = active;
     const settings = readSettings();
     if (conversation.modelOverride && !policy.models[conversation.modelOverride]) {
@@ -337,6 +340,12 @@ export class ChatController implements vscode.Disposable {
   /** Tokens and cost of this window's answers so far, stopped ones included. */
   sessionTotals(): SessionTotals {
     return this.ledger.totals();
+  }
+
+  /** The banner stays while the policy is broken or not applied, and goes once it is fine again. */
+  private postPolicyBanner(): void {
+    const active = this.deps.policies.current(this.activeResource());
+    this.post(active.warning || active.restricted ? { type: 'setup', lines: policyNotice(active.label, active.warning, active.restricted) } : { type: 'clearBanner' });
   }
 
   private postTotals(to?: vscode.Webview): void {
