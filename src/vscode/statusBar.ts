@@ -7,7 +7,7 @@ import type { ActivePolicy } from './policyService';
 
 export class RouteStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('omni.route', vscode.StatusBarAlignment.Right, 100);
-  private lastRoute?: { route: string; model: string };
+  private lastRoute?: { route: string; model: string | undefined };
   private problem?: string;
 
   constructor() {
@@ -16,7 +16,8 @@ export class RouteStatusBar implements vscode.Disposable {
     this.item.show();
   }
 
-  show(route: string, model: string): void {
+  /** `model` undefined: the request was routed, and no model answered it. */
+  show(route: string, model: string | undefined): void {
     this.lastRoute = { route, model };
     this.render();
   }
@@ -32,8 +33,12 @@ export class RouteStatusBar implements vscode.Disposable {
   }
 
   private render(): void {
-    const routed = this.lastRoute ? `${this.lastRoute.route} → ${this.lastRoute.model}` : 'Omni';
-    const last = this.lastRoute ? `Omni routed the last request to ${routed}.` : 'Omni: no request routed yet.';
+    const routed = this.lastRoute ? `${this.lastRoute.route} → ${this.lastRoute.model ?? 'no answer'}` : 'Omni';
+    const last = !this.lastRoute
+      ? 'Omni: no request routed yet.'
+      : this.lastRoute.model
+        ? `Omni routed the last request to ${routed}.`
+        : `Omni routed the last request to ${this.lastRoute.route}, and no model answered it (the chat says why).`;
     if (this.problem) {
       this.item.text = `$(warning) ${routed}`;
       this.item.tooltip = `${last}\nPolicy problem: ${this.problem}. Click to show the problems.`;
@@ -45,7 +50,7 @@ export class RouteStatusBar implements vscode.Disposable {
       this.item.tooltip = `${last} Click to show the routing log.`;
       this.item.backgroundColor = undefined;
       this.item.command = 'omni.showRoutingLog';
-      this.item.accessibilityInformation = { label: this.lastRoute ? `Omni: last route ${this.lastRoute.route}, model ${this.lastRoute.model}` : 'Omni' };
+      this.item.accessibilityInformation = { label: this.lastRoute ? `Omni: last route ${this.lastRoute.route}, ${this.lastRoute.model ? `model ${this.lastRoute.model}` : 'no model answered'}` : 'Omni' };
     }
   }
 }

@@ -49,7 +49,8 @@ export class ChatController implements vscode.Disposable {
   /** Conversations the user deleted in this session. */
   private readonly deleted = new Set<string>();
   private readonly breaker = createCircuitBreaker();
-  private readonly decided = new vscode.EventEmitter<{ route: string; model: string }>();
+  /** Who is answering, as routing and failover go; `model` undefined when in the end no model answered. */
+  private readonly decided = new vscode.EventEmitter<{ route: string; model: string | undefined }>();
   /** Fires when routing picked a model (the status bar listens). */
   readonly onDidDecide = this.decided.event;
   private conversation: Conversation;
@@ -266,6 +267,7 @@ export class ChatController implements vscode.Disposable {
         this.ledger.record(result.stopped, policy);
         this.postTotals();
       }
+      if (turn.status === 'error' && turn.tag) this.decided.fire({ route: turn.tag.route, model: undefined });
       return { text: turn.text, ok: !!result.done };
     } finally {
       this.running.delete(requestId);
