@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { POLICY_PATH } from '../../core/policy/load';
 import { templates, templateText, type TemplateName } from '../../core/policy/templates';
-import { resolveProviderSettings } from '../../core/providers/config';
+import { isLoopbackHost, resolveProviderSettings } from '../../core/providers/config';
 import type { ChatController } from '../chat/chatController';
 import { workingEditor } from '../editorContext';
 import { omniFileUri } from '../omniFiles';
@@ -23,7 +23,9 @@ export function registerSetupCommands(deps: SetupCommandDeps): vscode.Disposable
     // Arguments let scripts and tests set a key without the input box.
     vscode.commands.registerCommand('omni.setApiKey', async (providerArg?: string, keyArg?: string) => {
       const providers = resolveProviderSettings(readSettings().providers);
-      const withKeys = [...providers.values()].filter((p) => p.apiKeyEnv || p.type === 'huggingface');
+      // Every provider that may want a key: one that names its variable, and any not on this machine (a gateway
+      // whose entry has no apiKeyEnv still sends a stored key). Local servers without a variable take none.
+      const withKeys = [...providers.values()].filter((p) => p.apiKeyEnv || !isLoopbackHost(new URL(p.baseURL).hostname));
       const provider =
         providerArg ??
         (
