@@ -64,6 +64,18 @@ function hideBanner(): void {
   panelMessages.delete('setup');
 }
 
+// Shown while the conversation is empty (see styles.css): a first run otherwise opens on a blank panel.
+const welcome = h(
+  'section',
+  { class: 'welcome', 'aria-label': 'Getting started' },
+  h('p', {}, 'Ask about code, or put the cursor in a function and press Ctrl+Alt+E to explain it (Ctrl+Alt+R to refactor).'),
+  h(
+    'p',
+    { class: 'muted' },
+    'Each request goes to the model that .omni/policies.json gives its route; without that file, a built-in policy of Hugging Face models routes. ' +
+      '"Omni: Create Policy" writes one (with local models too); "Omni: Set API Key" stores a key.',
+  ),
+);
 const transcriptElement = h('main', { class: 'transcript', 'aria-label': 'Conversation' });
 const BUSY = 'An answer is still streaming: wait for it, or stop it (Esc) first.';
 
@@ -126,6 +138,7 @@ document.body.append(
   totalsPanel,
   historyPanel,
   banner,
+  welcome,
   transcriptElement,
   composer.element,
   status,

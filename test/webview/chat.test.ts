@@ -482,6 +482,17 @@ describe('chat webview', () => {
     assert.equal(await banner.isVisible(), false);
   });
 
+  it('greets an empty conversation with what to do first, and steps aside once there is one', async () => {
+    const view = await webview();
+    const welcome = view.page.getByRole('region', { name: 'Getting started' });
+    assert.match(await welcome.textContent() ?? '', /Ctrl\+Alt\+E.*"Omni: Create Policy"/);
+    assert.equal(await welcome.isVisible(), true);
+    await ask(view);
+    assert.equal(await welcome.isVisible(), false);
+    await view.send({ type: 'conversation', conversationId: null, title: 'New chat', turns: [] });
+    assert.equal(await welcome.isVisible(), true, 'New chat brings it back');
+  });
+
   it('keeps a policy banner through answers until the host clears it', async () => {
     const view = await webview();
     await view.send({ type: 'setup', lines: ['Policy problem: .omni/policies.json has 1 error(s).', 'Fix the errors shown in the Problems panel.'] });
