@@ -205,9 +205,16 @@ export async function runRoutingExamplesCommand(examples: RoutingExamples, mode:
   );
   const total = summary.passed + summary.failed + summary.errored;
   if (total === 0) {
-    void vscode.window.showInformationMessage(
-      `Omni: no routing examples found. Add ${POLICY_TESTS_PATH} beside the policy, one JSON object per line: {"prompt": "…", "route": "…"}.`,
-    );
+    const format = `one JSON object per line: {"prompt": "…", "route": "…"}`;
+    // Examples test a policy: with none yet, making one comes first.
+    if ((await vscode.workspace.findFiles('**/.omni/policies.json', undefined, 1)).length === 0) {
+      const create = 'Create Policy';
+      void vscode.window
+        .showInformationMessage(`Omni: this workspace has no .omni/policies.json yet. Create one, then add routing examples in ${POLICY_TESTS_PATH}, ${format}.`, create)
+        .then((choice) => choice === create && vscode.commands.executeCommand('omni.createPolicy'));
+    } else {
+      void vscode.window.showInformationMessage(`Omni: no routing examples found. Add ${POLICY_TESTS_PATH} beside the policy, ${format}.`);
+    }
     return summary;
   }
   const counts = `${summary.passed} passed, ${summary.failed} failed${summary.errored ? `, ${summary.errored} could not run` : ''}`;
