@@ -139,6 +139,14 @@ describe('a routed answer', () => {
     assert.equal(done(events).model, 'general');
   });
 
+  test('a retry keeps the route its answer had, whichever model it is retried with', async () => {
+    const deps = await setUp({ general: { text: 'hi' } });
+    const retried = await run({ ...deps, policy: policyWith(), override: { model: 'general', route: 'code' } });
+    assert.equal(only(retried, 'decision')[0].decision.route, 'code');
+    const unknown = await run({ ...deps, policy: policyWith(), override: { model: 'general', route: 'gone' } });
+    assert.equal(only(unknown, 'decision')[0].decision.route, 'chat', 'a route the policy lost: the model\'s own route');
+  });
+
   test('an unknown explicit model is an error that lists the aliases', async () => {
     const deps = await setUp({});
     const error = failed(await run({ ...deps, policy: policyWith(), override: { model: 'gpt-9' } }));

@@ -31,8 +31,8 @@ export interface AnswerDeps {
   stallTimeoutMs?: number;
   /** Where the user changes those two limits, named in timeout messages. */
   timeoutSettings?: AttemptLimits['settings'];
-  /** An explicit model choice (alias or provider model id): skips the router. */
-  override?: { model: string };
+  /** An explicit model choice (alias or provider model id): skips the router. `route`: the route to show for it. */
+  override?: { model: string; route?: string };
 }
 
 const FIRST_TOKEN_TIMEOUT_MS = 20_000;
@@ -62,7 +62,7 @@ export async function* answer(request: OmniRequest, deps: AnswerDeps): AsyncGene
 
   let decision: RoutingDecision;
   if (deps.override) {
-    const chosen = overrideDecision(policy, deps.override.model);
+    const chosen = overrideDecision(policy, deps.override.model, deps.override.route);
     if (!chosen) {
       const known = Object.keys(policy.models).join(', ');
       yield { type: 'error', message: `model "${deps.override.model}" is not in the policy: use one of ${known}`, cancelled: false, attempts };

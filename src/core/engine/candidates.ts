@@ -8,13 +8,16 @@ import type { RoutingDecision } from '../router/types';
 import type { CircuitBreaker } from './circuitBreaker';
 import type { Attempt } from './events';
 
-/** The decision for an explicit model choice (`--model`, the model picker): that model, then the default route's. */
-export function overrideDecision(policy: Policy, model: string): RoutingDecision | undefined {
+/**
+ * The decision for an explicit model choice (`--model`, the model picker, Retry with…): that model, then the default
+ * route's. `route`, when the caller knows it (a retry keeps the route its answer had), is the route shown.
+ */
+export function overrideDecision(policy: Policy, model: string, route?: string): RoutingDecision | undefined {
   const alias = policy.models[model] ? model : Object.keys(policy.models).find((name) => policy.models[name].model === model);
   if (!alias) return undefined;
   const { model: defaultModel } = modelChain(policy, policy.defaultRoute);
   return {
-    route: policy.routes.find((route) => route.model === alias)?.name ?? policy.defaultRoute,
+    route: policy.routes.find((candidate) => candidate.name === route)?.name ?? policy.routes.find((candidate) => candidate.model === alias)?.name ?? policy.defaultRoute,
     model: alias,
     fallbacks: defaultModel === alias ? [] : [defaultModel],
     stage: 'override',

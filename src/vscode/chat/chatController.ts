@@ -161,7 +161,10 @@ export class ChatController implements vscode.Disposable {
       // The same request again: Explain's prompt and selected code, not the short line the chat shows for it.
       const sent = this.conversation.routedOn?.[message.retryOf];
       const editor = sent ? { languageId: sent.languageId, fileName: sent.fileName, selection: sent.selection, command: sent.command } : editorContext('chat', false);
-      void this.run(message.requestId, display, sent?.prompt ?? display, editor, message.model);
+      // The retried answer's route stays: the same request, another model.
+      const retried = this.conversation.turns.find((turn) => turn.role === 'assistant' && turn.requestId === message.retryOf);
+      const route = retried?.role === 'assistant' ? retried.tag?.route : undefined;
+      void this.run(message.requestId, display, sent?.prompt ?? display, editor, { model: message.model, route });
     },
     copy: async (message, from) => this.post({ type: 'notice', text: await this.deps.codeActions(message) }, from),
     insertAtCursor: async (message, from) => this.post({ type: 'notice', text: await this.deps.codeActions(message) }, from),
@@ -207,7 +210,7 @@ export class ChatController implements vscode.Disposable {
     return handler(message, from);
   }
 
-  private async run(requestId: string, display: string, prompt: string, editor: EditorContext, retryModel?: string) {
+  private async run(requestId: string, display: string, prompt: string, editor: EditorContext, retry?: { model: string; route?: string }) {
     await Promise.all([this.restored, this.deps.policies.ready]);
     this.chosen = true;
     // Every open chat view shows the request; the one it came from already does and ignores this.
@@ -232,7 +235,7 @@ export class ChatController implements vscode.Disposable {
       conversation.modelOverride = null;
       void this.broadcastModels();
     }
-    const override = retryModel ?? conversation.modelOverride ?? undefined;
+    const override = retry?.model ?? conversation.modelOverride ?? undefined;
     const router = withStickiness(this.routerFor(policy), policy, conversation.lastPick, settings);
 
     const controller = new AbortController();
@@ -252,7 +255,7 @@ export class ChatController implements vscode.Disposable {
           breaker: this.breaker,
           firstTokenTimeoutMs: settings.firstTokenTimeoutMs,
           timeoutSettings: { firstToken: 'the "omni.firstTokenTimeoutMs" setting' },
-          override: override && policy.models[override] ? { model: override } : undefined,
+          override: override && policy.models[override] ? { model: override, route: retry?.route } : undefined,
         },
         onDecision: (decision) => {
           this.decided.fire({ route: decision.route, model: displayName(policy, decision.model) });
