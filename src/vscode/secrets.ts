@@ -32,6 +32,15 @@ export class ApiKeys {
     await this.secrets.delete(keyName(provider));
   }
 
+  /** Whether a key for `provider` is in SecretStorage (not the environment). */
+  async isStored(provider: string): Promise<boolean> {
+    try {
+      return Boolean(await this.secrets.get(keyName(provider)));
+    } catch {
+      return false;
+    }
+  }
+
   async has(provider: string, envVar: string | undefined): Promise<boolean> {
     return (await this.lookup(provider, envVar)) !== undefined;
   }

@@ -20,6 +20,25 @@ export interface SetupCommandDeps {
 export function registerSetupCommands(deps: SetupCommandDeps): vscode.Disposable[] {
   const { keys, policies, controller, log } = deps;
   return [
+    // A key the user no longer wants on this machine (revoked, shared by mistake) must be removable from here too.
+    vscode.commands.registerCommand('omni.removeApiKey', async (providerArg?: string) => {
+      const providers = resolveProviderSettings(readSettings().providers);
+      const stored = [];
+      for (const settings of providers.values()) if (await keys.isStored(settings.name)) stored.push(settings);
+      if (!providerArg && stored.length === 0) {
+        void vscode.window.showInformationMessage('Omni: no API key is stored in VS Code; keys in environment variables are not Omni\'s to remove.');
+        return false;
+      }
+      const provider =
+        providerArg ??
+        (await vscode.window.showQuickPick(stored.map((p) => ({ label: p.label, description: p.name, name: p.name })), { title: 'Omni: Remove API Key', placeHolder: 'Whose key should go?' }))?.name;
+      if (!provider) return false;
+      await keys.remove(provider);
+      const fallback = providers.get(provider)?.apiKeyEnv;
+      log.info(`API key removed for provider ${provider}`);
+      void vscode.window.showInformationMessage(`Omni: key removed for ${providers.get(provider)?.label ?? provider}.${fallback ? ` Requests to it now use ${fallback} if it is set.` : ''}`);
+      return true;
+    }),
     // Arguments let scripts and tests set a key without the input box.
     vscode.commands.registerCommand('omni.setApiKey', async (providerArg?: string, keyArg?: string) => {
       const providers = resolveProviderSettings(readSettings().providers);

@@ -23,6 +23,11 @@ suite('Commands', () => {
     await api.ask('any tips for a pasta recipe tonight?');
     const [request] = fake.chatRequests().slice(before);
     assert.equal(request.headers.authorization, 'Bearer sk-test-456');
+    // Removed, the key is sent no more.
+    assert.equal(await vscode.commands.executeCommand('omni.removeApiKey', 'fake'), true);
+    const afterRemoval = fake.chatRequests().length;
+    await api.ask('any tips for a pasta recipe tonight?');
+    assert.notEqual(fake.chatRequests().slice(afterRemoval)[0]?.headers.authorization, 'Bearer sk-test-456');
     await vscode.commands.executeCommand('omni.setApiKey', 'fake', FAKE_KEY);
   });
 
