@@ -150,8 +150,11 @@ export function codeActions(preview: ProposalPreview) {
       const inserted = (await editor.edit((edit) => edit.insert(at, text))) && editor.document.version !== version;
       return inserted ? `Code inserted in ${workspaceFileName(editor.document.uri) ?? editor.document.fileName}` : 'The editor is read-only: nothing changed';
     }
+    // As Explain and Refactor do: with only a cursor, the function around it is what gets replaced (after the diff).
+    const around = editor.selection.isEmpty ? await enclosingCode(editor.document, editor.selection.active) : undefined;
+    if (around) editor.selection = new vscode.Selection(around.range.start, around.range.end);
     if (editor.selection.isEmpty) {
-      void vscode.window.showInformationMessage('Omni: select the code to replace first.');
+      void vscode.window.showInformationMessage('Omni: select the code to replace, or put the cursor inside a function, first.');
       return 'Nothing is selected: nothing changed';
     }
     const id = await preview.show(snapshotSelection(editor), code, 'Apply');
