@@ -26,13 +26,14 @@ export function activate(context: vscode.ExtensionContext) {
   // Per workspace when a folder is open, so each project keeps its own history.
   const storage = (context.storageUri ?? context.globalStorageUri).fsPath;
   const store = new ConversationStore(join(storage, 'conversations'), (file, reason) => log.warn(`skipped unreadable conversation ${file}: ${reason}`));
+  const answerCodeActions = codeActions(preview);
   const controller = new ChatController({
     policies,
     store,
     providers,
     log,
     workspaceState: context.workspaceState,
-    codeActions: codeActions(preview),
+    codeActions: answerCodeActions,
     // `views` needs the controller; by the time a picker closes, both exist.
     refocus: (): Promise<void> => views.reveal(),
   });
@@ -76,13 +77,15 @@ export function activate(context: vscode.ExtensionContext) {
   void controller.restore();
   const activationMs = Math.round(performance.now() - started);
   log.info(`Omni activated in ${activationMs} ms`);
-  return api(controller, store, activationMs);
+  return api(controller, store, answerCodeActions, activationMs);
 }
 
 /** What other extensions (and the extension-host tests) may call: ask in the chat, list saved conversations. */
-function api(controller: ChatController, store: ConversationStore, activationMs: number) {
+function api(controller: ChatController, store: ConversationStore, answerCodeActions: ReturnType<typeof codeActions>, activationMs: number) {
   return {
     activationMs,
+    /** What an answer's Copy / Insert / Apply button does, as the chat asks for it; resolves to what the user is told. */
+    codeAction: answerCodeActions,
     /** Sends `prompt` to the chat as if typed, with the active editor as context; resolves when answered. */
     ask: (prompt: string) => controller.ask({ display: prompt, prompt, editor: editorContext('chat', false) }),
     conversations: () => store.summaries(),

@@ -194,4 +194,19 @@ suite('Explain and Refactor Selection', () => {
       registration.dispose();
     }
   });
+
+  test("an answer's Insert puts code on lines of its own; its Apply with only a cursor proposes to replace the function", async () => {
+    const api = await omniApi();
+    const editor = await openWithSelection('insert_here.py', SOURCE, 4, 4);
+    // The cursor right after "return total", as a cursor-only Explain of `add` leaves it.
+    editor.selection = new vscode.Selection(4, 16, 4, 16);
+    assert.equal(await api.codeAction({ type: 'insertAtCursor', code: 'def sub(a, b):\n    return a - b\n' }), 'Code inserted in insert_here.py');
+    assert.equal(editor.document.getText(), SOURCE.replace('    return total\n', '    return total\ndef sub(a, b):\n    return a - b\n'));
+
+    editor.selection = new vscode.Selection(3, 2, 3, 2);
+    assert.match(await api.codeAction({ type: 'applyToSelection', code: 'def add(a, b):\n    return a + b\n' }), /^The change is open as a diff/);
+    assert.equal(editor.document.getText(editor.selection), 'def add(a, b):\n    total = a + b\n    return total\ndef sub(a, b):\n    return a - b');
+    await vscode.commands.executeCommand('omni.discardProposal');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
 });
