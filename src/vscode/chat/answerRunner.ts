@@ -15,6 +15,8 @@ import { toDecisionTag, type AnswerError, type AssistantTurn, type HostMessage, 
 export interface RunResult {
   /** The model that answered, when one did. */
   done?: DoneEvent;
+  /** What the router picked, whichever model then answered. */
+  routed?: { route: string; model: string };
   /** An answer the user stopped after a model was asked: its tokens were sent (and some received), so they count. */
   stopped?: Charge;
 }
@@ -47,6 +49,7 @@ export async function runAnswer(options: RunOptions): Promise<RunResult> {
       case 'decision': {
         const decision = { ...event.decision, model: event.model, reason: event.reason };
         decided = decision;
+        result.routed = { route: event.decision.route, model: event.decision.model };
         answering = event.model;
         turn.tag = toDecisionTag(decision, { displayName: event.displayName, provider: event.provider }, display);
         post({ type: 'decision', requestId, tag: turn.tag });

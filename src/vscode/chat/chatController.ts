@@ -262,8 +262,9 @@ export class ChatController implements vscode.Disposable {
         },
       });
       if (result.done) {
-        // Stickiness keeps what the router picked; a pinned or retried model is the user's, not a pick to keep.
-        if (!override) conversation.lastPick = { route: result.done.route, model: result.done.model };
+        // Stickiness keeps what the router picked, not a fallback that stood in for it; a pinned or retried model is
+        // the user's, not a pick to keep.
+        if (!override && result.routed) conversation.lastPick = result.routed;
         this.ledger.record(result.done, policy);
         this.postTotals();
       } else if (result.stopped) {

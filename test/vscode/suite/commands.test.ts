@@ -153,7 +153,17 @@ suite('Commands', () => {
       await vscode.commands.executeCommand('omni.chooseModel', null);
       await api.ask('now one that writes the fields back as a CSV line');
       assert.deepEqual(modelsAsked(fake, before), ['fake-general', 'fake-coder']);
+
+      // Nor a fallback that answered for the routed model once: the coder failed, the general model stood in.
+      await vscode.commands.executeCommand('omni.newChat');
+      fake.behave('fake-coder', { fail: { status: 500 } });
+      const fallbackFrom = fake.chatRequests().length;
+      await api.ask('write a python function that parses a CSV line into fields');
+      fake.behave('fake-coder', { text: 'coder answer' });
+      await api.ask('any tips for a pasta recipe tonight?');
+      assert.deepEqual(modelsAsked(fake, fallbackFrom), ['fake-coder', 'fake-general', 'fake-coder']);
     } finally {
+      fake.behave('fake-coder', { text: 'coder answer' });
       await config.update('conversation.stickiness', undefined, vscode.ConfigurationTarget.Global);
     }
   });
