@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { POLICY_PATH } from '../../core/policy/load';
 import { templates, templateText, type TemplateName } from '../../core/policy/templates';
-import { isLoopbackHost, resolveProviderSettings } from '../../core/providers/config';
+import { isLoopbackHost, resolveProviderSettings, type ProviderSettings } from '../../core/providers/config';
 import type { ChatController } from '../chat/chatController';
 import { workingEditor } from '../editorContext';
 import { omniFileUri } from '../omniFiles';
@@ -23,7 +23,7 @@ export function registerSetupCommands(deps: SetupCommandDeps): vscode.Disposable
     // A key the user no longer wants on this machine (revoked, shared by mistake) must be removable from here too.
     vscode.commands.registerCommand('omni.removeApiKey', async (providerArg?: string) => {
       const providers = resolveProviderSettings(readSettings().providers);
-      const stored = [];
+      const stored: ProviderSettings[] = [];
       for (const settings of providers.values()) if (await keys.isStored(settings.name)) stored.push(settings);
       if (!providerArg && stored.length === 0) {
         void vscode.window.showInformationMessage('Omni: no API key is stored in VS Code; keys in environment variables are not Omni\'s to remove.');
