@@ -3,11 +3,11 @@
  * when a provider refuses, rate-limits, errors, stays silent or breaks mid-stream.
  */
 import type { Policy } from '../policy/schema';
-import { ProviderError, type ChatProvider, type ProviderErrorKind, type ProviderRegistry, type TokenUsage } from '../providers/types';
+import { ProviderError, type ProviderErrorKind, type ProviderRegistry, type TokenUsage } from '../providers/types';
 import type { OmniRequest } from '../request';
 import type { Router, RoutingDecision } from '../router/types';
 import { streamAttempt, type AttemptLimits, type AttemptOutcome } from './attempt';
-import { CandidateQueue, candidateOrder, defaultDecision, overrideDecision, privacyRefusal } from './candidates';
+import { CandidateQueue, candidateOrder, defaultDecision, lookUp, overrideDecision, privacyRefusal } from './candidates';
 import { createCircuitBreaker, type CircuitBreaker } from './circuitBreaker';
 import { costUsd, estimateUsage } from './cost';
 import type { AnswerEvent, Attempt, DecisionEvent, DoneEvent, FallbackEvent } from './events';
@@ -157,14 +157,6 @@ async function decide(router: Router, request: OmniRequest, policy: Policy, sign
 function shortRetryAfter(error: ProviderError): number | undefined {
   const seconds = error.retryAfterSeconds;
   return (error.kind === 'rate-limit' || error.status === 503) && seconds !== undefined && seconds <= MAX_RETRY_AFTER_SECONDS ? seconds : undefined;
-}
-
-function lookUp(providers: ProviderRegistry, name: string): ChatProvider | ProviderError {
-  try {
-    return providers.get(name);
-  } catch (error) {
-    return error instanceof ProviderError ? error : new ProviderError(name, 'config', error instanceof Error ? error.message : String(error));
-  }
 }
 
 function callFor(entry: Policy['models'][string], messages: ReturnType<typeof modelMessages>) {

@@ -1,7 +1,7 @@
 /** Which models an answer may use, in order, and which of them to pass over right now. */
 import { localOnlyGuard } from '../policy/privacy';
 import type { Policy } from '../policy/schema';
-import type { ChatProvider, ProviderRegistry } from '../providers/types';
+import { ProviderError, type ChatProvider, type ProviderRegistry } from '../providers/types';
 import type { OmniRequest } from '../request';
 import { modelChain } from '../router/router';
 import type { RoutingDecision } from '../router/types';
@@ -46,14 +46,18 @@ export function privacyRefusal(policy: Policy, request: OmniRequest, providers: 
   const guard = localOnlyGuard(policy, request);
   if (!guard) return undefined;
   return (model) => {
-    let provider: ChatProvider;
-    try {
-      provider = providers.get(policy.models[model].provider);
-    } catch {
-      return undefined;
-    }
-    return guard(provider);
+    const provider = lookUp(providers, policy.models[model].provider);
+    return provider instanceof ProviderError ? undefined : guard(provider);
   };
+}
+
+/** The provider called `name`, or the error that says why there is none (an unknown or broken entry). */
+export function lookUp(providers: ProviderRegistry, name: string): ChatProvider | ProviderError {
+  try {
+    return providers.get(name);
+  } catch (error) {
+    return error instanceof ProviderError ? error : new ProviderError(name, 'config', error instanceof Error ? error.message : String(error));
+  }
 }
 
 /**
