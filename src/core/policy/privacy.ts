@@ -1,7 +1,7 @@
 /** `privacy.localOnly`: content of matching files may only reach providers on this machine. */
 import { fileMatcher } from './fileGlobs';
 import type { Policy } from './schema';
-import { isLoopbackHost } from '../providers/config';
+import { isOnThisMachine } from '../providers/config';
 import type { ChatProvider } from '../providers/types';
 import type { CarriedFile, OmniRequest } from '../request';
 
@@ -20,7 +20,7 @@ export function localOnlyGuard(policy: Policy, request: OmniRequest): ((provider
   if (!where) return undefined;
   const what = typeof where === 'string' ? where : `${where.fileName} (${where.via})`;
   return (provider) =>
-    isLoopbackHost(new URL(provider.origin).hostname)
+    isOnThisMachine(provider.origin)
       ? undefined
       : `${what} may only go to providers on this machine (privacy.localOnly), and ${provider.name} is at ${provider.origin}`;
 }

@@ -93,9 +93,14 @@ export const providersConfigSchema = z
 export type ProvidersConfig = z.output<typeof providersConfigSchema>;
 
 /** True for hosts on this machine, where plain http:// does not cross a network. */
-export function isLoopbackHost(hostname: string): boolean {
+function isLoopbackHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
   return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/** Whether a URL (a baseURL, a provider's origin) is served on this machine: the test `privacy.localOnly` relies on. */
+export function isOnThisMachine(url: string): boolean {
+  return isLoopbackHost(new URL(url).hostname);
 }
 
 /** False for a string that is no URL at all: the schema has already reported it, at its key. */
@@ -170,7 +175,7 @@ export function resolveProviderSettings(config: ProvidersConfig | undefined): Ma
     const baseURL = entry.baseURL ?? base?.baseURL ?? '';
     // Hugging Face endpoints take the same HF_TOKEN as the router unless the entry names another variable; a server on
     // this machine (text-generation-inference, say) usually wants none, and is not sent the user's token unasked.
-    const remote = baseURL !== '' && !isLoopbackHost(new URL(baseURL).hostname);
+    const remote = baseURL !== '' && !isOnThisMachine(baseURL);
     const apiKeyEnv = entry.apiKeyEnv ?? base?.apiKeyEnv ?? (type === 'huggingface' && remote ? 'HF_TOKEN' : undefined);
     settings.set(name, { name, type, baseURL, apiKeyEnv, label: base?.label ?? name });
   }

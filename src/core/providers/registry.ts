@@ -1,5 +1,5 @@
 /** Finds the provider a policy names: built-ins plus the user's providers file, each with its own SDK and key. */
-import { isLoopbackHost, resolveProviderSettings, type ProvidersConfig, type ProviderSettings } from './config';
+import { isOnThisMachine, resolveProviderSettings, type ProvidersConfig, type ProviderSettings } from './config';
 import { createChatProvider } from './chatProvider';
 import { huggingFaceTransport } from './huggingface';
 import { openAICompatibleTransport } from './openaiCompatible';
@@ -51,7 +51,7 @@ export function createProviderRegistry(options: ProviderRegistryOptions = {}): P
     },
     names: () => [...settings.keys()].filter((name) => !Object.hasOwn(rejected, name)),
     localNames: () =>
-      [...settings.values()].filter((entry) => !Object.hasOwn(rejected, entry.name) && isLoopbackHost(new URL(entry.baseURL).hostname)).map((entry) => entry.name),
+      [...settings.values()].filter((entry) => !Object.hasOwn(rejected, entry.name) && isOnThisMachine(entry.baseURL)).map((entry) => entry.name),
     rejected: () => ({ ...rejected }),
   };
 }

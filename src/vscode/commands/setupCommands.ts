@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { POLICY_PATH } from '../../core/policy/load';
 import { templates, templateText, type TemplateName } from '../../core/policy/templates';
-import { isLoopbackHost, resolveProviderSettings, type ProviderSettings } from '../../core/providers/config';
+import { isOnThisMachine, resolveProviderSettings, type ProviderSettings } from '../../core/providers/config';
 import type { ChatController } from '../chat/chatController';
 import { workingEditor } from '../editorContext';
 import { omniFileUri } from '../omniFiles';
@@ -44,7 +44,7 @@ export function registerSetupCommands(deps: SetupCommandDeps): vscode.Disposable
       const providers = resolveProviderSettings(readSettings().providers);
       // Every provider that may want a key: one that names its variable, and any not on this machine (a gateway
       // whose entry has no apiKeyEnv still sends a stored key). Local servers without a variable take none.
-      const withKeys = [...providers.values()].filter((p) => p.apiKeyEnv || !isLoopbackHost(new URL(p.baseURL).hostname));
+      const withKeys = [...providers.values()].filter((p) => p.apiKeyEnv || !isOnThisMachine(p.baseURL));
       const provider =
         providerArg ??
         (
