@@ -226,7 +226,7 @@ export class ChatController implements vscode.Disposable {
     (conversation.routedOn ??= {})[requestId] = { prompt, languageId, fileName, selection, command, folder: active.folder?.uri.toString() };
     await this.persist(conversation);
 
-    this.postPolicyBanner();
+    this.postPolicyBanner(active);
     const { policy } = active;
     const settings = readSettings();
     if (conversation.modelOverride && !policy.models[conversation.modelOverride]) {
@@ -261,14 +261,13 @@ export class ChatController implements vscode.Disposable {
           this.decided.fire({ route: decision.route, model: displayName(policy, decision.model) });
         },
       });
-      if (result.done) {
-        // Stickiness keeps what the router picked, not a fallback that stood in for it; a pinned or retried model is
-        // the user's, not a pick to keep.
-        if (!override && result.routed) conversation.lastPick = result.routed;
-        this.ledger.record(result.done, policy);
-        this.postTotals();
-      } else if (result.stopped) {
-        this.ledger.record(result.stopped, policy);
+      // Stickiness keeps what the router picked, not a fallback that stood in for it; a pinned or retried model is
+      // the user's, not a pick to keep.
+      if (result.done && !override && result.routed) conversation.lastPick = result.routed;
+      // A stopped answer's tokens were sent and partly received: they count too.
+      const charge = result.done ?? result.stopped;
+      if (charge) {
+        this.ledger.record(charge, policy);
         this.postTotals();
       }
       if (turn.status === 'error' && turn.tag) this.decided.fire({ route: turn.tag.route, model: undefined });
@@ -349,8 +348,7 @@ export class ChatController implements vscode.Disposable {
   }
 
   /** The banner stays while the policy is broken or not applied, and goes once it is fine again. */
-  private postPolicyBanner(): void {
-    const active = this.deps.policies.current(this.activeResource());
+  private postPolicyBanner(active = this.deps.policies.current(this.activeResource())): void {
     this.post(active.warning || active.restricted ? { type: 'setup', lines: policyNotice(active.label, active.warning, active.restricted) } : { type: 'clearBanner' });
   }
 
