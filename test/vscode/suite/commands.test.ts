@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { startFakeProvider } from '../../fake-provider/server';
-import { FAKE_KEY, fakeProvider, modelsAsked, omniApi, openWithSelection, policyUri, testPolicy, usePolicy, waitFor, workspaceFolder } from './helpers';
+import { FAKE_KEY, fakeProvider, modelsAsked, omniApi, openWithSelection, policyUri, testPolicy, usePolicy, waitFor, withProviders, workspaceFolder } from './helpers';
 
 suite('Commands', () => {
   suiteSetup(async () => {
@@ -189,26 +189,24 @@ suite('Commands', () => {
   test('a changed provider setting reaches Arch-Router too: routers are rebuilt with the new providers', async () => {
     const fake = await fakeProvider();
     const api = await omniApi();
-    const config = vscode.workspace.getConfiguration('omni');
-    const original = config.get('providers');
     const moved = await startFakeProvider();
     fake.behave('fake-arch', { archRouter: { route: 'code_generation' } });
     moved.behave('fake-arch', { archRouter: { route: 'code_generation' } });
-    await usePolicy({ ...testPolicy(), router: { mode: 'arch', timeoutMs: 5000, archRouter: { provider: 'fake', model: 'fake-arch' } } });
     try {
-      await vscode.commands.executeCommand('omni.newChat');
-      const before = fake.chatRequests().length;
-      await api.ask('write a python function that parses a CSV line into fields');
-      assert.deepEqual(modelsAsked(fake, before), ['fake-arch', 'fake-coder']);
+      await withProviders(async (addProviders) => {
+        await usePolicy({ ...testPolicy(), router: { mode: 'arch', timeoutMs: 5000, archRouter: { provider: 'fake', model: 'fake-arch' } } });
+        await vscode.commands.executeCommand('omni.newChat');
+        const before = fake.chatRequests().length;
+        await api.ask('write a python function that parses a CSV line into fields');
+        assert.deepEqual(modelsAsked(fake, before), ['fake-arch', 'fake-coder']);
 
-      await config.update('providers', { fake: { type: 'openai-compatible', baseURL: moved.baseURL, apiKeyEnv: 'OMNI_FAKE_KEY' } }, vscode.ConfigurationTarget.Global);
-      const untouched = fake.chatRequests().length;
-      await api.ask('write a python function that parses a CSV line into fields');
-      assert.deepEqual(modelsAsked(moved), ['fake-arch', 'fake-coder']);
-      assert.equal(fake.chatRequests().length, untouched, 'nothing went to the provider the setting no longer names');
+        await addProviders({ fake: { type: 'openai-compatible', baseURL: moved.baseURL, apiKeyEnv: 'OMNI_FAKE_KEY' } });
+        const untouched = fake.chatRequests().length;
+        await api.ask('write a python function that parses a CSV line into fields');
+        assert.deepEqual(modelsAsked(moved), ['fake-arch', 'fake-coder']);
+        assert.equal(fake.chatRequests().length, untouched, 'nothing went to the provider the setting no longer names');
+      });
     } finally {
-      await config.update('providers', original, vscode.ConfigurationTarget.Global);
-      await usePolicy(testPolicy());
       await moved.close();
     }
   });

@@ -62,6 +62,23 @@ export async function usePolicy(policy: Record<string, unknown>): Promise<void> 
   await new Promise((r) => setTimeout(r, 300));
 }
 
+/**
+ * Runs `body` with `addProviders`, which sets the user's "omni.providers" to the fake provider's entries plus the given
+ * ones (an entry of the same name replaces it); afterwards the setting and the test policy are back, whatever happened.
+ */
+export async function withProviders(body: (addProviders: (entries: Record<string, unknown>) => Promise<void>) => Promise<void>): Promise<void> {
+  const config = vscode.workspace.getConfiguration('omni');
+  const original = config.get<Record<string, unknown>>('providers');
+  try {
+    await body(async (entries) => {
+      await config.update('providers', { ...original, ...entries }, vscode.ConfigurationTarget.Global);
+    });
+  } finally {
+    await config.update('providers', original, vscode.ConfigurationTarget.Global);
+    await usePolicy(testPolicy());
+  }
+}
+
 let fake: FakeProvider | undefined;
 
 export { FAKE_KEY };

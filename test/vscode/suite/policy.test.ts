@@ -2,7 +2,14 @@
 // while the file is broken, and a fix takes effect without a reload.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { fakeProvider, modelsAsked, omniApi, openWithSelection, policyUri, testPolicy, usePolicy, waitFor, writeText } from './helpers';
+import { fakeProvider, modelsAsked, omniApi, openWithSelection, policyUri, testPolicy, usePolicy, waitFor, withProviders, writeText } from './helpers';
+
+/** The test policy with its general model on `provider`. */
+function generalOn(provider: string): Record<string, unknown> {
+  const policy = testPolicy();
+  const models = policy.models as Record<string, Record<string, unknown>>;
+  return { ...policy, models: { ...models, general: { ...models.general, provider } } };
+}
 
 suite('Policy in the editor', () => {
   suiteSetup(async () => {
@@ -50,37 +57,25 @@ suite('Policy in the editor', () => {
 
   test('a model on a provider the user has not defined gets a warning, which goes once the setting defines it', async () => {
     const fake = await fakeProvider();
-    const config = vscode.workspace.getConfiguration('omni');
-    const original = config.get('providers');
-    const policy = testPolicy();
-    const models = policy.models as Record<string, Record<string, unknown>>;
-    await usePolicy({ ...policy, models: { ...models, general: { ...models.general, provider: 'gateway' } } });
-    try {
+    await withProviders(async (addProviders) => {
+      await usePolicy(generalOn('gateway'));
       const [warning] = await waitFor('a provider warning', () => {
         const found = vscode.languages.getDiagnostics(policyUri());
         return found.length > 0 ? found : undefined;
       });
       assert.equal(warning.severity, vscode.DiagnosticSeverity.Warning);
       assert.match(warning.message, /^no provider "gateway" here: define it in the "omni\.providers" user setting/);
-      const gateway = { type: 'openai-compatible', baseURL: fake.baseURL, apiKeyEnv: 'OMNI_FAKE_KEY' };
-      await config.update('providers', { ...(original as object), gateway }, vscode.ConfigurationTarget.Global);
+      await addProviders({ gateway: { type: 'openai-compatible', baseURL: fake.baseURL, apiKeyEnv: 'OMNI_FAKE_KEY' } });
       await waitFor('the warning to go', () => (vscode.languages.getDiagnostics(policyUri()).length === 0 ? true : undefined));
-    } finally {
-      await config.update('providers', original, vscode.ConfigurationTarget.Global);
-      await usePolicy(testPolicy());
-    }
+    });
   });
 
   test('a bad entry in omni.providers leaves the other entries in use, and the policy says what is wrong with it', async () => {
     const fake = await fakeProvider();
-    const config = vscode.workspace.getConfiguration('omni');
-    const original = config.get<Record<string, unknown>>('providers');
-    const policy = testPolicy();
-    const models = policy.models as Record<string, Record<string, unknown>>;
-    try {
+    await withProviders(async (addProviders) => {
       // Before, one bad entry dropped the whole setting: the fake provider too, and every request failed.
-      await config.update('providers', { ...original, broken: { type: 'openai', baseURL: fake.baseURL } }, vscode.ConfigurationTarget.Global);
-      await writeText(policyUri(), JSON.stringify({ ...policy, models: { ...models, general: { ...models.general, provider: 'broken' } } }, null, 2));
+      await addProviders({ broken: { type: 'openai', baseURL: fake.baseURL } });
+      await writeText(policyUri(), JSON.stringify(generalOn('broken'), null, 2));
       const warning = await waitFor('the warning about the broken entry', () =>
         vscode.languages.getDiagnostics(policyUri()).find((d) => d.message.includes('"broken"')),
       );
@@ -89,10 +84,7 @@ suite('Policy in the editor', () => {
       await openWithSelection('still_served.py', 'def s(q):\n    return q\n', 0, 1);
       assert.equal((await vscode.commands.executeCommand<{ ok: boolean }>('omni.explainSelection'))?.ok, true);
       assert.deepEqual(modelsAsked(fake, before), ['fake-coder']);
-    } finally {
-      await config.update('providers', original, vscode.ConfigurationTarget.Global);
-      await usePolicy(testPolicy());
-    }
+    });
   });
 
   test('a providers change while the file is broken keeps the last valid policy routing, and unsaved problems stay', async () => {
