@@ -698,6 +698,9 @@ describe('chat webview', () => {
     assert.equal(await focused(), 'Retry with…');
     assert.deepEqual(ofType(await view.posted(), 'stop'), [], 'and stops nothing');
     await page.keyboard.press('Enter');
+    // The menu lists the models afresh on its toggle event, which comes a task later: until then the button found
+    // would be the one of the last opening, about to be replaced.
+    await frames(page, 2);
     await page.getByRole('button', { name: 'Llama 3.2 3B ollama' }).press('Enter');
     assert.equal(ofType(await view.posted(), 'retryWith').length, 1);
     assert.equal(await focused(), 'Message');
