@@ -18,7 +18,7 @@ import { RouteStatusBar } from './vscode/statusBar';
 export function activate(context: vscode.ExtensionContext) {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('Omni', { log: true });
-  const keys = new ApiKeys(context.secrets);
+  const keys = new ApiKeys(context.secrets, context.globalState);
   const providers = new ProviderService(keys, log);
   const policies = new PolicyService(log, providers);
   const preview = new ProposalPreview();

@@ -62,10 +62,16 @@ export class ProviderService implements vscode.Disposable {
     this.reported = text;
     if (problems.length === 0) return;
     this.log.error(`${DEFINED_IN}: not used until fixed: ${text}`);
-    const open = 'Open User Settings (JSON)';
-    const message = `Omni: ${problems.length === 1 ? 'an entry' : `${problems.length} entries`} of ${DEFINED_IN} ${problems.length === 1 ? 'is' : 'are'} not used until fixed: ${text}`;
-    void vscode.window.showErrorMessage(message, open).then((choice) => {
-      if (choice) void vscode.commands.executeCommand('workbench.action.openSettingsJson');
-    });
+    showUnusedProviderEntries(rejected);
   }
+}
+
+/** Tells the user which entries of the setting are not used and why, with a button to the file that fixes them. */
+export function showUnusedProviderEntries(rejected: Record<string, string>): void {
+  const problems = Object.entries(rejected).map(([name, why]) => `"${name}": ${why}`);
+  const open = 'Open User Settings (JSON)';
+  const message = `Omni: ${problems.length === 1 ? 'an entry' : `${problems.length} entries`} of ${DEFINED_IN} ${problems.length === 1 ? 'is' : 'are'} not used until fixed: ${problems.join('; ')}`;
+  void vscode.window.showErrorMessage(message, open).then((choice) => {
+    if (choice) void vscode.commands.executeCommand('workbench.action.openSettingsJson');
+  });
 }

@@ -2,11 +2,12 @@
 import * as vscode from 'vscode';
 import { POLICY_PATH } from '../../core/policy/load';
 import { templates, templateText, type TemplateName } from '../../core/policy/templates';
-import { isOnThisMachine, resolveProviderSettings, type ProviderSettings } from '../../core/providers/config';
+import { isOnThisMachine, resolveProviderSettings } from '../../core/providers/config';
 import type { ChatController } from '../chat/chatController';
 import { workingEditor } from '../editorContext';
 import { omniFileUri } from '../omniFiles';
 import type { PolicyService } from '../policyService';
+import { showUnusedProviderEntries } from '../providerService';
 import type { ApiKeys } from '../secrets';
 import { readSettings } from '../settings';
 
@@ -20,18 +21,25 @@ export interface SetupCommandDeps {
 export function registerSetupCommands(deps: SetupCommandDeps): vscode.Disposable[] {
   const { keys, policies, controller, log } = deps;
   return [
-    // A key the user no longer wants on this machine (revoked, shared by mistake) must be removable from here too.
+    // A key the user no longer wants on this machine (revoked, shared by mistake) must be removable from here too,
+    // also after its provider left the settings.
     vscode.commands.registerCommand('omni.removeApiKey', async (providerArg?: string) => {
-      const providers = resolveProviderSettings(readSettings().providers);
-      const stored: ProviderSettings[] = [];
-      for (const settings of providers.values()) if (await keys.isStored(settings.name)) stored.push(settings);
-      if (!providerArg && stored.length === 0) {
-        void vscode.window.showInformationMessage('Omni: no API key is stored in VS Code; keys in environment variables are not Omni\'s to remove.');
-        return false;
+      const { providers: config, rejectedProviders } = readSettings();
+      const providers = resolveProviderSettings(config);
+      let provider = providerArg;
+      if (!provider) {
+        const stored = await keys.stored([...providers.keys(), ...Object.keys(rejectedProviders)]);
+        if (stored.length === 0) {
+          void vscode.window.showInformationMessage('Omni: no API key is stored in VS Code; keys in environment variables are not Omni\'s to remove.');
+          return false;
+        }
+        const items = stored.map((name) => ({
+          label: providers.get(name)?.label ?? name,
+          description: providers.has(name) ? name : `${name} · no longer in the "omni.providers" user setting`,
+          name,
+        }));
+        provider = (await vscode.window.showQuickPick(items, { title: 'Omni: Remove API Key', placeHolder: 'Whose key should go?' }))?.name;
       }
-      const provider =
-        providerArg ??
-        (await vscode.window.showQuickPick(stored.map((p) => ({ label: p.label, description: p.name, name: p.name })), { title: 'Omni: Remove API Key', placeHolder: 'Whose key should go?' }))?.name;
       if (!provider) return false;
       await keys.remove(provider);
       const fallback = providers.get(provider)?.apiKeyEnv;
@@ -41,7 +49,14 @@ export function registerSetupCommands(deps: SetupCommandDeps): vscode.Disposable
     }),
     // Arguments let scripts and tests set a key without the input box.
     vscode.commands.registerCommand('omni.setApiKey', async (providerArg?: string, keyArg?: string) => {
-      const providers = resolveProviderSettings(readSettings().providers);
+      const { providers: config, rejectedProviders } = readSettings();
+      if (providerArg && rejectedProviders[providerArg]) {
+        // The built-in of that name is not used in its place, so its address would be the wrong one to promise.
+        showUnusedProviderEntries({ [providerArg]: rejectedProviders[providerArg] });
+        return false;
+      }
+      const providers = resolveProviderSettings(config);
+      for (const name of Object.keys(rejectedProviders)) providers.delete(name);
       // Every provider that may want a key: one that names its variable, and any not on this machine (a gateway
       // whose entry has no apiKeyEnv still sends a stored key). Local servers without a variable take none.
       const withKeys = [...providers.values()].filter((p) => p.apiKeyEnv || !isOnThisMachine(p.baseURL));

@@ -31,6 +31,13 @@ suite('Commands', () => {
     await vscode.commands.executeCommand('omni.setApiKey', 'fake', FAKE_KEY);
   });
 
+  test('Set API Key refuses a provider whose settings entry is broken, since the built-in of that name is not used either', async () => {
+    await withProviders(async (addProviders) => {
+      await addProviders({ openai: { baseURL: 'ftp://api.example.com' } });
+      assert.equal(await vscode.commands.executeCommand('omni.setApiKey', 'openai', 'sk-never-stored'), false);
+    });
+  });
+
   test('a provider that echoes the key in its error: the answer shows the error without the key', async () => {
     const fake = await fakeProvider();
     fake.behave('fake-general', { fail: { status: 401, message: `Incorrect API key provided: ${FAKE_KEY}` } });
