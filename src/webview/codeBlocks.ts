@@ -25,7 +25,10 @@ function toolbar(language: string | undefined): HTMLElement {
 export function decorateCodeBlocks(fragment: DocumentFragment): void {
   for (const pre of fragment.querySelectorAll('pre')) {
     const language = /\blanguage-(\S+)/.exec(pre.querySelector('code')?.className ?? '')?.[1];
-    const block = h('div', { class: 'code-block' }, toolbar(language));
+    // Named, so a screen reader says which code the Copy / Insert / Apply buttons inside act on.
+    const block = h('div', { class: 'code-block', role: 'group', 'aria-label': `${language ?? 'text'} code` }, toolbar(language));
+    // A long line scrolls sideways; focusable, the arrow keys can scroll it without a mouse.
+    pre.tabIndex = 0;
     pre.replaceWith(block);
     block.append(pre);
   }

@@ -509,8 +509,11 @@ describe('chat webview', () => {
     const requestId = await ask(view);
     const code = 'const answer = 42;\n';
     await view.sendAll([decision(requestId), { type: 'token', requestId, text: `See [docs](https://example.com/x).\n\n\`\`\`js\n${code}\`\`\`\n` }, done(requestId)]);
-    const block = view.page.locator('.code-block');
+    const block = view.page.getByRole('group', { name: 'js code' });
     assert.equal(await block.locator('.code-language').textContent(), 'js');
+    // A line too long for the panel scrolls sideways, from the keyboard too.
+    await block.locator('pre').focus();
+    assert.equal(await block.locator('pre').evaluate((pre) => pre === pre.ownerDocument.activeElement), true);
     await block.getByRole('button', { name: 'Copy code' }).click();
     await block.getByRole('button', { name: 'Insert code at cursor' }).click();
     await block.getByRole('button', { name: 'Apply code to selection' }).click();
