@@ -228,6 +228,21 @@ describe('Omni chat, selection commands and policy (packaged .vsix)', function (
     await workbench.screenshot('fallback-note');
   });
 
+  it('the status bar names the last route and model, and says so when no model answered', async function () {
+    const omniItem = workbench.page.locator('.statusbar-item[id="omni-dev.omni-router.omni.route"]');
+    fake.behave('fake-general', { text: 'Toss the pasta with garlic, olive oil and chilli.' });
+    await (await chat.ask('any tips for a pasta recipe tonight?')).settled();
+    await eventually('the status item to name the route and model', () => omniItem.getAttribute('aria-label'), (label) => label === 'Omni: last route general_chat, model Fake General');
+    fake.behave('fake-general', { fail: { status: 500, message: 'boom' } });
+    try {
+      await (await chat.ask('any tips for a salad recipe tonight?')).settled();
+      await eventually('the status item to say no model answered', () => omniItem.getAttribute('aria-label'), (label) => label === 'Omni: last route general_chat, no model answered');
+      await textOf(omniItem, /general_chat → no answer/, 'the status item text');
+    } finally {
+      fake.behave('fake-general', { text: 'general answer' });
+    }
+  });
+
   it('Retry with… asks the same question again on the model the user picks, and the new tag names it', async function () {
     const question = 'write a python function that parses a CSV line into fields';
     const first = await chat.ask(question);

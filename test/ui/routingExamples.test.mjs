@@ -2,6 +2,8 @@
 // "Omni: Run Routing Examples" and sees the result in a notification and in VS Code's Testing view, with the
 // failing example under the examples file.
 import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { eventually, policyText, uiPolicy } from './omni.mjs';
 import { openWorkbench } from './workbench.mjs';
 
@@ -57,5 +59,23 @@ describe('Omni: Run Routing Examples (packaged .vsix)', function () {
       (classes) => /testing-failed/.test(classes),
     );
     await workbench.screenshot('routing-examples');
+  });
+
+  it('with no policy in the workspace, offers to create one first; the offer writes it from the template the user picks', async function () {
+    const { page } = workbench;
+    rmSync(join(workbench.run.workspace, '.omni'), { recursive: true });
+    await workbench.runCommand('Omni: Run Routing Examples');
+    const toast = page.locator('.notification-toast', { hasText: 'this workspace has no .omni/policies.json yet' });
+    await toast.waitFor();
+    await toast.getByRole('button', { name: 'Create Policy' }).click();
+
+    const picker = page.locator('.quick-input-widget');
+    await picker.locator('.quick-input-title', { hasText: 'Omni: Create Policy' }).waitFor();
+    await picker.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: /^Local models with Ollama$/ }) }).click();
+    await page.locator('.editor-group-container.active .tab.active .label-name', { hasText: /^policies\.json$/ }).waitFor();
+    const policy = join(workbench.run.workspace, '.omni/policies.json');
+    assert.ok(existsSync(policy), 'the policy was written');
+    const { models } = JSON.parse(readFileSync(policy, 'utf8'));
+    assert.ok(Object.values(models).every((model) => model.provider === 'ollama'), readFileSync(policy, 'utf8'));
   });
 });
