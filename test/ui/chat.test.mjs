@@ -132,12 +132,14 @@ describe('Omni chat, selection commands and policy (packaged .vsix)', function (
     await input.fill('inline the temporary');
     await input.press('Enter');
 
-    const diffTab = page.locator('.editor-group-container.active .tab.active .label-name', { hasText: /^Refactor: refactor_me\.py \(selection ↔ proposal\)$/ });
+    const diffTab = page.locator('.editor-group-container.active .tab.active .label-name', { hasText: /^Refactor: refactor_me\.py \(as asked ↔ proposed\)$/ });
     await diffTab.waitFor({ timeout: 20_000 });
     const diff = page.locator('.editor-group-container.active .monaco-diff-editor');
     const modified = diff.locator('.editor.modified .monaco-editor').first();
-    await eventually('the proposal on the right of the diff', () => workbench.editorLines(modified), (lines) => lines.join('\n') === 'def add(a, b):\n    return a + b');
-    assert.deepEqual(await workbench.editorLines(diff.locator('.editor.original .monaco-editor').first()), ['def add(a, b):', '    total = a + b', '    return total']);
+    // The whole file on both sides, so the change shows in its context.
+    const applied = ['import os', '', 'def add(a, b):', '    return a + b', '', 'print(add(1, 2))', ''];
+    await eventually('the file with the proposal on the right of the diff', () => workbench.editorLines(modified), (lines) => lines.join('\n') === applied.join('\n'));
+    assert.deepEqual(await workbench.editorLines(diff.locator('.editor.original .monaco-editor').first()), SOURCE.split('\n'));
     await textOf(chat.userTurns.last(), 'Refactor the selection (refactor_me.py:3-5): inline the temporary', 'the user turn of Refactor');
     const [request] = requestsSince(from);
     assert.equal(request.body.model, 'fake-coder');
@@ -151,7 +153,6 @@ describe('Omni chat, selection commands and policy (packaged .vsix)', function (
     await apply.click();
     await diffTab.waitFor({ state: 'detached' });
     await page.locator('.editor-group-container.active .tab.active .label-name', { hasText: /^refactor_me\.py$/ }).waitFor();
-    const applied = ['import os', '', 'def add(a, b):', '    return a + b', '', 'print(add(1, 2))', ''];
     await eventually('the applied refactoring in refactor_me.py', () => workbench.editorLines(), (lines) => lines.join('\n') === applied.join('\n'));
 
     await page.locator('.editor-group-container.active .monaco-editor .view-line').first().click();

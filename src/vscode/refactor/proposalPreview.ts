@@ -1,6 +1,6 @@
 /**
- * Shows a proposed replacement for a selection as a diff, with Apply and Discard. Apply is one undoable edit and
- * refuses to overwrite when the document changed since the proposal was made.
+ * Shows a proposed replacement for a selection as a diff of the whole file, with Apply and Discard. Apply is one
+ * undoable edit and refuses to overwrite when the document changed since the proposal was made.
  */
 import * as vscode from 'vscode';
 
@@ -13,13 +13,23 @@ export interface SelectionSnapshot {
   /** The document version the proposal was made against. */
   version: number;
   original: string;
+  /** The whole document then, and where the selection sits in it. */
+  text: string;
+  offsets: { start: number; end: number };
 }
 
 /** The editor's selection as it is now. */
 export function snapshotSelection(editor: vscode.TextEditor): SelectionSnapshot {
   const { document, selection } = editor;
   const range = new vscode.Range(selection.start, selection.end);
-  return { target: document.uri, range, version: document.version, original: document.getText(range) };
+  return {
+    target: document.uri,
+    range,
+    version: document.version,
+    original: document.getText(range),
+    text: document.getText(),
+    offsets: { start: document.offsetAt(range.start), end: document.offsetAt(range.end) },
+  };
 }
 
 interface Proposal extends SelectionSnapshot {
@@ -37,20 +47,23 @@ export class ProposalPreview implements vscode.TextDocumentContentProvider, vsco
     this.disposables = [vscode.workspace.registerTextDocumentContentProvider(PROPOSAL_SCHEME, this)];
   }
 
+  // Whole files, not the selection alone: the diff shows the change in its context, and a language service
+  // sees valid code instead of reporting a method cut out of its class as syntax errors.
   provideTextDocumentContent(uri: vscode.Uri): string {
     const proposal = this.proposals.get(idOf(uri));
     if (!proposal) return '';
-    return uri.path.startsWith('/original/') ? proposal.original : proposal.proposed;
+    const { text, offsets } = proposal;
+    return uri.path.startsWith('/original/') ? text : text.slice(0, offsets.start) + proposal.proposed + text.slice(offsets.end);
   }
 
-  /** Opens the diff of the selection as it was in `snapshot` against `proposed`; returns the id apply/discard take. */
+  /** Opens the diff of the file as it was in `snapshot` against the file with `proposed`; returns the id apply/discard take. */
   async show(snapshot: SelectionSnapshot, proposed: string, title: string): Promise<string> {
     const id = `p${++this.next}`;
     this.proposals.set(id, { ...snapshot, proposed });
     const name = snapshot.target.path.split('/').pop() ?? 'selection';
     const left = vscode.Uri.from({ scheme: PROPOSAL_SCHEME, path: `/original/${id}/${name}` });
     const right = vscode.Uri.from({ scheme: PROPOSAL_SCHEME, path: `/proposed/${id}/${name}` });
-    await vscode.commands.executeCommand('vscode.diff', left, right, `${title}: ${name} (selection ↔ proposal)`, { preview: true });
+    await vscode.commands.executeCommand('vscode.diff', left, right, `${title}: ${name} (as asked ↔ proposed)`, { preview: true });
     return id;
   }
 

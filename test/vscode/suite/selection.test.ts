@@ -117,7 +117,9 @@ suite('Explain and Refactor Selection', () => {
       vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.input).find((input): input is vscode.TabInputTextDiff => input instanceof vscode.TabInputTextDiff && input.modified.scheme === 'omni-proposal'),
     );
     const original = await vscode.workspace.openTextDocument(diff.original);
-    assert.equal(original.getText(), 'def add(a, b):\n    total = a + b\n    return total');
+    assert.equal(original.getText(), SOURCE, 'the file as it was when the code was sent');
+    const proposed = await vscode.workspace.openTextDocument(diff.modified);
+    assert.equal(proposed.getText(), 'import os\n\ndef add(a, b):\n    return a + b\n\nprint(add(1, 2))\n');
     assert.equal(await vscode.commands.executeCommand('omni.applyProposal', id), 'changed');
     assert.equal(editor.document.getText(), `# header comment\n# second\n${SOURCE}`);
     await vscode.commands.executeCommand('omni.discardProposal', id);
@@ -155,6 +157,28 @@ suite('Explain and Refactor Selection', () => {
     const prompt = fake.chatRequests().slice(before)[0].body!.messages.at(-1)!.content;
     assert.match(prompt, /Selected code from cart\.ts:\n```typescript\n {2}total\(\): number \{\n {4}let sum = 0;\n\n {4}for/);
     assert.doesNotMatch(prompt.split('For context')[0], /clear\(\)/);
+  });
+
+  test('the refactoring diff shows whole files, so a method taken out of its class is not reported as broken code', async () => {
+    const fake = await fakeProvider();
+    const method = ['  total(): number {', '    return this.items.reduce((sum, item) => sum + item, 0);', '  }'].join('\n');
+    fake.behave('fake-coder', { text: `\`\`\`typescript\n${method}\n\`\`\`` });
+    const source = ['export class Basket {', '  private items: number[] = [];', '', '  total(): number {', '    let sum = 0;', '    for (const item of this.items) sum += item;', '    return sum;', '  }', '}', ''].join('\n');
+    const editor = await openWithSelection('basket.ts', source, 3, 7);
+    const id = await vscode.commands.executeCommand<string>('omni.refactorSelection', 'use reduce');
+    assert.ok(id, 'a proposal was made');
+    const diff = await waitFor('the diff tab', () =>
+      vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.input).find((input): input is vscode.TabInputTextDiff => input instanceof vscode.TabInputTextDiff && input.modified.scheme === 'omni-proposal'),
+    );
+    assert.equal((await vscode.workspace.openTextDocument(diff.modified)).getText(), source.replace(/ {2}total[^]*?\n {2}\}/, method));
+    // TypeScript has read the proposal once it outlines it; its syntax errors would follow within moments.
+    await waitFor('the TypeScript outline of the proposal', async () =>
+      ((await vscode.commands.executeCommand<unknown[]>('vscode.executeDocumentSymbolProvider', diff.modified)) ?? []).length > 0, 60_000);
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const reported = vscode.languages.getDiagnostics().filter(([uri, found]) => uri.scheme === 'omni-proposal' && found.length > 0);
+    assert.deepEqual(reported.map(([uri, found]) => `${uri.path}: ${found.map((d) => d.message).join('; ')}`), []);
+    await vscode.commands.executeCommand('omni.discardProposal', id);
+    assert.equal(editor.document.getText(), source);
   });
 
   test('with nothing selected and no outline, Refactor takes the block of lines around the cursor; a blank line is refused', async () => {
