@@ -16,19 +16,38 @@ export class JsonDirectory<T> {
     private readonly onSkipped: (file: string, reason: string) => void = () => undefined,
   ) {}
 
-  async put(id: string, value: T): Promise<void> {
-    await mkdir(this.folder, { recursive: true });
-    await writeFileAtomic(this.file(id), JSON.stringify(value));
+  /** The last change of each record still being written: a record's changes land in the order they were made. */
+  private readonly pending = new Map<string, Promise<void>>();
+
+  /** Writes `value` as it is now; a later put or delete of the same id lands after this one. */
+  put(id: string, value: T): Promise<void> {
+    const data = JSON.stringify(value);
+    return this.inOrder(id, async () => {
+      await mkdir(this.folder, { recursive: true });
+      await writeFileAtomic(this.file(id), data);
+    });
   }
 
   async get(id: string): Promise<T | undefined> {
     return this.read(this.file(id));
   }
 
-  async delete(id: string): Promise<void> {
-    await unlink(this.file(id)).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT') throw error;
-    });
+  delete(id: string): Promise<void> {
+    return this.inOrder(id, () =>
+      unlink(this.file(id)).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error;
+      }),
+    );
+  }
+
+  private inOrder(id: string, change: () => Promise<void>): Promise<void> {
+    const done = (this.pending.get(id) ?? Promise.resolve()).catch(() => undefined).then(change);
+    this.pending.set(id, done);
+    const forget = () => {
+      if (this.pending.get(id) === done) this.pending.delete(id);
+    };
+    done.then(forget, forget);
+    return done;
   }
 
   /** Every readable record; leftovers of interrupted writes (`*.tmp`) are ignored. */

@@ -22,6 +22,19 @@ describe('JsonDirectory', () => {
     await store.delete('a');
   });
 
+  it('lands changes of one record in the order they were made, however their writes interleave', async () => {
+    const store = new JsonDirectory(folder(), recordSchema);
+    // A large record first: unordered, its write would finish after the small ones made later.
+    const record = { n: 0, payload: 'x'.repeat(5_000_000) };
+    const writes = [store.put('a', record)];
+    record.n = 1; // changed after put: the put wrote the record as it was then
+    for (let n = 2; n <= 20; n++) writes.push(store.put('a', { n, payload: 'small' }));
+    await Promise.all(writes);
+    assert.equal((await store.get('a'))?.n, 20);
+    await Promise.all([store.put('b', record), store.delete('b')]);
+    assert.equal(await store.get('b'), undefined, 'a delete made after a write is not undone by it');
+  });
+
   it('skips and reports a corrupt record without hiding the others', async () => {
     const dir = folder();
     const skipped: string[] = [];
