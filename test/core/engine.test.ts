@@ -129,12 +129,14 @@ describe('a routed answer', () => {
     assert.equal(done(events).text, 'Answer.');
   });
 
-  test('an explicit model choice skips the router and is announced as an override', async () => {
+  test('an explicit model choice answers whatever the router picks, under the route the router names for the request', async () => {
     const deps = await setUp({ general: { text: 'hi' } });
-    const router: Router = { decide: async () => assert.fail('the router must not be asked') };
+    const router: Router = { decide: async () => ({ route: 'code', model: 'coder', fallbacks: [], stage: 'local', reason: 'local classifier picked code (confidence 0.90)', confidence: 0.9, latencyMs: 1 }) };
     const events = await run({ ...deps, router, policy: policyWith(), override: { model: 'general' } });
     const [decision] = only(events, 'decision');
     assert.equal(decision.decision.stage, 'override');
+    assert.equal(decision.decision.route, 'code', 'the request\'s route, not the first route of the chosen model');
+    assert.equal(decision.decision.reason, 'model general chosen explicitly; local classifier picked code (confidence 0.90)');
     assert.equal(decision.model, 'general');
     assert.equal(done(events).model, 'general');
   });

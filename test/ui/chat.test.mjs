@@ -259,6 +259,28 @@ describe('Omni chat, selection commands and policy (packaged .vsix)', function (
     await textOf(retried.paragraph, 'General answer.', 'the retried answer');
     await textOf(chat.userTurns.nth(1), question, 'the repeated question');
     assert.deepEqual(requestsSince(from).map((r) => [r.body.model, lastPrompt(r)]), [['fake-general', question]]);
+    // Asked as it was first asked: before, the retried model also saw the answer it replaces.
+    assert.deepEqual(requestsSince(from)[0].body.messages.filter((m) => m.role !== 'system'), [{ role: 'user', content: question }]);
+  });
+
+  it('a stopped answer names the model that streamed it, a fallback too; opening the conversation on screen from History does not stop it', async function () {
+    fake.behave('fake-coder', { fail: { status: 500, message: 'boom' } });
+    fake.behave('fake-general', { text: Array.from({ length: 80 }, (_, i) => `word${i}`).join(' '), chunkDelayMs: 100 });
+    const answer = await chat.ask('write a python function that parses a CSV line into fields');
+    await eventually('the fallback\'s first tokens', () => answer.body.textContent(), (text) => /^word0 /.test(text ?? ''));
+    // Before, this read the conversation back from disk: the answer stopped, and the view hung on "Routing…".
+    await chat.frame.getByRole('button', { name: 'History' }).click();
+    await chat.frame.locator('button.history-open[aria-current="true"]').click();
+    const shown = (await answer.body.textContent()).length;
+    await eventually('the answer to go on streaming', () => answer.body.textContent(), (text) => (text ?? '').length > shown);
+    await chat.input.click();
+    await chat.input.press('Escape');
+    await answer.settled(5_000);
+    await textOf(answer.footer.locator('.stopped'), 'stopped', 'the footer');
+    // Before, the footer named the routed model, though the fallback's text (and price) was what it showed.
+    await textOf(answer.footer, /Fake General/, 'the footer\'s model');
+    assert.doesNotMatch(await answer.footer.textContent(), /Fake Coder/);
+    await textOf(chat.button, 'Send', 'the composer button');
   });
 
   it('Save as routing example: the user picks the route the request should take, and it becomes a line of .omni/policies.test.jsonl', async function () {

@@ -62,7 +62,18 @@ export async function* answer(request: OmniRequest, deps: AnswerDeps): AsyncGene
 
   let decision: RoutingDecision;
   if (deps.override) {
-    const chosen = overrideDecision(policy, deps.override.model, deps.override.route);
+    // The route is the request's, not the model's: the router still names it (a retry already knows it), so the tag
+    // and a routing example saved from the answer say where the request belongs.
+    let routed: RoutingDecision | undefined;
+    if (deps.override.route === undefined) {
+      try {
+        routed = await decide(deps.router, request, policy, signal, clock);
+      } catch {
+        yield cancelled();
+        return;
+      }
+    }
+    const chosen = overrideDecision(policy, deps.override.model, deps.override.route ?? routed?.route, routed);
     if (!chosen) {
       const known = Object.keys(policy.models).join(', ');
       yield { type: 'error', message: `model "${deps.override.model}" is not in the policy: use one of ${known}`, cancelled: false, attempts };

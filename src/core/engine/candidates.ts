@@ -10,9 +10,10 @@ import type { Attempt } from './events';
 
 /**
  * The decision for an explicit model choice (`--model`, the model picker, Retry with…): that model, then the default
- * route's. `route`, when the caller knows it (a retry keeps the route its answer had), is the route shown.
+ * route's. `route` is the request's (a retry keeps the route its answer had; otherwise `routed`, the router's
+ * decision, names it), and `routed`'s reason says how it was found.
  */
-export function overrideDecision(policy: Policy, model: string, route?: string): RoutingDecision | undefined {
+export function overrideDecision(policy: Policy, model: string, route?: string, routed?: RoutingDecision): RoutingDecision | undefined {
   const alias = policy.models[model] ? model : Object.keys(policy.models).find((name) => policy.models[name].model === model);
   if (!alias) return undefined;
   const { model: defaultModel } = modelChain(policy, policy.defaultRoute);
@@ -21,8 +22,9 @@ export function overrideDecision(policy: Policy, model: string, route?: string):
     model: alias,
     fallbacks: defaultModel === alias ? [] : [defaultModel],
     stage: 'override',
-    reason: `model ${alias} chosen explicitly`,
-    latencyMs: 0,
+    reason: routed ? `model ${alias} chosen explicitly; ${routed.reason}` : `model ${alias} chosen explicitly`,
+    ...(routed?.confidence === undefined ? {} : { confidence: routed.confidence }),
+    latencyMs: routed?.latencyMs ?? 0,
   };
 }
 

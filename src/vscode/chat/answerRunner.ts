@@ -118,7 +118,8 @@ export async function runAnswer(options: RunOptions): Promise<RunResult> {
             costUsd: priced && result.stopped ? result.stopped.costUsd : null,
             timeToFirstTokenMs: firstTokenAt === undefined ? null : firstTokenAt - started,
             totalMs: Date.now() - started,
-            model: turn.tag?.modelDisplayName ?? '',
+            // The model that streamed the text, a fallback included: it is the one priced above.
+            model: answering ? display(answering) : (turn.tag?.modelDisplayName ?? ''),
           };
           post({ type: 'done', requestId, stopped: true, footer: turn.footer });
           log.info(`[${requestId}] stopped by the user`);

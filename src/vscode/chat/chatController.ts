@@ -110,6 +110,17 @@ export class ChatController implements vscode.Disposable {
     return this.run(requestId, request.display, request.prompt, request.editor);
   }
 
+  /** Whether an answer is streaming in the chat now. */
+  get busy(): boolean {
+    return this.running.size > 0;
+  }
+
+  /** Stops every answer in progress; resolves once each has ended and been saved. */
+  async stopAnswers(): Promise<void> {
+    this.stopAll();
+    while (this.running.size > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+
   newChat(): void {
     this.chosen = true;
     this.stopAll();
@@ -164,7 +175,7 @@ export class ChatController implements vscode.Disposable {
       // The retried answer's route stays: the same request, another model.
       const retried = this.conversation.turns.find((turn) => turn.role === 'assistant' && turn.requestId === message.retryOf);
       const route = retried?.role === 'assistant' ? retried.tag?.route : undefined;
-      void this.run(message.requestId, display, sent?.prompt ?? display, editor, { model: message.model, route });
+      void this.run(message.requestId, display, sent?.prompt ?? display, editor, { model: message.model, route, retryOf: message.retryOf });
     },
     copy: async (message, from) => this.post({ type: 'notice', text: await this.deps.codeActions(message) }, from),
     insertAtCursor: async (message, from) => this.post({ type: 'notice', text: await this.deps.codeActions(message) }, from),
@@ -176,6 +187,8 @@ export class ChatController implements vscode.Disposable {
     },
     newChat: () => this.newChat(),
     openConversation: async (message) => {
+      // The conversation on screen: reading it back from disk would stop its answer and show the copy saved before it.
+      if (message.conversationId === this.conversation.id) return this.sendState();
       const saved = await this.deps.store.get(message.conversationId);
       if (!saved) return;
       this.chosen = true;
@@ -210,14 +223,17 @@ export class ChatController implements vscode.Disposable {
     return handler(message, from);
   }
 
-  private async run(requestId: string, display: string, prompt: string, editor: EditorContext, retry?: { model: string; route?: string }) {
+  private async run(requestId: string, display: string, prompt: string, editor: EditorContext, retry?: { model: string; route?: string; retryOf: string }) {
     await Promise.all([this.restored, this.deps.policies.ready]);
     this.chosen = true;
     // Every open chat view shows the request; the one it came from already does and ignores this.
     this.post({ type: 'userTurn', requestId, text: display });
     const conversation = this.conversation;
+    // A retry asks the question as it was first asked: the turns before it, not the answer it replaces or what followed.
+    const retried = retry ? conversation.turns.findIndex((turn) => turn.role === 'assistant' && turn.requestId === retry.retryOf) : -1;
+    const earlier = retried > 0 ? conversation.turns.slice(0, retried - 1) : conversation.turns;
     // Earlier user turns carry the file each was asked from (messagesOf): privacy.localOnly covers them too.
-    const request: OmniRequest = { messages: [...messagesOf(conversation.turns, conversation.routedOn), { role: 'user', content: prompt }], editor };
+    const request: OmniRequest = { messages: [...messagesOf(earlier, conversation.routedOn), { role: 'user', content: prompt }], editor };
     if (conversation.turns.length === 0) conversation.title = titleFrom(display);
     const turn: AssistantTurn = { role: 'assistant', requestId, text: '', notes: [], status: 'streaming' };
     conversation.turns.push({ role: 'user', text: display }, turn);
@@ -236,7 +252,8 @@ export class ChatController implements vscode.Disposable {
       void this.broadcastModels();
     }
     const override = retry?.model ?? conversation.modelOverride ?? undefined;
-    const router = withStickiness(this.routerFor(policy), policy, conversation.lastPick, settings);
+    // A pinned or retried model answers whatever the conversation's last pick: the router only names the route.
+    const router = override ? this.routerFor(policy) : withStickiness(this.routerFor(policy), policy, conversation.lastPick, settings);
 
     const controller = new AbortController();
     this.running.set(requestId, controller);
@@ -259,11 +276,15 @@ export class ChatController implements vscode.Disposable {
         },
         onDecision: (decision) => {
           this.decided.fire({ route: decision.route, model: displayName(policy, decision.model) });
+          // Saved with its tag now, so a window closed mid-answer still shows where the request went.
+          void this.persist(conversation);
         },
       });
-      // Stickiness keeps what the router picked, not a fallback that stood in for it; a pinned or retried model is
-      // the user's, not a pick to keep.
+      // Stickiness keeps what the router picked, not a fallback that stood in for it. A pinned model is the user's,
+      // not a pick to keep, and it answered since that pick: once unpinned, the next request is routed afresh.
+      // A retry is the same request on another model: the conversation's pick stands.
       if (result.done && !override && result.routed) conversation.lastPick = result.routed;
+      else if (result.done && !retry && override) conversation.lastPick = undefined;
       // A stopped answer's tokens were sent and partly received: they count too.
       const charge = result.done ?? result.stopped;
       if (charge) {

@@ -55,8 +55,12 @@ export class ConversationStore {
     await this.files.put(conversation.id, conversation);
   }
 
-  get(id: string): Promise<Conversation | undefined> {
-    return this.files.get(id);
+  async get(id: string): Promise<Conversation | undefined> {
+    const saved = await this.files.get(id);
+    // Saved while it streamed, then the window closed or reloaded: nothing streams it any more, and a conversation
+    // with an answer in progress takes no follow-up.
+    for (const turn of saved?.turns ?? []) if (turn.role === 'assistant' && turn.status === 'streaming') turn.status = 'stopped';
+    return saved;
   }
 
   delete(id: string): Promise<void> {

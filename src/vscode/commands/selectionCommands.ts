@@ -71,8 +71,26 @@ export function registerSelectionCommands(deps: SelectionCommandDeps): vscode.Di
     return `${workspaceFileName(editor.document.uri) ?? editor.document.fileName}:${start.line + 1}-${lastLine + 1}`;
   };
 
+  /**
+   * One answer at a time, as in the chat's composer: a second one would take the first's unfinished text as an
+   * earlier turn. The user may stop the first and go on.
+   */
+  const waitsForAnswer = (command: string, again: () => Thenable<unknown>): boolean => {
+    if (!controller.busy) return false;
+    const stop = `Stop It and ${command}`;
+    void vscode.window
+      .showWarningMessage(`Omni: an answer is still streaming in the chat. Wait for it, or stop it and ${command.toLowerCase()} the selection.`, stop)
+      .then(async (choice) => {
+        if (choice !== stop) return;
+        await controller.stopAnswers();
+        await again();
+      });
+    return true;
+  };
+
   return [
     vscode.commands.registerCommand('omni.explainSelection', async () => {
+      if (waitsForAnswer('Explain', () => vscode.commands.executeCommand('omni.explainSelection'))) return undefined;
       const editor = await selectedEditor();
       if (!editor) return undefined;
       const context = editorContext('explain', true);
@@ -92,6 +110,7 @@ export function registerSelectionCommands(deps: SelectionCommandDeps): vscode.Di
     // From the editor's context menu VS Code passes the document's URI as the first argument: only a string is an
     // instruction, anything else still asks for one.
     vscode.commands.registerCommand('omni.refactorSelection', async (instructionArg?: unknown) => {
+      if (waitsForAnswer('Refactor', () => vscode.commands.executeCommand('omni.refactorSelection', instructionArg))) return undefined;
       const editor = await selectedEditor();
       if (!editor) return undefined;
       const instruction =

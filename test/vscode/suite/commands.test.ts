@@ -5,6 +5,8 @@ import * as vscode from 'vscode';
 import { startFakeProvider } from '../../fake-provider/server';
 import { FAKE_KEY, fakeProvider, modelsAsked, omniApi, openWithSelection, policyUri, testPolicy, usePolicy, waitFor, withProviders, workspaceFolder } from './helpers';
 
+const SOURCE_FOR_EXPLAIN = 'def add(a, b):\n    return a + b\n';
+
 suite('Commands', () => {
   suiteSetup(async () => {
     await omniApi();
@@ -87,6 +89,45 @@ suite('Commands', () => {
     before = fake.chatRequests().length;
     await api.ask('any tips for a pasta recipe tonight?');
     assert.deepEqual(modelsAsked(fake, before), ['fake-general']);
+  });
+
+  test('a pinned answer is tagged with the route the router gives the request, and once unpinned the next one is routed afresh', async () => {
+    const api = await omniApi();
+    await vscode.commands.executeCommand('omni.newChat');
+    await api.ask('what is a good name for a cat?');
+    await vscode.commands.executeCommand('omni.chooseModel', 'coder');
+    await api.ask('any tips for a salad recipe tonight?');
+    await vscode.commands.executeCommand('omni.chooseModel', null);
+    await api.ask('why?');
+    const latest = (await api.conversations()).sort((a, b) => b.updatedAt - a.updatedAt)[0];
+    const tags = (await api.conversation(latest.id))?.turns.flatMap((turn) => (turn.role === 'assistant' && turn.tag ? [turn.tag] : [])) ?? [];
+    assert.equal(tags.length, 3);
+    // Before, the pinned answer claimed code_generation, the first route of the coder model.
+    assert.deepEqual([tags[1].route, tags[1].model, tags[1].stage], ['general_chat', 'coder', 'override']);
+    assert.match(tags[1].reason, /^model coder chosen explicitly; local classifier picked general_chat/);
+    // Before, the general model from before the pin was kept for the follow-up ("kept general from earlier…").
+    assert.doesNotMatch(tags[2].reason, /^kept /);
+  });
+
+  test('Explain during a streaming answer starts nothing: two answers at once would each take the other for context', async () => {
+    const fake = await fakeProvider();
+    const api = await omniApi();
+    const slow = { text: 'word '.repeat(40), chunks: 40, chunkDelayMs: 50 };
+    fake.behave('fake-general', slow);
+    fake.behave('fake-coder', slow);
+    try {
+      await vscode.commands.executeCommand('omni.newChat');
+      const before = fake.chatRequests().length;
+      const pending = api.ask('tell me a slow story about a lighthouse');
+      await waitFor('the request to reach the provider', () => fake.chatRequests().length > before);
+      await openWithSelection('busy.py', SOURCE_FOR_EXPLAIN, 0, 1);
+      assert.equal(await vscode.commands.executeCommand('omni.explainSelection'), undefined);
+      assert.equal((await pending).ok, true);
+      assert.equal(fake.chatRequests().length, before + 1, 'only the first request reached a model');
+    } finally {
+      fake.behave('fake-general', { text: 'general answer' });
+      fake.behave('fake-coder', { text: 'coder answer' });
+    }
   });
 
   test('conversations are saved per workspace with their answers', async () => {
