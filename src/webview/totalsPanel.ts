@@ -15,6 +15,11 @@ function describeSavings(totals: Totals): string {
 
 /** Fills `panel` with the totals as a definition list. */
 export function renderTotals(panel: HTMLElement, totals: Totals): void {
+  // Before any answer there is no baseline to compare with, and "none has no price" would read as a problem.
+  if (totals.requests === 0) {
+    panel.replaceChildren(h('p', { class: 'muted' }, 'No answers in this window yet. Tokens, cost and the saving against the baseline model add up here.'));
+    return;
+  }
   const mark = totals.estimated ? '~' : '';
   const rows: [string, string][] = [
     ['Requests', formatCount(totals.requests)],

@@ -611,6 +611,9 @@ describe('chat webview', () => {
     await view.page.getByRole('button', { name: 'Session' }).click();
     assert.equal(await view.page.getByRole('button', { name: 'Session' }).getAttribute('aria-expanded'), 'true');
     assert.equal(await totals.innerText(), 'Requests\n3\nTokens\n1,000 in · 500 out\nCost\n$0.0100\nBaseline (GPT-5)\n$0.0500\nSaved\n$0.0400 (80%)');
+    // A new window: nothing to compare yet, which is not a missing price.
+    await view.send({ type: 'sessionTotals', requests: 0, inputTokens: 0, outputTokens: 0, estimated: false, costUsd: 0, baselineCostUsd: null, baselineModel: 'none' });
+    assert.equal(await totals.innerText(), 'No answers in this window yet. Tokens, cost and the saving against the baseline model add up here.');
 
     await view.page.getByRole('button', { name: 'History' }).click();
     const history = view.page.locator('#history-panel');
