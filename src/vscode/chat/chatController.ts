@@ -12,7 +12,7 @@ import { withStickiness } from '../../core/router/sticky';
 import type { Router } from '../../core/router/types';
 import { isOpenableHref, parseWebviewMessage, type AssistantTurn, type DecisionTag, type HostMessage, type WebviewMessage, type WebviewMessageOf } from '../../protocol/messages';
 import { editorContext, workingEditor } from '../editorContext';
-import type { PolicyService } from '../policyService';
+import type { ActivePolicy, PolicyService } from '../policyService';
 import type { ProviderService } from '../providerService';
 import { readSettings } from '../settings';
 import { displayName, runAnswer } from './answerRunner';
@@ -67,6 +67,7 @@ export class ChatController implements vscode.Disposable {
         this.routers = new WeakMap();
       }),
       deps.policies.onDidChange(() => {
+        this.dropMissingPin(this.deps.policies.current(this.activeResource()));
         void this.broadcastModels();
         this.postPolicyBanner();
       }),
@@ -245,12 +246,7 @@ export class ChatController implements vscode.Disposable {
     this.postPolicyBanner(active);
     const { policy } = active;
     const settings = readSettings();
-    if (conversation.modelOverride && !policy.models[conversation.modelOverride]) {
-      // Dropped for good, and said: kept, the choice would come back unasked if the alias returned to the policy.
-      this.post({ type: 'setup', lines: [`The model you chose, "${conversation.modelOverride}", is no longer in ${active.label}.`, 'Requests are routed again; choose another model to pin one.'] });
-      conversation.modelOverride = null;
-      void this.broadcastModels();
-    }
+    this.dropMissingPin(active);
     const override = retry?.model ?? conversation.modelOverride ?? undefined;
     // A pinned or retried model answers whatever the conversation's last pick: the router only names the route.
     const router = override ? this.routerFor(policy) : withStickiness(this.routerFor(policy), policy, conversation.lastPick, settings);
@@ -299,6 +295,19 @@ export class ChatController implements vscode.Disposable {
       // The user may have switched conversations meanwhile (New Chat stops this run): save the one it belongs to.
       await this.persist(conversation);
     }
+  }
+
+  /**
+   * Unpins a model the policy no longer has, and says so. Dropped for good: kept, the choice would come back unasked
+   * if the alias returned to the policy.
+   */
+  private dropMissingPin(active: ActivePolicy): void {
+    const pinned = this.conversation.modelOverride;
+    if (!pinned || active.policy.models[pinned]) return;
+    this.post({ type: 'setup', lines: [`The model you chose, "${pinned}", is no longer in ${active.label}.`, 'Requests are routed again; choose another model to pin one.'] });
+    this.conversation.modelOverride = null;
+    void this.broadcastModels();
+    if (this.conversation.turns.length > 0) void this.persist();
   }
 
   private routerFor(policy: Policy): Router {

@@ -91,6 +91,25 @@ suite('Commands', () => {
     assert.deepEqual(modelsAsked(fake, before), ['fake-general']);
   });
 
+  test('a pinned model the policy drops is unpinned then, and does not come back when the policy gets it back', async () => {
+    const fake = await fakeProvider();
+    const api = await omniApi();
+    const base = testPolicy();
+    const withReviewer = { ...base, models: { ...(base.models as Record<string, unknown>), reviewer: { provider: 'fake', model: 'fake-reviewer' } } };
+    try {
+      await usePolicy(withReviewer);
+      await vscode.commands.executeCommand('omni.newChat');
+      assert.equal(await vscode.commands.executeCommand('omni.chooseModel', 'reviewer'), 'reviewer');
+      await usePolicy(base);
+      await usePolicy(withReviewer);
+      const before = fake.chatRequests().length;
+      await api.ask('any tips for a pasta recipe tonight?');
+      assert.deepEqual(modelsAsked(fake, before), ['fake-general'], 'routed, not the model pinned before it left the policy');
+    } finally {
+      await usePolicy(base);
+    }
+  });
+
   test('a pinned answer is tagged with the route the router gives the request, and once unpinned the next one is routed afresh', async () => {
     const api = await omniApi();
     await vscode.commands.executeCommand('omni.newChat');
