@@ -373,10 +373,18 @@ describe('Omni chat, selection commands and policy (packaged .vsix)', function (
     await textOf(answer.paragraph, 'Call it Miso.', 'the answer before the reload');
 
     const page = workbench.page;
+    // The chat open as an editor tab too: VS Code restores the tab, as it does its own editors.
+    await workbench.runCommand('Omni: Open Chat in Editor');
+    const chatTab = page.locator('.tab .label-name', { hasText: /^Omni Chat$/ });
+    await chatTab.waitFor();
     const reloaded = page.waitForEvent('load', { timeout: 30_000 });
     await workbench.runCommand('Developer: Reload Window');
     await reloaded;
     await page.locator('.part.statusbar').waitFor({ timeout: 60_000 });
+    await chatTab.waitFor({ timeout: 30_000 });
+    await chatTab.click();
+    await workbench.runCommand('View: Close Editor');
+    await chatTab.waitFor({ state: 'detached' });
     await workbench.runCommand('Omni: Open Chat', 60_000);
     await textOf(chat.userTurns, 'what is a good name for a cat?', 'the question after the reload', 30_000);
     const restored = chat.answer(0);

@@ -5,6 +5,8 @@ import type { ChatController } from './chatController';
 import { chatHtml, chatWebviewOptions } from './webviewHtml';
 
 export const CHAT_VIEW_ID = 'omni.chatView';
+/** The chat as an editor tab; `onWebviewPanel:` of this type in package.json lets VS Code restore the tab after a reload. */
+const CHAT_PANEL_TYPE = 'omni.chatPanel';
 
 export class ChatViews implements vscode.WebviewViewProvider, vscode.Disposable {
   private panel?: vscode.WebviewPanel;
@@ -15,7 +17,10 @@ export class ChatViews implements vscode.WebviewViewProvider, vscode.Disposable 
     private readonly extensionUri: vscode.Uri,
     private readonly controller: ChatController,
   ) {
-    this.disposables.push(vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, this));
+    this.disposables.push(
+      vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, this),
+      vscode.window.registerWebviewPanelSerializer(CHAT_PANEL_TYPE, { deserializeWebviewPanel: async (panel) => this.adopt(panel) }),
+    );
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
@@ -51,10 +56,17 @@ export class ChatViews implements vscode.WebviewViewProvider, vscode.Disposable 
       this.panel.reveal();
       return;
     }
-    const panel = vscode.window.createWebviewPanel('omni.chatPanel', 'Omni Chat', vscode.ViewColumn.Beside, {
-      ...chatWebviewOptions(this.extensionUri),
-      retainContextWhenHidden: false,
-    });
+    this.adopt(vscode.window.createWebviewPanel(CHAT_PANEL_TYPE, 'Omni Chat', vscode.ViewColumn.Beside, chatWebviewOptions(this.extensionUri)));
+  }
+
+  /** Makes `panel` (new, or restored by VS Code after a reload) the chat's editor tab. */
+  private adopt(panel: vscode.WebviewPanel): void {
+    if (this.panel) {
+      // Only one chat tab: a second restored one (two windows' worth of state) closes.
+      panel.dispose();
+      return;
+    }
+    panel.webview.options = chatWebviewOptions(this.extensionUri);
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'omni.svg');
     panel.webview.html = chatHtml(panel.webview, this.extensionUri);
     const attached = this.controller.attach(panel.webview);
