@@ -79,16 +79,17 @@ describe('session ledger', () => {
     assert.equal(ledger.totals().baseline, undefined);
   });
 
-  test('keeps counting when the policy changes, each answer priced by the policy that answered it', () => {
+  test('keeps counting when the policy changes; every answer is compared with the latest baseline, under its name', () => {
     const ledger = createSessionLedger();
     const usage = { inputTokens: 1_000_000, outputTokens: 0, estimated: false };
     ledger.record(doneEvent('mid', usage), policy);
+    assert.deepEqual(ledger.totals().baseline, { model: 'big', costUsd: 10, savingUsd: 10 - 1 });
     const edited = policySchema.parse({ ...policy, costBaseline: 'mid' });
     ledger.record(doneEvent('mid', usage), edited);
     const totals = ledger.totals();
     assert.equal(totals.answers, 2);
-    // The first answer against "big" ($10 per million input), the second against "mid" itself.
-    assert.deepEqual(totals.baseline, { model: 'mid', costUsd: 10 + 1, savingUsd: 11 - 2 });
+    // Both answers on "mid" ($1 per million input); before, the first stayed priced on "big" under the name "mid".
+    assert.deepEqual(totals.baseline, { model: 'mid', costUsd: 1 + 1, savingUsd: 0 });
   });
 });
 

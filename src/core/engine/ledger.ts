@@ -17,9 +17,9 @@ export interface SessionTotals {
   baseline?: {
     /** The baseline model of the latest such policy. */
     model: string;
-    /** What the same tokens would have cost on the baseline model. */
+    /** What every answer's tokens would have cost on that model, at that policy's price. */
     costUsd: number;
-    /** Against what those answers cost. */
+    /** Against what the answers cost. */
     savingUsd: number;
   };
 }
@@ -33,7 +33,10 @@ export interface SessionLedger {
 /** A ledger for one session (an editor window, a CLI run). */
 export function createSessionLedger(): SessionLedger {
   const totals: SessionTotals = { answers: 0, inputTokens: 0, outputTokens: 0, estimated: false, costUsd: 0 };
-  let baseline: { model: string; costUsd: number; comparedCostUsd: number } | undefined;
+  const usages: Charge['usage'][] = [];
+  // One baseline for the whole session: when an edit changes it, earlier answers are priced on the new one too, so the
+  // figure never adds two models' prices under one model's name.
+  let baseline: { policy: Policy; model: string } | undefined;
   return {
     record(done: Charge, policy) {
       totals.answers += 1;
@@ -41,17 +44,15 @@ export function createSessionLedger(): SessionLedger {
       totals.outputTokens += done.usage.outputTokens;
       totals.estimated ||= done.usage.estimated;
       totals.costUsd += done.costUsd;
+      usages.push(done.usage);
       const model = baselineModel(policy);
-      if (!model) return;
-      baseline = {
-        model,
-        costUsd: (baseline?.costUsd ?? 0) + costUsd(policy, model, done.usage),
-        comparedCostUsd: (baseline?.comparedCostUsd ?? 0) + done.costUsd,
-      };
+      if (model) baseline = { policy, model };
     },
     totals() {
       if (!baseline) return { ...totals };
-      return { ...totals, baseline: { model: baseline.model, costUsd: baseline.costUsd, savingUsd: baseline.costUsd - baseline.comparedCostUsd } };
+      const { policy, model } = baseline;
+      const baselineCost = usages.reduce((sum, usage) => sum + costUsd(policy, model, usage), 0);
+      return { ...totals, baseline: { model, costUsd: baselineCost, savingUsd: baselineCost - totals.costUsd } };
     },
   };
 }
