@@ -16,7 +16,7 @@ import type { ActivePolicy, PolicyService } from '../policyService';
 import type { ProviderService } from '../providerService';
 import { readSettings } from '../settings';
 import { displayName, runAnswer } from './answerRunner';
-import { messagesOf, titleFrom, type Conversation, type ConversationStore, type RoutingInput } from './conversationStore';
+import { messagesOf, titleFrom, type Conversation, type ConversationStore, type RoutingInput, type Turn } from './conversationStore';
 
 const ACTIVE_KEY = 'omni.activeConversation';
 /** The History list shows the newest this many; a longer list would make every update a large message. */
@@ -45,7 +45,8 @@ export interface HostRequest {
 
 export class ChatController implements vscode.Disposable {
   private readonly webviews = new Set<vscode.Webview>();
-  private readonly running = new Map<string, AbortController>();
+  /** Answers in progress: how to stop each, and when it has ended and been saved. */
+  private readonly running = new Map<string, { controller: AbortController; ended: Promise<void> }>();
   /** Conversations the user deleted in this session. */
   private readonly deleted = new Set<string>();
   private readonly breaker = createCircuitBreaker();
@@ -118,8 +119,9 @@ export class ChatController implements vscode.Disposable {
 
   /** Stops every answer in progress; resolves once each has ended and been saved. */
   async stopAnswers(): Promise<void> {
+    const ended = [...this.running.values()].map((run) => run.ended);
     this.stopAll();
-    while (this.running.size > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    await Promise.all(ended);
   }
 
   newChat(): void {
@@ -166,17 +168,19 @@ export class ChatController implements vscode.Disposable {
   private readonly handlers: { [T in WebviewMessage['type']]: (message: WebviewMessageOf<T>, from: vscode.Webview) => Promise<void> | void } = {
     ready: (_message, from) => this.sendState(from),
     send: (message) => void this.run(message.requestId, message.text, message.text, editorContext('chat', false)),
-    stop: (message) => this.running.get(message.requestId)?.abort(),
+    stop: (message) => this.running.get(message.requestId)?.controller.abort(),
     retryWith: (message) => {
-      const display = this.promptOf(message.retryOf);
-      if (display === undefined) return;
+      const { turns, routedOn } = this.conversation;
+      const index = turns.findIndex((turn) => turn.role === 'assistant' && turn.requestId === message.retryOf);
+      const [asked, retried] = index > 0 ? [turns[index - 1], turns[index]] : [];
+      if (asked?.role !== 'user' || retried?.role !== 'assistant') return;
       // The same request again: Explain's prompt and selected code, not the short line the chat shows for it.
-      const sent = this.conversation.routedOn?.[message.retryOf];
+      const sent = routedOn?.[message.retryOf];
       const editor = sent ? { languageId: sent.languageId, fileName: sent.fileName, selection: sent.selection, command: sent.command } : editorContext('chat', false);
-      // The retried answer's route stays: the same request, another model.
-      const retried = this.conversation.turns.find((turn) => turn.role === 'assistant' && turn.requestId === message.retryOf);
-      const route = retried?.role === 'assistant' ? retried.tag?.route : undefined;
-      void this.run(message.requestId, display, sent?.prompt ?? display, editor, { model: message.model, route, retryOf: message.retryOf });
+      // The same request on another model: its route stays, and it is asked as it was first asked, after the turns
+      // before it, not after the answer it replaces or what followed.
+      const retry = { model: message.model, route: retried.tag?.route, earlier: turns.slice(0, index - 1) };
+      void this.run(message.requestId, asked.text, sent?.prompt ?? asked.text, editor, retry);
     },
     copy: async (message, from) => this.post({ type: 'notice', text: await this.deps.codeActions(message) }, from),
     insertAtCursor: async (message, from) => this.post({ type: 'notice', text: await this.deps.codeActions(message) }, from),
@@ -224,16 +228,14 @@ export class ChatController implements vscode.Disposable {
     return handler(message, from);
   }
 
-  private async run(requestId: string, display: string, prompt: string, editor: EditorContext, retry?: { model: string; route?: string; retryOf: string }) {
+  private async run(requestId: string, display: string, prompt: string, editor: EditorContext, retry?: { model: string; route?: string; earlier: Turn[] }) {
     await Promise.all([this.restored, this.deps.policies.ready]);
     this.chosen = true;
     // Every open chat view shows the request; the one it came from already does and ignores this.
     this.post({ type: 'userTurn', requestId, text: display });
     const conversation = this.conversation;
-    // A retry asks the question as it was first asked: the turns before it, not the answer it replaces or what followed.
-    const retried = retry ? conversation.turns.findIndex((turn) => turn.role === 'assistant' && turn.requestId === retry.retryOf) : -1;
-    const earlier = retried > 0 ? conversation.turns.slice(0, retried - 1) : conversation.turns;
     // Earlier user turns carry the file each was asked from (messagesOf): privacy.localOnly covers them too.
+    const earlier = retry?.earlier ?? conversation.turns;
     const request: OmniRequest = { messages: [...messagesOf(earlier, conversation.routedOn), { role: 'user', content: prompt }], editor };
     if (conversation.turns.length === 0) conversation.title = titleFrom(display);
     const turn: AssistantTurn = { role: 'assistant', requestId, text: '', notes: [], status: 'streaming' };
@@ -252,7 +254,8 @@ export class ChatController implements vscode.Disposable {
     const router = override ? this.routerFor(policy) : withStickiness(this.routerFor(policy), policy, conversation.lastPick, settings);
 
     const controller = new AbortController();
-    this.running.set(requestId, controller);
+    let ended = () => {};
+    this.running.set(requestId, { controller, ended: new Promise<void>((resolve) => (ended = resolve)) });
     try {
       const result = await runAnswer({
         requestId,
@@ -272,8 +275,9 @@ export class ChatController implements vscode.Disposable {
         },
         onDecision: (decision) => {
           this.decided.fire({ route: decision.route, model: displayName(policy, decision.model) });
-          // Saved with its tag now, so a window closed mid-answer still shows where the request went.
-          void this.persist(conversation);
+          // Saved with its tag now, so a window closed mid-answer still shows where the request went. Nothing the
+          // History list shows changed since the save above.
+          void this.persist(conversation, { listHistory: false });
         },
       });
       // Stickiness keeps what the router picked, not a fallback that stood in for it. A pinned model is the user's,
@@ -294,6 +298,7 @@ export class ChatController implements vscode.Disposable {
       if (turn.status === 'streaming') turn.status = 'error';
       // The user may have switched conversations meanwhile (New Chat stops this run): save the one it belongs to.
       await this.persist(conversation);
+      ended();
     }
   }
 
@@ -323,27 +328,20 @@ export class ChatController implements vscode.Disposable {
     return workingEditor()?.document.uri;
   }
 
-  private promptOf(requestId: string): string | undefined {
-    const turns = this.conversation.turns;
-    const index = turns.findIndex((t) => t.role === 'assistant' && t.requestId === requestId);
-    const user = index > 0 ? turns[index - 1] : undefined;
-    return user?.role === 'user' ? user.text : undefined;
-  }
-
-  private async persist(conversation = this.conversation): Promise<void> {
+  private async persist(conversation = this.conversation, { listHistory = true } = {}): Promise<void> {
     if (conversation.turns.length === 0 || this.deleted.has(conversation.id)) return;
     try {
       await this.deps.store.save(conversation);
       // Only the conversation on screen is the one to reopen after a reload.
       if (conversation === this.conversation) await this.deps.workspaceState.update(ACTIVE_KEY, conversation.id);
-      await this.broadcastHistory();
+      if (listHistory) await this.broadcastHistory();
     } catch (error) {
       this.deps.log.error(`could not save the conversation: ${(error as Error).message}`);
     }
   }
 
   private stopAll(): void {
-    for (const controller of this.running.values()) controller.abort();
+    for (const { controller } of this.running.values()) controller.abort();
   }
 
   private post(message: HostMessage, to?: vscode.Webview): void {
