@@ -12,7 +12,6 @@ export interface SelectionSnapshot {
   range: vscode.Range;
   /** The document version the proposal was made against. */
   version: number;
-  original: string;
   /** The whole document then, and where the selection sits in it. */
   text: string;
   offsets: { start: number; end: number };
@@ -26,7 +25,6 @@ export function snapshotSelection(editor: vscode.TextEditor): SelectionSnapshot 
     target: document.uri,
     range,
     version: document.version,
-    original: document.getText(range),
     text: document.getText(),
     offsets: { start: document.offsetAt(range.start), end: document.offsetAt(range.end) },
   };
@@ -78,7 +76,8 @@ export class ProposalPreview implements vscode.TextDocumentContentProvider, vsco
     const proposal = this.proposals.get(id);
     if (!proposal) return 'missing';
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === proposal.target.toString());
-    if (!document || document.version !== proposal.version || document.getText(proposal.range) !== proposal.original) {
+    const original = proposal.text.slice(proposal.offsets.start, proposal.offsets.end);
+    if (!document || document.version !== proposal.version || document.getText(proposal.range) !== original) {
       return 'changed';
     }
     const edit = new vscode.WorkspaceEdit();
