@@ -56,21 +56,25 @@ export class ProviderService implements vscode.Disposable {
 
   /** Says which entries of the setting are not used, once per change, where the user sees it. */
   private report(rejected: Record<string, string>): void {
-    const problems = Object.entries(rejected).map(([name, why]) => `"${name}": ${why}`);
-    const text = problems.join('; ');
+    const text = describeEntries(rejected);
     if (text === this.reported) return;
     this.reported = text;
-    if (problems.length === 0) return;
+    if (text === '') return;
     this.log.error(`${DEFINED_IN}: not used until fixed: ${text}`);
     showUnusedProviderEntries(rejected);
   }
 }
 
+/** `"name": why; …` for each entry. */
+function describeEntries(rejected: Record<string, string>): string {
+  return Object.entries(rejected).map(([name, why]) => `"${name}": ${why}`).join('; ');
+}
+
 /** Tells the user which entries of the setting are not used and why, with a button to the file that fixes them. */
 export function showUnusedProviderEntries(rejected: Record<string, string>): void {
-  const problems = Object.entries(rejected).map(([name, why]) => `"${name}": ${why}`);
+  const count = Object.keys(rejected).length;
   const open = 'Open User Settings (JSON)';
-  const message = `Omni: ${problems.length === 1 ? 'an entry' : `${problems.length} entries`} of ${DEFINED_IN} ${problems.length === 1 ? 'is' : 'are'} not used until fixed: ${problems.join('; ')}`;
+  const message = `Omni: ${count === 1 ? 'an entry' : `${count} entries`} of ${DEFINED_IN} ${count === 1 ? 'is' : 'are'} not used until fixed: ${describeEntries(rejected)}`;
   void vscode.window.showErrorMessage(message, open).then((choice) => {
     if (choice) void vscode.commands.executeCommand('workbench.action.openSettingsJson');
   });

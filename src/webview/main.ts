@@ -8,7 +8,7 @@ import { historyRowButton, renderHistory } from './historyPanel';
 import { connectToHost } from './host';
 import { renderModelOptions, selectedModel } from './modelPicker';
 import { renderSetupNotice } from './setupNotice';
-import { renderTotals } from './totalsPanel';
+import { noAnswersYet, renderTotals } from './totalsPanel';
 import { Transcript } from './transcript';
 
 const host = connectToHost();
@@ -48,7 +48,7 @@ const modelSelect = h('select', { class: 'model-select', 'aria-label': 'Model fo
 renderModelOptions(modelSelect, [], null);
 modelSelect.addEventListener('change', () => host.post({ type: 'chooseModel', model: selectedModel(modelSelect) }));
 
-const totalsPanel = h('section', { id: 'totals-panel', class: 'panel', hidden: true, 'aria-label': 'Session totals' }, 'No requests yet.');
+const totalsPanel = h('section', { id: 'totals-panel', class: 'panel', hidden: true, 'aria-label': 'Session totals' }, noAnswersYet());
 const historyList = h('ul', { class: 'history-list' });
 const historyPanel = h('section', { id: 'history-panel', class: 'panel', hidden: true, 'aria-label': 'Conversation history' }, historyList);
 const historyToggle = panelToggle('History', historyPanel);

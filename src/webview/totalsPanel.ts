@@ -13,11 +13,16 @@ function describeSavings(totals: Totals): string {
   return saved >= 0 ? `${formatCost(saved)}${share}` : `none: ${formatCost(-saved)} more than the baseline`;
 }
 
+/** What the panel says before the window's first answer. */
+export function noAnswersYet(): HTMLElement {
+  return h('p', { class: 'muted' }, 'No answers in this window yet. Tokens, cost and the saving against the baseline model add up here.');
+}
+
 /** Fills `panel` with the totals as a definition list. */
 export function renderTotals(panel: HTMLElement, totals: Totals): void {
   // Before any answer there is no baseline to compare with, and "none has no price" would read as a problem.
   if (totals.requests === 0) {
-    panel.replaceChildren(h('p', { class: 'muted' }, 'No answers in this window yet. Tokens, cost and the saving against the baseline model add up here.'));
+    panel.replaceChildren(noAnswersYet());
     return;
   }
   const mark = totals.estimated ? '~' : '';

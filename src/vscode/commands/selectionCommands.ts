@@ -53,13 +53,12 @@ export function registerSelectionCommands(deps: SelectionCommandDeps): vscode.Di
       });
       return undefined;
     }
-    if (editor.selections.length > 1) {
-      vscode.window.setStatusBarMessage(`Omni: taking the first of ${editor.selections.length} selections (lines ${range.start.line + 1}–${range.end.line + 1})`, 5000);
-    }
+    const taking = (which: string) => vscode.window.setStatusBarMessage(`Omni: taking ${which} (lines ${range.start.line + 1}–${range.end.line + 1})`, 5000);
+    if (editor.selections.length > 1) taking(`the first of ${editor.selections.length} selections`);
     if (editor.selection.isEmpty) {
       editor.selection = new vscode.Selection(range.start, range.end);
       editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
-      vscode.window.setStatusBarMessage(`Omni: taking ${what} (lines ${range.start.line + 1}–${range.end.line + 1})`, 5000);
+      taking(what);
     }
     return editor;
   };

@@ -7,6 +7,22 @@ import { FAKE_KEY, fakeProvider, modelsAsked, omniApi, openWithSelection, policy
 
 const SOURCE_FOR_EXPLAIN = 'def add(a, b):\n    return a + b\n';
 
+/**
+ * In a new chat, asks a question whose answer (from either model) streams `words` words at 50 ms each; resolves once the
+ * request reached the provider, with the answer still streaming and the provider's request count before it.
+ */
+async function askSlowly(words: number): Promise<{ pending: Promise<{ ok: boolean }>; before: number }> {
+  const fake = await fakeProvider();
+  const slow = { text: 'word '.repeat(words), chunks: words, chunkDelayMs: 50 };
+  fake.behave('fake-general', slow);
+  fake.behave('fake-coder', slow);
+  await vscode.commands.executeCommand('omni.newChat');
+  const before = fake.chatRequests().length;
+  const pending = (await omniApi()).ask('tell me a slow story about a lighthouse');
+  await waitFor('the request to reach the provider', () => fake.chatRequests().length > before);
+  return { pending, before };
+}
+
 suite('Commands', () => {
   suiteSetup(async () => {
     await omniApi();
@@ -130,15 +146,8 @@ suite('Commands', () => {
 
   test('Explain during a streaming answer starts nothing: two answers at once would each take the other for context', async () => {
     const fake = await fakeProvider();
-    const api = await omniApi();
-    const slow = { text: 'word '.repeat(40), chunks: 40, chunkDelayMs: 50 };
-    fake.behave('fake-general', slow);
-    fake.behave('fake-coder', slow);
     try {
-      await vscode.commands.executeCommand('omni.newChat');
-      const before = fake.chatRequests().length;
-      const pending = api.ask('tell me a slow story about a lighthouse');
-      await waitFor('the request to reach the provider', () => fake.chatRequests().length > before);
+      const { pending, before } = await askSlowly(40);
       await openWithSelection('busy.py', SOURCE_FOR_EXPLAIN, 0, 1);
       assert.equal(await vscode.commands.executeCommand('omni.explainSelection'), undefined);
       assert.equal((await pending).ok, true);
@@ -162,14 +171,8 @@ suite('Commands', () => {
   test('New Chat during an answer stops it, and the old conversation is saved as stopped, not stuck streaming', async () => {
     const fake = await fakeProvider();
     const api = await omniApi();
-    const slow = { text: 'word '.repeat(60), chunks: 60, chunkDelayMs: 50 };
-    fake.behave('fake-general', slow);
-    fake.behave('fake-coder', slow);
-    await vscode.commands.executeCommand('omni.newChat');
-    const before = fake.chatRequests().length;
     const totalsBefore = api.sessionTotals();
-    const pending = api.ask('tell me a slow story about a lighthouse');
-    await waitFor('the request to reach the provider', () => fake.chatRequests().length > before);
+    const { pending } = await askSlowly(60);
     await vscode.commands.executeCommand('omni.newChat');
     assert.equal((await pending).ok, false);
     const summary = (await api.conversations()).find((s) => s.title === 'tell me a slow story about a lighthouse');
