@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ConversationStore } from '../../src/vscode/chat/conversationStore';
+import { scratchDir } from '../support/scratch';
 
 describe('ConversationStore', () => {
   it('reads an answer saved while it streamed (the window closed mid-answer) as stopped, so the conversation takes follow-ups', async () => {
-    const store = new ConversationStore(mkdtempSync(join(tmpdir(), 'omni-conversations-')), () => assert.fail('nothing is unreadable'));
+    const store = new ConversationStore(scratchDir('omni-conversations-'), () => assert.fail('nothing is unreadable'));
     const conversation = store.create();
     conversation.turns.push(
       { role: 'user', text: 'first' },

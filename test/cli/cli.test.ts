@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, mkdirSync, openSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { templateText } from '../../src/core/policy/templates';
 import { closedLoopbackPort, startFakeProvider, type FakeProvider } from '../fake-provider/server';
+import { scratchDir } from '../support/scratch';
 
 const main = resolve('src/cli/main.ts');
 // The CLI runs in temporary folders, where the bare name "tsx" would not resolve.
@@ -34,7 +34,7 @@ function startOmni(args: string[], cwd: string, stdio: 'pipe' | number = 'pipe')
 }
 
 function workspace(policyText: string, tests?: string): string {
-  const root = mkdtempSync(join(tmpdir(), 'omni-cli-'));
+  const root = scratchDir('omni-cli-');
   mkdirSync(join(root, '.omni'));
   writeFileSync(join(root, '.omni', 'policies.json'), policyText);
   if (tests !== undefined) writeFileSync(join(root, '.omni', 'policies.test.jsonl'), tests);
@@ -63,7 +63,7 @@ describe('omni CLI', () => {
   });
 
   it('init writes .omni/policies.json from a template that check accepts, and never overwrites it', () => {
-    const root = mkdtempSync(join(tmpdir(), 'omni-init-'));
+    const root = scratchDir('omni-init-');
     const made = omni(['init', '--template', 'ollama'], root);
     assert.equal(made.code, 0, made.stderr);
     assert.match(made.stdout, /^wrote \.omni\/policies\.json \(Local models with Ollama\)\nnext: /);
@@ -77,7 +77,7 @@ describe('omni CLI', () => {
   });
 
   it('ask outside any workspace says the built-in policy routes, and how to make one', () => {
-    const root = mkdtempSync(join(tmpdir(), 'omni-nopolicy-'));
+    const root = scratchDir('omni-nopolicy-');
     // No HF_TOKEN here: the answer fails before any request leaves the machine.
     const { stderr } = omni(['ask', 'write a CSV parser'], root);
     assert.match(stderr, /^omni: no \.omni\/policies\.json here or above, so the built-in policy routes \(Hugging Face models\); "omni init" creates one$/m);
@@ -133,7 +133,7 @@ describe('omni CLI', () => {
     mkdirSync(join(root, 'src'));
     writeFileSync(join(root, 'secrets', 'notes.txt'), 'TOP SECRET');
     symlinkSync(join(root, 'secrets', 'notes.txt'), join(root, 'src', 'link.txt'));
-    const linkedRoot = `${root}-link`;
+    const linkedRoot = join(scratchDir('omni-cli-link-'), 'workspace');
     symlinkSync(root, linkedRoot);
     writeFileSync(join(root, 'team-policy.json'), JSON.stringify(policy));
     writeFileSync(join(root, 'history.json'), JSON.stringify([

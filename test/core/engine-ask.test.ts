@@ -1,12 +1,12 @@
 // `omni ask` over the engine, run as a child process against the loopback fake provider.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { AnswerEvent } from '../../src/core/engine/events';
 import { startFakeProvider, type FakeProvider } from '../fake-provider/server';
+import { scratchDir } from '../support/scratch';
 
 let fake: FakeProvider;
 let dir: string;
@@ -19,7 +19,7 @@ before(async () => {
       slow: { text: 'a b c d e f g h i j k l', chunkDelayMs: 100 },
     },
   });
-  dir = mkdtempSync(join(tmpdir(), 'omni-ask-'));
+  dir = scratchDir('omni-ask-');
   writeFileSync(join(dir, 'providers.json'), JSON.stringify({ providers: { fake: { type: 'openai-compatible', baseURL: fake.baseURL } } }));
   writeFileSync(
     join(dir, 'policy.json'),

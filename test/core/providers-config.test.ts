@@ -1,13 +1,13 @@
 // The providers file, the registry's errors, and the <think> splitter.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { loadProvidersFile, parseProvidersConfig, parseProvidersLeniently } from '../../src/core/providers/config';
 import { createProviderRegistry } from '../../src/core/providers/registry';
 import { ThinkSplitter } from '../../src/core/providers/thinkSplitter';
 import { ProviderError } from '../../src/core/providers/types';
+import { scratchDir } from '../support/scratch';
 
 describe('the omni.providers setting, read entry by entry', () => {
   test('one bad entry leaves the others in use, and a bad override of a built-in makes it unusable rather than public', () => {
@@ -89,13 +89,13 @@ describe('providers file', () => {
   });
 
   test('reads JSON with comments from a file', () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'omni-')), 'providers.jsonc');
+    const path = join(scratchDir('omni-providers-'), 'providers.jsonc');
     writeFileSync(path, '{\n  // my GPU box\n  "providers": { "box": { "type": "openai-compatible", "baseURL": "http://localhost:8000/v1" } }\n}\n');
     assert.equal(loadProvidersFile(path).providers.box.baseURL, 'http://localhost:8000/v1');
   });
 
   test('locates a JSON syntax error by line', () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'omni-')), 'providers.json');
+    const path = join(scratchDir('omni-providers-'), 'providers.json');
     writeFileSync(path, '{\n  "providers": {\n    "box": { "type" "openai-compatible" }\n  }\n}\n');
     assert.throws(() => loadProvidersFile(path), new RegExp(`^Error: ${path.replace(/[.]/g, '\\.')}:3: not valid JSON \\(ColonExpected\\)`));
   });

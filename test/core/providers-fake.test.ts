@@ -1,14 +1,14 @@
 // The loopback fake provider itself: Arch-Router answers, and running as its own process.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createProviderRegistry } from '../../src/core/providers/registry';
 import type { ChatProvider } from '../../src/core/providers/types';
 import type { ConversationTurn, RouteOption } from '../fake-provider/behaviours';
 import { startFakeProvider, type FakeProvider } from '../fake-provider/server';
+import { scratchDir } from '../support/scratch';
 
 const routes: RouteOption[] = [
   { name: 'code_generation', description: 'writing new code' },
@@ -69,7 +69,7 @@ describe('fake Arch-Router', () => {
 
 describe('fake provider as its own process', () => {
   test('prints its address and serves the behaviours file', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'omni-fake-')), 'behaviours.json');
+    const file = join(scratchDir('omni-fake-'), 'behaviours.json');
     writeFileSync(file, JSON.stringify({ 'tiny-model': { text: 'from a file' } }));
     const child = spawn(process.execPath, ['--import', 'tsx', 'test/fake-provider/main.ts', '--port', '0', '--behaviours', file], {
       stdio: ['ignore', 'pipe', 'inherit'],

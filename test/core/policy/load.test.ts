@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { DEFAULT_POLICY_SOURCE, findPolicyFile, loadPolicyFile, resolvePolicy } from '../../../src/core/policy/load';
 import { templateText } from '../../../src/core/policy/templates';
+import { scratchDir } from '../../support/scratch';
 
 function workspace(): string {
-  const root = mkdtempSync(join(tmpdir(), 'omni-policy-'));
+  const root = scratchDir('omni-policy-');
   mkdirSync(join(root, '.omni'));
   writeFileSync(join(root, '.omni', 'policies.json'), templateText('ollama'));
   mkdirSync(join(root, 'src', 'deep'), { recursive: true });
@@ -21,7 +21,7 @@ describe('policy files on disk', () => {
   });
 
   it('falls back to the built-in default when no policy exists', () => {
-    const empty = mkdtempSync(join(tmpdir(), 'omni-none-'));
+    const empty = scratchDir('omni-none-');
     const resolved = resolvePolicy(undefined, empty);
     assert.ok(resolved.ok);
     assert.equal(resolved.source, DEFAULT_POLICY_SOURCE);

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
@@ -11,6 +10,7 @@ import { policySchema } from '../../../src/core/policy/schema';
 import { createProviderRegistry } from '../../../src/core/providers/registry';
 import { buildRouter } from '../../../src/core/router';
 import { startFakeProvider, type FakeProvider } from '../../fake-provider/server';
+import { scratchDir } from '../../support/scratch';
 
 const KEY = 'sk-omni-leak-check-7f3a9c';
 const OTHER_KEY = 'sk-other-provider-2b8d';
@@ -61,7 +61,7 @@ describe('API keys never leak', () => {
   });
 
   it('keeps keys out of everything omni ask prints, in text and JSON', () => {
-    const folder = mkdtempSync(join(tmpdir(), 'omni-keys-'));
+    const folder = scratchDir('omni-keys-');
     writeFileSync(join(folder, 'providers.json'), JSON.stringify(providersConfig()));
     writeFileSync(join(folder, 'policy.json'), JSON.stringify(policy()));
     const tsx = pathToFileURL(resolve('node_modules/tsx/dist/loader.mjs')).href;

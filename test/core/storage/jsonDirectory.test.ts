@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
 import { JsonDirectory } from '../../../src/core/storage/jsonDirectory';
+import { scratchDir } from '../../support/scratch';
 
 const recordSchema = z.object({ n: z.number(), payload: z.string() });
-const folder = () => mkdtempSync(join(tmpdir(), 'omni-store-'));
+const folder = () => scratchDir('omni-store-');
 
 describe('JsonDirectory', () => {
   it('stores, lists, reads and deletes records', async () => {
