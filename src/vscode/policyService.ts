@@ -21,6 +21,8 @@ export interface ActivePolicy {
   warning?: string;
   /** True when Restricted Mode keeps the workspace policy from applying. */
   restricted: boolean;
+  /** True when the folder's policy file was deleted while the window was open, so routing changed under the user. */
+  removed: boolean;
   /** The workspace folder the request belongs to, whether or not it has a policy. */
   folder?: vscode.WorkspaceFolder;
 }
@@ -29,6 +31,7 @@ interface FolderState {
   lastGood?: Policy;
   hasFile: boolean;
   errors: number;
+  removed?: boolean;
 }
 
 const BUILT_IN = 'built-in default policy';
@@ -102,11 +105,12 @@ export class PolicyService implements vscode.Disposable {
         !restricted && state?.hasFile && !state.lastGood
           ? `${this.label(folder!)} has ${state.errors} error(s) (see Problems); the ${BUILT_IN} routes until it is fixed`
           : undefined;
-      return { policy: defaultPolicy(), label: BUILT_IN, restricted: restricted && !!state?.hasFile, warning, folder };
+      const removed = !restricted && !!state?.removed;
+      return { policy: defaultPolicy(), label: BUILT_IN, restricted: restricted && !!state?.hasFile, removed, warning, folder };
     }
     const warning =
       state.errors > 0 ? `${this.label(folder)} has ${state.errors} error(s) (see Problems); its last valid version keeps routing` : undefined;
-    return { policy: state.lastGood, label: this.label(folder), uri: this.policyUri(folder), warning, restricted: false, folder };
+    return { policy: state.lastGood, label: this.label(folder), uri: this.policyUri(folder), warning, restricted: false, removed: false, folder };
   }
 
   dispose(): void {
@@ -141,7 +145,9 @@ export class PolicyService implements vscode.Disposable {
     try {
       text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
     } catch {
-      this.folders.set(key, { hasFile: false, errors: 0 });
+      const removed = !!(previous?.hasFile || previous?.removed);
+      if (previous?.hasFile) this.log.warn(`${this.label(folder)} was deleted; the ${BUILT_IN} routes now`);
+      this.folders.set(key, { hasFile: false, errors: 0, removed });
       this.diagnostics.delete(uri);
       return;
     }

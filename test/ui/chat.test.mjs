@@ -3,7 +3,7 @@
 // answering from a loopback fake provider that runs in this process. One window serves all scenarios (each starts
 // with a fresh conversation and a tidy window); the reload scenario runs last.
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Chat, FAKE_KEY, eventually, omniSettings, policyText, startFake, textOf, uiPolicy } from './omni.mjs';
 import { openWorkbench } from './workbench.mjs';
@@ -213,6 +213,19 @@ describe('Omni chat, selection commands and policy (packaged .vsix)', function (
         .catch((error) => console.error(`      cleanup: ${error.message}`));
       if (await page.locator('.part.panel').isVisible()) await workbench.runCommand('View: Hide Panel').catch((error) => console.error(`      cleanup: ${error.message}`));
     }
+  });
+
+  it('deleting .omni/policies.json says the built-in policy routes now; restoring it clears the notice', async function () {
+    const banner = chat.frame.locator('.setup-banner');
+    try {
+      rmSync(join(workbench.run.workspace, '.omni/policies.json'));
+      await textOf(banner.locator('.setup-problem'), '.omni/policies.json was deleted: the built-in default policy routes now.', 'the deletion notice', 20_000);
+      await eventually('the chat to offer the built-in policy\'s models', () => chat.frame.locator('select.model-select option').allTextContents(), (options) => !options.some((o) => o.endsWith(' · fake')));
+    } finally {
+      workbench.writeFile('.omni/policies.json', policyText(uiPolicy()));
+    }
+    await eventually('the notice to go once the policy is back', () => banner.isHidden(), (hidden) => hidden, 20_000);
+    await eventually('the chat to offer the policy\'s models again', () => chat.frame.locator('select.model-select option').allTextContents(), (options) => options.includes('Fake Coder · fake'));
   });
 
   it('6. when the primary model breaks mid-stream, the fallback answers and the chat shows the switch', async function () {

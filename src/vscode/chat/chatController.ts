@@ -377,7 +377,8 @@ export class ChatController implements vscode.Disposable {
 
   /** The banner stays while the policy is broken or not applied, and goes once it is fine again. */
   private postPolicyBanner(active = this.deps.policies.current(this.activeResource())): void {
-    this.post(active.warning || active.restricted ? { type: 'setup', lines: policyNotice(active.label, active.warning, active.restricted) } : { type: 'clearBanner' });
+    const notice = policyNotice(active);
+    this.post(notice ? { type: 'setup', lines: notice } : { type: 'clearBanner' });
   }
 
   private postTotals(to?: vscode.Webview): void {
@@ -398,12 +399,19 @@ export class ChatController implements vscode.Disposable {
   }
 }
 
-function policyNotice(label: string, warning: string | undefined, restricted: boolean): [string, string] {
+function policyNotice({ label, warning, restricted, removed }: ActivePolicy): [string, string] | undefined {
   if (restricted) {
     return [
       "Restricted Mode: this workspace's .omni/policies.json is not applied; the built-in default policy routes instead.",
       'Trust the workspace (Manage Workspace Trust) to use its policy.',
     ];
   }
-  return [`Policy problem: ${warning ?? label}.`, 'Fix the errors shown in the Problems panel; routing follows the policy as soon as it is valid.'];
+  if (warning) return [`Policy problem: ${warning}.`, 'Fix the errors shown in the Problems panel; routing follows the policy as soon as it is valid.'];
+  if (removed) {
+    return [
+      `.omni/policies.json was deleted: the ${label} routes now.`,
+      'Undo the deletion to route with it again, or run "Omni: Create Policy" to start a new one.',
+    ];
+  }
+  return undefined;
 }
