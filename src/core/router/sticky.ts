@@ -44,8 +44,10 @@ export function withStickiness(router: Router, policy: Policy, previous: Previou
 
 function keep(decision: RoutingDecision, policy: Policy, previous: PreviousPick, why: string): RoutingDecision {
   const chain = policy.routes.some((r) => r.name === previous.route) ? modelChain(policy, previous.route) : { model: previous.model, fallbacks: [] };
+  // The router's confidence was for the route it picked, not the kept one; the reason quotes it.
   return {
     ...decision,
+    confidence: undefined,
     route: previous.route,
     model: previous.model,
     fallbacks: chain.fallbacks.filter((m) => m !== previous.model),

@@ -53,6 +53,7 @@ describe('conversation stickiness', () => {
     const d = await withStickiness(router, policy, previous, { stickiness: 'switch-when-confident', switchConfidence: 1 }).decide(followUp('any tips for a pasta recipe tonight?'));
     assert.equal(d.model, 'coder');
     assert.match(d.reason, /router was not confident enough to switch \(general_chat, [01]\.\d\d < 1\)/);
+    assert.equal(d.confidence, undefined, "general_chat's confidence is not the kept route's: only the reason quotes it");
   });
 
   it('lets a rule switch even in the strictest confidence setting', async () => {
