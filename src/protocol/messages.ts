@@ -107,6 +107,10 @@ const conversationSummarySchema = z.object({
   /** Epoch milliseconds. */
   updatedAt: millis,
   turnCount: count,
+  /** The latest question, when it is not the first: conversations that start alike differ here. */
+  latest: z.optional(shortText),
+  /** Display name of the model that gave the latest answer. */
+  model: z.optional(shortText),
 });
 
 /** Everything the extension host sends to the webview. */

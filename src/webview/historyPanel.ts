@@ -9,7 +9,8 @@ export interface HistoryActions {
 
 function describe(conversation: ConversationSummary): string {
   const when = new Date(conversation.updatedAt).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-  return `${when} · ${conversation.turnCount} ${conversation.turnCount === 1 ? 'turn' : 'turns'}`;
+  const model = conversation.model ? ` · ${conversation.model}` : '';
+  return `${when} · ${conversation.turnCount} ${conversation.turnCount === 1 ? 'turn' : 'turns'}${model}`;
 }
 
 /** Fills `list` with one row per conversation; the active one is marked `aria-current`. */
@@ -20,10 +21,11 @@ export function renderHistory(list: HTMLElement, conversations: ConversationSumm
         'button',
         { type: 'button', class: 'history-open', 'aria-current': conversation.id === activeId ? 'true' : undefined },
         h('span', { class: 'history-title' }, conversation.title),
+        conversation.latest ? h('span', { class: 'muted history-latest' }, `Latest: ${conversation.latest}`) : undefined,
         h('span', { class: 'muted' }, describe(conversation)),
       );
       open.addEventListener('click', () => actions.open(conversation));
-      const remove = h('button', { type: 'button', class: 'icon history-delete', 'aria-label': `Delete conversation “${conversation.title}”`, title: 'Delete' }, '✕');
+      const remove = h('button', { type: 'button', class: 'icon history-delete', 'aria-label': `Delete conversation “${conversation.title}”, ${describe(conversation)}`, title: 'Delete' }, '✕');
       remove.addEventListener('click', () => actions.remove(conversation, row));
       return h('li', { class: 'history-item' }, open, remove);
     }),

@@ -603,7 +603,7 @@ describe('chat webview', () => {
   it('shows history and session totals one click away', async () => {
     const view = await webview();
     await view.sendAll([
-      { type: 'history', conversations: [{ id: 'c1', title: 'Parse a CSV', updatedAt: Date.UTC(2025, 0, 2), turnCount: 4 }, { id: 'c2', title: 'Fix the build', updatedAt: Date.UTC(2025, 0, 1), turnCount: 1 }], activeId: 'c1' },
+      { type: 'history', conversations: [{ id: 'c1', title: 'Parse a CSV', updatedAt: Date.UTC(2025, 0, 2), turnCount: 4, latest: 'and quoted fields?', model: 'Coder' }, { id: 'c2', title: 'Fix the build', updatedAt: Date.UTC(2025, 0, 1), turnCount: 1 }], activeId: 'c1' },
       { type: 'sessionTotals', requests: 3, inputTokens: 1000, outputTokens: 500, estimated: false, costUsd: 0.01, baselineCostUsd: 0.05, baselineModel: 'GPT-5' },
     ]);
     const totals = view.page.locator('#totals-panel');
@@ -618,8 +618,13 @@ describe('chat webview', () => {
     await view.page.getByRole('button', { name: 'History' }).click();
     const history = view.page.locator('#history-panel');
     assert.equal(await history.locator('[aria-current="true"] .history-title').textContent(), 'Parse a CSV');
+    const when = (ms: number) => new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+    assert.deepEqual(await history.locator('.history-open').evaluateAll((rows) => rows.map((row) => [...row.children].map((part) => part.textContent))), [
+      ['Parse a CSV', 'Latest: and quoted fields?', `${when(Date.UTC(2025, 0, 2))} · 4 turns · Coder`],
+      ['Fix the build', `${when(Date.UTC(2025, 0, 1))} · 1 turn`],
+    ]);
     await history.getByText('Fix the build').click();
-    await history.getByRole('button', { name: 'Delete conversation “Parse a CSV”' }).click();
+    await history.getByRole('button', { name: `Delete conversation “Parse a CSV”, ${when(Date.UTC(2025, 0, 2))} · 4 turns · Coder` }).click();
     await view.page.getByRole('button', { name: 'New chat' }).click();
     const actions = (await view.posted()).filter((message) => ['openConversation', 'deleteConversation', 'newChat'].includes(message.type));
     assert.deepEqual(actions, [

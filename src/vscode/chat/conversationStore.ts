@@ -72,8 +72,16 @@ export class ConversationStore {
     const all = await this.files.list();
     return all
       .sort((a, b) => b.updatedAt - a.updatedAt)
-      .map(({ id, title, updatedAt, turns }) => ({ id, title, updatedAt, turnCount: turns.length }));
+      .map(({ id, title, updatedAt, turns }) => ({ id, title, updatedAt, turnCount: turns.length, ...latestOf(turns) }));
   }
+}
+
+function latestOf(turns: Turn[]): Pick<ConversationSummary, 'latest' | 'model'> {
+  const questions = turns.filter((turn) => turn.role === 'user');
+  const answers = turns.filter((turn) => turn.role === 'assistant');
+  // The footer names the model that streamed the answer, a fallback included; a failed answer has none.
+  const model = answers[answers.length - 1]?.footer?.model;
+  return { ...(questions.length > 1 ? { latest: titleFrom(questions[questions.length - 1].text) } : {}), ...(model ? { model } : {}) };
 }
 
 /** A title from the first request: its first line, cut at a word near 60 characters. */
