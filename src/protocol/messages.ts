@@ -41,6 +41,8 @@ const decisionTagSchema = z.object({
   routerLatencyMs: millis,
   /** Display names of the models planned after `model`, in order, as the fallback notes name them. */
   fallbacks: z.array(shortText),
+  /** The router's own route when the conversation kept its earlier one (`route`); a routing example tests this one. */
+  routerPick: z.optional(shortText),
 });
 
 /** One model that took over from a failed one; `partialDiscarded` means the text streamed so far was dropped. */
@@ -252,5 +254,6 @@ export function toDecisionTag(
     confidence: decision.confidence,
     routerLatencyMs: decision.latencyMs,
     fallbacks: decision.fallbacks.map(displayName),
+    ...(decision.routerPick === undefined ? {} : { routerPick: decision.routerPick }),
   };
 }

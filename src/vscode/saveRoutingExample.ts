@@ -19,7 +19,7 @@ export interface SavedExample {
   /** 1-based line of the new example. */
   line: number;
   route: string;
-  /** The route Omni chose for the request. */
+  /** The route the router chose for the request (not a route the conversation kept from earlier). */
   routed: string;
 }
 
@@ -62,7 +62,10 @@ export async function saveRoutingExample(
     return undefined;
   }
   const routes = active.policy.routes;
-  const expected = route ?? (await pickRoute(routes, answer.tag.route, answer.input.prompt));
+  // An example is routed afresh, without the conversation's earlier pick: the router's own choice is what it tests.
+  const routed = answer.tag.routerPick ?? answer.tag.route;
+  const kept = answer.tag.routerPick === undefined ? undefined : answer.tag.route;
+  const expected = route ?? (await pickRoute(routes, { routed, kept }, answer.input.prompt));
   if (expected === undefined) return undefined;
   if (!routes.some((candidate) => candidate.name === expected)) {
     void vscode.window.showErrorMessage(`Omni: ${active.label} has no route "${expected}".`);
@@ -72,18 +75,22 @@ export async function saveRoutingExample(
   const { prompt, languageId, fileName, selection, command } = answer.input;
   const history = exampleHistory(answer.history, active.policy.router.archRouter?.tokenBudget);
   const line = await appendExample(uri, exampleLine(prompt, { languageId, fileName, selection, command }, expected, history));
-  const saved: SavedExample = { file: vscode.workspace.asRelativePath(uri), line: line.number, route: expected, routed: answer.tag.route };
+  const saved: SavedExample = { file: vscode.workspace.asRelativePath(uri), line: line.number, route: expected, routed };
   void report(saved, uri, line.unsaved, line.already === true);
   return saved;
 }
 
-/** The policy's routes to choose from; the one Omni chose is marked in the list rather than repeated in the prompt. */
-async function pickRoute(routes: readonly RouteEntry[], routed: string, prompt: string): Promise<string | undefined> {
-  const items = routes.map((candidate) => ({
-    label: candidate.name,
-    description: candidate.name === routed ? 'Omni routed here' : undefined,
-    detail: candidate.description,
-  }));
+/**
+ * The policy's routes to choose from; the one Omni chose is marked in the list rather than repeated in the prompt.
+ * When the conversation kept an earlier route, both are marked: the example will be routed as a fresh request.
+ */
+async function pickRoute(routes: readonly RouteEntry[], omni: { routed: string; kept?: string }, prompt: string): Promise<string | undefined> {
+  const mark = (name: string) => {
+    if (omni.kept === undefined) return name === omni.routed ? 'Omni routed here' : undefined;
+    if (name === omni.routed) return 'the router picked this';
+    return name === omni.kept ? 'the conversation kept this route from earlier' : undefined;
+  };
+  const items = routes.map((candidate) => ({ label: candidate.name, description: mark(candidate.name), detail: candidate.description }));
   const picked = await vscode.window.showQuickPick(items, {
     title: TITLE,
     placeHolder: `Which route should "${oneLinePreview(prompt, PROMPT_PREVIEW)}" take?`,

@@ -274,6 +274,14 @@ describe('Omni chat, selection commands and policy (packaged .vsix)', function (
     assert.deepEqual(requestsSince(from).map((r) => [r.body.model, lastPrompt(r)]), [['fake-general', question]]);
     // Asked as it was first asked: before, the retried model also saw the answer it replaces.
     assert.deepEqual(requestsSince(from)[0].body.messages.filter((m) => m.role !== 'system'), [{ role: 'user', content: question }]);
+
+    // Saved as a routing example, the retry has the history it was asked with: none, not the answer it replaces.
+    await retried.root.getByRole('button', { name: 'Save as routing example' }).click();
+    const rows = workbench.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    await rows.filter({ has: workbench.page.locator('.label-name', { hasText: /^code_generation$/ }) }).click();
+    await workbench.page.locator('.notification-toast', { hasText: 'saved as line' }).waitFor();
+    const lines = readFileSync(join(workbench.run.workspace, '.omni/policies.test.jsonl'), 'utf8').trimEnd().split('\n');
+    assert.deepEqual(JSON.parse(lines.at(-1)), { prompt: question, route: 'code_generation' });
   });
 
   it('a stopped answer names the model that streamed it, a fallback too; opening the conversation on screen from History does not stop it', async function () {

@@ -48,6 +48,7 @@ function keep(decision: RoutingDecision, policy: Policy, previous: PreviousPick,
   return {
     ...decision,
     confidence: undefined,
+    routerPick: decision.route,
     route: previous.route,
     model: previous.model,
     fallbacks: chain.fallbacks.filter((m) => m !== previous.model),

@@ -47,6 +47,8 @@ export interface RoutingDecision {
   rule?: number;
   /** Set when a follow-up moved the conversation off the model it used before (never silently). */
   switchedFrom?: string;
+  /** Set when a follow-up kept the conversation's earlier route: the route the router itself picked for it. */
+  routerPick?: string;
   /** What happened with Arch-Router, when it was asked. */
   archRouter?: { latencyMs: number; route?: string; error?: string };
 }

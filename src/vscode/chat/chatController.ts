@@ -153,9 +153,10 @@ export class ChatController implements vscode.Disposable {
     for (let index = turns.length - 1; index >= 0; index--) {
       const turn = turns[index];
       if (turn.role !== 'assistant' || !turn.tag || (requestId !== undefined && turn.requestId !== requestId)) continue;
-      // The answer's own request is the user turn right before it.
-      const history = messagesOf(turns.slice(0, Math.max(0, index - 1)), this.conversation.routedOn);
-      return { requestId: turn.requestId, input: this.conversation.routedOn?.[turn.requestId], history, tag: turn.tag };
+      const input = this.conversation.routedOn?.[turn.requestId];
+      // The answer's own request is the user turn right before it; a retry was asked after fewer turns.
+      const history = messagesOf(turns.slice(0, input?.earlierTurns ?? Math.max(0, index - 1)), this.conversation.routedOn);
+      return { requestId: turn.requestId, input, history, tag: turn.tag };
     }
     return undefined;
   }
@@ -242,7 +243,8 @@ export class ChatController implements vscode.Disposable {
     conversation.turns.push({ role: 'user', text: display }, turn);
     const active = this.deps.policies.current(this.activeResource());
     const { languageId, fileName, selection, command } = editor;
-    (conversation.routedOn ??= {})[requestId] = { prompt, languageId, fileName, selection, command, folder: active.folder?.uri.toString() };
+    const folder = active.folder?.uri.toString();
+    (conversation.routedOn ??= {})[requestId] = { prompt, languageId, fileName, selection, command, folder, ...(retry ? { earlierTurns: retry.earlier.length } : {}) };
     await this.persist(conversation);
 
     this.postPolicyBanner(active);

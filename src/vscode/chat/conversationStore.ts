@@ -18,6 +18,8 @@ const routingInputSchema = z.object({
   selection: z.optional(z.string()),
   command: z.optional(z.enum(commandSchema.options)),
   folder: z.optional(z.string()),
+  /** How many of the conversation's turns came before this request as its history, when not all did (a retry). */
+  earlierTurns: z.optional(z.number()),
 });
 
 const storedConversationSchema = z.object({

@@ -125,6 +125,25 @@ suite('Save as Routing Example', () => {
     );
   });
 
+  test('a follow-up that kept the conversation\'s route is saved as the router routed it, which the examples run reproduces', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('omni.newChat');
+    const config = vscode.workspace.getConfiguration('omni');
+    await config.update('conversation.stickiness', 'keep', vscode.ConfigurationTarget.Global);
+    try {
+      const api = await omniApi();
+      await api.ask('write a python function that parses a CSV line');
+      await api.ask('any tips for a pasta recipe tonight?');
+    } finally {
+      await config.update('conversation.stickiness', undefined, vscode.ConfigurationTarget.Global);
+    }
+    const saved = (await save(undefined, 'general_chat')) ?? assert.fail('nothing saved');
+    // The chat kept code_generation; the example is routed afresh, where the router picks general_chat.
+    assert.equal(saved.routed, 'general_chat');
+    const summary = await vscode.commands.executeCommand<RoutingExamplesSummary>('omni.runRoutingExamples');
+    assert.deepEqual(summary.failures.filter(({ line }) => line === saved.line), [], 'the example saved as Omni chose passes');
+  });
+
   test('a follow-up to Explain is saved with the file the earlier turn was asked from, for privacy.localOnly', async () => {
     await vscode.commands.executeCommand('omni.newChat');
     const fake = await fakeProvider();
