@@ -32,6 +32,8 @@ interface FolderState {
   hasFile: boolean;
   errors: number;
   removed?: boolean;
+  /** The saved file has errors, and the unsaved text in its editor has none: saving applies the fix. */
+  fixedUnsaved?: boolean;
 }
 
 const BUILT_IN = 'built-in default policy';
@@ -52,7 +54,7 @@ export class PolicyService implements vscode.Disposable {
       watchOmniFile(POLICY_PATH, (uri) => void this.reloadFolderOf(uri)),
       // Unsaved edits get diagnostics as the user types; the policy itself changes when the file is saved.
       vscode.workspace.onDidChangeTextDocument((event) => {
-        if (this.isPolicyFile(event.document.uri)) this.showDiagnostics(event.document.uri, event.document.getText());
+        if (this.isPolicyFile(event.document.uri)) this.showUnsaved(event.document);
       }),
       // Who reports syntax errors depends on whether an editor shows the file (see setDiagnostics).
       vscode.window.tabGroups.onDidChangeTabs(({ opened, closed }) => {
@@ -101,20 +103,25 @@ export class PolicyService implements vscode.Disposable {
     const folder = (resource && vscode.workspace.getWorkspaceFolder(resource)) ?? vscode.workspace.workspaceFolders?.[0];
     const state = folder && this.folders.get(folder.uri.toString());
     if (restricted || !folder || !state?.hasFile || !state.lastGood) {
-      const warning =
-        !restricted && state?.hasFile && !state.lastGood
-          ? `${this.label(folder!)} has ${state.errors} error(s) (see Problems); the ${BUILT_IN} routes until it is fixed`
-          : undefined;
+      const warning = !restricted && state?.hasFile && !state.lastGood ? `${this.problem(folder!, state)}; the ${BUILT_IN} routes until it is fixed` : undefined;
       const removed = !restricted && !!state?.removed;
       return { policy: defaultPolicy(), label: BUILT_IN, restricted: restricted && !!state?.hasFile, removed, warning, folder };
     }
-    const warning =
-      state.errors > 0 ? `${this.label(folder)} has ${state.errors} error(s) (see Problems); its last valid version keeps routing` : undefined;
+    const warning = state.errors > 0 ? `${this.problem(folder, state)}; its last valid version keeps routing` : undefined;
     return { policy: state.lastGood, label: this.label(folder), uri: this.policyUri(folder), warning, restricted: false, removed: false, folder };
   }
 
   dispose(): void {
     vscode.Disposable.from(...this.disposables).dispose();
+  }
+
+  /**
+   * What is wrong, without a count: VS Code's JSON support reports syntax errors in an open editor its own way, so a
+   * count of Omni's would not match the Problems panel. While unsaved edits fix the file, Problems shows them fixed.
+   */
+  private problem(folder: vscode.WorkspaceFolder, state: FolderState): string {
+    const file = this.label(folder);
+    return state.fixedUnsaved ? `${file} has errors in its saved version, which unsaved edits fix: save the file to apply them` : `${file} has errors (see Problems)`;
   }
 
   private label(folder: vscode.WorkspaceFolder): string {
@@ -154,14 +161,14 @@ export class PolicyService implements vscode.Disposable {
     const result = this.check(uri, text);
     // Problems follow what the user sees: the unsaved text of an open editor, else the file.
     const editor = unsavedDocument(uri);
-    if (editor) this.showDiagnostics(uri, editor.getText());
-    else this.setDiagnostics(uri, text, result);
+    const unsaved = editor && this.showDiagnostics(uri, editor.getText());
+    if (!editor) this.setDiagnostics(uri, text, result);
     const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
     if (result.ok) {
       this.folders.set(key, { lastGood: result.policy, hasFile: true, errors: 0 });
       this.log.info(`policy loaded: ${this.label(folder)} (${result.policy.routes.length} routes)`);
     } else {
-      this.folders.set(key, { lastGood: previous?.lastGood, hasFile: true, errors });
+      this.folders.set(key, { lastGood: previous?.lastGood, hasFile: true, errors, fixedUnsaved: unsaved?.ok === true });
       this.log.warn(`policy ${this.label(folder)} has ${errors} error(s); ${previous?.lastGood ? 'keeping its last valid version' : `using the ${BUILT_IN}`}`);
     }
   }
@@ -172,8 +179,22 @@ export class PolicyService implements vscode.Disposable {
     return parsePolicy(text, vscode.workspace.asRelativePath(uri), { providers });
   }
 
-  private showDiagnostics(uri: vscode.Uri, text: string): void {
-    this.setDiagnostics(uri, text, this.check(uri, text));
+  private showDiagnostics(uri: vscode.Uri, text: string): ReturnType<PolicyService['check']> {
+    const result = this.check(uri, text);
+    this.setDiagnostics(uri, text, result);
+    return result;
+  }
+
+  /** Problems follow the editor as the user types; the warnings say when saving would fix the policy. */
+  private showUnsaved(document: vscode.TextDocument): void {
+    const result = this.showDiagnostics(document.uri, document.getText());
+    const folder = vscode.workspace.getWorkspaceFolder(document.uri);
+    const state = folder && this.folders.get(folder.uri.toString());
+    if (!state || state.errors === 0) return;
+    const fixedUnsaved = document.isDirty && result.ok;
+    if (state.fixedUnsaved === fixedUnsaved) return;
+    state.fixedUnsaved = fixedUnsaved;
+    this.changed.fire();
   }
 
   /**

@@ -172,7 +172,7 @@ describe('Omni chat, selection commands and policy (packaged .vsix)', function (
       await eventually('the status bar to count 1 error', () => page.locator('.statusbar-item[id="status.problems"]').textContent(), (text) => /^\s*1\s*0\s*$/.test(text ?? ''), 20_000);
       // Omni's own item says the policy has a problem, and that the last valid version keeps routing.
       const omniItem = page.locator('.statusbar-item[id="omni-dev.omni-router.omni.route"]');
-      await eventually('Omni\'s status item to warn', () => omniItem.getAttribute('aria-label'), (label) => /policy problem: \.omni\/policies\.json has 1 error\(s\).*last valid version keeps routing/.test(label ?? ''), 20_000);
+      await eventually('Omni\'s status item to warn', () => omniItem.getAttribute('aria-label'), (label) => /policy problem: \.omni\/policies\.json has errors \(see Problems\); its last valid version keeps routing/.test(label ?? ''), 20_000);
       await page.locator('.statusbar-item[id="status.problems"] a').first().click();
       const entry = page.locator('.markers-panel .monaco-list-row', { has: page.locator('.marker-message-details-container') });
       await textOf(entry.locator('.marker-message'), 'no model "codr" in "models". Did you mean "coder"? (at routes[0].model)', 'the Problems entry', 20_000);
@@ -185,6 +185,16 @@ describe('Omni chat, selection commands and policy (packaged .vsix)', function (
       await textOf(page.locator('.statusbar-item[id="status.editor.selection"]'), `Ln ${line}, Col ${column + 6} (6 selected)`, 'the selection after clicking the entry');
       await workbench.screenshot('policy-problem');
       await textOf(page.locator('.statusbar-item[id="status.editor.mode"]'), 'JSON with Comments', 'the policy file\'s language');
+
+      // Fixed in the editor but not saved: Problems is empty, so the warning must say what is left to do.
+      // A click on a Problems entry leaves the keyboard in the panel.
+      await workbench.runCommand('View: Focus Active Editor Group');
+      await page.keyboard.press('Backspace');
+      await page.keyboard.insertText('"coder"');
+      await eventually('the Problems entry to go with the unsaved fix', () => entry.count(), (n) => n === 0, 20_000);
+      await eventually('Omni\'s status item to ask for a save', () => omniItem.getAttribute('aria-label'), (label) => /policies\.json has errors in its saved version, which unsaved edits fix: save the file to apply them/.test(label ?? ''), 20_000);
+      await workbench.runCommand('File: Revert File');
+      await eventually('the warning to be back once the fix is reverted', () => omniItem.getAttribute('aria-label'), (label) => /has errors \(see Problems\)/.test(label ?? ''), 20_000);
 
       // The fix also moves non-coding questions to a new model, so a request shows whether the new policy routes.
       // It has a comment and a trailing comma, which the README allows: VS Code's JSON checker must not flag them.

@@ -408,7 +408,7 @@ function policyNotice({ label, warning, restricted, removed }: ActivePolicy): [s
       'Trust the workspace (Manage Workspace Trust) to use its policy.',
     ];
   }
-  if (warning) return [`Policy problem: ${warning}.`, 'Fix the errors shown in the Problems panel; routing follows the policy as soon as it is valid.'];
+  if (warning) return [`Policy problem: ${warning}.`, 'Routing follows the file as soon as it is saved without errors.'];
   if (removed) {
     return [
       `.omni/policies.json was deleted: the ${label} routes now.`,
