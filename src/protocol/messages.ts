@@ -154,7 +154,7 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
   }),
   z.object({
     type: z.literal('sessionTotals'),
-    requests: count,
+    answers: count,
     ...usageSchema.shape,
     costUsd: usd,
     /** What the same tokens would have cost on the baseline model; null when it has no price. */

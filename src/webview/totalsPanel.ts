@@ -1,4 +1,4 @@
-/** Session totals: requests, tokens, cost, and what routing saved against the baseline model. */
+/** Session totals: answers, tokens, cost, and what routing saved against the baseline model. */
 import type { HostMessageOf } from '../protocol/messages';
 import { h } from './dom';
 import { formatCost, formatCount, formatPercent } from './format';
@@ -21,13 +21,14 @@ export function noAnswersYet(): HTMLElement {
 /** Fills `panel` with the totals as a definition list. */
 export function renderTotals(panel: HTMLElement, totals: Totals): void {
   // Before any answer there is no baseline to compare with, and "none has no price" would read as a problem.
-  if (totals.requests === 0) {
+  if (totals.answers === 0) {
     panel.replaceChildren(noAnswersYet());
     return;
   }
   const mark = totals.estimated ? '~' : '';
   const rows: [string, string][] = [
-    ['Requests', formatCount(totals.requests)],
+    // Stopped answers count (their tokens were paid for); a request no model answered costs nothing and does not.
+    ['Answers', formatCount(totals.answers)],
     ['Tokens', `${mark}${formatCount(totals.inputTokens)} in · ${mark}${formatCount(totals.outputTokens)} out`],
     ['Cost', formatCost(totals.costUsd)],
     [`Baseline (${totals.baselineModel})`, formatCost(totals.baselineCostUsd)],

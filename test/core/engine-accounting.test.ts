@@ -69,7 +69,7 @@ describe('session ledger', () => {
       { answers: 2, inputTokens: 2_000_000, outputTokens: 1_000_000, estimated: true, costUsd: 4, baseline: undefined },
     );
     // On "big": 2M input × $10 + 1M output × $30.
-    assert.deepEqual(totals.baseline, { model: 'big', costUsd: 50, savingUsd: 46 });
+    assert.deepEqual(totals.baseline, { model: 'big', displayName: 'big-model', costUsd: 50, savingUsd: 46 });
   });
 
   test('has no baseline when no model has a price', () => {
@@ -83,13 +83,23 @@ describe('session ledger', () => {
     const ledger = createSessionLedger();
     const usage = { inputTokens: 1_000_000, outputTokens: 0, estimated: false };
     ledger.record(doneEvent('mid', usage), policy);
-    assert.deepEqual(ledger.totals().baseline, { model: 'big', costUsd: 10, savingUsd: 10 - 1 });
+    assert.deepEqual(ledger.totals().baseline, { model: 'big', displayName: 'big-model', costUsd: 10, savingUsd: 10 - 1 });
     const edited = policySchema.parse({ ...policy, costBaseline: 'mid' });
     ledger.record(doneEvent('mid', usage), edited);
     const totals = ledger.totals();
     assert.equal(totals.answers, 2);
     // Both answers on "mid" ($1 per million input); before, the first stayed priced on "big" under the name "mid".
-    assert.deepEqual(totals.baseline, { model: 'mid', costUsd: 1 + 1, savingUsd: 0 });
+    assert.deepEqual(totals.baseline, { model: 'mid', displayName: 'mid-model', costUsd: 1 + 1, savingUsd: 0 });
+  });
+
+  test('compares with the baseline of the policy in force now, before any answer under it', () => {
+    const ledger = createSessionLedger();
+    ledger.record(doneEvent('mid', { inputTokens: 1_000_000, outputTokens: 0, estimated: false }), policy);
+    const renamed = policySchema.parse({ ...policy, costBaseline: 'mid', models: { ...policy.models, mid: { ...policy.models.mid, displayName: 'Mid' } } });
+    // Before, the panel went on naming the old baseline (an alias the file no longer had) until the next answer.
+    assert.deepEqual(ledger.totals(renamed).baseline, { model: 'mid', displayName: 'Mid', costUsd: 1, savingUsd: 0 });
+    const unpriced = policySchema.parse({ ...policy, models: { local: policy.models.local }, routes: [{ name: 'easy', description: 'all of it', model: 'local' }] });
+    assert.equal(ledger.totals(unpriced).baseline?.model, 'mid', 'a policy that prices nothing keeps the latest baseline');
   });
 });
 

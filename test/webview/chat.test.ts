@@ -604,15 +604,15 @@ describe('chat webview', () => {
     const view = await webview();
     await view.sendAll([
       { type: 'history', conversations: [{ id: 'c1', title: 'Parse a CSV', updatedAt: Date.UTC(2025, 0, 2), turnCount: 4, latest: 'and quoted fields?', model: 'Coder' }, { id: 'c2', title: 'Fix the build', updatedAt: Date.UTC(2025, 0, 1), turnCount: 1 }], activeId: 'c1' },
-      { type: 'sessionTotals', requests: 3, inputTokens: 1000, outputTokens: 500, estimated: false, costUsd: 0.01, baselineCostUsd: 0.05, baselineModel: 'GPT-5' },
+      { type: 'sessionTotals', answers: 3, inputTokens: 1000, outputTokens: 500, estimated: false, costUsd: 0.01, baselineCostUsd: 0.05, baselineModel: 'GPT-5' },
     ]);
     const totals = view.page.locator('#totals-panel');
     assert.equal(await totals.isVisible(), false);
     await view.page.getByRole('button', { name: 'Session' }).click();
     assert.equal(await view.page.getByRole('button', { name: 'Session' }).getAttribute('aria-expanded'), 'true');
-    assert.equal(await totals.innerText(), 'Requests\n3\nTokens\n1,000 in · 500 out\nCost\n$0.0100\nBaseline (GPT-5)\n$0.0500\nSaved\n$0.0400 (80%)');
+    assert.equal(await totals.innerText(), 'Answers\n3\nTokens\n1,000 in · 500 out\nCost\n$0.0100\nBaseline (GPT-5)\n$0.0500\nSaved\n$0.0400 (80%)');
     // A new window: nothing to compare yet, which is not a missing price.
-    await view.send({ type: 'sessionTotals', requests: 0, inputTokens: 0, outputTokens: 0, estimated: false, costUsd: 0, baselineCostUsd: null, baselineModel: 'none' });
+    await view.send({ type: 'sessionTotals', answers: 0, inputTokens: 0, outputTokens: 0, estimated: false, costUsd: 0, baselineCostUsd: null, baselineModel: 'none' });
     assert.equal(await totals.innerText(), 'No answers in this window yet. Tokens, cost and the saving against the baseline model add up here.');
 
     await view.page.getByRole('button', { name: 'History' }).click();

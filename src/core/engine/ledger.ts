@@ -1,4 +1,5 @@
 /** Session accounting: tokens and cost of every answer, and the saving against sending everything to the baseline model. */
+import { displayName } from '../policy/modelNames';
 import type { Policy } from '../policy/schema';
 import { baselineModel, costUsd } from './cost';
 import type { DoneEvent } from './events';
@@ -13,10 +14,11 @@ export interface SessionTotals {
   /** True when any answer's usage was estimated. */
   estimated: boolean;
   costUsd: number;
-  /** Absent until an answer is recorded under a policy in which some model has a price. */
+  /** Absent until a policy in which some model has a price has been seen. */
   baseline?: {
-    /** The baseline model of the latest such policy. */
+    /** The baseline model of the latest such policy, as its alias and as people see it. */
     model: string;
+    displayName: string;
     /** What every answer's tokens would have cost on that model, at that policy's price. */
     costUsd: number;
     /** Against what the answers cost. */
@@ -27,7 +29,8 @@ export interface SessionTotals {
 export interface SessionLedger {
   /** `policy`: the one that answered, for its prices; the policy file may change during a session. */
   record(charge: Charge, policy: Policy): void;
-  totals(): SessionTotals;
+  /** `current`: the policy in force now, whose baseline (when it prices a model) every answer is compared with. */
+  totals(current?: Policy): SessionTotals;
 }
 
 /** A ledger for one session (an editor window, a CLI run). */
@@ -37,6 +40,10 @@ export function createSessionLedger(): SessionLedger {
   // One baseline for the whole session: when an edit changes it, earlier answers are priced on the new one too, so the
   // figure never adds two models' prices under one model's name.
   let baseline: { policy: Policy; model: string } | undefined;
+  const remember = (policy: Policy) => {
+    const model = baselineModel(policy);
+    if (model) baseline = { policy, model };
+  };
   return {
     record(done: Charge, policy) {
       totals.answers += 1;
@@ -45,14 +52,14 @@ export function createSessionLedger(): SessionLedger {
       totals.estimated ||= done.usage.estimated;
       totals.costUsd += done.costUsd;
       usages.push(done.usage);
-      const model = baselineModel(policy);
-      if (model) baseline = { policy, model };
+      remember(policy);
     },
-    totals() {
+    totals(current) {
+      if (current) remember(current);
       if (!baseline) return { ...totals };
       const { policy, model } = baseline;
       const baselineCost = usages.reduce((sum, usage) => sum + costUsd(policy, model, usage), 0);
-      return { ...totals, baseline: { model, costUsd: baselineCost, savingUsd: baselineCost - totals.costUsd } };
+      return { ...totals, baseline: { model, displayName: displayName(policy, model), costUsd: baselineCost, savingUsd: baselineCost - totals.costUsd } };
     },
   };
 }

@@ -7,6 +7,7 @@ import { answer, type AnswerDeps } from '../../core/engine/answer';
 import { costUsd, estimateUsage } from '../../core/engine/cost';
 import type { Charge } from '../../core/engine/ledger';
 import type { AnswerEvent, Attempt, DoneEvent } from '../../core/engine/events';
+import { displayName } from '../../core/policy/modelNames';
 import type { Policy } from '../../core/policy/schema';
 import type { OmniRequest } from '../../core/request';
 import type { RoutingDecision } from '../../core/router/types';
@@ -140,10 +141,6 @@ export async function runAnswer(options: RunOptions): Promise<RunResult> {
   return result;
 }
 
-export function displayName(policy: Policy, alias: string): string {
-  const entry = policy.models[alias];
-  return entry ? (entry.displayName ?? entry.model) : alias;
-}
 
 function toAnswerError(message: string, attempts: Attempt[], policy: Policy): AnswerError {
   const auth = attempts.find((a) => a.cause === 'auth');

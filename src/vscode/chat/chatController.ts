@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { createCircuitBreaker } from '../../core/engine/circuitBreaker';
 import { createSessionLedger, type SessionLedger, type SessionTotals } from '../../core/engine/ledger';
+import { displayName } from '../../core/policy/modelNames';
 import type { Policy } from '../../core/policy/schema';
 import type { ChatMessage, EditorContext, OmniRequest } from '../../core/request';
 import { buildRouter } from '../../core/router';
@@ -15,7 +16,7 @@ import { editorContext, workingEditor } from '../editorContext';
 import type { ActivePolicy, PolicyService } from '../policyService';
 import type { ProviderService } from '../providerService';
 import { readSettings } from '../settings';
-import { displayName, runAnswer } from './answerRunner';
+import { runAnswer } from './answerRunner';
 import { messagesOf, titleFrom, type Conversation, type ConversationStore, type RoutingInput, type Turn } from './conversationStore';
 
 const ACTIVE_KEY = 'omni.activeConversation';
@@ -71,6 +72,8 @@ export class ChatController implements vscode.Disposable {
         this.dropMissingPin(this.deps.policies.current(this.activeResource()));
         void this.broadcastModels();
         this.postPolicyBanner();
+        // An edit may change the baseline model or its price, which every answer so far is compared with.
+        this.postTotals();
       }),
     );
   }
@@ -374,7 +377,7 @@ export class ChatController implements vscode.Disposable {
 
   /** Tokens and cost of this window's answers so far, stopped ones included. */
   sessionTotals(): SessionTotals {
-    return this.ledger.totals();
+    return this.ledger.totals(this.deps.policies.current(this.activeResource()).policy);
   }
 
   /** The banner stays while the policy is broken or not applied, and goes once it is fine again. */
@@ -384,17 +387,17 @@ export class ChatController implements vscode.Disposable {
   }
 
   private postTotals(to?: vscode.Webview): void {
-    const totals = this.ledger.totals();
+    const totals = this.sessionTotals();
     this.post(
       {
         type: 'sessionTotals',
-        requests: totals.answers,
+        answers: totals.answers,
         inputTokens: totals.inputTokens,
         outputTokens: totals.outputTokens,
         estimated: totals.estimated,
         costUsd: totals.costUsd,
         baselineCostUsd: totals.baseline ? totals.baseline.costUsd : null,
-        baselineModel: totals.baseline?.model ?? 'none',
+        baselineModel: totals.baseline?.displayName ?? 'none',
       },
       to,
     );
