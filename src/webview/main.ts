@@ -120,6 +120,8 @@ const composer = new Composer({
     transcript.addPrompt(requestId, text);
     host.post({ type: 'send', requestId, text });
     composer.setStreaming(true);
+    // Else the status region still holds the previous answer's "Answer complete" while this one streams.
+    announce('Sent; routing…');
   },
   stop,
   busy: () => announce(BUSY),
@@ -216,6 +218,7 @@ function handle(message: HostMessage): void {
       break;
     case 'decision':
       transcript.answer(message.requestId)?.setDecision(message.tag);
+      announce(`Routed to ${message.tag.route}; ${message.tag.modelDisplayName} is answering`);
       break;
     case 'token':
       transcript.answer(message.requestId)?.appendToken(message.text);
@@ -225,6 +228,7 @@ function handle(message: HostMessage): void {
       break;
     case 'fallback':
       transcript.answer(message.requestId)?.addFallback(message.note);
+      announce(`${message.note.failedModel} failed; ${message.note.nextModel} is answering`);
       break;
     case 'usage':
       transcript.answer(message.requestId)?.setUsage(message.usage);

@@ -739,17 +739,40 @@ describe('chat webview', () => {
     assert.equal(await focused(), 'Session');
   });
 
+  it('tells screen readers that a request was sent, where it was routed and when a fallback takes over', async () => {
+    const view = await webview();
+    const status = view.page.getByRole('status');
+    const first = await ask(view);
+    await view.sendAll([decision(first), done(first)]);
+    await status.filter({ hasText: 'Answer complete' }).waitFor();
+    const second = await ask(view, 'and quoted fields?');
+    // Before, the region still said "Answer complete" while this answer streamed.
+    await status.filter({ hasText: 'Sent; routing…' }).waitFor();
+    await view.send(decision(second));
+    await status.filter({ hasText: 'Routed to code-generation; Qwen3 Coder 480B is answering' }).waitFor();
+    await view.send({ type: 'fallback', requestId: second, note: { failedModel: 'Qwen3 Coder 480B', cause: 'HTTP 500', nextModel: 'Llama 3.3 70B', partialDiscarded: false } });
+    await status.filter({ hasText: 'Qwen3 Coder 480B failed; Llama 3.3 70B is answering' }).waitFor();
+  });
+
   it('announces what the host did with a code button, every time', async () => {
     const view = await webview();
     const requestId = await ask(view);
     await view.sendAll([decision(requestId), { type: 'token', requestId, text: '```py\nprint(1)\n```' }, done(requestId)]);
+    const status = view.page.getByRole('status');
+    await status.filter({ hasText: 'Answer complete' }).waitFor();
     await view.page.getByRole('button', { name: 'Insert code at cursor' }).click();
     assert.equal(ofType(await view.posted(), 'insertAtCursor').length, 1);
-    assert.equal(await view.page.getByRole('status').textContent(), '', 'nothing is claimed before the host answers');
+    assert.equal(await status.textContent(), 'Answer complete', 'nothing is claimed before the host answers');
     await view.send({ type: 'notice', text: 'No editor is open: nothing changed' });
-    await view.page.getByRole('status').filter({ hasText: 'No editor is open: nothing changed' }).waitFor();
+    await status.filter({ hasText: 'No editor is open: nothing changed' }).waitFor();
+    // Every change of the region, in order: the same words again must go through an empty region to be read again.
+    await status.evaluate((region) => {
+      const page = globalThis as unknown as { __statusChanges: string[]; MutationObserver: any };
+      page.__statusChanges = [];
+      new page.MutationObserver(() => page.__statusChanges.push(region.textContent ?? '')).observe(region, { childList: true, characterData: true, subtree: true });
+    });
     await view.send({ type: 'notice', text: 'No editor is open: nothing changed' });
-    assert.equal(await view.page.getByRole('status').textContent(), '', 'emptied first, so the same words are read again');
-    await view.page.getByRole('status').filter({ hasText: 'No editor is open: nothing changed' }).waitFor();
+    await status.filter({ hasText: 'No editor is open: nothing changed' }).waitFor();
+    assert.deepEqual(await view.read('__statusChanges'), ['', 'No editor is open: nothing changed']);
   });
 });
