@@ -126,6 +126,7 @@ export class RoutingExamples implements vscode.Disposable {
       for (const [fileUri, items] of groupByFile(roots, excluded)) {
         await this.runFile(fileUri, items, { run, summary, token, mode });
       }
+      run.appendOutput(`${summaryCounts(summary)}\r\n`);
     } finally {
       run.end();
     }
@@ -162,6 +163,8 @@ export class RoutingExamples implements vscode.Disposable {
         const problem = cannotRun ?? ('expected' in entry ? unknownRoutes([entry], routeNames)[0]?.message : entry.message);
         if (problem !== undefined || !router || !('expected' in entry)) {
           const message = problem ?? 'not a valid example';
+          // The output too, not only the test item: "Show Results" opens it, and the tree cuts long messages short.
+          run.appendOutput(`${fileName}:${entry.line}: could not run: ${message}\r\n`, undefined, item);
           run.errored(item, located(new vscode.TestMessage(`${fileName}:${entry.line}: ${message}`), item));
           summary.errored++;
           summary.errors.push({ file: fileName, line: entry.line, message });
@@ -174,13 +177,15 @@ export class RoutingExamples implements vscode.Disposable {
           run.skipped(item);
           continue;
         }
-        // Which stage decided matters when Arch-Router may be asked: a pass on the local fallback is not its pass.
-        if (mode === 'policy') run.appendOutput(`${fileName}:${example.line}: ${decision.reason}\r\n`, undefined, item);
         if (decision.route === example.expected) {
+          // Which stage decided matters when Arch-Router may be asked: a pass on the local fallback is not its pass.
+          if (mode === 'policy') run.appendOutput(`${fileName}:${example.line}: ${decision.reason}\r\n`, undefined, item);
           run.passed(item, decision.latencyMs);
           summary.passed++;
         } else {
-          const message = vscode.TestMessage.diff(`expected ${example.expected}, got ${decision.route}: ${decision.reason}`, example.expected, decision.route);
+          const failure = `expected ${example.expected}, got ${decision.route}: ${decision.reason}`;
+          run.appendOutput(`${fileName}:${example.line}: ${failure}\r\n`, undefined, item);
+          const message = vscode.TestMessage.diff(failure, example.expected, decision.route);
           run.failed(item, located(message, item), decision.latencyMs);
           summary.failed++;
           summary.failures.push({ file: fileName, line: example.line, expected: example.expected, got: decision.route, reason: decision.reason });
@@ -217,14 +222,17 @@ export async function runRoutingExamplesCommand(examples: RoutingExamples, mode:
     }
     return summary;
   }
-  const counts = `${summary.passed} passed, ${summary.failed} failed${summary.errored ? `, ${summary.errored} could not run` : ''}`;
   const show = 'Show Results';
-  const message = `Omni routing examples${mode === 'policy' ? ' (as the policy routes)' : ''}: ${counts}.`;
+  const message = `Omni routing examples${mode === 'policy' ? ' (as the policy routes)' : ''}: ${summaryCounts(summary)}.`;
   const shown = summary.failed + summary.errored > 0 ? vscode.window.showWarningMessage(message, show) : vscode.window.showInformationMessage(message, show);
   void shown.then((choice) => {
     if (choice === show) void vscode.commands.executeCommand('testing.showMostRecentOutput');
   });
   return summary;
+}
+
+function summaryCounts(summary: RoutingExamplesSummary): string {
+  return `${summary.passed} passed, ${summary.failed} failed${summary.errored ? `, ${summary.errored} could not run` : ''}`;
 }
 
 function exampleLabel(example: LabelledExample): string {

@@ -35,6 +35,12 @@ describe('Omni: Run Routing Examples (packaged .vsix)', function () {
     const toast = page.locator('.notification-toast', { hasText: 'Omni routing examples' });
     await toast.waitFor();
     assert.match(await toast.innerText(), /Omni routing examples: 1 passed, 1 failed\./);
+    // Show Results opens the run's output, which says what failed and why (it used to be empty).
+    await toast.getByRole('button', { name: 'Show Results' }).click();
+    const output = page.locator('.xterm-rows');
+    await eventually('the run\'s output', () => output.innerText().catch(() => ''), (text) => /1 passed, 1 failed/.test(text), 20_000);
+    assert.match(await output.innerText(), /policies\.test\.jsonl:2: expected code_explanation, got refactoring: rule 2/);
+    await workbench.screenshot('routing-examples-output');
 
     await workbench.runCommand('Testing: Focus on Test Explorer View');
     const tree = page.locator('.test-explorer .monaco-list');
