@@ -5,8 +5,18 @@ export class UsageError extends Error {}
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
-/** Parses `args` for one sub-command; `--help` prints `usage` and returns undefined. */
-export function parseCommandArgs<O extends Options>(args: string[], options: O, usage: string) {
+/** The arguments a command takes besides its options, e.g. `{ command: 'check', max: 1, what: 'one policy file' }`. */
+export interface Takes {
+  command: string;
+  max: number;
+  what: string;
+}
+
+/**
+ * Parses `args` for one sub-command; `--help` prints `usage` and returns undefined. Without `takes`, any number of
+ * arguments is taken (the words of a prompt).
+ */
+export function parseCommandArgs<O extends Options>(args: string[], options: O, usage: string, takes?: Takes) {
   const parsed = (() => {
     try {
       return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
@@ -25,6 +35,11 @@ export function parseCommandArgs<O extends Options>(args: string[], options: O, 
   }
   if (parsed.positionals.some((positional) => positional.trim() === '')) {
     throw new UsageError(`an argument is empty (an unset variable?); leave it out or give a value\n\n${usage}`);
+  }
+  // An argument past the last one a command reads would be ignored: `omni check good.json bad.json` passing on
+  // good.json alone.
+  if (takes && parsed.positionals.length > takes.max) {
+    throw new UsageError(`omni ${takes.command} takes ${takes.what}, got ${parsed.positionals.length}: ${parsed.positionals.join(', ')}\n\n${usage}`);
   }
   return parsed as { values: { [K in keyof O]?: O[K]['type'] extends 'boolean' ? boolean : string }; positionals: string[] };
 }

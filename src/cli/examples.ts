@@ -10,12 +10,21 @@ export interface ExamplesFile extends ParseExamplesOptions {
   labelField: string;
   /** How to create the file, for when it cannot be read. */
   howToCreate?: string;
-  /** Problems of parsed examples that only the command can see, e.g. routes the policy does not have. */
+  /** Problems of parsed examples that only the command can see, e.g. routes the policy does not have; they do not run. */
   check?: (examples: readonly LabelledExample[]) => ExampleProblem[];
 }
 
-/** The examples, or undefined after printing why the file cannot be used (the caller exits 1). */
-export function loadExamples(file: ExamplesFile): LabelledExample[] | undefined {
+/** What an examples file holds: the examples that can run, and how many lines cannot (each already reported). */
+export interface LoadedExamples {
+  examples: LabelledExample[];
+  unusable: number;
+}
+
+/**
+ * The file's examples, with its broken lines printed at their place; undefined after printing that it has none (the
+ * caller exits 1). A file that cannot be read is a usage error.
+ */
+export function loadExamples(file: ExamplesFile): LoadedExamples | undefined {
   let text: string;
   try {
     text = readFileSync(file.path, 'utf8');
@@ -23,16 +32,18 @@ export function loadExamples(file: ExamplesFile): LabelledExample[] | undefined 
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new UsageError(`cannot read ${file.path} (${code})${file.howToCreate ? `; ${file.howToCreate}` : ''}`);
   }
-  const { examples, problems } = parseExamples(text, file.labelField, { otherFields: file.otherFields });
-  problems.push(...(file.check?.(examples) ?? []));
+  const { examples, problems, lines } = parseExamples(text, file.labelField, { otherFields: file.otherFields });
+  const rejected = file.check?.(examples) ?? [];
+  problems.push(...rejected);
   problems.sort((a, b) => a.line - b.line);
   // The wrong file (`--examples` on another dataset) breaks every line the same way: the first few say it.
   for (const problem of problems.slice(0, MAX_PRINTED_PROBLEMS)) console.error(formatProblem(file.path, problem));
   if (problems.length > MAX_PRINTED_PROBLEMS) console.error(`${file.path}: … and ${problems.length - MAX_PRINTED_PROBLEMS} more problems`);
-  if (problems.length > 0) return undefined;
-  if (examples.length === 0) {
+  if (lines === 0) {
     console.error(`${file.path}: no examples; add one JSON object per line, e.g. {"prompt": "…", "${file.labelField}": "…"}`);
     return undefined;
   }
-  return examples;
+  const rejectedLines = new Set(rejected.map((problem) => problem.line));
+  const usable = examples.filter((example) => !rejectedLines.has(example.line));
+  return { examples: usable, unusable: lines - usable.length };
 }

@@ -1,6 +1,6 @@
 /** Loads the policy a command should use, printing located errors when it is invalid. */
 import { formatDiagnostic } from '../core/policy/diagnostics';
-import { resolvePolicy } from '../core/policy/load';
+import { POLICY_PATH, resolvePolicy } from '../core/policy/load';
 import type { Policy } from '../core/policy/schema';
 
 /** The policy, or undefined after printing why it cannot be used (the caller exits 1). */
@@ -12,4 +12,12 @@ export function loadPolicyForCommand(explicit: string | undefined): { policy: Po
     return undefined;
   }
   return { policy: resolved.policy, source: resolved.source };
+}
+
+/**
+ * What `check` and `test` say where no policy is found: they exist to test the project's own policy, and a CI step
+ * run from the wrong folder must not look as if it had. `alternative` is the command's other way to name what to test.
+ */
+export function noProjectPolicy(alternative: string): string {
+  return `omni: no ${POLICY_PATH} in ${process.cwd()} or any folder above it; run "omni init" there to create one, or ${alternative}`;
 }

@@ -7,6 +7,7 @@
  */
 import * as vscode from 'vscode';
 import { parseExamples, unknownRoutes, type ExampleProblem, type LabelledExample } from '../core/eval/dataset';
+import { examplesRunSummary } from '../core/eval/evaluate';
 import { POLICY_TESTS_PATH } from '../core/policy/load';
 import { latestUserText } from '../core/request';
 import { buildRouter } from '../core/router';
@@ -232,7 +233,7 @@ export async function runRoutingExamplesCommand(examples: RoutingExamples, mode:
 }
 
 function summaryCounts(summary: RoutingExamplesSummary): string {
-  return `${summary.passed} passed, ${summary.failed} failed${summary.errored ? `, ${summary.errored} could not run` : ''}`;
+  return examplesRunSummary(summary.passed, summary.failed, summary.errored);
 }
 
 function exampleLabel(example: LabelledExample): string {

@@ -83,6 +83,40 @@ describe('omni CLI', () => {
     assert.match(stderr, /^omni: no \.omni\/policies\.json here or above, so the built-in policy routes \(Hugging Face models\); "omni init" creates one$/m);
   });
 
+  it('check and test outside any project name the folder searched from and how to fix it; test exits 1, check says what it checked', () => {
+    const root = scratchDir('omni-nopolicy-');
+    const searched = /^omni: no \.omni\/policies\.json in (.+) or any folder above it; run "omni init" there to create one, or name the policy file/;
+    const test = omni(['test'], root);
+    assert.equal(test.code, 1);
+    assert.equal(searched.exec(test.stderr)?.[1], root);
+    assert.doesNotMatch(test.stdout, /passed/);
+    // check falls back to the built-in policy like every command, but never silently.
+    const check = omni(['check'], root);
+    assert.equal(searched.exec(check.stderr)?.[1], root);
+    assert.match(check.stderr, /Checking the built-in default policy instead\.$/m);
+    assert.match(check.stdout, /^<built-in default policy>: OK/);
+    assert.equal(check.code, 0);
+    assert.equal(omni(['route', 'hello'], root).code, 0, 'route and ask keep routing with the built-in policy');
+  });
+
+  it('check, test, eval and init refuse arguments past the ones they take, naming the command and them all', () => {
+    const root = workspace(localPolicy);
+    writeFileSync(join(root, 'good.json'), localPolicy);
+    writeFileSync(join(root, 'd1.jsonl'), '{"prompt": "x", "route_fine": "general_chat"}\n');
+    const cases: Array<[string[], string]> = [
+      [['check', 'good.json', 'bad.json'], 'omni check takes one policy file, got 2: good.json, bad.json'],
+      [['test', 'good.json', 'other.json'], 'omni test takes one policy file, got 2: good.json, other.json'],
+      [['eval', 'd1.jsonl', 'nothere.jsonl', '--label', 'route_fine'], 'omni eval takes one DATA.jsonl file, got 2: d1.jsonl, nothere.jsonl'],
+      [['init', 'x'], 'omni init takes no arguments, got 1: x'],
+    ];
+    for (const [args, message] of cases) {
+      const { code, stderr } = omni(args, root);
+      assert.equal(code, 2, args.join(' '));
+      assert.equal(stderr.split('\n')[0], `omni: ${message}`);
+      assert.match(stderr, new RegExp(`usage: omni ${args[0]} `), 'with the usage');
+    }
+  });
+
   it('check exits 0 on a valid policy', () => {
     const { code, stdout } = omni(['check', 'policies/ollama.json']);
     assert.equal(code, 0, stdout);
@@ -209,7 +243,7 @@ describe('omni CLI', () => {
     writeFileSync(join(root, 'data.jsonl'), '{"prompt": "a", "route_fine": "general_chat"}\n{oops\n');
     const { code, stderr } = omni(['eval', 'data.jsonl', '--label', 'route_fine'], root);
     assert.equal(code, 1);
-    assert.match(stderr, /data\.jsonl:2: not valid JSON/);
+    assert.match(stderr, /data\.jsonl:2:2: not valid JSON: oops is no JSON value; names and text take double quotes/);
   });
 
   it('test passes on matching examples and exits 1 naming the line of a mismatch', () => {
@@ -228,13 +262,26 @@ describe('omni CLI', () => {
     assert.match(stdout, /^7 passed, 0 failed$/m);
   });
 
-  it('test reports a route the policy does not have, and a broken line, at their lines instead of running', () => {
-    const lines = '{"prompt": "explain", "command": "explain", "route": "code_explanaton"}\n{"prompt": "x"\n';
+  it('test reports a route the policy does not have, and broken lines, at their place, and still runs the other examples', () => {
+    const lines = [
+      '{"prompt": "explain", "command": "explain", "route": "code_explanaton"}',
+      '{"prompt": "x"',
+      '{"prompt": "explain", "command": "explain", "route": "code_explanation"}',
+      '{"prompt": "x", "fileName": "q.sql", "route": "general_chat"}',
+    ].join('\n');
     const { code, stdout, stderr } = omni(['test'], workspace(localPolicy, lines));
     assert.equal(code, 1);
     assert.match(stderr, /policies\.test\.jsonl:1: no route "code_explanaton" in the policy\. Did you mean "code_explanation"\?/);
-    assert.match(stderr, /policies\.test\.jsonl:2: not valid JSON/);
-    assert.doesNotMatch(stdout, /passed/);
+    assert.match(stderr, /policies\.test\.jsonl:2:15: the line ends inside the object \(close brace expected\)/);
+    assert.match(stdout, /policies\.test\.jsonl:4: expected general_chat, got data_sql/);
+    assert.match(stdout, /^1 passed, 1 failed, 2 could not run$/m);
+  });
+
+  it('test exits 1 when examples pass but a line could not run', () => {
+    const lines = '{"prompt": "explain", "command": "explain", "route": "code_explanation"}\n{"prompt": "x", "route": "general_chat",}\n';
+    const { code, stdout } = omni(['test'], workspace(localPolicy, lines));
+    assert.equal(code, 1);
+    assert.match(stdout, /^1 passed, 0 failed, 1 could not run$/m);
   });
 
   it('rejects an empty value for any flag, naming it, instead of falling back to a default', () => {
@@ -299,7 +346,7 @@ describe('omni CLI', () => {
     const { code, stdout, stderr } = omni(['test'], workspace(localPolicy, lines));
     assert.equal(code, 1);
     assert.match(stderr, /policies\.test\.jsonl:1: unknown field "filename" — did you mean "fileName"\?/);
-    assert.doesNotMatch(stdout, /passed/);
+    assert.match(stdout, /^0 passed, 0 failed, 1 could not run$/m);
   });
 
   it('eval accepts extra label fields but reports a near miss of a known one', () => {

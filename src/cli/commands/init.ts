@@ -15,9 +15,8 @@ Writes .omni/policies.json in the current folder from a template, then says what
 export const init: CliCommand = {
   summary: 'create .omni/policies.json here from a template',
   async run(args) {
-    const parsed = parseCommandArgs(args, { template: { type: 'string' } }, usage);
+    const parsed = parseCommandArgs(args, { template: { type: 'string' } }, usage, { command: 'init', max: 0, what: 'no arguments' });
     if (!parsed) return 0;
-    if (parsed.positionals.length > 0) throw new UsageError(`omni init takes no arguments, got "${parsed.positionals[0]}"\n\n${usage}`);
     const template = parsed.values.template ?? 'default';
     if (!names.includes(template as TemplateName)) throw new UsageError(`--template must be one of ${names.join(', ')} (got "${template}")`);
     const folder = join(process.cwd(), '.omni');

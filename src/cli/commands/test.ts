@@ -1,12 +1,12 @@
 /** `omni test [policy]`: runs the policy's own routing examples and fails on any mismatch, for teams' CI. */
 import { dirname, join } from 'node:path';
 import { unknownRoutes } from '../../core/eval/dataset';
-import { archRouterFailureNote, evaluate } from '../../core/eval/evaluate';
+import { archRouterFailureNote, evaluate, examplesRunSummary } from '../../core/eval/evaluate';
 import { DEFAULT_POLICY_SOURCE } from '../../core/policy/load';
 import { buildRouter } from '../../core/router';
-import { parseCommandArgs, UsageError } from '../args';
+import { parseCommandArgs } from '../args';
 import { loadExamples } from '../examples';
-import { loadPolicyForCommand } from '../policy';
+import { loadPolicyForCommand, noProjectPolicy } from '../policy';
 import { cliProviders } from '../providers';
 import { parseMode } from './mode';
 import type { CliCommand } from './index';
@@ -17,18 +17,20 @@ Runs the routing examples kept beside the policy (.omni/policies.test.jsonl: one
 "prompt", optional "languageId", "fileName", "selection", "command", "history", and the expected "route";
 any other field is an error).
 Uses the local router unless --mode says otherwise, so results do not depend on the network.
-Exit code 1 on any mismatch.`;
+A line that cannot run (not valid JSON, an unknown route or field) is reported at its place; the others still run.
+Exit code 1 on any mismatch or line that could not run.`;
 
 export const test: CliCommand = {
   summary: "run the policy's routing examples (.omni/policies.test.jsonl)",
   async run(args) {
     const options = { examples: { type: 'string' }, mode: { type: 'string' }, providers: { type: 'string' } } as const;
-    const parsed = parseCommandArgs(args, options, usage);
+    const parsed = parseCommandArgs(args, options, usage, { command: 'test', max: 1, what: 'one policy file' });
     if (!parsed) return 0;
     const loaded = loadPolicyForCommand(parsed.positionals[0]);
     if (!loaded) return 1;
     if (!parsed.values.examples && loaded.source === DEFAULT_POLICY_SOURCE) {
-      throw new UsageError('no .omni/policies.json found here or above; give a policy file or --examples');
+      console.error(noProjectPolicy('name the policy file (omni test path/to/policies.json) or the examples (--examples F)'));
+      return 1;
     }
     const mode = parseMode(parsed.values.mode, loaded) ?? 'local';
     const examplesFile = parsed.values.examples ?? join(dirname(loaded.source), 'policies.test.jsonl');
@@ -43,15 +45,16 @@ export const test: CliCommand = {
     });
     if (!examples) return 1;
 
+    // Broken lines are already reported; the others still run, so one typo does not hide the policy's mistakes.
     const router = buildRouter(loaded.policy, { mode, getProvider: cliProviders(parsed.values.providers).get });
-    const report = await evaluate(router, examples);
+    const report = await evaluate(router, examples.examples);
     for (const m of report.mistakes) {
       console.log(`${examplesFile}:${m.line}: expected ${m.expected}, got ${m.got} — ${m.reason}`);
     }
     const failed = report.mistakes.length;
     const failures = archRouterFailureNote(report);
     if (failures) console.error(failures);
-    console.log(`${report.n - failed} passed, ${failed} failed`);
-    return failed > 0 ? 1 : 0;
+    console.log(examplesRunSummary(report.n - failed, failed, examples.unusable));
+    return failed + examples.unusable > 0 ? 1 : 0;
   },
 };

@@ -6,6 +6,7 @@ import { cutMiddle, maxMessageChars } from '../router/archRouter/prompt';
 import { describeIssues } from '../text/issues';
 import { closest, editDistance, suggestion } from '../text/suggest';
 import { withoutBom } from '../text/bom';
+import { parseJsonLine } from './jsonLine';
 
 const optionalText = z
   .string()
@@ -47,6 +48,8 @@ export interface LabelledExample {
 export interface ExampleProblem {
   /** 1-based line in the file. */
   line: number;
+  /** 1-based column, where the problem has a place within the line (a JSON syntax error). */
+  column?: number;
   message: string;
 }
 
@@ -59,14 +62,16 @@ export interface ParseExamplesOptions {
   otherFields?: 'reject' | 'allow';
 }
 
-/** `file:line: message`, the form terminals and CI logs turn into links. */
+/** `file:line:col: message` (`file:line: message` for the whole line), the form terminals and CI logs turn into links. */
 export function formatProblem(file: string, problem: ExampleProblem): string {
-  return `${file}:${problem.line}: ${problem.message}`;
+  return `${file}:${problem.line}${problem.column ? `:${problem.column}` : ''}: ${problem.message}`;
 }
 
 /** One non-blank line, read as far as it goes. */
 interface ReadLine {
   line: number;
+  /** Where in the line it breaks, for a line that is not JSON. */
+  column?: number;
   /** What is wrong with it, besides a missing label. */
   messages: string[];
   /** The keys of a line that is a JSON object. */
@@ -76,13 +81,14 @@ interface ReadLine {
 
 /**
  * Parses JSONL text; every broken line is reported, all at once. A label field that no line has (a wrong
- * `--label`, say) is reported once, at the first line, rather than at every line.
+ * `--label`, say) is reported once, at the first line, rather than at every line. `lines` counts the non-blank
+ * lines, each meant to be an example, so that a caller can say how many could not be used.
  */
 export function parseExamples(
   text: string,
   labelField: string,
   options: ParseExamplesOptions = {},
-): { examples: LabelledExample[]; problems: ExampleProblem[] } {
+): { examples: LabelledExample[]; problems: ExampleProblem[]; lines: number } {
   const otherFields = options.otherFields ?? 'allow';
   const read = withoutBom(text)
     .split('\n')
@@ -96,21 +102,18 @@ export function parseExamples(
     const hint = guess ? `; the closest field they have is "${guess}"` : '';
     problems.push({ line: unlabelled[0].line, message: `no line has the label field "${labelField}" (${unlabelled.length} lines)${hint}` });
   }
-  for (const { line, messages, keys } of read) {
+  for (const { line, column, messages, keys } of read) {
     const missing = keys && !keys.includes(labelField) && !labelNowhere ? [missingLabel(labelField, keys, otherFields)] : [];
-    if (messages.length + missing.length > 0) problems.push({ line, message: [...messages, ...missing].join('; ') });
+    if (messages.length + missing.length > 0) problems.push({ line, ...(column ? { column } : {}), message: [...messages, ...missing].join('; ') });
   }
   problems.sort((a, b) => a.line - b.line);
-  return { examples: read.flatMap((entry) => (entry.example ? [entry.example] : [])), problems };
+  return { examples: read.flatMap((entry) => (entry.example ? [entry.example] : [])), problems, lines: read.length };
 }
 
 function readLine(raw: string, line: number, labelField: string, otherFields: FieldsRule): ReadLine {
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch (error) {
-    return { line, messages: [`not valid JSON (${(error as Error).message})`] };
-  }
+  const json = parseJsonLine(raw);
+  if (!json.ok) return { line, column: json.column, messages: [json.message] };
+  const { value } = json;
   const keys = typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.keys(value) : undefined;
   const messages = (keys ?? []).flatMap((key) => fieldProblem(key, keys ?? [], labelField, otherFields) ?? []);
   const parsed = exampleSchema.safeParse(value);

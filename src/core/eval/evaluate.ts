@@ -68,6 +68,11 @@ export function summarize(examples: readonly LabelledExample[], decisions: reado
   };
 }
 
+/** `4 passed, 2 failed, 3 could not run`, as `omni test` and "Omni: Run Routing Examples" both say it. */
+export function examplesRunSummary(passed: number, failed: number, couldNotRun: number): string {
+  return `${passed} passed, ${failed} failed${couldNotRun ? `, ${couldNotRun} could not run` : ''}`;
+}
+
 /** A line for a run where Arch-Router failed, else undefined: its failures look like local decisions otherwise. */
 export function archRouterFailureNote(report: EvalReport): string | undefined {
   const { asked, failed, firstError } = report.archRouter;

@@ -2,7 +2,8 @@
  * Turns the text of a policy file into a validated Policy or a list of located diagnostics.
  * Comments and trailing commas are allowed, as in VS Code's own JSON files.
  */
-import { createScanner, parseTree, type ParseError, printParseErrorCode } from 'jsonc-parser';
+import { parseTree, type ParseError } from 'jsonc-parser';
+import { describeSyntaxError, firstOffsetDeeperThan } from '../text/jsonSyntax';
 import { formatJsonPath, inReadingOrder, LineIndex, type PolicyDiagnostic, type Severity } from './diagnostics';
 import { checkGlobs } from './globChecks';
 import { describeIssue, protoKeysInRecords } from './issues';
@@ -107,33 +108,6 @@ function withoutTypoTwins(problems: PolicyProblem[]): PolicyProblem[] {
 /** The first `max` problems, plus nothing more: the rest would repeat the same mistake. */
 function capped<T>(problems: T[]): T[] {
   return problems.length > MAX_PROBLEMS ? problems.slice(0, MAX_PROBLEMS) : problems;
-}
-
-/** jsonc-parser's SyntaxKind values; it is a const enum, which isolated modules cannot read. */
-const OPEN_BRACE = 1;
-const CLOSE_BRACE = 2;
-const OPEN_BRACKET = 3;
-const CLOSE_BRACKET = 4;
-const EOF = 17;
-
-/** Where nesting first exceeds `max` levels, found with the non-recursive scanner; undefined when it never does. */
-function firstOffsetDeeperThan(text: string, max: number): number | undefined {
-  const scanner = createScanner(text, false);
-  let depth = 0;
-  for (let kind: number = scanner.scan(); kind !== EOF; kind = scanner.scan()) {
-    if (kind === OPEN_BRACE || kind === OPEN_BRACKET) {
-      if (++depth > max) return scanner.getTokenOffset();
-    } else if (kind === CLOSE_BRACE || kind === CLOSE_BRACKET) {
-      depth = Math.max(0, depth - 1);
-    }
-  }
-  return undefined;
-}
-
-function describeSyntaxError(error: ParseError): string {
-  const code = printParseErrorCode(error.error);
-  const words = code.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
-  return `${words}; check the punctuation just before this point`;
 }
 
 function targetNode(nodes: NodeIndex, problem: PolicyProblem): { offset: number; length: number } {

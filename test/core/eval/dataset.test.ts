@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { appendLine, exampleHistory, exampleLine, parseExamples } from '../../../src/core/eval/dataset';
+import { appendLine, exampleHistory, exampleLine, formatProblem, parseExamples } from '../../../src/core/eval/dataset';
 import type { ChatMessage, EditorContext, OmniRequest } from '../../../src/core/request';
 import { trimConversation } from '../../../src/core/router/archRouter/prompt';
 import { createLocalClassifier } from '../../../src/core/router/classifier';
@@ -148,6 +148,59 @@ describe('reading example lines', () => {
   it('says what is wrong with a label that is there but not a route name', () => {
     const messages = problemsOf([{ prompt: 'x', route: 5 }, { prompt: 'x', route: ' ' }, { prompt: 'x', route: 'a' }]).map((p) => p.message);
     assert.deepEqual(messages, ['label field "route" must be a string (a route name), not 5', 'label field "route" is empty; give the route name']);
+  });
+
+  it('places a JSON syntax error at its line and 1-based column, saying what is wrong and how to fix it', () => {
+    const strict = 'JSONL lines are strict JSON (no trailing commas or comments), one object per line';
+    const text = [
+      '{"prompt": "hi", "route": "general_chat",}',
+      '{"prompt": "hi", "route": "general_chat"',
+      '}',
+      '{"prompt": "a", "route": "a"} {"prompt": "b", "route": "a"}',
+      '{"prompt": "hi", "route": "a"} // greeting',
+      "{'prompt': 'hi', 'route': 'a'}",
+      '{"prompt": "hi" "route": "a"}',
+    ].join('\n');
+    assert.deepEqual(parseExamples(text, 'route').problems, [
+      { line: 1, column: 41, message: `trailing comma: ${strict}` },
+      {
+        line: 2,
+        column: 41,
+        message: 'the line ends inside the object (close brace expected): JSONL holds one whole object per line; close it, or join it with the line it goes on over',
+      },
+      {
+        line: 3,
+        column: 1,
+        message: 'the line does not start with "{": JSONL holds one whole object per line; if this continues the object on the line above, join the two lines',
+      },
+      {
+        line: 4,
+        column: 31,
+        message: 'more after the end of the object: JSONL holds one object per line and nothing after it; put the next object on a line of its own',
+      },
+      { line: 5, column: 32, message: `comment: ${strict}` },
+      {
+        line: 6,
+        column: 2,
+        message: `not valid JSON: 'prompt' is no JSON value; names and text take double quotes ("…"), other values are numbers, true, false or null`,
+      },
+      { line: 7, column: 17, message: 'not valid JSON: comma expected; check the punctuation just before this point' },
+    ]);
+    assert.equal(formatProblem('t.jsonl', { line: 1, column: 41, message: 'm' }), 't.jsonl:1:41: m');
+  });
+
+  it('reports a line nested far too deep at its place instead of overflowing the stack', () => {
+    const deep = `{"prompt": "x", "route": "a", "meta": ${'['.repeat(20_000)}`;
+    assert.deepEqual(parseExamples(deep, 'route').problems, [
+      { line: 1, column: 102, message: 'nested deeper than 64 levels; an example needs three (the line, its "history", a turn)' },
+    ]);
+  });
+
+  it('reads keys as JSON.parse does: the last copy of a key wins, and __proto__ is a field like any other', () => {
+    const { examples, problems } = parseExamples('{"prompt": "a", "prompt": "b", "__proto__": {"x": 1}, "route": "r"}', 'route', { otherFields: 'reject' });
+    assert.deepEqual(examples, []);
+    assert.match(problems[0].message, /^unknown field "__proto__"/);
+    assert.equal(parseExamples('{"prompt": "a", "prompt": "b", "route": "r"}', 'route').examples[0].request.messages[0].content, 'b');
   });
 
   it('reports an empty or blank prompt at its line', () => {
