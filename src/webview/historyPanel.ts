@@ -17,15 +17,16 @@ function describe(conversation: ConversationSummary): string {
 export function renderHistory(list: HTMLElement, conversations: ConversationSummary[], activeId: string | null, older: number, actions: HistoryActions): void {
   list.replaceChildren(
     ...conversations.map((conversation, row) => {
+      const details = describe(conversation);
       const open = h(
         'button',
         { type: 'button', class: 'history-open', 'aria-current': conversation.id === activeId ? 'true' : undefined },
         h('span', { class: 'history-title' }, conversation.title),
         conversation.latest ? h('span', { class: 'muted history-latest' }, `Latest: ${conversation.latest}`) : undefined,
-        h('span', { class: 'muted' }, describe(conversation)),
+        h('span', { class: 'muted' }, details),
       );
       open.addEventListener('click', () => actions.open(conversation));
-      const remove = h('button', { type: 'button', class: 'icon history-delete', 'aria-label': `Delete conversation “${conversation.title}”, ${describe(conversation)}`, title: 'Delete' }, '✕');
+      const remove = h('button', { type: 'button', class: 'icon history-delete', 'aria-label': `Delete conversation “${conversation.title}”, ${details}`, title: 'Delete' }, '✕');
       remove.addEventListener('click', () => actions.remove(conversation, row));
       return h('li', { class: 'history-item' }, open, remove);
     }),

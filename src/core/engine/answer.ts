@@ -2,6 +2,7 @@
  * Answers one request: asks the router, announces the model, streams the answer, and fails over to the next model
  * when a provider refuses, rate-limits, errors, stays silent or breaks mid-stream.
  */
+import { displayName } from '../policy/modelNames';
 import type { Policy } from '../policy/schema';
 import { ProviderError, type ProviderErrorKind, type ProviderRegistry, type TokenUsage } from '../providers/types';
 import type { OmniRequest } from '../request';
@@ -177,7 +178,7 @@ function callFor(entry: Policy['models'][string], messages: ReturnType<typeof mo
 function decisionEvent(policy: Policy, decision: RoutingDecision, model: string, skipped: Attempt[]): DecisionEvent {
   const entry = policy.models[model];
   const skips = skipped.map((attempt) => `; ${attempt.model} ${attempt.message}`).join('');
-  return { type: 'decision', decision, model, displayName: entry.displayName ?? entry.model, provider: entry.provider, reason: decision.reason + skips };
+  return { type: 'decision', decision, model, displayName: displayName(policy, model), provider: entry.provider, reason: decision.reason + skips };
 }
 
 function doneEvent(
@@ -195,7 +196,7 @@ function doneEvent(
     type: 'done',
     route,
     model,
-    displayName: entry.displayName ?? entry.model,
+    displayName: displayName(policy, model),
     provider: entry.provider,
     providerModel: entry.model,
     text,

@@ -69,9 +69,10 @@ export class ChatController implements vscode.Disposable {
         this.routers = new WeakMap();
       }),
       deps.policies.onDidChange(() => {
-        this.dropMissingPin(this.deps.policies.current(this.activeResource()));
+        const active = this.deps.policies.current(this.activeResource());
+        this.dropMissingPin(active);
         void this.broadcastModels();
-        this.postPolicyBanner();
+        this.postPolicyBanner(active);
         // An edit may change the baseline model or its price, which every answer so far is compared with.
         this.postTotals();
       }),
@@ -370,7 +371,7 @@ export class ChatController implements vscode.Disposable {
 
   private async broadcastModels(to?: vscode.Webview): Promise<void> {
     const { policy } = this.deps.policies.current(this.activeResource());
-    const models = Object.entries(policy.models).map(([alias, entry]) => ({ alias, displayName: entry.displayName ?? entry.model, provider: entry.provider }));
+    const models = Object.entries(policy.models).map(([alias, entry]) => ({ alias, displayName: displayName(policy, alias), provider: entry.provider }));
     const chosen = this.conversation.modelOverride && policy.models[this.conversation.modelOverride] ? this.conversation.modelOverride : null;
     this.post({ type: 'models', models, chosen }, to);
   }

@@ -1,6 +1,7 @@
 /** Commands that configure Omni: API keys, a workspace policy from a template, and the model override. */
 import * as vscode from 'vscode';
 import { POLICY_PATH } from '../../core/policy/load';
+import { displayName } from '../../core/policy/modelNames';
 import { templates, templateText, type TemplateName } from '../../core/policy/templates';
 import { isOnThisMachine, resolveProviderSettings } from '../../core/providers/config';
 import type { ChatController } from '../chat/chatController';
@@ -137,7 +138,7 @@ export function registerSetupCommands(deps: SetupCommandDeps): vscode.Disposable
         const items = [
           { label: 'Automatic', description: `the router picks per request${current(null)}`, alias: null as string | null },
           ...Object.entries(policy.models).map(([alias, entry]) => ({
-            label: entry.displayName ?? entry.model,
+            label: displayName(policy, alias),
             description: `${alias} · ${entry.provider}${current(alias)}`,
             alias: alias as string | null,
           })),
