@@ -6,7 +6,7 @@
  * `omni test --mode auto` does). A failure shows the expected and the actual route at the example's line.
  */
 import * as vscode from 'vscode';
-import { parseExamples, unknownRoutes, type ExampleProblem, type LabelledExample } from '../core/eval/dataset';
+import { formatProblem, parseExamples, unknownRoutes, type ExampleProblem, type LabelledExample } from '../core/eval/dataset';
 import { examplesRunSummary } from '../core/eval/evaluate';
 import { POLICY_TESTS_PATH } from '../core/policy/load';
 import { latestUserText } from '../core/request';
@@ -23,7 +23,8 @@ export interface RoutingExamplesSummary {
   /** Examples that could not be run: no workspace policy, Restricted Mode, or a broken examples file. */
   errored: number;
   failures: { file: string; line: number; expected: string; got: string; reason: string }[];
-  errors: { file: string; line: number; message: string }[];
+  /** `column` where the problem has a place within the line (a JSON syntax error). */
+  errors: { file: string; line: number; column?: number; message: string }[];
 }
 
 const LABEL_LENGTH = 70;
@@ -164,11 +165,14 @@ export class RoutingExamples implements vscode.Disposable {
         const problem = cannotRun ?? ('expected' in entry ? unknownRoutes([entry], routeNames)[0]?.message : entry.message);
         if (problem !== undefined || !router || !('expected' in entry)) {
           const message = problem ?? 'not a valid example';
+          // A syntax error's column comes with the line: the message names it and the editor jumps to it.
+          const column = cannotRun === undefined && !('expected' in entry) ? entry.column : undefined;
+          const at = { line: entry.line, column };
           // The output too, not only the test item: "Show Results" opens it, and the tree cuts long messages short.
-          run.appendOutput(`${fileName}:${entry.line}: could not run: ${message}\r\n`, undefined, item);
-          run.errored(item, located(new vscode.TestMessage(`${fileName}:${entry.line}: ${message}`), item));
+          run.appendOutput(`${formatProblem(fileName, { ...at, message: `could not run: ${message}` })}\r\n`, undefined, item);
+          run.errored(item, located(new vscode.TestMessage(formatProblem(fileName, { ...at, message })), item, column));
           summary.errored++;
-          summary.errors.push({ file: fileName, line: entry.line, message });
+          summary.errors.push({ file: fileName, line: entry.line, column, message });
           continue;
         }
         const example = entry;
@@ -246,8 +250,12 @@ function followUpNote(example: LabelledExample): string {
   return earlier > 0 ? ` (follow-up: ${earlier} earlier turn${earlier === 1 ? '' : 's'})` : '';
 }
 
-function located(message: vscode.TestMessage, item: vscode.TestItem): vscode.TestMessage {
-  if (item.uri && item.range) message.location = new vscode.Location(item.uri, item.range);
+/** Places the message at the item's line, or at `column` (1-based) of it. */
+function located(message: vscode.TestMessage, item: vscode.TestItem, column?: number): vscode.TestMessage {
+  if (item.uri && item.range) {
+    const at = column === undefined ? item.range : new vscode.Range(item.range.start.line, column - 1, item.range.end.line, item.range.end.character);
+    message.location = new vscode.Location(item.uri, at);
+  }
   return message;
 }
 
