@@ -470,6 +470,11 @@ describe('circuit breaker', () => {
     assert.match(decision.reason, /coder skipped: failed 2 times in a row; skipped for another 10 s/);
     assert.equal(modelsAsked().length, 5);
 
+    // A model the user picks by name is asked even while its circuit is open; the fallback stays skipped.
+    const chosen = await run({ ...deps, policy, breaker, clock, override: { model: 'coder' } });
+    assert.equal(done(chosen).text, 'coder is back');
+    assert.equal(only(chosen, 'fallback').length, 0);
+
     now += 10_001;
     const afterCoolDown = await run({ ...deps, policy, breaker, clock });
     assert.equal(done(afterCoolDown).text, 'coder is back');

@@ -90,7 +90,8 @@ export async function* answer(request: OmniRequest, deps: AnswerDeps): AsyncGene
     }
   }
 
-  const queue = new CandidateQueue(policy, candidateOrder(policy, decision), breaker, privacyRefusal(policy, request, deps.providers));
+  const chosen = deps.override ? decision.model : undefined;
+  const queue = new CandidateQueue(policy, candidateOrder(policy, decision), breaker, privacyRefusal(policy, request, deps.providers), chosen);
   let { model: current, skipped } = queue.next();
   attempts.push(...skipped);
   yield decisionEvent(policy, decision, current ?? decision.model, skipped);

@@ -64,7 +64,8 @@ export function lookUp(providers: ProviderRegistry, name: string): ChatProvider 
 
 /**
  * Hands out the next model worth trying, passing over providers that refused Omni's key, models the request's
- * privacy rule forbids (`forbidden` says why), and open circuits.
+ * privacy rule forbids (`forbidden` says why), and open circuits — except for `chosen`, a model the user picked by
+ * name, which is asked anyway: the circuit is a guess that it is still failing, and the user asked for that model.
  */
 export class CandidateQueue {
   private position = 0;
@@ -75,6 +76,7 @@ export class CandidateQueue {
     private readonly order: string[],
     private readonly breaker: CircuitBreaker,
     private readonly forbidden?: (model: string) => string | undefined,
+    private readonly chosen?: string,
   ) {}
 
   /** No further model of `provider` is tried in this answer; `why` is told for each one passed over. */
@@ -90,7 +92,7 @@ export class CandidateQueue {
       const provider = this.policy.models[model]?.provider ?? '?';
       const excluded = this.excludedProviders.get(provider);
       const forbidden = excluded ? undefined : this.forbidden?.(model);
-      const open = excluded || forbidden ? undefined : this.breaker.blocked(model);
+      const open = excluded || forbidden || model === this.chosen ? undefined : this.breaker.blocked(model);
       if (excluded) skipped.push({ model, provider, cause: 'provider-excluded', message: `skipped: ${excluded}`, skipped: true });
       else if (forbidden) skipped.push({ model, provider, cause: 'local-only', message: `skipped: ${forbidden}`, skipped: true });
       else if (open) skipped.push({ model, provider, cause: 'circuit-open', message: `skipped: ${open}`, skipped: true });
