@@ -24,6 +24,7 @@ const stages: Record<DecisionStage, DecisionStage> = {
   'arch-router': 'arch-router',
   default: 'default',
   override: 'override',
+  conversation: 'conversation',
 };
 
 /** What the answer's tag shows as soon as the router has decided, before the first token. */

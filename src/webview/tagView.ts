@@ -9,6 +9,7 @@ const stageNames: Record<DecisionStage, string> = {
   'arch-router': 'Arch-Router',
   default: 'default route',
   override: 'your choice',
+  conversation: 'kept from earlier',
 };
 
 /** The tag shown between sending and the router's decision. */

@@ -36,7 +36,9 @@ export function withStickiness(router: Router, policy: Policy, previous: Previou
       const why =
         options.stickiness === 'keep'
           ? 'this conversation keeps its model (setting omni.conversation.stickiness)'
-          : `the router was not confident enough to switch (${decision.route}, ${formatConfidence(decision)} < ${options.switchConfidence})`;
+          : decision.confidence === undefined
+            ? `the router fell back to ${decision.route}, which is no reason to switch`
+            : `the router's pick is not confident enough to switch (${decision.confidence.toFixed(2)} < ${options.switchConfidence}, setting omni.conversation.switchConfidence)`;
       return keep(decision, policy, previous, why);
     },
   };
@@ -44,18 +46,15 @@ export function withStickiness(router: Router, policy: Policy, previous: Previou
 
 function keep(decision: RoutingDecision, policy: Policy, previous: PreviousPick, why: string): RoutingDecision {
   const chain = policy.routes.some((r) => r.name === previous.route) ? modelChain(policy, previous.route) : { model: previous.model, fallbacks: [] };
-  // The router's confidence was for the route it picked, not the kept one; the reason quotes it.
+  // The router's confidence was for the route it picked, not the kept one; the reason quotes it, with how it picked.
   return {
     ...decision,
+    stage: 'conversation',
     confidence: undefined,
     routerPick: decision.route,
     route: previous.route,
     model: previous.model,
     fallbacks: chain.fallbacks.filter((m) => m !== previous.model),
-    reason: `kept ${previous.model} from earlier in this conversation: ${why}`,
+    reason: `kept ${previous.model} from earlier in this conversation: ${why}; the router's pick: ${decision.reason}`,
   };
-}
-
-function formatConfidence(decision: RoutingDecision): string {
-  return decision.confidence === undefined ? `stage ${decision.stage}` : decision.confidence.toFixed(2);
 }

@@ -1,8 +1,11 @@
 /** Shapes shared by the router's stages. */
 import type { OmniRequest } from '../request';
 
-/** Which stage of the router settled the route. `override` is a user's explicit model choice. */
-export type DecisionStage = 'rule' | 'local' | 'arch-router' | 'default' | 'override';
+/**
+ * Which stage of the router settled the route. `override` is a user's explicit model choice; `conversation` is a
+ * follow-up that kept the conversation's route over the router's (less confident) pick.
+ */
+export type DecisionStage = 'rule' | 'local' | 'arch-router' | 'default' | 'override' | 'conversation';
 
 /** A route as the classifiers see it: never the model, only what the route is for. */
 export interface RouteCandidate {

@@ -39,7 +39,8 @@ describe('conversation stickiness', () => {
     const d = await withStickiness(router, policy, previous, { stickiness: 'keep', switchConfidence: 0.8 }).decide(followUp('any tips for a pasta recipe tonight?'));
     assert.equal(d.model, 'coder');
     assert.equal(d.route, 'bug_fixing');
-    assert.match(d.reason, /^kept coder from earlier in this conversation: this conversation keeps its model/);
+    assert.equal(d.stage, 'conversation');
+    assert.match(d.reason, /^kept coder from earlier in this conversation: this conversation keeps its model \(setting omni\.conversation\.stickiness\); the router's pick: local classifier picked general_chat \(confidence [01]\.\d\d\)$/);
   });
 
   it('switches when the router is confident, and marks the switch', async () => {
@@ -52,7 +53,7 @@ describe('conversation stickiness', () => {
   it('stays when the router is not confident enough', async () => {
     const d = await withStickiness(router, policy, previous, { stickiness: 'switch-when-confident', switchConfidence: 1 }).decide(followUp('any tips for a pasta recipe tonight?'));
     assert.equal(d.model, 'coder');
-    assert.match(d.reason, /router was not confident enough to switch \(general_chat, [01]\.\d\d < 1\)/);
+    assert.match(d.reason, /the router's pick is not confident enough to switch \([01]\.\d\d < 1, setting omni\.conversation\.switchConfidence\); the router's pick: local classifier picked general_chat/);
     assert.equal(d.confidence, undefined, "general_chat's confidence is not the kept route's: only the reason quotes it");
   });
 
@@ -67,6 +68,22 @@ describe('conversation stickiness', () => {
     const d = await withStickiness(arch, policy, previous, { stickiness: 'switch-when-confident', switchConfidence: 0.8 }).decide(followUp('and what about pasta?'));
     assert.equal(d.model, 'general');
     assert.equal(d.switchedFrom, 'coder');
+  });
+
+  it('says what Arch-Router answered when its answer fell back to the default route and the route was kept', async () => {
+    const arch = {
+      decide: async () => ({
+        route: 'general_chat', model: 'general', fallbacks: [], stage: 'default' as const, latencyMs: 40,
+        reason: 'Arch-Router answered "other" in 40 ms; default route general_chat',
+      }),
+    };
+    const d = await withStickiness(arch, policy, previous, { stickiness: 'switch-when-confident', switchConfidence: 0.8 }).decide(followUp('and then?'));
+    assert.deepEqual([d.route, d.model, d.stage, d.routerPick], ['bug_fixing', 'coder', 'conversation', 'general_chat']);
+    assert.equal(
+      d.reason,
+      'kept coder from earlier in this conversation: the router fell back to general_chat, which is no reason to switch; ' +
+        'the router\'s pick: Arch-Router answered "other" in 40 ms; default route general_chat',
+    );
   });
 
   it('always routes afresh in "always-route" mode', async () => {
