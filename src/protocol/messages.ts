@@ -136,7 +136,8 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('reasoning'), requestId, text: z.string() }),
   z.object({ type: z.literal('fallback'), requestId, note: fallbackNoteSchema }),
   z.object({ type: z.literal('usage'), requestId, usage: usageSchema }),
-  z.object({ type: z.literal('done'), requestId, footer: answerFooterSchema, stopped: z.boolean() }),
+  // No footer when the user stopped the answer before the router had decided: no model was asked, nothing to count.
+  z.object({ type: z.literal('done'), requestId, footer: z.optional(answerFooterSchema), stopped: z.boolean() }),
   z.object({ type: z.literal('error'), requestId, error: answerErrorSchema }),
   /**
    * No key or no reachable model: what is missing, then what to do. With a request id it shows under that answer's

@@ -126,7 +126,8 @@ export class AnswerView {
     this.settle();
   }
 
-  complete(footer: AnswerFooter, stopped: boolean): void {
+  /** `footer` is absent for an answer stopped before the router decided. */
+  complete(footer: AnswerFooter | undefined, stopped: boolean): void {
     this.turn.footer = footer;
     this.turn.status = stopped ? 'stopped' : 'done';
     this.settle();
@@ -154,11 +155,15 @@ export class AnswerView {
   private settle(): void {
     this.renderer.finish();
     this.element.removeAttribute('aria-busy');
+    // The "Routing…" placeholder goes once the answer ends, decided or not.
+    this.renderTagSlot();
     const { footer, error, status } = this.turn;
     if (footer) {
       replaceChildren(this.footer, ...footerParts(footer).map((part) => h('span', {}, part)));
       if (status === 'stopped') this.footer.append(h('span', { class: 'stopped' }, 'stopped'));
       if (footer.incomplete) this.footer.append(h('span', { class: 'incomplete' }, footer.incomplete));
+    } else if (status === 'stopped') {
+      replaceChildren(this.footer, h('span', { class: 'stopped' }, 'stopped before routing finished; no model was asked'));
     }
     if (error) {
       replaceChildren(

@@ -405,6 +405,16 @@ describe('chat webview', () => {
     assert.equal(ofType(await view.posted(), 'stop').length, 2);
   });
 
+  it('an answer stopped before the router decided loses its "Routing…" placeholder and counts no tokens', async () => {
+    const view = await webview();
+    const requestId = await ask(view);
+    assert.equal(await view.page.locator('.answer .tag').textContent(), 'Routing…');
+    await view.send({ type: 'done', requestId, stopped: true });
+    assert.equal(await view.page.locator('.answer .tag').count(), 0);
+    assert.equal(await view.page.locator('.answer-footer').textContent(), 'stopped before routing finished; no model was asked');
+    assert.equal(await view.page.locator('.composer-button').textContent(), 'Send');
+  });
+
   it('shows fallback notes, discards partial text, and fills the footer', async () => {
     const view = await webview();
     const requestId = await ask(view);

@@ -1,5 +1,5 @@
 /** Host messages the webview tests and the bench send, with plausible values. */
-import type { DecisionTag, HostMessage, HostMessageOf } from '../../src/protocol/messages';
+import type { AnswerFooter, DecisionTag, HostMessage, HostMessageOf } from '../../src/protocol/messages';
 
 export const sampleTag: DecisionTag = {
   route: 'code-generation',
@@ -17,7 +17,7 @@ export function decision(requestId: string, tag: DecisionTag = sampleTag): HostM
   return { type: 'decision', requestId, tag };
 }
 
-export function done(requestId: string, stopped = false): HostMessageOf<'done'> {
+export function done(requestId: string, stopped = false): HostMessageOf<'done'> & { footer: AnswerFooter } {
   return {
     type: 'done',
     requestId,

@@ -120,7 +120,7 @@ export async function* answer(request: OmniRequest, deps: AnswerDeps): AsyncGene
       yield cancelled();
       return;
     }
-    attempts.push({ model, provider: entry.provider, cause: error.kind, message: error.message, skipped: false, status: error.status, partialChars });
+    attempts.push({ model, provider: entry.provider, cause: error.kind, message: error.message, skipped: false, status: error.status, fix: error.fix, partialChars });
 
     const waitSeconds = shortRetryAfter(error);
     if (waitSeconds !== undefined && !retried.has(model)) {

@@ -16,6 +16,8 @@ export interface Attempt {
   /** True when Omni did not send the request at all. */
   skipped: boolean;
   status?: number;
+  /** What the user does about it, when the provider's error says (a key to set or replace). */
+  fix?: string;
   /** Characters (answer and reasoning) already streamed before the failure; the next model starts over. */
   partialChars?: number;
 }

@@ -54,14 +54,16 @@ export function toProviderError(settings: ProviderSettings, error: unknown, cont
 
 /** The error for a provider that needs a key Omni does not have. */
 export function missingKeyError(settings: ProviderSettings, keyCommand?: string): ProviderError {
-  return new ProviderError(settings.name, 'auth', `no ${keyWord(settings)} for ${settings.label}: ${missingKeyFix(settings, keyCommand)}`);
+  const fix = missingKeyFix(settings, keyCommand);
+  return new ProviderError(settings.name, 'auth', `no ${keyWord(settings)} for ${settings.label}: ${fix}`, undefined, undefined, fix);
 }
 
 function fromHttpStatus(settings: ProviderSettings, status: number, detail: string, retryAfterSeconds: number | undefined, context: ErrorContext): ProviderError {
   const { name, label } = settings;
   const { keyCommand, model } = context;
   if (status === 401 || status === 403) {
-    return new ProviderError(name, 'auth', `${label} rejected the ${keyWord(settings)}: ${rejectedKeyFix(settings, keyCommand)}`, status);
+    const fix = rejectedKeyFix(settings, keyCommand);
+    return new ProviderError(name, 'auth', `${label} rejected the ${keyWord(settings)}: ${fix}`, status, undefined, fix);
   }
   if (status === 429) {
     const wait = retryAfterSeconds === undefined ? '' : ` (retry after ${retryAfterSeconds} s)`;

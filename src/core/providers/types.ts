@@ -85,6 +85,8 @@ export class ProviderError extends Error {
     readonly status?: number,
     /** Seconds from a Retry-After header, when the provider sent one. */
     readonly retryAfterSeconds?: number,
+    /** What the user does about it, when the message ends with that (a key to set or replace). */
+    readonly fix?: string,
   ) {
     super(message);
     this.name = 'ProviderError';

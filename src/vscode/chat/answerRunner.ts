@@ -31,6 +31,8 @@ export interface RunOptions {
   signal: AbortSignal;
   post: (message: HostMessage) => void;
   log: vscode.LogOutputChannel;
+  /** Whether a workspace folder is open, where "Omni: Create Policy" can write a policy. */
+  folderOpen: boolean;
   /** Called with the first model as soon as routing is done (status bar). */
   onDecision?: (decision: RoutingDecision, displayName: string) => void;
 }
@@ -110,24 +112,29 @@ export async function runAnswer(options: RunOptions): Promise<RunResult> {
       case 'error':
         if (event.cancelled) {
           turn.status = 'stopped';
+          if (!answering) {
+            post({ type: 'done', requestId, stopped: true });
+            log.info(`[${requestId}] stopped by the user before routing finished`);
+            break;
+          }
           // The provider never reported usage for a cut stream: estimate what was sent and what arrived, and price that.
           const usage = { ...(turn.usage ?? estimateUsage(options.request.messages, turn.text)), estimated: true };
-          const priced = answering !== undefined && deps.policy.models[answering]?.price !== undefined;
-          if (answering) result.stopped = { usage, costUsd: priced ? costUsd(deps.policy, answering, usage) : 0 };
+          const priced = deps.policy.models[answering]?.price !== undefined;
+          result.stopped = { usage, costUsd: priced ? costUsd(deps.policy, answering, usage) : 0 };
           turn.footer = {
             ...usage,
-            costUsd: priced && result.stopped ? result.stopped.costUsd : null,
+            costUsd: priced ? result.stopped.costUsd : null,
             timeToFirstTokenMs: firstTokenAt === undefined ? null : firstTokenAt - started,
             totalMs: Date.now() - started,
             // The model that streamed the text, a fallback included: it is the one priced above.
-            model: answering ? display(answering) : (turn.tag?.modelDisplayName ?? ''),
+            model: display(answering),
           };
           post({ type: 'done', requestId, stopped: true, footer: turn.footer });
           log.info(`[${requestId}] stopped by the user`);
           break;
         }
         turn.status = 'error';
-        turn.setup = setupLines(event.attempts, deps.policy, deps.providers.localNames());
+        turn.setup = setupLines(event.attempts, deps.policy, { localProviders: deps.providers.localNames(), folderOpen: options.folderOpen });
         // Nothing configured yet: two lines on what to do say more than a list of failed attempts (those go to the log).
         if (turn.setup) post({ type: 'setup', requestId, lines: turn.setup });
         else {
@@ -155,34 +162,50 @@ function toAnswerError(message: string, attempts: Attempt[], policy: Policy): An
   };
 }
 
+export interface SetupContext {
+  /** Providers that run on this machine (Ollama and the like): "not running" rather than "cannot be reached". */
+  localProviders: readonly string[];
+  folderOpen: boolean;
+}
+
 /**
  * First run: no key and no model reachable. Two lines say what is missing and what to do about it, told apart by
  * cause (a key, a local server that is not running, a remote one out of reach), while the tag above still shows
  * the routing decision, so the user sees Omni working before configuring anything.
  */
-function setupLines(attempts: Attempt[], policy: Policy, localProviders: readonly string[]): SetupLines | undefined {
+export function setupLines(attempts: Attempt[], policy: Policy, where: SetupContext): SetupLines | undefined {
   const unconfigured = attempts.length > 0 && attempts.every((a) => a.cause === 'auth' || a.cause === 'connection' || a.skipped);
   if (!unconfigured) return undefined;
+  const { localProviders } = where;
   const providersOf = (which: (attempt: Attempt) => boolean) => [...new Set(attempts.filter(which).map((a) => policy.models[a.model]?.provider ?? a.provider))];
-  const keyless = providersOf((a) => a.cause === 'auth');
+  // A key that was sent and refused is no missing key: someone who just stored one must not read that it is gone.
+  const rejected = providersOf((a) => a.cause === 'auth' && a.status !== undefined);
+  const missing = providersOf((a) => a.cause === 'auth' && a.status === undefined);
   const notRunning = providersOf((a) => a.cause === 'connection' && localProviders.includes(a.provider));
   const outOfReach = providersOf((a) => a.cause === 'connection' && !localProviders.includes(a.provider));
   const problems = [
-    keyless.length > 0 && `no usable key for ${keyless.join(', ')}`,
+    missing.length > 0 && `no key for ${missing.join(', ')}`,
+    rejected.length > 0 && `${rejected.join(', ')} rejected the key`,
     notRunning.length > 0 && `${notRunning.join(', ')} is not running on this machine`,
     outOfReach.length > 0 && `${outOfReach.join(', ')} cannot be reached`,
   ].filter(Boolean);
   // Only skipped models (privacy, open circuits): the error with its attempts says more than a setup notice.
   if (problems.length === 0) return undefined;
+  // Each key error names its own fix: the variable it was read from, or the command that replaces it.
+  const keyFixes = [...new Set(attempts.filter((a) => a.cause === 'auth').map((a) => a.fix ?? 'run "Omni: Set API Key"'))];
   const actions = [
-    keyless.length > 0 && 'run "Omni: Set API Key"',
+    ...keyFixes,
     notRunning.length > 0 && `start ${notRunning.includes('ollama') ? 'Ollama ("ollama serve")' : 'the model server'}`,
     outOfReach.length > 0 && 'check your network connection or proxy',
   ].filter(Boolean);
-  const local = notRunning.length === 0 && !policy.routes.some((route) => localProviders.includes(policy.models[route.model]?.provider ?? ''))
-    ? ' Or use models on this machine: "Omni: Create Policy" → Local models.'
-    : '';
-  return [`No model could be reached: ${problems.join('; ')}.`, `${capitalized(actions.join(', or '))}.${local}`];
+  const usesLocalModels = notRunning.length > 0 || policy.routes.some((route) => localProviders.includes(policy.models[route.model]?.provider ?? ''));
+  // Create Policy writes into a folder: without one, opening a folder comes first.
+  const local = usesLocalModels
+    ? ''
+    : where.folderOpen
+      ? ' Or use models on this machine: "Omni: Create Policy" → Local models.'
+      : ' Or use models on this machine: open a folder, then "Omni: Create Policy" → Local models.';
+  return [`No model could be reached: ${problems.join('; ')}.`, `${capitalized(actions.join('; or '))}.${local}`];
 }
 
 function capitalized(text: string): string {

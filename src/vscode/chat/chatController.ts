@@ -270,6 +270,7 @@ export class ChatController implements vscode.Disposable {
         signal: controller.signal,
         post: (message) => this.post(message),
         log: this.deps.log,
+        folderOpen: (vscode.workspace.workspaceFolders?.length ?? 0) > 0,
         deps: {
           policy,
           router,

@@ -67,7 +67,10 @@ suite('Commands', () => {
       // A rejected key is what is wrong, and Set API Key the fix; the server is running, so nothing says to start it.
       const latest = (await api.conversations()).sort((a, b) => b.updatedAt - a.updatedAt)[0];
       const failed = (await api.conversation(latest.id))?.turns.at(-1);
-      assert.deepEqual(failed?.role === 'assistant' ? failed.setup : undefined, ['No model could be reached: no usable key for fake.', 'Run "Omni: Set API Key".']);
+      assert.deepEqual(failed?.role === 'assistant' ? failed.setup : undefined, [
+        'No model could be reached: fake rejected the key.',
+        'Run "Omni: Set API Key" to store a new one, or fix OMNI_FAKE_KEY.',
+      ]);
       await vscode.commands.executeCommand('omni.showRoutingLog');
     } finally {
       fake.behave('fake-general', { text: 'general answer' });
