@@ -163,7 +163,9 @@ export class AnswerView {
       if (status === 'stopped') this.footer.append(h('span', { class: 'stopped' }, 'stopped'));
       if (footer.incomplete) this.footer.append(h('span', { class: 'incomplete' }, footer.incomplete));
     } else if (status === 'stopped') {
-      replaceChildren(this.footer, h('span', { class: 'stopped' }, 'stopped before routing finished; no model was asked'));
+      // No footer: stopped before the router decided, or saved mid-answer and then the window closed or reloaded.
+      const why = this.turn.tag ? 'stopped when the window closed or reloaded' : 'stopped before routing finished; no model was asked';
+      replaceChildren(this.footer, h('span', { class: 'stopped' }, why));
     }
     if (error) {
       replaceChildren(

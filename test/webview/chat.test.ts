@@ -415,6 +415,21 @@ describe('chat webview', () => {
     assert.equal(await view.page.locator('.composer-button').textContent(), 'Send');
   });
 
+  it('an answer saved mid-stream and reopened after a reload shows its text and says why it stopped', async () => {
+    const view = await webview();
+    await view.send({
+      type: 'conversation',
+      conversationId: 'c1',
+      title: 'A slow story',
+      turns: [
+        { role: 'user', text: 'tell me a slow story' },
+        { role: 'assistant', requestId: 'old-1', text: 'Once upon a', tag: sampleTag, notes: [], status: 'stopped' },
+      ],
+    });
+    assert.equal((await view.page.locator('.answer .markdown').textContent())?.trim(), 'Once upon a');
+    assert.equal(await view.page.locator('.answer-footer').textContent(), 'stopped when the window closed or reloaded');
+  });
+
   it('shows fallback notes, discards partial text, and fills the footer', async () => {
     const view = await webview();
     const requestId = await ask(view);

@@ -22,6 +22,8 @@ import { messagesOf, titleFrom, type Conversation, type ConversationStore, type 
 const ACTIVE_KEY = 'omni.activeConversation';
 /** The History list shows the newest this many; a longer list would make every update a large message. */
 const HISTORY_LIMIT = 200;
+/** How often an answer that is streaming is saved: a reload or a closed window takes the extension host with it. */
+const STREAMING_SAVE_MS = 1000;
 
 export interface ChatControllerDeps {
   policies: PolicyService;
@@ -262,6 +264,12 @@ export class ChatController implements vscode.Disposable {
     const controller = new AbortController();
     let ended = () => {};
     this.running.set(requestId, { controller, ended: new Promise<void>((resolve) => (ended = resolve)) });
+    let savedText = turn.text;
+    const checkpoint = setInterval(() => {
+      if (turn.text === savedText) return;
+      savedText = turn.text;
+      void this.persist(conversation, { listHistory: false });
+    }, STREAMING_SAVE_MS);
     try {
       const result = await runAnswer({
         requestId,
@@ -301,6 +309,7 @@ export class ChatController implements vscode.Disposable {
       if (turn.status === 'error' && turn.tag) this.decided.fire({ route: turn.tag.route, model: undefined });
       return { text: turn.text, ok: !!result.done };
     } finally {
+      clearInterval(checkpoint);
       this.running.delete(requestId);
       if (turn.status === 'streaming') turn.status = 'error';
       // The user may have switched conversations meanwhile (New Chat stops this run): save the one it belongs to.

@@ -196,6 +196,25 @@ suite('Commands', () => {
     fake.behave('fake-coder', {});
   });
 
+  test('an answer is saved while it streams, so a window closed mid-answer keeps the text that had arrived', async () => {
+    const api = await omniApi();
+    const earlier = new Set((await api.conversations()).map((s) => s.id));
+    const { pending } = await askSlowly(100);
+    const summary = await waitFor('the conversation to be listed', async () => (await api.conversations()).find((s) => !earlier.has(s.id)));
+    // Read back as a reload would read it: the streaming answer is stopped, with the words that had arrived.
+    const saved = await waitFor('streamed words in the saved answer', async () => {
+      const last = (await api.conversation(summary.id))?.turns.at(-1);
+      return last?.role === 'assistant' && last.text.startsWith('word ') ? last : undefined;
+    });
+    assert.equal(saved.status, 'stopped');
+    assert.ok(saved.tag, 'the routing tag is saved with it');
+    await vscode.commands.executeCommand('omni.newChat');
+    assert.equal((await pending).ok, false);
+    const fake = await fakeProvider();
+    fake.behave('fake-general', {});
+    fake.behave('fake-coder', {});
+  });
+
   test('a request from the chat in an editor tab is routed with the file the user worked in', async () => {
     const api = await omniApi();
     await vscode.commands.executeCommand('omni.newChat');
