@@ -96,6 +96,29 @@ describe('Omni chat, selection commands and policy (packaged .vsix)', function (
     await workbench.screenshot('chat-general-answer');
   });
 
+  it('turning on "omni.showReasoning" opens the next answer\'s Reasoning in the chat already open', async function () {
+    fake.behave('fake-general', { text: 'Boil the pasta.', reasoning: { text: 'The user wants dinner ideas.', as: 'reasoning_content' } });
+    const before = await chat.ask('any tips for a pasta recipe tonight?');
+    await before.settled();
+    assert.equal(await before.root.locator('details.reasoning').getAttribute('open'), null);
+    // The chat stays open in the side bar meanwhile: it is not reopened, and before, kept the old setting until it was.
+    await workbench.setBooleanSetting('omni.showReasoning', true);
+    try {
+      // The Settings editor writes the change a moment after the click: the first answer after it may be too early.
+      await eventually(
+        "a new answer's Reasoning open",
+        async () => {
+          const after = await chat.ask('and a quick sauce for it?');
+          await after.settled();
+          return after.root.locator('details.reasoning').getAttribute('open');
+        },
+        (open) => open === '',
+      );
+    } finally {
+      await workbench.setBooleanSetting('omni.showReasoning', false);
+    }
+  });
+
   it('3. right-click → Explain Selection answers in the chat with the selection as context', async function () {
     fake.behave('fake-coder', { text: 'It returns a new Item with the quantity raised by amount.' });
     await workbench.openFile('inventory.py');

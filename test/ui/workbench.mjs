@@ -193,6 +193,18 @@ export class Workbench {
     await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
   }
 
+  /** Ticks or clears the checkbox of the boolean setting `id` in the Settings editor, as a person would, and closes it. */
+  async setBooleanSetting(id, value) {
+    await this.runCommand('Preferences: Open User Settings');
+    const editor = this.page.locator('.settings-editor');
+    await editor.locator('.settings-header textarea').first().fill(id);
+    const box = editor.locator('.setting-item-bool .setting-value-checkbox').first();
+    await box.waitFor({ timeout: 10_000 });
+    if ((await box.getAttribute('aria-checked')) !== String(value)) await box.click();
+    await editor.locator(`.setting-item-bool .setting-value-checkbox[aria-checked="${value}"]`).first().waitFor({ timeout: 10_000 });
+    await this.runCommand('View: Close Editor');
+  }
+
   /** Clears notifications and closes every editor without saving, so the next scenario starts from a clean window. */
   async tidy() {
     await this.page.keyboard.press('Escape');

@@ -78,6 +78,10 @@ export class ChatController implements vscode.Disposable {
         // An edit may change the baseline model or its price, which every answer so far is compared with.
         this.postTotals();
       }),
+      // Open chat views follow the setting from the next answer on, without being reopened.
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration('omni.showReasoning')) this.postConfig();
+      }),
     );
   }
 
@@ -364,9 +368,13 @@ export class ChatController implements vscode.Disposable {
     for (const webview of to ? [to] : this.webviews) void webview.postMessage(message);
   }
 
+  private postConfig(to?: vscode.Webview): void {
+    this.post({ type: 'config', showReasoning: vscode.workspace.getConfiguration('omni').get('showReasoning', false) }, to);
+  }
+
   private async sendState(to?: vscode.Webview): Promise<void> {
     await Promise.all([this.restored, this.deps.policies.ready]);
-    this.post({ type: 'config', showReasoning: vscode.workspace.getConfiguration('omni').get('showReasoning', false) }, to);
+    this.postConfig(to);
     this.post({ type: 'conversation', conversationId: this.conversation.id, title: this.conversation.title, turns: this.conversation.turns }, to);
     await this.broadcastModels(to);
     await this.broadcastHistory(to);
