@@ -20,7 +20,7 @@ describe('the omni.providers setting, read entry by entry', () => {
     assert.deepEqual(Object.keys(config.providers), ['openai']);
     assert.deepEqual(Object.keys(rejected), ['lan', 'ollama', 'typo']);
     assert.match(rejected.lan, /plain http:\/\/ is only allowed for this machine/);
-    assert.match(rejected.typo, /apiKey/);
+    assert.match(rejected.typo, /Unrecognized key: "apiKey".*; a key is never written here: name the environment variable that holds it in "apiKeyEnv"/);
     const registry = createProviderRegistry({ config, rejected, definedIn: 'the "omni.providers" user setting', env: {} });
     assert.equal(registry.get('openai').origin, 'http://127.0.0.1:4000');
     for (const name of ['lan', 'ollama']) {
@@ -28,6 +28,10 @@ describe('the omni.providers setting, read entry by entry', () => {
         new RegExp(`^provider "${name}" is not used until its entry in the "omni.providers" user setting is fixed: `).test(error.message));
     }
     assert.ok(!registry.names().includes('ollama') && !registry.localNames().includes('ollama'));
+    // The rule a name broke, not zod's "Invalid key in record".
+    assert.deepEqual(parseProvidersLeniently({ 'my fake': { type: 'openai-compatible', baseURL: 'http://127.0.0.1:1/v1' } }).rejected, {
+      'my fake': 'providers.my fake: this name is not allowed: use letters, digits, "_", "-" or "." and start with a letter',
+    });
     assert.deepEqual(parseProvidersLeniently('nope').rejected, { '(the whole setting)': 'must be an object of provider entries, e.g. {"myvllm": {…}}' });
   });
 });

@@ -46,6 +46,10 @@ const providerNameSchema = z
   .string()
   .regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, 'use letters, digits, "_", "-" or "." and start with a letter');
 
+/** Where a key goes instead, for the names a key is commonly pasted under. */
+const KEY_FIELDS = new Set(['apiKey', 'api_key', 'key', 'token']);
+const KEY_HINT = 'a key is never written here: name the environment variable that holds it in "apiKeyEnv" (in VS Code, or run "Omni: Set API Key")';
+
 const providerEntrySchema = z.strictObject({
   type: z.enum(['openai-compatible', 'huggingface']).optional().describe('Required for providers that are not built in.'),
   baseURL: z
@@ -114,7 +118,7 @@ function isPlainHttpToAnotherMachine(url: string): boolean {
 export function parseProvidersConfig(value: unknown, source: string): ProvidersConfig {
   const result = providersConfigSchema.safeParse(value);
   if (result.success) return result.data;
-  const problems = describeIssues(result.error.issues, '(top level)').map((line) => `  ${line}`);
+  const problems = describeProviderIssues(result.error.issues).map((line) => `  ${line}`);
   // The settings value pasted into a file as is: its entries belong under "providers".
   const pasted = typeof value === 'object' && value !== null && !Array.isArray(value) && !('providers' in value) && Object.keys(value).length > 0;
   const hint = pasted ? '\n  put the entries under "providers": {"providers": {"myvllm": {"type": "openai-compatible", …}}}' : '';
@@ -142,9 +146,14 @@ export function parseProvidersLeniently(entries: unknown): LenientProvidersConfi
   for (const [name, entry] of Object.entries(entries)) {
     const result = providersConfigSchema.safeParse({ providers: { [name]: entry } });
     if (result.success) Object.assign(config.providers, result.data.providers);
-    else rejected[name] = describeIssues(result.error.issues, '(top level)').join('; ');
+    else rejected[name] = describeProviderIssues(result.error.issues).join('; ');
   }
   return { config, rejected };
+}
+
+function describeProviderIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+  const pastedKey = issues.some((issue) => issue.code === 'unrecognized_keys' && issue.keys.some((key) => KEY_FIELDS.has(key)));
+  return [...describeIssues(issues, '(top level)'), ...(pastedKey ? [KEY_HINT] : [])];
 }
 
 /** Reads and validates a providers file (JSON with comments allowed). */
