@@ -80,7 +80,7 @@ export function activate(context: vscode.ExtensionContext) {
   return api(controller, store, answerCodeActions, activationMs);
 }
 
-/** What other extensions (and the extension-host tests) may call: ask in the chat, list saved conversations. */
+/** What other extensions (and the extension-host tests) may call: ask or retry in the chat, list saved conversations. */
 function api(controller: ChatController, store: ConversationStore, answerCodeActions: ReturnType<typeof codeActions>, activationMs: number) {
   return {
     activationMs,
@@ -88,6 +88,8 @@ function api(controller: ChatController, store: ConversationStore, answerCodeAct
     codeAction: answerCodeActions,
     /** Sends `prompt` to the chat as if typed, with the active editor as context; resolves when answered. */
     ask: (prompt: string) => controller.ask({ display: prompt, prompt, editor: editorContext('chat', false) }),
+    /** What an answer's Retry with… does: asks its request again on `model` (a policy alias); resolves when answered. */
+    retry: (retryOf: string, model: string) => controller.retry(retryOf, model),
     conversations: () => store.summaries(),
     conversation: (id: string) => store.get(id),
     sessionTotals: () => controller.sessionTotals(),

@@ -155,7 +155,7 @@ describe('Omni chat, selection commands and policy (packaged .vsix)', function (
     await input.fill('inline the temporary');
     await input.press('Enter');
 
-    const diffTab = page.locator('.editor-group-container.active .tab.active .label-name', { hasText: /^Refactor: refactor_me\.py \(as asked ↔ proposed\)$/ });
+    const diffTab = page.locator('.editor-group-container.active .tab.active .label-name', { hasText: /^Refactor: refactor_me\.py \(original ↔ proposed\)$/ });
     await diffTab.waitFor({ timeout: 20_000 });
     const diff = page.locator('.editor-group-container.active .monaco-diff-editor');
     const modified = diff.locator('.editor.modified .monaco-editor').first();

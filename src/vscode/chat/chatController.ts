@@ -46,6 +46,21 @@ export interface HostRequest {
   editor: EditorContext;
 }
 
+/** How a request ended: `ok` when a model answered; `incomplete` says why that answer may be cut short. */
+export interface AskResult {
+  requestId: string;
+  text: string;
+  ok: boolean;
+  incomplete?: string;
+}
+
+/** A request asked again on another model (Retry with…), as it starts. */
+export interface RetryStarted {
+  retryOf: string;
+  requestId: string;
+  answered: Promise<AskResult>;
+}
+
 export class ChatController implements vscode.Disposable {
   private readonly webviews = new Set<vscode.Webview>();
   /** Answers in progress: how to stop each, and when it has ended and been saved. */
@@ -57,11 +72,14 @@ export class ChatController implements vscode.Disposable {
   private readonly decided = new vscode.EventEmitter<{ route: string; model: string | undefined }>();
   /** Fires when routing picked a model (the status bar listens). */
   readonly onDidDecide = this.decided.event;
+  private readonly retried = new vscode.EventEmitter<RetryStarted>();
+  /** Fires when Retry with… starts a request (Refactor Selection opens the retried answer's proposal). */
+  readonly onDidRetry = this.retried.event;
   private conversation: Conversation;
   private routers = new WeakMap<Policy, Router>();
   /** One per window: editing the policy does not reset the session's totals. */
   private readonly ledger: SessionLedger = createSessionLedger();
-  private readonly disposables: vscode.Disposable[] = [this.decided];
+  private readonly disposables: vscode.Disposable[] = [this.decided, this.retried];
 
   constructor(private readonly deps: ChatControllerDeps) {
     this.conversation = deps.store.create();
@@ -117,9 +135,28 @@ export class ChatController implements vscode.Disposable {
   }
 
   /** Starts a request from a command (Explain, Refactor); resolves with the answer text when it finishes. */
-  async ask(request: HostRequest): Promise<{ text: string; ok: boolean }> {
-    const requestId = `h-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-    return this.run(requestId, request.display, request.prompt, request.editor);
+  async ask(request: HostRequest): Promise<AskResult> {
+    return this.run(hostRequestId(), request.display, request.prompt, request.editor);
+  }
+
+  /**
+   * Asks the request that answer `retryOf` answered again on `model`, as that answer's Retry with… does; resolves
+   * when the new answer finishes, or at once with undefined when the conversation has no such answer.
+   */
+  async retry(retryOf: string, model: string, requestId = hostRequestId()): Promise<AskResult | undefined> {
+    const { turns, routedOn } = this.conversation;
+    const index = turns.findIndex((turn) => turn.role === 'assistant' && turn.requestId === retryOf);
+    const [asked, retried] = index > 0 ? [turns[index - 1], turns[index]] : [];
+    if (asked?.role !== 'user' || retried?.role !== 'assistant') return undefined;
+    // The same request again: Explain's prompt and selected code, not the short line the chat shows for it.
+    const sent = routedOn?.[retryOf];
+    const editor = sent ? { languageId: sent.languageId, fileName: sent.fileName, selection: sent.selection, command: sent.command } : editorContext('chat', false);
+    // The same request on another model: its route stays, and it is asked as it was first asked, after the turns
+    // before it, not after the answer it replaces or what followed.
+    const retry = { model, route: retried.tag?.route, earlier: turns.slice(0, index - 1) };
+    const answered = this.run(requestId, asked.text, sent?.prompt ?? asked.text, editor, retry);
+    this.retried.fire({ retryOf, requestId, answered });
+    return answered;
   }
 
   /** Whether an answer is streaming in the chat now. */
@@ -180,19 +217,7 @@ export class ChatController implements vscode.Disposable {
     ready: (_message, from) => this.sendState(from),
     send: (message) => void this.run(message.requestId, message.text, message.text, editorContext('chat', false)),
     stop: (message) => this.running.get(message.requestId)?.controller.abort(),
-    retryWith: (message) => {
-      const { turns, routedOn } = this.conversation;
-      const index = turns.findIndex((turn) => turn.role === 'assistant' && turn.requestId === message.retryOf);
-      const [asked, retried] = index > 0 ? [turns[index - 1], turns[index]] : [];
-      if (asked?.role !== 'user' || retried?.role !== 'assistant') return;
-      // The same request again: Explain's prompt and selected code, not the short line the chat shows for it.
-      const sent = routedOn?.[message.retryOf];
-      const editor = sent ? { languageId: sent.languageId, fileName: sent.fileName, selection: sent.selection, command: sent.command } : editorContext('chat', false);
-      // The same request on another model: its route stays, and it is asked as it was first asked, after the turns
-      // before it, not after the answer it replaces or what followed.
-      const retry = { model: message.model, route: retried.tag?.route, earlier: turns.slice(0, index - 1) };
-      void this.run(message.requestId, asked.text, sent?.prompt ?? asked.text, editor, retry);
-    },
+    retryWith: (message) => void this.retry(message.retryOf, message.model, message.requestId),
     copy: async (message, from) => this.post({ type: 'notice', text: await this.deps.codeActions(message) }, from),
     insertAtCursor: async (message, from) => this.post({ type: 'notice', text: await this.deps.codeActions(message) }, from),
     applyToSelection: async (message, from) => this.post({ type: 'notice', text: await this.deps.codeActions(message) }, from),
@@ -239,7 +264,7 @@ export class ChatController implements vscode.Disposable {
     return handler(message, from);
   }
 
-  private async run(requestId: string, display: string, prompt: string, editor: EditorContext, retry?: { model: string; route?: string; earlier: Turn[] }) {
+  private async run(requestId: string, display: string, prompt: string, editor: EditorContext, retry?: { model: string; route?: string; earlier: Turn[] }): Promise<AskResult> {
     await Promise.all([this.restored, this.deps.policies.ready]);
     this.chosen = true;
     // Every open chat view shows the request; the one it came from already does and ignores this.
@@ -311,7 +336,7 @@ export class ChatController implements vscode.Disposable {
         this.postTotals();
       }
       if (turn.status === 'error' && turn.tag) this.decided.fire({ route: turn.tag.route, model: undefined });
-      return { text: turn.text, ok: !!result.done };
+      return { requestId, text: turn.text, ok: !!result.done, incomplete: result.done?.incomplete };
     } finally {
       clearInterval(checkpoint);
       this.running.delete(requestId);
@@ -421,6 +446,11 @@ export class ChatController implements vscode.Disposable {
       to,
     );
   }
+}
+
+/** An id for a request the host starts; the webview mints its own. */
+function hostRequestId(): string {
+  return `h-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
 function policyNotice({ label, warning, restricted, removed }: ActivePolicy): [string, string] | undefined {

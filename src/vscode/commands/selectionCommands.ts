@@ -7,7 +7,8 @@ import { estimateTokens } from '../../core/text/tokens';
 import { editorContext, workingEditor, workspaceFileName } from '../editorContext';
 import { enclosingCode } from '../enclosingCode';
 import { readSettings } from '../settings';
-import { extractCode, proposalIdOf, snapshotSelection, type ProposalPreview } from '../refactor/proposalPreview';
+import { proposalIdOf, snapshotSelection, type ProposalPreview } from '../refactor/proposalPreview';
+import { RefactorAnswers } from '../refactor/refactorAnswers';
 
 const DEFAULT_INSTRUCTION = 'improve readability and structure while keeping the behaviour';
 
@@ -19,6 +20,7 @@ export interface SelectionCommandDeps {
 
 export function registerSelectionCommands(deps: SelectionCommandDeps): vscode.Disposable[] {
   const { controller, views, preview } = deps;
+  const refactorAnswers = new RefactorAnswers(preview, controller);
 
   /**
    * The editor with a selection small enough to send, or a message telling the user what to select. Without a
@@ -46,7 +48,8 @@ export function registerSelectionCommands(deps: SelectionCommandDeps): vscode.Di
     const tokens = estimateTokens(editor.document.getText(range));
     if (tokens > maxSelectionTokens) {
       const message =
-        `Omni: ${what} is about ${tokens.toLocaleString('en-US')} tokens, over the ${maxSelectionTokens.toLocaleString('en-US')} ` +
+        // "would take", not "is": `what` may be plural ("the lines around the cursor").
+        `Omni: ${what} would take about ${tokens.toLocaleString('en-US')} tokens to send, over the ${maxSelectionTokens.toLocaleString('en-US')} ` +
         'of "omni.maxSelectionTokens". Select less, or raise the setting.';
       void vscode.window.showWarningMessage(message, 'Open Setting').then((choice) => {
         if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', 'omni.maxSelectionTokens');
@@ -88,6 +91,7 @@ export function registerSelectionCommands(deps: SelectionCommandDeps): vscode.Di
   };
 
   return [
+    refactorAnswers,
     vscode.commands.registerCommand('omni.explainSelection', async () => {
       if (waitsForAnswer('Explain', () => vscode.commands.executeCommand('omni.explainSelection'))) return undefined;
       const editor = await selectedEditor();
@@ -131,10 +135,7 @@ export function registerSelectionCommands(deps: SelectionCommandDeps): vscode.Di
           'Answer with the complete replacement for the selection in one fenced code block, then at most three sentences on what changed.',
         editor: editorContext('refactor', true),
       });
-      if (!result.ok) return undefined;
-      const id = await preview.show(selected, extractCode(result.text), 'Refactor');
-      preview.offerChoice(id, 'Omni: the refactoring proposal is open as a diff.');
-      return id;
+      return refactorAnswers.propose(selected, result);
     }),
 
     vscode.commands.registerCommand('omni.applyProposal', (arg?: unknown) => preview.applyAndReport(proposalIdOf(arg) ?? preview.activeId())),

@@ -1,8 +1,10 @@
 /**
  * Shows a proposed replacement for a selection as a diff of the whole file, with Apply and Discard. Apply is one
- * undoable edit and refuses to overwrite when the document changed since the proposal was made.
+ * undoable edit and refuses to overwrite when the document changed since the proposal was made. A proposal lives as
+ * long as its diff: closing the tab discards it, so no toast or button outlives what the user reviewed.
  */
 import * as vscode from 'vscode';
+import { withSelectionLineEnd } from './proposedCode';
 
 export const PROPOSAL_SCHEME = 'omni-proposal';
 
@@ -10,8 +12,6 @@ export const PROPOSAL_SCHEME = 'omni-proposal';
 export interface SelectionSnapshot {
   target: vscode.Uri;
   range: vscode.Range;
-  /** The document version the proposal was made against. */
-  version: number;
   /** The whole document then, and where the selection sits in it. */
   text: string;
   offsets: { start: number; end: number };
@@ -24,7 +24,6 @@ export function snapshotSelection(editor: vscode.TextEditor): SelectionSnapshot 
   return {
     target: document.uri,
     range,
-    version: document.version,
     text: document.getText(),
     offsets: { start: document.offsetAt(range.start), end: document.offsetAt(range.end) },
   };
@@ -36,13 +35,35 @@ interface Proposal extends SelectionSnapshot {
 
 export type ApplyOutcome = 'applied' | 'changed' | 'missing';
 
+/** How a proposal ended: `closed` with its diff tab, `retried` when its answer was asked again. */
+type Ending = 'applied' | 'discarded' | 'closed' | 'retried';
+
+const AGAIN = ' To see it again, select the code and click Apply on the code block of its answer in the chat.';
+
+/** What a toast or title-bar button that outlived its proposal tells the user. */
+const GONE: Record<Ending, string> = {
+  applied: 'Omni: that proposal was already applied. Undo in its file takes it back.',
+  discarded: `Omni: that proposal was discarded.${AGAIN}`,
+  closed: `Omni: that proposal was discarded when its diff was closed.${AGAIN}`,
+  retried: `Omni: that proposal was closed when its answer was retried.${AGAIN}`,
+};
+
 export class ProposalPreview implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly proposals = new Map<string, Proposal>();
+  private readonly ended = new Map<string, Ending>();
   private readonly disposables: vscode.Disposable[];
   private next = 0;
 
   constructor() {
-    this.disposables = [vscode.workspace.registerTextDocumentContentProvider(PROPOSAL_SCHEME, this)];
+    this.disposables = [
+      vscode.workspace.registerTextDocumentContentProvider(PROPOSAL_SCHEME, this),
+      // A diff moved to another group closes one tab and opens another: only the last tab of a proposal ends it.
+      vscode.window.tabGroups.onDidChangeTabs(({ closed }) => {
+        for (const id of new Set(closed.flatMap((tab) => proposalIdOfTab(tab) ?? []))) {
+          if (this.tabsOf(id).length === 0) void this.end(id, 'closed');
+        }
+      }),
+    ];
   }
 
   // Whole files, not the selection alone: the diff shows the change in its context, and a language service
@@ -57,11 +78,14 @@ export class ProposalPreview implements vscode.TextDocumentContentProvider, vsco
   /** Opens the diff of the file as it was in `snapshot` against the file with `proposed`; returns the id apply/discard take. */
   async show(snapshot: SelectionSnapshot, proposed: string, title: string): Promise<string> {
     const id = `p${++this.next}`;
-    this.proposals.set(id, { ...snapshot, proposed });
+    const selected = snapshot.text.slice(snapshot.offsets.start, snapshot.offsets.end);
+    // Set here, so the diff shows exactly what Apply writes.
+    this.proposals.set(id, { ...snapshot, proposed: withSelectionLineEnd(selected, proposed) });
     const name = snapshot.target.path.split('/').pop() ?? 'selection';
     const left = vscode.Uri.from({ scheme: PROPOSAL_SCHEME, path: `/original/${id}/${name}` });
     const right = vscode.Uri.from({ scheme: PROPOSAL_SCHEME, path: `/proposed/${id}/${name}` });
-    await vscode.commands.executeCommand('vscode.diff', left, right, `${title}: ${name} (as asked ↔ proposed)`, { preview: true });
+    // Not a preview tab: opening another file would replace it, and closing the diff discards the proposal.
+    await vscode.commands.executeCommand('vscode.diff', left, right, `${title}: ${name} (original ↔ proposed)`, { preview: false });
     return id;
   }
 
@@ -75,15 +99,14 @@ export class ProposalPreview implements vscode.TextDocumentContentProvider, vsco
   async apply(id: string): Promise<ApplyOutcome> {
     const proposal = this.proposals.get(id);
     if (!proposal) return 'missing';
-    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === proposal.target.toString());
-    const original = proposal.text.slice(proposal.offsets.start, proposal.offsets.end);
-    if (!document || document.version !== proposal.version || document.getText(proposal.range) !== original) {
-      return 'changed';
-    }
+    // Opened, not looked up among the open documents: the user may have closed the file's tab since. A file deleted
+    // since cannot be opened, and counts as changed.
+    const document = await Promise.resolve(vscode.workspace.openTextDocument(proposal.target)).catch(() => undefined);
+    if (!document || document.getText() !== proposal.text) return 'changed';
     const edit = new vscode.WorkspaceEdit();
     edit.replace(proposal.target, proposal.range, proposal.proposed);
     if (!(await vscode.workspace.applyEdit(edit))) return 'changed';
-    await this.close(id);
+    await this.end(id, 'applied');
     // Back to the file, with the new code selected: the old selection's length would now cover other code.
     const lines = proposal.proposed.split('\n');
     const end = lines.length === 1 ? proposal.range.start.translate(0, lines[0].length) : new vscode.Position(proposal.range.start.line + lines.length - 1, lines.at(-1)!.length);
@@ -91,10 +114,10 @@ export class ProposalPreview implements vscode.TextDocumentContentProvider, vsco
     return 'applied';
   }
 
-  /** `apply`, telling the user when nothing was written because the file changed. */
+  /** `apply`, telling the user when nothing was written: the file changed, or the proposal is gone. */
   async applyAndReport(id: string | undefined): Promise<ApplyOutcome> {
     const outcome = id ? await this.apply(id) : 'missing';
-    if (outcome === 'missing') void vscode.window.showInformationMessage('Omni: that proposal was already applied or discarded.');
+    if (outcome === 'missing') this.reportGone(id);
     if (outcome === 'changed') {
       void vscode.window.showWarningMessage(
         'Omni: the file changed since the proposal was made, so nothing was overwritten. Run the command again on the new code.',
@@ -103,32 +126,46 @@ export class ProposalPreview implements vscode.TextDocumentContentProvider, vsco
     return outcome;
   }
 
-  /** Asks Apply or Discard without blocking the caller. */
+  /** Asks Apply or Discard without blocking the caller; once the proposal is gone, either button says how it went. */
   offerChoice(id: string, message: string): void {
     void vscode.window.showInformationMessage(message, 'Apply', 'Discard').then(async (choice) => {
       if (choice === 'Apply') await this.applyAndReport(id);
+      else if (choice === 'Discard' && !this.proposals.has(id)) this.reportGone(id);
       else if (choice === 'Discard') await this.discard(id);
     });
   }
 
-  async discard(id: string): Promise<void> {
-    await this.close(id);
+  async discard(id: string, why: Exclude<Ending, 'applied'> = 'discarded'): Promise<void> {
+    await this.end(id, why);
   }
 
   dispose(): void {
     vscode.Disposable.from(...this.disposables).dispose();
   }
 
-  private async close(id: string): Promise<void> {
-    this.proposals.delete(id);
-    const tabs = vscode.window.tabGroups.all.flatMap((group) => group.tabs);
-    const ours = tabs.filter((tab) => tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.scheme === PROPOSAL_SCHEME && idOf(tab.input.modified) === id);
+  private reportGone(id: string | undefined): void {
+    const ending = id === undefined ? undefined : this.ended.get(id);
+    void vscode.window.showInformationMessage(ending ? GONE[ending] : 'Omni: no proposal is open. Refactor Selection, or Apply on a code block in the chat, opens one.');
+  }
+
+  private async end(id: string, why: Ending): Promise<void> {
+    if (!this.proposals.delete(id)) return;
+    this.ended.set(id, why);
+    const ours = this.tabsOf(id);
     if (ours.length > 0) await vscode.window.tabGroups.close(ours);
+  }
+
+  private tabsOf(id: string): vscode.Tab[] {
+    return vscode.window.tabGroups.all.flatMap((group) => group.tabs).filter((tab) => proposalIdOfTab(tab) === id);
   }
 }
 
 function idOf(uri: vscode.Uri): string {
   return uri.path.split('/')[2] ?? '';
+}
+
+function proposalIdOfTab(tab: vscode.Tab): string | undefined {
+  return tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.scheme === PROPOSAL_SCHEME ? idOf(tab.input.modified) : undefined;
 }
 
 /**
@@ -138,10 +175,4 @@ function idOf(uri: vscode.Uri): string {
 export function proposalIdOf(arg: unknown): string | undefined {
   if (typeof arg === 'string') return arg;
   return arg instanceof vscode.Uri && arg.scheme === PROPOSAL_SCHEME ? idOf(arg) : undefined;
-}
-
-/** The code a model proposed: the first fenced block of its answer, or the whole answer when it has none. */
-export function extractCode(answer: string): string {
-  const fence = /^(`{3,}|~{3,})[^\n]*\n([\s\S]*?)\n\1[ \t]*$/m.exec(answer);
-  return fence ? fence[2] : answer.trim();
 }

@@ -2,10 +2,62 @@
 // Refactor a diff whose Apply is one undoable edit that never overwrites a changed file.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { fakeProvider, omniApi, openWithSelection, testPolicy, usePolicy, waitFor, workspaceFolder } from './helpers';
+import { fakeProvider, omniApi, openWithSelection, testPolicy, usePolicy, waitFor, watchMessages, workspaceFolder, writeText, type ShownMessage } from './helpers';
 
 const SOURCE = 'import os\n\ndef add(a, b):\n    total = a + b\n    return total\n\nprint(add(1, 2))\n';
 const PROPOSAL = '```python\ndef add(a, b):\n    return a + b\n```\nInlined the temporary variable.';
+/** QA's file: the selection of its first three lines, taken with Shift+Down, ends at the start of the print line. */
+const GLUE = 'def add(a, b):\n    total = a + b\n    return total\nprint(add(1, 2))\n';
+const GLUED = 'def add(a, b):\n    return a + b\nprint(add(1, 2))\n';
+
+/** The diff tabs of proposals, in every editor group. */
+function proposalTabs(): (vscode.Tab & { input: vscode.TabInputTextDiff })[] {
+  return vscode.window.tabGroups.all
+    .flatMap((group) => group.tabs)
+    .filter((tab): tab is vscode.Tab & { input: vscode.TabInputTextDiff } => tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.scheme === 'omni-proposal');
+}
+
+const idOfTab = (tab: { input: vscode.TabInputTextDiff }) => tab.input.modified.path.split('/')[2];
+
+/** The diff tab of proposal `id`, once it is open. */
+function proposalTab(id: string) {
+  return waitFor(`the diff of proposal ${id}`, () => proposalTabs().find((tab) => idOfTab(tab) === id));
+}
+
+/** Resolves once no tab shows proposal `id`. */
+function proposalClosed(id: string) {
+  return waitFor(`the diff of proposal ${id} to close`, () => !proposalTabs().some((tab) => idOfTab(tab) === id));
+}
+
+/** The diff tab of a proposal that `open` opens (a code block's Apply does not say its id). */
+async function openedProposal(open: () => Thenable<unknown>) {
+  const before = new Set(proposalTabs().map(idOfTab));
+  await open();
+  return waitFor('a new proposal diff', () => proposalTabs().find((tab) => !before.has(idOfTab(tab))));
+}
+
+/**
+ * Opens `name` with `content` as a user does, from the editor: a document an extension opened stays open (for a few
+ * minutes) after its tab closes.
+ */
+async function openAsUser(name: string, content: string): Promise<vscode.TextEditor> {
+  const uri = vscode.Uri.joinPath(workspaceFolder().uri, name);
+  await writeText(uri, content);
+  await vscode.commands.executeCommand('vscode.open', uri);
+  return waitFor(`${name} in the editor`, () => (vscode.window.activeTextEditor?.document.uri.toString() === uri.toString() ? vscode.window.activeTextEditor : undefined));
+}
+
+/** Opens `name` with `content` and selects whole lines `fromLine`..`toLine` as Shift+Down does: up to column 0 of the next line. */
+async function openWithWholeLines(name: string, content: string, fromLine: number, toLine: number): Promise<vscode.TextEditor> {
+  const editor = await openWithSelection(name, content, fromLine, toLine);
+  editor.selection = new vscode.Selection(fromLine, 0, toLine + 1, 0);
+  return editor;
+}
+
+/** The message among `shown` that matches `pattern`, once it was shown. */
+function message(shown: ShownMessage[], pattern: RegExp): Promise<ShownMessage> {
+  return waitFor(`a message like ${pattern}`, () => shown.find((m) => pattern.test(m.text)));
+}
 
 suite('Explain and Refactor Selection', () => {
   suiteSetup(async () => {
@@ -20,7 +72,7 @@ suite('Explain and Refactor Selection', () => {
     const before = fake.chatRequests().length;
     await openWithSelection('calc.py', SOURCE, 2, 4);
     const result = await vscode.commands.executeCommand<{ ok: boolean; text: string }>('omni.explainSelection');
-    assert.deepEqual(result, { ok: true, text: 'It adds two numbers.' });
+    assert.deepEqual([result?.ok, result?.text], [true, 'It adds two numbers.']);
     const [request] = fake.chatRequests().slice(before);
     const prompt = request.body!.messages.at(-1)!.content;
     assert.equal(request.body!.model, 'fake-coder');
@@ -232,5 +284,168 @@ suite('Explain and Refactor Selection', () => {
     assert.equal(editor.document.getText(editor.selection), 'def add(a, b):\n    total = a + b\n    return total\ndef sub(a, b):\n    return a - b');
     await vscode.commands.executeCommand('omni.discardProposal');
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  test('Apply keeps a selection of whole lines whole: the next line stays on its own, from Refactor and from a code block', async () => {
+    const fake = await fakeProvider();
+    fake.behave('fake-coder', { text: PROPOSAL });
+    const editor = await openWithWholeLines('glue.py', GLUE, 0, 2);
+    const id = await vscode.commands.executeCommand<string>('omni.refactorSelection', 'inline the temporary');
+    assert.ok(id, 'a proposal was made');
+    assert.equal((await vscode.workspace.openTextDocument((await proposalTab(id)).input.modified)).getText(), GLUED, 'the diff shows what Apply writes');
+    assert.equal(await vscode.commands.executeCommand('omni.applyProposal', id), 'applied');
+    assert.equal(editor.document.getText(), GLUED);
+    const shown = vscode.window.activeTextEditor!;
+    assert.equal(shown.document.getText(shown.selection), 'def add(a, b):\n    return a + b\n', 'the new lines are selected as whole lines');
+
+    // The chat's code block sends its text with the newline that ends every block.
+    const again = await openWithWholeLines('glue2.py', GLUE, 0, 2);
+    assert.match(await (await omniApi()).codeAction({ type: 'applyToSelection', code: 'def add(a, b):\n    return a + b\n' }), /^The change is open as a diff/);
+    assert.equal(await vscode.commands.executeCommand('omni.applyProposal'), 'applied');
+    assert.equal(again.document.getText(), GLUED);
+  });
+
+  test('the diffs of Refactor and of a code block\'s Apply are titled alike: the original file against the proposal', async () => {
+    const fake = await fakeProvider();
+    fake.behave('fake-coder', { text: PROPOSAL });
+    await openWithSelection('titled.py', SOURCE, 2, 4);
+    const refactored = await vscode.commands.executeCommand<string>('omni.refactorSelection', 'inline the temporary');
+    assert.equal((await proposalTab(refactored)).label, 'Refactor: titled.py (original ↔ proposed)');
+    await vscode.commands.executeCommand('omni.discardProposal', refactored);
+    await openWithSelection('titled.py', SOURCE, 2, 4);
+    const applied = await openedProposal(async () => (await omniApi()).codeAction({ type: 'applyToSelection', code: 'def add(a, b):\n    return a + b\n' }));
+    assert.equal(applied.label, 'Apply: titled.py (original ↔ proposed)', 'nothing was asked here, so not "as asked"');
+    await vscode.commands.executeCommand('omni.discardProposal', applied.input.modified);
+  });
+
+  test('a refactor answer cut off at the output limit makes no proposal, and the message says so and what to do', async () => {
+    const fake = await fakeProvider();
+    // Cut off inside the code block: no closing fence, so the old fallback took the whole answer, prose and all.
+    fake.behave('fake-coder', { text: 'Here is the refactoring:\n```python\ndef add(a, b):\n    return a', finishReason: 'length' });
+    try {
+      const editor = await openWithSelection('cut_off.py', SOURCE, 2, 4);
+      const tabsBefore = proposalTabs().length;
+      await watchMessages(async (shown) => {
+        assert.equal(await vscode.commands.executeCommand('omni.refactorSelection', 'inline the temporary'), undefined);
+        const warning = await message(shown, /cut off/);
+        assert.equal(
+          warning.text,
+          "Omni: the answer was cut off at the model's output limit, so no proposal was made. Select less code and refactor again, " +
+            'or use Retry with… under the answer to ask another model; its proposal opens as a diff.',
+        );
+      });
+      assert.equal(proposalTabs().length, tabsBefore, 'no diff opened');
+      assert.equal(editor.document.getText(), SOURCE);
+    } finally {
+      fake.behave('fake-coder', { text: PROPOSAL });
+    }
+  });
+
+  test('Apply works after the file\'s tab was closed: the file is read again, not reported as changed', async () => {
+    const fake = await fakeProvider();
+    fake.behave('fake-coder', { text: PROPOSAL });
+    const editor = await openAsUser('closed_tab.py', SOURCE);
+    editor.selection = new vscode.Selection(2, 0, 4, 16);
+    const uri = editor.document.uri;
+    const id = await vscode.commands.executeCommand<string>('omni.refactorSelection', 'inline the temporary');
+    await proposalTab(id);
+    const fileTabs = vscode.window.tabGroups.all.flatMap((group) => group.tabs).filter((tab) => tab.input instanceof vscode.TabInputText && tab.input.uri.toString() === uri.toString());
+    await vscode.window.tabGroups.close(fileTabs);
+    await waitFor('VS Code to close the document', () => !vscode.workspace.textDocuments.some((document) => document.uri.toString() === uri.toString()));
+    assert.equal(await vscode.commands.executeCommand('omni.applyProposal', id), 'applied');
+    assert.equal((await vscode.workspace.openTextDocument(uri)).getText(), 'import os\n\ndef add(a, b):\n    return a + b\n\nprint(add(1, 2))\n');
+  });
+
+  test('closing the diff discards its proposal; the toast left behind says so, and the code block\'s Apply opens it again', async () => {
+    const fake = await fakeProvider();
+    fake.behave('fake-coder', { text: PROPOSAL });
+    const editor = await openWithSelection('closed_diff.py', SOURCE, 2, 4);
+    await watchMessages(async (shown) => {
+      const id = await vscode.commands.executeCommand<string>('omni.refactorSelection', 'inline the temporary');
+      const toast = await message(shown, /^Omni: the refactoring proposal is open as a diff\.$/);
+      const tab = await proposalTab(id);
+      const proposed = (await vscode.workspace.openTextDocument(tab.input.modified)).getText();
+      await vscode.window.tabGroups.close(tab);
+      // Once the tab is gone from VS Code's list, its close event was delivered.
+      await proposalClosed(id);
+      toast.click('Apply');
+      const gone = await message(shown, /discarded when its diff was closed/);
+      assert.equal(gone.text, 'Omni: that proposal was discarded when its diff was closed. To see it again, select the code and click Apply on the code block of its answer in the chat.');
+      assert.equal(editor.document.getText(), SOURCE, 'the stale toast changed nothing');
+      assert.equal(await vscode.commands.executeCommand('omni.applyProposal', id), 'missing');
+
+      // As that message says: the selection is still there, and the answer's code block (its text ends with a newline).
+      const back = await vscode.window.showTextDocument(editor.document);
+      assert.equal(back.document.getText(back.selection), 'def add(a, b):\n    total = a + b\n    return total');
+      const again = await openedProposal(async () => (await omniApi()).codeAction({ type: 'applyToSelection', code: 'def add(a, b):\n    return a + b\n' }));
+      assert.equal((await vscode.workspace.openTextDocument(again.input.modified)).getText(), proposed, 'the same proposal');
+
+      // Discard in the diff's title bar: the toast of that proposal says it was discarded.
+      const applyToast = await message(shown, /^Omni: review the change, then apply it\.$/);
+      await vscode.commands.executeCommand('omni.discardProposal', again.input.modified);
+      await proposalClosed(idOfTab(again));
+      applyToast.click('Apply');
+      await message(shown, /^Omni: that proposal was discarded\. To see it again/);
+      assert.equal(editor.document.getText(), SOURCE);
+    });
+  });
+
+  test('Retry with… on a refactor answer replaces its diff with the new answer\'s, by the same rules as Refactor', async () => {
+    const fake = await fakeProvider();
+    fake.behave('fake-coder', { text: PROPOSAL });
+    const api = await omniApi();
+    const editor = await openWithSelection('retried.py', SOURCE, 2, 4);
+    try {
+      await watchMessages(async (shown) => {
+        const first = await vscode.commands.executeCommand<string>('omni.refactorSelection', 'inline the temporary');
+        const firstToast = await message(shown, /^Omni: the refactoring proposal is open as a diff\.$/);
+        await proposalTab(first);
+        const latest = (await api.conversations()).sort((a, b) => b.updatedAt - a.updatedAt)[0];
+        const answer = (await api.conversation(latest.id))!.turns.at(-1)!;
+        assert.equal(answer.role, 'assistant');
+        const refactorRequest = answer.role === 'assistant' ? answer.requestId : '';
+
+        // Cut off: the old diff is closed all the same (it is no longer the latest answer's), and no new one opens.
+        fake.behave('fake-general', { text: '```python\ndef add(a, b):\n    return', finishReason: 'length' });
+        const cut = await api.retry(refactorRequest, 'general');
+        assert.equal(cut?.ok, true);
+        await message(shown, /^Omni: the answer was cut off at the model's output limit, so no proposal was made\./);
+        await proposalClosed(first);
+        firstToast.click('Apply');
+        await message(shown, /^Omni: that proposal was closed when its answer was retried\. To see it again/);
+
+        // A retry of the retry, complete this time: its proposal opens, replacing the selection Refactor was asked about.
+        fake.behave('fake-general', { text: '```python\ndef add(a, b):\n    return sum((a, b))\n```' });
+        const latestAnswer = (await api.conversation(latest.id))!.turns.at(-1)!;
+        const tab = await openedProposal(async () => {
+          const retried = await api.retry(latestAnswer.role === 'assistant' ? latestAnswer.requestId : '', 'general');
+          assert.equal(retried?.ok, true);
+        });
+        assert.equal(tab.label, 'Refactor: retried.py (original ↔ proposed)');
+        assert.equal(await vscode.commands.executeCommand('omni.applyProposal', tab.input.modified), 'applied');
+        assert.equal(editor.document.getText(), 'import os\n\ndef add(a, b):\n    return sum((a, b))\n\nprint(add(1, 2))\n');
+      });
+    } finally {
+      fake.behave('fake-general', { text: 'general answer' });
+    }
+  });
+
+  test('a selection over omni.maxSelectionTokens: the message reads right for a plural subject too', async () => {
+    const fake = await fakeProvider();
+    // 4,000 lines and no blank one: with only a cursor, the block around it is the whole file.
+    const lines = Array.from({ length: 4000 }, (_, i) => `value_${i} = compute(${i}) + offset  # line ${i}`).join('\n');
+    const editor = await openWithSelection('no_blank_lines.py', `${lines}\n`, 0, 0);
+    editor.selection = new vscode.Selection(2000, 3, 2000, 3);
+    const before = fake.chatRequests().length;
+    await watchMessages(async (shown) => {
+      assert.equal(await vscode.commands.executeCommand('omni.explainSelection'), undefined);
+      const around = await message(shown, /omni\.maxSelectionTokens/);
+      assert.match(around.text, /^Omni: the lines around the cursor would take about [\d,]+ tokens to send, over the 20,000 of "omni\.maxSelectionTokens"\. Select less, or raise the setting\.$/);
+      editor.selection = new vscode.Selection(0, 0, 3999, 0);
+      assert.equal(await vscode.commands.executeCommand('omni.explainSelection'), undefined);
+      await waitFor('a second message', () => shown.length > 1);
+      assert.match(shown[1].text, /^Omni: the selection would take about [\d,]+ tokens to send,/);
+    });
+    assert.equal(fake.chatRequests().length, before);
   });
 });
