@@ -156,7 +156,8 @@ function toAnswerError(message: string, attempts: Attempt[], policy: Policy): An
   const [first, ...rest] = message.split('\n');
   const advice = attempts.length > 0 ? rest.filter((line) => !line.startsWith('  ')).join('\n') : '';
   return {
-    message: (attempts.length > 0 ? first.replace(/:$/, '.') : message).slice(0, 2000),
+    // The engine's message continues a CLI prefix ("omni: no model could answer"); in the chat it starts a sentence.
+    message: capitalized(attempts.length > 0 ? first.replace(/:$/, '.') : message).slice(0, 2000),
     hint: auth ? auth.message.slice(0, 500) : advice ? advice.slice(0, 500) : undefined,
     attempts: attempts.map((a) => ({ model: displayName(policy, a.model), cause: a.message.slice(0, 500) })),
   };

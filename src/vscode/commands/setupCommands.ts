@@ -136,7 +136,7 @@ export function registerSetupCommands(deps: SetupCommandDeps): vscode.Disposable
         const { policy } = policies.current(workingEditor()?.document.uri);
         const current = (alias: string | null) => (alias === controller.modelOverride ? ' · current choice' : '');
         const items = [
-          { label: 'Automatic', description: `the router picks per request${current(null)}`, alias: null as string | null },
+          { label: 'Auto (routed)', description: `the router picks per request${current(null)}`, alias: null as string | null },
           ...Object.entries(policy.models).map(([alias, entry]) => ({
             label: displayName(policy, alias),
             description: `${alias} · ${entry.provider}${current(alias)}`,

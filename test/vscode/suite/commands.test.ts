@@ -88,7 +88,7 @@ suite('Commands', () => {
       const latest = (await api.conversations()).sort((a, b) => b.updatedAt - a.updatedAt)[0];
       const failed = (await api.conversation(latest.id))?.turns.at(-1);
       assert.ok(failed?.role === 'assistant' && failed.error, 'the answer ended in an error');
-      assert.equal(failed.error.message, 'no model could answer.');
+      assert.equal(failed.error.message, 'No model could answer.');
       assert.ok(failed.error.attempts.length > 0 && failed.error.attempts.every((attempt) => attempt.cause.includes('HTTP 500')), JSON.stringify(failed.error));
     } finally {
       fake.behave('fake-coder', { text: 'coder answer' });
@@ -96,7 +96,7 @@ suite('Commands', () => {
     }
   });
 
-  test('Choose Model overrides the router for the conversation, and Automatic restores routing', async () => {
+  test('Choose Model overrides the router for the conversation, and Auto (routed) restores routing', async () => {
     const fake = await fakeProvider();
     const api = await omniApi();
     assert.equal(await vscode.commands.executeCommand('omni.chooseModel', 'coder'), 'coder');
