@@ -185,6 +185,8 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('newChat') }),
   z.object({ type: z.literal('openConversation'), conversationId }),
   z.object({ type: z.literal('deleteConversation'), conversationId }),
+  /** Lists the next batch of the older conversations History leaves out, in the view that asks. */
+  z.object({ type: z.literal('showMoreHistory') }),
   /** Null returns to automatic routing. */
   z.object({ type: z.literal('chooseModel'), model: z.nullable(shortText) }),
   /** Saves what `requestId` was routed on as a line of the folder's routing examples, with the route the user picks. */

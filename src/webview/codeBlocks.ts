@@ -4,8 +4,13 @@ import { h } from './dom';
 
 type CodeAction = WebviewMessageOf<'copy' | 'insertAtCursor' | 'applyToSelection'>['type'];
 
+const copyLabel = 'Copy';
+/** How long a Copy button says "Copied" after a click. */
+const copiedForMs = 2_000;
+const restoreTimers = new WeakMap<HTMLButtonElement, number>();
+
 const actions: { type: CodeAction; label: string; ariaLabel: string }[] = [
-  { type: 'copy', label: 'Copy', ariaLabel: 'Copy code' },
+  { type: 'copy', label: copyLabel, ariaLabel: 'Copy code' },
   { type: 'insertAtCursor', label: 'Insert', ariaLabel: 'Insert code at cursor' },
   { type: 'applyToSelection', label: 'Apply', ariaLabel: 'Apply code to selection' },
 ];
@@ -40,5 +45,15 @@ export function codeActionMessage(target: Element): WebviewMessageOf<CodeAction>
   const type = actions.find((action) => action.type === button?.dataset.codeAction)?.type;
   const code = button?.closest('.code-block')?.querySelector('pre code, pre')?.textContent;
   if (!type || code === undefined || code === null) return undefined;
-  return { type, code };
+  // The newline that ends the block's last line is not part of the code: Copy gives what Insert inserts.
+  return { type, code: code.replace(/\r?\n$/, '') };
+}
+
+/** Says "Copied" on the clicked Copy button for a moment: copying changes nothing else on screen. */
+export function showCopied(target: Element): void {
+  const button = target.closest<HTMLButtonElement>('button[data-code-action="copy"]');
+  if (!button) return;
+  button.textContent = 'Copied';
+  window.clearTimeout(restoreTimers.get(button));
+  restoreTimers.set(button, window.setTimeout(() => (button.textContent = copyLabel), copiedForMs));
 }

@@ -1,10 +1,16 @@
 /** The message box: Enter sends, Shift+Enter adds a line; its button turns into Stop while an answer streams. */
 import { h } from './dom';
 
+/** What the keys do now, below the box. */
+const hints = {
+  idle: 'Enter to send · Shift+Enter for a new line',
+  streaming: 'Esc stops the answer · Enter sends once it has ended · Shift+Enter for a new line',
+};
+
 export interface ComposerActions {
   send(text: string): void;
   stop(): void;
-  /** Enter while an answer streams: nothing is sent, and the user should hear why. */
+  /** Enter while an answer streams: nothing is sent, and the user should be told why. */
   busy(): void;
   /** Called when the draft changes, so it can be saved. */
   draftChanged(): void;
@@ -20,14 +26,18 @@ export class Composer {
     'aria-describedby': 'composer-hint',
   });
   private readonly button = h('button', { type: 'submit', class: 'primary composer-button' }, 'Send');
+  private readonly hint = h('span', { id: 'composer-hint', class: 'muted' });
+  /** Why something just asked for did not happen; not a live region, as main.ts announces it. */
+  private readonly note = h('p', { class: 'composer-note', hidden: true });
   private streaming = false;
 
   constructor(private readonly actions: ComposerActions) {
     this.element = h(
       'form',
       { class: 'composer', 'aria-label': 'Ask Omni' },
+      this.note,
       this.input,
-      h('div', { class: 'composer-row' }, h('span', { id: 'composer-hint', class: 'muted' }, 'Enter to send · Shift+Enter for a new line · Esc to stop'), this.button),
+      h('div', { class: 'composer-row' }, this.hint, this.button),
     );
     this.element.addEventListener('submit', (event) => {
       event.preventDefault();
@@ -62,6 +72,15 @@ export class Composer {
     this.button.textContent = streaming ? 'Stop' : 'Send';
     this.button.classList.toggle('stop', streaming);
     this.button.setAttribute('aria-label', streaming ? 'Stop answer' : 'Send message');
+    this.hint.textContent = streaming ? hints.streaming : hints.idle;
+    // What it said was about the answer that just ended.
+    if (!streaming) this.note.hidden = true;
+  }
+
+  /** Shows above the box why something the user asked for did not happen, until the answer in the way ends. */
+  showNote(text: string): void {
+    this.note.textContent = text;
+    this.note.hidden = false;
   }
 
   focus(): void {

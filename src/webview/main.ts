@@ -1,10 +1,10 @@
 /** Entry point of the chat webview: lays out the panel and routes each host message to the view it concerns. */
 import './styles.css';
-import type { HostMessage, ModelChoice } from '../protocol/messages';
-import { codeActionMessage } from './codeBlocks';
+import type { ConversationSummary, HostMessage, ModelChoice } from '../protocol/messages';
+import { codeActionMessage, showCopied } from './codeBlocks';
 import { Composer } from './composer';
 import { h } from './dom';
-import { historyRowButton, renderHistory } from './historyPanel';
+import { historyDeleteButton, historyRowButton, renderHistory } from './historyPanel';
 import { connectToHost } from './host';
 import { renderModelOptions, selectedModel } from './modelPicker';
 import { renderSetupNotice } from './setupNotice';
@@ -37,11 +37,14 @@ function announce(text: string): void {
 /** A header button that shows and hides `panel`, keeping `aria-expanded` in step. */
 function panelToggle(label: string, panel: HTMLElement): HTMLButtonElement {
   const button = h('button', { type: 'button', class: 'secondary', 'aria-expanded': 'false', 'aria-controls': panel.id }, label);
-  button.addEventListener('click', () => {
-    panel.hidden = !panel.hidden;
-    button.setAttribute('aria-expanded', String(!panel.hidden));
-  });
+  button.addEventListener('click', () => showPanel(button, panel, panel.hidden));
   return button;
+}
+
+/** Opens or closes `panel`, with its header button's `aria-expanded` in step. */
+function showPanel(toggle: HTMLButtonElement, panel: HTMLElement, open: boolean): void {
+  panel.hidden = !open;
+  toggle.setAttribute('aria-expanded', String(open));
 }
 
 const modelSelect = h('select', { class: 'model-select', 'aria-label': 'Model for new requests' });
@@ -91,7 +94,12 @@ const transcript = new Transcript(transcriptElement, {
   showReasoning: () => showReasoning,
   retryRefusal,
   retry(retryOf, model) {
-    if (retryRefusal()) return;
+    // The menu listed the models before this answer started; it has closed, so the reason shows by the message box.
+    const why = retryRefusal();
+    if (why) {
+      composer.showNote(why);
+      return;
+    }
     const requestId = newRequestId();
     transcript.addPrompt(requestId, transcript.promptOf(retryOf) ?? '');
     host.post({ type: 'retryWith', requestId, retryOf, model });
@@ -104,7 +112,6 @@ const transcript = new Transcript(transcriptElement, {
     host.post({ type: 'saveRoutingExample', requestId });
   },
   changed() {
-    transcript.scrollToEnd();
     saveSoon();
   },
 });
@@ -124,8 +131,11 @@ const composer = new Composer({
     announce('Sent; routing…');
   },
   stop,
-  busy: () => announce(BUSY),
-  draftChanged: saveSoon,
+  busy() {
+    composer.showNote(BUSY);
+    announce(BUSY);
+  },
+  draftChanged: saveNow,
 });
 
 document.body.append(
@@ -154,6 +164,7 @@ transcriptElement.addEventListener('click', (event) => {
   if (action) {
     // The host answers with a notice of what it did (or why not), which is announced then.
     host.post(action);
+    if (action.type === 'copy') showCopied(target);
     return;
   }
   const link = target.closest('.markdown a');
@@ -178,8 +189,8 @@ window.addEventListener('focus', () => {
   if (document.activeElement === document.body && lastFocused?.isConnected) lastFocused.focus();
 });
 
-/** Where the keyboard goes when the history list is drawn again after a deletion: the same row, if any is left. */
-let historyFocus: { row: number; conversationId: string } | undefined;
+/** Puts the keyboard where it belongs once the history list is drawn again for something the user did in it. */
+let historyFocus: ((conversations: ConversationSummary[]) => void) | undefined;
 
 document.addEventListener('keydown', (event) => {
   if (event.key === 'Escape' && transcript.streamingRequestId()) {
@@ -189,13 +200,16 @@ document.addEventListener('keydown', (event) => {
 });
 
 let saveTimer = 0;
+/** Saves the view at once: a draft is saved on every change, as VS Code may drop a hidden view right after a key. */
+function saveNow(): void {
+  window.clearTimeout(saveTimer);
+  saveTimer = 0;
+  host.saveState({ replay: [...panelMessages.values(), transcript.snapshot()], draft: composer.draft });
+}
+
 /** Saves the view soon, at most a few times a second: a long answer streams thousands of tokens. */
 function saveSoon(): void {
-  if (saveTimer !== 0) return;
-  saveTimer = window.setTimeout(() => {
-    saveTimer = 0;
-    host.saveState({ replay: [...panelMessages.values(), transcript.snapshot()], draft: composer.draft });
-  }, 250);
+  if (saveTimer === 0) saveTimer = window.setTimeout(saveNow, 250);
 }
 
 function handle(message: HostMessage): void {
@@ -262,20 +276,32 @@ function handle(message: HostMessage): void {
       renderHistory(historyList, message.conversations, message.activeId, message.older ?? 0, {
         open: (conversation) => {
           host.post({ type: 'openConversation', conversationId: conversation.id });
+          // The panel would cover half the conversation just chosen.
+          showPanel(historyToggle, historyPanel, false);
           composer.focus();
           announce(`Opened “${conversation.title}”`);
         },
         remove: (conversation, row) => {
-          historyFocus = { row, conversationId: conversation.id };
+          historyFocus = (conversations) => {
+            // Still listed: the user cancelled, so back to the button they pressed. Else the same row, if any is left.
+            if (conversations.some((listed) => listed.id === conversation.id)) {
+              historyDeleteButton(historyList, conversation.id)?.focus();
+              return;
+            }
+            (historyRowButton(historyList, row) ?? historyToggle).focus();
+            announce('Conversation deleted');
+          };
           host.post({ type: 'deleteConversation', conversationId: conversation.id });
         },
+        showMore: () => {
+          const listed = message.conversations.length;
+          // The first of the rows added, where the user goes on reading.
+          historyFocus = () => historyRowButton(historyList, listed)?.focus();
+          host.post({ type: 'showMoreHistory' });
+        },
       });
-      if (historyFocus) {
-        const deleted = !message.conversations.some((conversation) => conversation.id === historyFocus?.conversationId);
-        (historyRowButton(historyList, historyFocus.row) ?? historyToggle).focus();
-        if (deleted) announce('Conversation deleted');
-        historyFocus = undefined;
-      }
+      historyFocus?.(message.conversations);
+      historyFocus = undefined;
       panelMessages.set(message.type, message);
       break;
     case 'sessionTotals':

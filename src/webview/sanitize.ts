@@ -25,7 +25,7 @@ const config: Config & { RETURN_DOM_FRAGMENT: true } = {
 purify.addHook('afterSanitizeAttributes', (node) => {
   if (node.nodeName === 'A') {
     const href = node.getAttribute('href');
-    // A link the host would refuse to open is shown as plain text rather than as a dead link.
+    // A link the host would refuse to open loses its target; sanitizeToFragment then unwraps it.
     if (href !== null && !isOpenableHref(href)) node.removeAttribute('href');
   } else if (node.nodeName === 'IMG') {
     const src = node.getAttribute('src') ?? '';
@@ -36,9 +36,11 @@ purify.addHook('afterSanitizeAttributes', (node) => {
   }
 });
 
-/** Sanitized nodes for `html`; remote images are replaced by their alt text. */
+/** Sanitized nodes for `html`; links without a target become their plain text, remote images their alt text. */
 export function sanitizeToFragment(html: string): DocumentFragment {
   const fragment = purify.sanitize(html, config);
+  // Not a dead link that looks clickable; the text keeps its emphasis or code.
+  for (const link of fragment.querySelectorAll('a:not([href])')) link.replaceWith(...link.childNodes);
   for (const image of fragment.querySelectorAll('img.blocked-image')) {
     const alt = image.getAttribute('alt');
     image.replaceWith(`[image${alt ? `: ${alt}` : ''}]`);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, afterEach, describe, it } from 'node:test';
 import type { WebviewMessage, WebviewMessageOf } from '../../src/protocol/messages';
 import { closeBrowser, frames, openWebview, type Webview } from './harness';
-import { decision, done, sampleTag, tokens } from './messages';
+import { decision, done, sampleTag, savedConversation, tokens } from './messages';
 import { THEMES } from './themes';
 
 let open: Webview[] = [];
@@ -46,6 +46,44 @@ async function stream(view: Webview, requestId: string, text: string, size: numb
     await frames(view.page, 1);
   }
   await view.send(done(requestId));
+}
+
+/** A long answer: paragraphs of uneven length with a code block now and then, so real heights differ from estimates. */
+function longAnswer(paragraphs: number): string {
+  return Array.from({ length: paragraphs }, (_, i) =>
+    i % 15 === 7 ? '```ts\n' + 'const line = 1;\n'.repeat(3 + (i % 5)) + '```' : `Paragraph ${i}: ${'some words '.repeat(4 + ((i * 7) % 37))}`,
+  ).join('\n\n');
+}
+
+/**
+ * How far (px) the transcript is from its end once its scroll position and size have held still for 10 frames in a
+ * row: late layout (content-visibility segments getting their real height) has happened by then.
+ */
+function settledGap(view: Webview): Promise<number> {
+  return view.page.locator('.transcript').evaluate(
+    (root: any) =>
+      new Promise<number>((resolve) => {
+        const raf = (callback: () => void) => root.ownerDocument.defaultView.requestAnimationFrame(callback);
+        let last = '';
+        let still = 0;
+        const tick = () => {
+          const now = `${root.scrollTop} ${root.scrollHeight} ${root.clientHeight}`;
+          still = now === last ? still + 1 : 0;
+          last = now;
+          if (still >= 10) resolve(root.scrollHeight - root.clientHeight - root.scrollTop);
+          else raf(tick);
+        };
+        raf(tick);
+      }),
+  );
+}
+
+/** True when the bottom of the last `selector` is inside the transcript's visible area. */
+function lastInView(view: Webview, selector: string): Promise<boolean> {
+  return view.page.locator('.transcript').evaluate((root: any, target) => {
+    const element = [...root.querySelectorAll(target)].at(-1);
+    return element !== undefined && element.getBoundingClientRect().bottom <= root.getBoundingClientRect().bottom + 1;
+  }, selector);
 }
 
 const markdownSample = [
@@ -282,6 +320,120 @@ describe('chat webview', () => {
     assert.equal((await position()).top, 100, 'the reader who scrolled up stays put');
   });
 
+  it('ends a long answer at the very end of the view, its footer and actions in sight', async () => {
+    const view = await webview();
+    const requestId = await ask(view);
+    await view.send(decision(requestId));
+    // Streamed, then the rest arrives in one burst with the end of the answer, as from a fast model.
+    const text = longAnswer(120);
+    const burst = text.indexOf('Paragraph 90:');
+    const messages = tokens(requestId, text.slice(0, burst), 40);
+    for (let i = 0; i < messages.length; i += 7) {
+      await view.sendAll(messages.slice(i, i + 7));
+      await frames(view.page, 1);
+    }
+    await view.sendAll([{ type: 'token', requestId, text: text.slice(burst) }, done(requestId)]);
+    assert.equal(await settledGap(view), 0, 'the view stopped short of the end');
+    assert.ok(await lastInView(view, '.answer-footer'));
+    assert.ok(await lastInView(view, '.answer-actions'));
+  });
+
+  it('opens a long conversation at its very end', async () => {
+    const view = await webview();
+    const turns = [0, 1, 2].flatMap((i) => [
+      { role: 'user' as const, text: `Question ${i}` },
+      { role: 'assistant' as const, requestId: `old-${i}`, text: longAnswer(120), tag: sampleTag, notes: [], footer: done(`old-${i}`).footer, status: 'done' as const },
+    ]);
+    await view.send({ type: 'conversation', conversationId: 'c1', title: 'Long', turns });
+    assert.equal(await settledGap(view), 0, 'the view stopped short of the end');
+    assert.ok(await lastInView(view, '.answer-actions'));
+  });
+
+  it("stops following when the user scrolls up in the same frame as Omni's own scroll down, and follows again at the end", async () => {
+    const view = await webview();
+    const requestId = await ask(view);
+    const transcript = view.page.locator('.transcript');
+    await view.send(decision(requestId));
+    const line = 'A line of a long answer that keeps arriving quickly.\n\n';
+    const batch = () => Array.from({ length: 40 }, () => ({ type: 'token' as const, requestId, text: line }));
+    for (let i = 0; i < 4; i++) {
+      await view.sendAll(batch());
+      await frames(view.page, 1);
+    }
+    // Once the next batch has rendered, and after any scroll Omni queued for it, the reader moves up 300 px.
+    await transcript.evaluate((root: any) => {
+      const window = root.ownerDocument.defaultView;
+      const observer = new window.MutationObserver(() => {
+        observer.disconnect();
+        window.requestAnimationFrame(() => {
+          root.scrollTop -= 300;
+          window.__left = root.scrollTop;
+        });
+      });
+      observer.observe(root.querySelector('.answer .markdown'), { childList: true, subtree: true, characterData: true });
+    });
+    await view.sendAll(batch());
+    await frames(view.page, 2);
+    const left = Number(await view.read('__left'));
+    for (let i = 0; i < 3; i++) {
+      await view.sendAll(batch());
+      await frames(view.page, 1);
+    }
+    await frames(view.page, 2);
+    assert.equal(await transcript.evaluate((root) => root.scrollTop), left, 'the reader who scrolled up stays put');
+
+    await transcript.evaluate((root) => root.scrollTo({ top: root.scrollHeight }));
+    await frames(view.page, 2);
+    await view.sendAll(batch());
+    assert.equal(await settledGap(view), 0, 'back at the end, the stream is followed again');
+  });
+
+  it('stops following on a wheel turn up, however small', async () => {
+    const view = await webview();
+    const requestId = await ask(view);
+    const transcript = view.page.locator('.transcript');
+    await view.send(decision(requestId));
+    const line = 'A line of a long answer that keeps arriving quickly.\n\n';
+    const batch = () => Array.from({ length: 40 }, () => ({ type: 'token' as const, requestId, text: line }));
+    for (let i = 0; i < 4; i++) {
+      await view.sendAll(batch());
+      await frames(view.page, 1);
+    }
+    await transcript.evaluate((root: any) => root.addEventListener('wheel', () => (root.ownerDocument.defaultView.__wheeled = true), { once: true }));
+    await transcript.hover();
+    await view.page.mouse.wheel(0, -10);
+    await view.page.waitForFunction(() => (globalThis as unknown as { __wheeled?: boolean }).__wheeled === true);
+    for (let i = 0; i < 3; i++) {
+      await view.sendAll(batch());
+      await frames(view.page, 1);
+    }
+    assert.ok((await settledGap(view)) > 100, 'the stream went on below the reader');
+  });
+
+  it('shows a very long prompt as its first lines, with a Show all / Show less toggle that works from the keyboard', async () => {
+    const view = await webview();
+    const long = 'A very long prompt. '.repeat(7_500);
+    await view.sendAll([{ type: 'userTurn', requestId: 'long', text: long }, done('long')]);
+    const turn = view.page.locator('.user-turn');
+    const height = () => turn.evaluate((element) => element.getBoundingClientRect().height);
+    assert.equal(await turn.textContent(), long, 'all of it is there, for screen readers and copying');
+    assert.ok((await height()) < 200, `collapsed to a few lines: ${await height()} px`);
+    const toggle = view.page.locator('.user-turn-toggle');
+    assert.equal(await toggle.textContent(), 'Show all');
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+    await toggle.focus();
+    await view.page.keyboard.press('Enter');
+    assert.equal(await toggle.textContent(), 'Show less');
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+    assert.ok((await height()) > 5_000);
+    await view.page.keyboard.press('Enter');
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+    assert.ok((await height()) < 200);
+
+    await ask(view, 'A short one\non two lines');
+    assert.equal(await view.page.locator('.user-turn-toggle').count(), 1, 'a short prompt has no toggle');
+  });
+
   it('puts the cursor in the message box when the host asks (Open Chat on an existing view)', async () => {
     const view = await webview();
     await view.page.locator('.composer-input').evaluate((input) => input.blur());
@@ -335,6 +487,10 @@ describe('chat webview', () => {
       await view.sendAll([decision(stopped), { type: 'token', requestId: stopped, text: answer }, done(stopped, true)]);
       const failed = await ask(view, 'and again');
       await view.sendAll([decision(failed), { type: 'error', requestId: failed, error: { message: 'No model could answer:\ncoder: HTTP 500', hint: 'Check the provider.', attempts: [{ model: 'coder', cause: 'HTTP 500' }] } }]);
+      // Enter while this one streams shows the note by the message box.
+      await ask(view, 'a third time');
+      await view.page.locator('.composer-input').fill('too soon');
+      await view.page.locator('.composer-input').press('Enter');
       // Runs in the page: `any` stands for its DOM types, which this project's Node-side type check does not load.
       const ratios = await view.page.locator('body').evaluate((body: any) => {
         const document = body.ownerDocument;
@@ -366,7 +522,7 @@ describe('chat webview', () => {
         };
         const found: Record<string, number> = {};
         for (const token of document.querySelectorAll('.code-block [class*="hljs-"]') as Element[]) found[`code ${token.className}`] = textRatio(token);
-        for (const selector of ['.answer-footer .stopped', '.error-message', '.error-hint', '.error-attempts li', '.markdown a', '.tag-reason', '.answer-footer span']) {
+        for (const selector of ['.answer-footer .stopped', '.error-message', '.error-hint', '.error-attempts li', '.markdown a', '.tag-reason', '.answer-footer span', '.composer-note']) {
           const element = document.querySelector(selector);
           if (element) found[selector] = textRatio(element);
         }
@@ -381,6 +537,7 @@ describe('chat webview', () => {
       for (const kind of ['keyword', 'string', 'number', 'title class_', 'title function_', 'deletion']) {
         assert.ok(tokens.some((name) => name.includes(kind)), `${theme}: the sample has no ${kind} token (${tokens.join(', ')})`);
       }
+      assert.ok('.composer-note' in ratios, `${theme}: the note by the message box was not measured`);
       const low = Object.entries(ratios).filter(([, ratio]) => !(ratio >= 4.5)).map(([name, ratio]) => `${name} ${ratio.toFixed(2)}:1`);
       assert.deepEqual(low, [], `${theme}: below WCAG AA`);
     }
@@ -417,15 +574,7 @@ describe('chat webview', () => {
 
   it('an answer saved mid-stream and reopened after a reload shows its text and says why it stopped', async () => {
     const view = await webview();
-    await view.send({
-      type: 'conversation',
-      conversationId: 'c1',
-      title: 'A slow story',
-      turns: [
-        { role: 'user', text: 'tell me a slow story' },
-        { role: 'assistant', requestId: 'old-1', text: 'Once upon a', tag: sampleTag, notes: [], status: 'stopped' },
-      ],
-    });
+    await view.send(savedConversation('c1', 'A slow story', 'tell me a slow story', { text: 'Once upon a', status: 'stopped' }));
     assert.equal((await view.page.locator('.answer .markdown').textContent())?.trim(), 'Once upon a');
     assert.equal(await view.page.locator('.answer-footer').textContent(), 'stopped when the window closed or reloaded');
   });
@@ -532,8 +681,9 @@ describe('chat webview', () => {
   it('code block buttons and links post to the host', async () => {
     const view = await webview();
     const requestId = await ask(view);
-    const code = 'const answer = 42;\n';
-    await view.sendAll([decision(requestId), { type: 'token', requestId, text: `See [docs](https://example.com/x).\n\n\`\`\`js\n${code}\`\`\`\n` }, done(requestId)]);
+    // Each button gets the code without the newline that ends the block's last line.
+    const code = 'const answer = 42;';
+    await view.sendAll([decision(requestId), { type: 'token', requestId, text: `See [docs](https://example.com/x).\n\n\`\`\`js\n${code}\n\`\`\`\n` }, done(requestId)]);
     const block = view.page.getByRole('group', { name: 'js code' });
     assert.equal(await block.locator('.code-language').textContent(), 'js');
     // A line too long for the panel scrolls sideways, from the keyboard too.
@@ -551,6 +701,75 @@ describe('chat webview', () => {
       { type: 'openLink', href: 'https://example.com/x' },
     ]);
     assert.equal(view.page.url(), 'https://omni.test/index.html');
+  });
+
+  it('breaks no word in a narrow sidebar: table cells, inline code and code block toolbars keep whole words', async () => {
+    const view = await webview();
+    await view.page.setViewportSize({ width: 220, height: 800 });
+    const requestId = await ask(view);
+    const answer = [
+      'Call `code` or `parseCsvLine` from https://example.com/a/very/long/path/that/does/not/fit/in/a/narrow/sidebar/at/all.',
+      '',
+      '| Left | Right | Center | Default |',
+      '| :--- | ----: | :----: | ------- |',
+      '| `code` | value | middle | another |',
+      '',
+      '```python',
+      'print(1)',
+      '```',
+    ].join('\n');
+    await view.sendAll([decision(requestId), { type: 'token', requestId, text: answer }, done(requestId)]);
+    const layout = await view.page.locator('.answer .markdown').evaluate((markdown: any) => {
+      const document = markdown.ownerDocument;
+      // How many line boxes each element's text takes: 1 when no word in it wraps.
+      const lines = (element: any) => {
+        const range = document.createRange();
+        range.selectNodeContents(element);
+        return new Set([...range.getClientRects()].map((rect: any) => Math.round(rect.top))).size;
+      };
+      const table = markdown.querySelector('table');
+      return {
+        wrapped: [...markdown.querySelectorAll('th, td, p code, .code-language, .code-action')]
+          .filter((element: any) => lines(element) > 1)
+          .map((element: any) => element.textContent),
+        overflows: markdown.scrollWidth > markdown.clientWidth,
+        tableScrolls: table.scrollWidth > table.clientWidth && table.getBoundingClientRect().right <= markdown.getBoundingClientRect().right,
+      };
+    });
+    assert.deepEqual(layout.wrapped, []);
+    assert.equal(layout.overflows, false, 'the long URL wraps rather than widening the answer');
+    assert.equal(layout.tableScrolls, true, 'the table scrolls sideways inside the answer');
+  });
+
+  it('shows a link the host would not open as plain text, not as a dead link', async () => {
+    const view = await webview();
+    const requestId = await ask(view);
+    const text = 'Run [quit](command:workbench.action.quit), read [the **readme**](./README.md) or [docs](https://example.com/docs).';
+    await view.sendAll([decision(requestId), { type: 'token', requestId, text }, done(requestId)]);
+    const paragraph = view.page.locator('.answer .markdown p');
+    assert.equal(await paragraph.textContent(), 'Run quit, read the readme or docs.');
+    assert.deepEqual(await paragraph.locator('a').evaluateAll((links) => links.map((link) => link.outerHTML)), ['<a href="https://example.com/docs">docs</a>']);
+    assert.equal(await paragraph.locator('strong').textContent(), 'readme', 'the text keeps its emphasis');
+    await paragraph.getByText('quit').click();
+    assert.deepEqual(ofType(await view.posted(), 'openLink'), []);
+  });
+
+  it('says "Copied" on the Copy button for a moment after a click', async () => {
+    const view = await webview();
+    const requestId = await ask(view);
+    await view.sendAll([decision(requestId), { type: 'token', requestId, text: '```py\nprint(1)\n```' }, done(requestId)]);
+    const copy = view.page.getByRole('button', { name: 'Copy code' });
+    // Every label the button shows, in order: read afterwards, so a slow machine cannot miss the short one.
+    await copy.evaluate((button: any) => {
+      const window = button.ownerDocument.defaultView;
+      window.__labels = [];
+      new window.MutationObserver(() => window.__labels.push(button.textContent)).observe(button, { childList: true, characterData: true, subtree: true });
+    });
+    await copy.click();
+    assert.deepEqual(ofType(await view.posted(), 'copy'), [{ type: 'copy', code: 'print(1)' }]);
+    await view.page.waitForFunction(() => (globalThis as unknown as { __labels: string[] }).__labels.length === 2);
+    assert.deepEqual(await view.read('__labels'), ['Copied', 'Copy']);
+    assert.equal(await copy.getAttribute('aria-label'), 'Copy code', 'the name stays; the host\'s notice is announced');
   });
 
   it('a routed answer can be saved as a routing example, from the keyboard too; an unrouted one cannot', async () => {
@@ -587,6 +806,41 @@ describe('chat webview', () => {
     assert.equal(ofType(await view.posted(), 'send').length, 1, 'Enter while streaming sends nothing');
   });
 
+  it('shows beside the message box why a retry or Enter did nothing while an answer streams, and what Enter does then', async () => {
+    const view = await webview();
+    const busy = 'An answer is still streaming: wait for it, or stop it (Esc) first.';
+    const hint = view.page.locator('#composer-hint');
+    const note = view.page.locator('.composer-note');
+    const input = view.page.locator('.composer-input');
+    await view.send({ type: 'models', models: [{ alias: 'local', displayName: 'Llama 3.2 3B', provider: 'ollama' }], chosen: null });
+    const first = await ask(view, 'Explain closures');
+    await view.sendAll([decision(first), { type: 'token', requestId: first, text: 'A closure…' }, done(first)]);
+    assert.match((await hint.textContent()) ?? '', /^Enter to send/);
+    assert.equal(await note.isVisible(), false);
+
+    // The menu, opened while nothing streamed, still lists the models when the next answer starts.
+    await view.page.getByText('Retry with…').click();
+    await frames(view.page, 2);
+    const second = await ask(view, 'and generators?');
+    assert.match((await hint.textContent()) ?? '', /Esc stops the answer/);
+    await view.page.getByRole('button', { name: 'Llama 3.2 3B ollama' }).click();
+    assert.deepEqual(ofType(await view.posted(), 'retryWith'), []);
+    assert.equal(await note.isVisible(), true);
+    assert.equal(await note.textContent(), busy);
+    await view.send(done(second));
+    assert.equal(await note.isVisible(), false, 'the note goes once the answer ends');
+    assert.match((await hint.textContent()) ?? '', /^Enter to send/);
+
+    await ask(view, 'and iterators?');
+    await input.fill('one more');
+    await input.press('Enter');
+    assert.equal(ofType(await view.posted(), 'send').length, 3, 'Enter while streaming sends nothing');
+    assert.equal(await input.inputValue(), 'one more');
+    assert.equal(await note.isVisible(), true);
+    assert.equal(await note.textContent(), busy);
+    await view.page.getByRole('status').filter({ hasText: busy }).waitFor();
+  });
+
   it('retries with a chosen model and lets the user pick the model for new requests', async () => {
     const view = await webview();
     await view.send({
@@ -618,11 +872,23 @@ describe('chat webview', () => {
     ]);
   });
 
-  it('says how many older conversations the history list leaves out', async () => {
+  it('says how many older conversations the history list leaves out, and lists more of them on request', async () => {
     const view = await webview();
-    await view.send({ type: 'history', conversations: [{ id: 'c1', title: 'Parse a CSV', updatedAt: 0, turnCount: 2 }], activeId: 'c1', older: 123 });
+    const conversations = [0, 1, 2, 3].map((i) => ({ id: `c${i}`, title: `Chat ${i}`, updatedAt: 1_700_000_000_000 - i, turnCount: 2 }));
+    await view.send({ type: 'history', conversations: conversations.slice(0, 2), activeId: 'c0', older: 123 });
     await view.page.getByRole('button', { name: 'History' }).click();
-    assert.equal(await view.page.locator('#history-panel li').last().textContent(), '123 older conversations are saved but not listed.');
+    const older = view.page.locator('#history-panel li').last();
+    assert.match((await older.textContent()) ?? '', /^123 older conversations are saved but not listed\./);
+    // From the keyboard: Tab from the last row's Delete button.
+    await view.page.getByRole('button', { name: 'Delete conversation “Chat 1”' }).focus();
+    await view.page.keyboard.press('Tab');
+    await view.page.keyboard.press('Enter');
+    assert.deepEqual(ofType(await view.posted(), 'showMoreHistory'), [{ type: 'showMoreHistory' }]);
+    await view.send({ type: 'history', conversations, activeId: 'c0', older: 0 });
+    assert.deepEqual(await view.page.locator('.history-title').allTextContents(), ['Chat 0', 'Chat 1', 'Chat 2', 'Chat 3']);
+    assert.equal(await view.page.getByRole('button', { name: 'Show more' }).count(), 0);
+    const focused = await view.page.evaluate(() => (globalThis as unknown as { document: any }).document.activeElement.textContent);
+    assert.match(focused, /^Chat 2/, 'the keyboard goes to the first row just listed');
   });
 
   it('shows history and session totals one click away', async () => {
@@ -649,6 +915,11 @@ describe('chat webview', () => {
       ['Fix the build', `${when(Date.UTC(2025, 0, 1))} · 1 turn`],
     ]);
     await history.getByText('Fix the build').click();
+    // Opened: the panel closes and leaves the conversation the whole view, with the keyboard in the message box.
+    assert.equal(await history.isVisible(), false);
+    assert.equal(await view.page.getByRole('button', { name: 'History' }).getAttribute('aria-expanded'), 'false');
+    assert.ok(await view.page.locator('.composer-input').evaluate((input) => input === input.ownerDocument.activeElement));
+    await view.page.getByRole('button', { name: 'History' }).click();
     await history.getByRole('button', { name: `Delete conversation “Parse a CSV”, ${when(Date.UTC(2025, 0, 2))} · 4 turns · Coder` }).click();
     await view.page.getByRole('button', { name: 'New chat' }).click();
     const actions = (await view.posted()).filter((message) => ['openConversation', 'deleteConversation', 'newChat'].includes(message.type));
@@ -658,15 +929,7 @@ describe('chat webview', () => {
       { type: 'newChat' },
     ]);
 
-    await view.send({
-      type: 'conversation',
-      conversationId: 'c2',
-      title: 'Fix the build',
-      turns: [
-        { role: 'user', text: 'Why does the build fail?' },
-        { role: 'assistant', requestId: 'old-1', text: 'Missing `tsx`.', tag: sampleTag, notes: [], footer: done('old-1').footer, status: 'done' },
-      ],
-    });
+    await view.send(savedConversation('c2', 'Fix the build', 'Why does the build fail?', { text: 'Missing `tsx`.', footer: done('old-1').footer, status: 'done' }));
     assert.deepEqual(await view.page.locator('.user-turn').allTextContents(), ['Why does the build fail?']);
     assert.equal(await view.page.locator('.answer .markdown code').textContent(), 'tsx');
     assert.equal(await view.page.locator('.answer .tag-model').textContent(), 'Qwen3 Coder 480B');
@@ -679,7 +942,6 @@ describe('chat webview', () => {
     const requestId = await ask(first);
     await first.sendAll([decision(requestId), { type: 'reasoning', requestId, text: 'Think first.' }, ...tokens(requestId, '## Done\n\nAll **good**.', 4), done(requestId)]);
     await first.page.locator('.composer-input').fill('unsent draft');
-    await first.page.waitForTimeout(400);
     const state = await first.read('__state');
 
     const second = await webview(state);
@@ -690,6 +952,14 @@ describe('chat webview', () => {
     assert.equal(await second.page.locator('.answer-footer span').first().textContent(), '~1,234 in · ~567 out tokens');
     assert.equal(await second.page.locator('.history-title').textContent(), 'Parse a CSV');
     assert.equal(await second.page.locator('.composer-input').inputValue(), 'unsent draft');
+  });
+
+  it('saves the draft as it is typed, so hiding the view at once loses none of it', async () => {
+    const view = await webview();
+    const input = view.page.locator('.composer-input');
+    await input.pressSequentially('draft');
+    // Nothing in between: VS Code may drop the view right after the last key.
+    assert.equal(await input.evaluate((element: any) => element.ownerDocument.defaultView.__state?.draft), 'draft');
   });
 
   it('is keyboard operable in a sensible tab order, with labels for assistive technology', async () => {
@@ -750,6 +1020,11 @@ describe('chat webview', () => {
     await view.send({ type: 'history', conversations: [conversations[0], conversations[2]], activeId: 'c0' });
     assert.match(await focused() ?? '', /^Chat 2/, 'the next row takes the place of the deleted one');
     await page.getByRole('status').filter({ hasText: 'Conversation deleted' }).waitFor();
+
+    // Cancelled: the conversation is still listed, and the keyboard goes back to the button the user pressed.
+    await page.getByRole('button', { name: 'Delete conversation “Chat 2”' }).click();
+    await view.send({ type: 'history', conversations: [conversations[0], conversations[2]], activeId: 'c0' });
+    assert.match(await focused() ?? '', /^Delete conversation “Chat 2”/);
 
     await page.getByRole('button', { name: 'New chat' }).click();
     assert.equal(await focused(), 'Message');

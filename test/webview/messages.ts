@@ -1,5 +1,5 @@
 /** Host messages the webview tests and the bench send, with plausible values. */
-import type { AnswerFooter, DecisionTag, HostMessage, HostMessageOf } from '../../src/protocol/messages';
+import type { AnswerFooter, AssistantTurn, DecisionTag, HostMessage, HostMessageOf } from '../../src/protocol/messages';
 
 export const sampleTag: DecisionTag = {
   route: 'code-generation',
@@ -49,4 +49,14 @@ export function tokensInto(requestId: string, text: string, count: number): Host
     messages.push({ type: 'token', requestId, text: chunk });
   }
   return messages;
+}
+
+/** A saved conversation of one question and its answer, as the host sends it when the conversation is opened. */
+export function savedConversation(conversationId: string, title: string, question: string, answer: Partial<AssistantTurn> & Pick<AssistantTurn, 'text' | 'status'>): HostMessageOf<'conversation'> {
+  return {
+    type: 'conversation',
+    conversationId,
+    title,
+    turns: [{ role: 'user', text: question }, { role: 'assistant', requestId: 'old-1', tag: sampleTag, notes: [], ...answer }],
+  };
 }

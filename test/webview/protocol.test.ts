@@ -89,6 +89,7 @@ describe('protocol: webview → host', () => {
     { type: 'newChat' },
     { type: 'openConversation', conversationId: 'c1' },
     { type: 'deleteConversation', conversationId: 'c1' },
+    { type: 'showMoreHistory' },
     { type: 'chooseModel', model: 'coder' },
     { type: 'chooseModel', model: null },
   ];
@@ -99,7 +100,7 @@ describe('protocol: webview → host', () => {
       assert.ok(result.ok, result.ok ? '' : result.error);
       assert.deepEqual(result.message, message);
     }
-    assert.equal(new Set(valid.map((message) => message.type)).size, 12);
+    assert.equal(new Set(valid.map((message) => message.type)).size, 13);
   });
 
   it('rejects malformed messages', () => {

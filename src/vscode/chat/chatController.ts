@@ -18,10 +18,11 @@ import type { ProviderService } from '../providerService';
 import { readSettings } from '../settings';
 import { runAnswer } from './answerRunner';
 import { messagesOf, titleFrom, type Conversation, type ConversationStore, type RoutingInput, type Turn } from './conversationStore';
+import { HistoryPages } from './historyPages';
 
 const ACTIVE_KEY = 'omni.activeConversation';
-/** The History list shows the newest this many; a longer list would make every update a large message. */
-const HISTORY_LIMIT = 200;
+/** History lists this many more at a time; the whole list in every update would make each a large message. */
+const HISTORY_BATCH = 200;
 /** How often an answer that is streaming is saved: a reload or a closed window takes the extension host with it. */
 const STREAMING_SAVE_MS = 1000;
 
@@ -68,6 +69,7 @@ export class ChatController implements vscode.Disposable {
   /** Conversations the user deleted in this session. */
   private readonly deleted = new Set<string>();
   private readonly breaker = createCircuitBreaker();
+  private readonly historyPages = new HistoryPages<vscode.Webview>(HISTORY_BATCH);
   /** Who is answering, as routing and failover go; `model` undefined when in the end no model answered. */
   private readonly decided = new vscode.EventEmitter<{ route: string; model: string | undefined }>();
   /** Fires when routing picked a model (the status bar listens). */
@@ -252,6 +254,10 @@ export class ChatController implements vscode.Disposable {
       if (message.conversationId === this.conversation.id) this.newChat();
       else await this.broadcastHistory();
     },
+    showMoreHistory: (_message, from) => {
+      this.historyPages.more(from);
+      return this.broadcastHistory(from);
+    },
     chooseModel: (message) => this.chooseModel(message.model),
     saveRoutingExample: async (message) => {
       await vscode.commands.executeCommand('omni.saveRoutingExample', message.requestId);
@@ -407,9 +413,10 @@ export class ChatController implements vscode.Disposable {
   }
 
   private async broadcastHistory(to?: vscode.Webview): Promise<void> {
-    const conversations = await this.deps.store.summaries();
-    const listed = conversations.slice(0, HISTORY_LIMIT);
-    this.post({ type: 'history', conversations: listed, activeId: this.conversation.id, older: conversations.length - listed.length }, to);
+    const summaries = await this.deps.store.summaries();
+    for (const webview of to ? [to] : this.webviews) {
+      this.post({ type: 'history', ...this.historyPages.page(webview, summaries), activeId: this.conversation.id }, webview);
+    }
   }
 
   private async broadcastModels(to?: vscode.Webview): Promise<void> {
