@@ -338,6 +338,20 @@ describe('chat webview', () => {
     assert.ok(await lastInView(view, '.answer-actions'));
   });
 
+  /** An answer streaming in batches of 40 lines, already four batches past the bottom of the view. */
+  async function streamingPastTheFold() {
+    const view = await webview();
+    const requestId = await ask(view);
+    await view.send(decision(requestId));
+    const line = 'A line of a long answer that keeps arriving quickly.\n\n';
+    const batch = () => Array.from({ length: 40 }, () => ({ type: 'token' as const, requestId, text: line }));
+    for (let i = 0; i < 4; i++) {
+      await view.sendAll(batch());
+      await frames(view.page, 1);
+    }
+    return { view, transcript: view.page.locator('.transcript'), batch };
+  }
+
   it('opens a long conversation at its very end', async () => {
     const view = await webview();
     const turns = [0, 1, 2].flatMap((i) => [
@@ -350,16 +364,7 @@ describe('chat webview', () => {
   });
 
   it("stops following when the user scrolls up in the same frame as Omni's own scroll down, and follows again at the end", async () => {
-    const view = await webview();
-    const requestId = await ask(view);
-    const transcript = view.page.locator('.transcript');
-    await view.send(decision(requestId));
-    const line = 'A line of a long answer that keeps arriving quickly.\n\n';
-    const batch = () => Array.from({ length: 40 }, () => ({ type: 'token' as const, requestId, text: line }));
-    for (let i = 0; i < 4; i++) {
-      await view.sendAll(batch());
-      await frames(view.page, 1);
-    }
+    const { view, transcript, batch } = await streamingPastTheFold();
     // Once the next batch has rendered, and after any scroll Omni queued for it, the reader moves up 300 px.
     await transcript.evaluate((root: any) => {
       const window = root.ownerDocument.defaultView;
@@ -389,16 +394,7 @@ describe('chat webview', () => {
   });
 
   it('stops following on a wheel turn up, however small', async () => {
-    const view = await webview();
-    const requestId = await ask(view);
-    const transcript = view.page.locator('.transcript');
-    await view.send(decision(requestId));
-    const line = 'A line of a long answer that keeps arriving quickly.\n\n';
-    const batch = () => Array.from({ length: 40 }, () => ({ type: 'token' as const, requestId, text: line }));
-    for (let i = 0; i < 4; i++) {
-      await view.sendAll(batch());
-      await frames(view.page, 1);
-    }
+    const { view, transcript, batch } = await streamingPastTheFold();
     await transcript.evaluate((root: any) => root.addEventListener('wheel', () => (root.ownerDocument.defaultView.__wheeled = true), { once: true }));
     await transcript.hover();
     await view.page.mouse.wheel(0, -10);
