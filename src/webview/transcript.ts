@@ -53,7 +53,7 @@ export class Transcript {
         // Not while moving up: the content shrinking, or a wheel turn up that began at the end.
         if (top >= this.lastTop) this.follow(true);
         this.endTop = top;
-      } else if (this.endTop !== undefined && top !== this.endTop) {
+      } else if (this.leftTheEnd()) {
         this.follow(false);
       }
       this.lastTop = top;
@@ -118,13 +118,18 @@ export class Transcript {
   private keepAtEnd(): void {
     if (!this.following) return;
     const { root } = this;
-    // Moved since it was at the end, and not by the content shrinking: the user scrolled up in this frame.
-    if (this.endTop !== undefined && root.scrollTop !== this.endTop && !this.atEnd()) {
+    // The user scrolled up in this frame.
+    if (this.leftTheEnd()) {
       this.follow(false);
       return;
     }
     root.scrollTop = root.scrollHeight;
     this.endTop = this.lastTop = root.scrollTop;
+  }
+
+  /** Moved since it was last at the end, and not by the content shrinking back to it: the user scrolled away. */
+  private leftTheEnd(): boolean {
+    return this.endTop !== undefined && this.root.scrollTop !== this.endTop && !this.atEnd();
   }
 
   private atEnd(): boolean {

@@ -148,7 +148,6 @@ export async function runAnswer(options: RunOptions): Promise<RunResult> {
   return result;
 }
 
-
 function toAnswerError(message: string, attempts: Attempt[], policy: Policy): AnswerError {
   const auth = attempts.find((a) => a.cause === 'auth');
   // The chat lists the attempts under the message; the message's own copy of them ("no model could answer:\n  coder

@@ -130,8 +130,10 @@ export class ProposalPreview implements vscode.TextDocumentContentProvider, vsco
   offerChoice(id: string, message: string): void {
     void vscode.window.showInformationMessage(message, 'Apply', 'Discard').then(async (choice) => {
       if (choice === 'Apply') await this.applyAndReport(id);
-      else if (choice === 'Discard' && !this.proposals.has(id)) this.reportGone(id);
-      else if (choice === 'Discard') await this.discard(id);
+      else if (choice === 'Discard') {
+        if (this.proposals.has(id)) await this.discard(id);
+        else this.reportGone(id);
+      }
     });
   }
 

@@ -124,9 +124,7 @@ suite('Explain and Refactor Selection', () => {
     const editor = await openWithSelection('refactor_me.py', SOURCE, 2, 4);
     const id = await vscode.commands.executeCommand<string>('omni.refactorSelection', 'inline the temporary');
     assert.ok(id, 'a proposal was made');
-    const diff = await waitFor('the diff tab', () =>
-      vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.input).find((input): input is vscode.TabInputTextDiff => input instanceof vscode.TabInputTextDiff && input.modified.scheme === 'omni-proposal'),
-    );
+    const diff = (await proposalTab(id)).input;
     // As the ✓ in the diff's title bar runs it: with the diff's URI, not the proposal id.
     const outcome = await vscode.commands.executeCommand('omni.applyProposal', diff.modified);
     assert.equal(outcome, 'applied');
@@ -165,9 +163,7 @@ suite('Explain and Refactor Selection', () => {
     meanwhile.insert(editor.document.uri, new vscode.Position(0, 0), '# header comment\n# second\n');
     assert.ok(await vscode.workspace.applyEdit(meanwhile));
     const id = await pending;
-    const diff = await waitFor('the diff tab', () =>
-      vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.input).find((input): input is vscode.TabInputTextDiff => input instanceof vscode.TabInputTextDiff && input.modified.scheme === 'omni-proposal'),
-    );
+    const diff = (await proposalTab(id)).input;
     const original = await vscode.workspace.openTextDocument(diff.original);
     assert.equal(original.getText(), SOURCE, 'the file as it was when the code was sent');
     const proposed = await vscode.workspace.openTextDocument(diff.modified);
@@ -219,9 +215,7 @@ suite('Explain and Refactor Selection', () => {
     const editor = await openWithSelection('basket.ts', source, 3, 7);
     const id = await vscode.commands.executeCommand<string>('omni.refactorSelection', 'use reduce');
     assert.ok(id, 'a proposal was made');
-    const diff = await waitFor('the diff tab', () =>
-      vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.input).find((input): input is vscode.TabInputTextDiff => input instanceof vscode.TabInputTextDiff && input.modified.scheme === 'omni-proposal'),
-    );
+    const diff = (await proposalTab(id)).input;
     assert.equal((await vscode.workspace.openTextDocument(diff.modified)).getText(), source.replace(/ {2}total[^]*?\n {2}\}/, method));
     // TypeScript has read the proposal once it outlines it; its syntax errors would follow within moments.
     await waitFor('the TypeScript outline of the proposal', async () =>
