@@ -261,6 +261,45 @@ describe('Omni chat, selection commands and policy (packaged .vsix)', function (
     await eventually('the chat to offer the policy\'s models again', () => chat.frame.locator('select.model-select option').allTextContents(), (options) => options.includes('Fake Coder · fake'));
   });
 
+  it('a chat view opened after the policy changed says what holds now, and a pinned model leaving the policy is explained', async function () {
+    const page = workbench.page;
+    const banner = chat.frame.locator('.setup-banner');
+    // A hidden banner keeps its text: what the user sees is the text of a visible one.
+    const notice = async () => ((await banner.isVisible()) ? banner.locator('.setup-problem').textContent() : '(no notice)');
+    const select = chat.frame.locator('select.model-select');
+    const omniItem = page.locator('.statusbar-item[id="omni-dev.omni-router.omni.route"]');
+    const reviewer = { reviewer: { provider: 'fake', model: 'fake-reviewer', displayName: 'Fake Reviewer' } };
+    try {
+      workbench.writeFile('.omni/policies.json', policyText(uiPolicy({ extraModels: reviewer })));
+      await eventually('the chat to offer the reviewer', () => select.locator('option').allTextContents(), (options) => options.includes('Fake Reviewer · fake'), 20_000);
+      await select.selectOption({ label: 'Fake Reviewer · fake' });
+      workbench.writeFile('.omni/policies.json', policyText(uiPolicy()));
+      // The notice used to be cleared at once by the policy's "all is well", so the choice went back to Auto unexplained.
+      const unpinned = 'The model you chose, "reviewer", is no longer in .omni/policies.json.';
+      await eventually('the notice about the pinned model', notice, (text) => text === unpinned, 20_000);
+      assert.equal(await select.evaluate((s) => s.options[s.selectedIndex].text), 'Auto (routed)');
+
+      // The side bar shows another view, so VS Code drops the chat's; it is made afresh when shown again.
+      await workbench.runCommand('View: Show Explorer');
+      workbench.writeFile('.omni/policies.json', policyText(uiPolicy()).replace('"model": "coder",\n      "fallbacks"', '"model": "codr",\n      "fallbacks"'));
+      await eventually('Omni\'s status item to warn', () => omniItem.getAttribute('aria-label'), (label) => /policy problem/.test(label ?? ''), 20_000);
+      await workbench.runCommand('Omni: Open Chat');
+      const broken = 'Policy problem: .omni/policies.json has errors (see Problems); its last valid version keeps routing.';
+      await eventually('the notice in the reopened view', notice, (text) => text === broken, 20_000);
+
+      await workbench.runCommand('View: Show Explorer');
+      workbench.writeFile('.omni/policies.json', policyText(uiPolicy()));
+      await eventually('Omni\'s status item to stop warning', () => omniItem.getAttribute('aria-label'), (label) => !/policy problem/.test(label ?? ''), 20_000);
+      await workbench.runCommand('Omni: Open Chat');
+      await chat.input.waitFor();
+      // The view restores what it last showed, a notice that no longer holds, until Omni says otherwise.
+      await eventually('the stale notice to go', notice, (text) => text === '(no notice)', 20_000);
+    } finally {
+      workbench.writeFile('.omni/policies.json', policyText(uiPolicy()));
+      await workbench.runCommand('Omni: Open Chat');
+    }
+  });
+
   it('6. when the primary model breaks mid-stream, the fallback answers and the chat shows the switch', async function () {
     fake.behave('fake-coder', { text: 'This partial answer from the coder will break off.', chunks: 4, chunkDelayMs: 100, dropAfterChunks: 2 });
     fake.behave('fake-general', { text: 'The complete answer, from the fallback.' });

@@ -11,7 +11,7 @@ import type { ChatMessage, EditorContext, OmniRequest } from '../../core/request
 import { buildRouter } from '../../core/router';
 import { withStickiness } from '../../core/router/sticky';
 import type { Router } from '../../core/router/types';
-import { isOpenableHref, parseWebviewMessage, type AssistantTurn, type DecisionTag, type HostMessage, type WebviewMessage, type WebviewMessageOf } from '../../protocol/messages';
+import { isOpenableHref, parseWebviewMessage, type AssistantTurn, type DecisionTag, type HostMessage, type SetupLines, type WebviewMessage, type WebviewMessageOf } from '../../protocol/messages';
 import { editorContext, workingEditor } from '../editorContext';
 import type { ActivePolicy, PolicyService } from '../policyService';
 import type { ProviderService } from '../providerService';
@@ -91,10 +91,8 @@ export class ChatController implements vscode.Disposable {
         this.routers = new WeakMap();
       }),
       deps.policies.onDidChange(() => {
-        const active = this.deps.policies.current(this.activeResource());
-        this.dropMissingPin(active);
+        this.postBanner(this.deps.policies.current(this.activeResource()));
         void this.broadcastModels();
-        this.postPolicyBanner(active);
         // An edit may change the baseline model or its price, which every answer so far is compared with.
         this.postTotals();
       }),
@@ -288,10 +286,9 @@ export class ChatController implements vscode.Disposable {
     (conversation.routedOn ??= {})[requestId] = { prompt, languageId, fileName, selection, command, folder, ...(retry ? { earlierTurns: retry.earlier.length } : {}) };
     await this.persist(conversation);
 
-    this.postPolicyBanner(active);
+    this.postBanner(active);
     const { policy } = active;
     const settings = readSettings();
-    this.dropMissingPin(active);
     const override = retry?.model ?? conversation.modelOverride ?? undefined;
     // A pinned or retried model answers whatever the conversation's last pick: the router only names the route.
     const router = override ? this.routerFor(policy) : withStickiness(this.routerFor(policy), policy, conversation.lastPick, settings);
@@ -354,16 +351,16 @@ export class ChatController implements vscode.Disposable {
   }
 
   /**
-   * Unpins a model the policy no longer has, and says so. Dropped for good: kept, the choice would come back unasked
-   * if the alias returned to the policy.
+   * Unpins a model the policy no longer has; returns what to tell the user about it. Dropped for good: kept, the
+   * choice would come back unasked if the alias returned to the policy.
    */
-  private dropMissingPin(active: ActivePolicy): void {
+  private dropMissingPin(active: ActivePolicy): SetupLines | undefined {
     const pinned = this.conversation.modelOverride;
-    if (!pinned || active.policy.models[pinned]) return;
-    this.post({ type: 'setup', lines: [`The model you chose, "${pinned}", is no longer in ${active.label}.`, 'Requests are routed again; choose another model to pin one.'] });
+    if (!pinned || active.policy.models[pinned]) return undefined;
     this.conversation.modelOverride = null;
     void this.broadcastModels();
     if (this.conversation.turns.length > 0) void this.persist();
+    return [`The model you chose, "${pinned}", is no longer in ${active.label}.`, 'Requests are routed again; choose another model to pin one.'];
   }
 
   private routerFor(policy: Policy): Router {
@@ -406,6 +403,7 @@ export class ChatController implements vscode.Disposable {
   private async sendState(to?: vscode.Webview): Promise<void> {
     await Promise.all([this.restored, this.deps.policies.ready]);
     this.postConfig(to);
+    this.postBanner(this.deps.policies.current(this.activeResource()), to);
     this.post({ type: 'conversation', conversationId: this.conversation.id, title: this.conversation.title, turns: this.conversation.turns }, to);
     await this.broadcastModels(to);
     await this.broadcastHistory(to);
@@ -431,10 +429,15 @@ export class ChatController implements vscode.Disposable {
     return this.ledger.totals(this.deps.policies.current(this.activeResource()).policy);
   }
 
-  /** The banner stays while the policy is broken or not applied, and goes once it is fine again. */
-  private postPolicyBanner(active = this.deps.policies.current(this.activeResource())): void {
-    const notice = policyNotice(active);
-    this.post(notice ? { type: 'setup', lines: notice } : { type: 'clearBanner' });
+  /**
+   * The banner stays while the policy is broken or not applied, and goes once it is fine again; otherwise it says
+   * when a pinned model left the policy. One message decides it: a notice posted and then cleared is never seen. With
+   * `to`, a view that just opened, which would otherwise show nothing or replay a notice that no longer holds.
+   */
+  private postBanner(active: ActivePolicy, to?: vscode.Webview): void {
+    const unpinned = this.dropMissingPin(active);
+    const notice = policyNotice(active) ?? unpinned;
+    this.post(notice ? { type: 'setup', lines: notice } : { type: 'clearBanner' }, to);
   }
 
   private postTotals(to?: vscode.Webview): void {
@@ -460,7 +463,7 @@ function hostRequestId(): string {
   return `h-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
-function policyNotice({ label, warning, restricted, removed }: ActivePolicy): [string, string] | undefined {
+function policyNotice({ label, warning, restricted, removed }: ActivePolicy): SetupLines | undefined {
   if (restricted) {
     return [
       "Restricted Mode: this workspace's .omni/policies.json is not applied; the built-in default policy routes instead.",
