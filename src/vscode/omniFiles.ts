@@ -23,19 +23,23 @@ export function unsavedDocument(uri: vscode.Uri): vscode.TextDocument | undefine
 /**
  * Calls `changed` with the file's URI whenever `relativePath` may have changed in any workspace folder: the file
  * created, saved or deleted, and also its folder (`.omni`) deleted, renamed or created as a whole, which a watcher
- * on the file alone does not report.
+ * on the file alone does not report. A copy deeper in the folder (a sub-project's `.omni`) is not the folder's own
+ * file, so it is not reported.
  */
 export function watchOmniFile(relativePath: string, changed: (uri: vscode.Uri) => void): vscode.Disposable {
   const parts = relativePath.split(/[\\/]/);
   const files = vscode.workspace.createFileSystemWatcher(`**/${parts.join('/')}`);
   const folders = vscode.workspace.createFileSystemWatcher(`**/${parts.slice(0, -1).join('/')}`, false, true, false);
-  const fileIn = (folder: vscode.Uri) => changed(vscode.Uri.joinPath(folder, parts[parts.length - 1]));
+  const fileChanged = (uri: vscode.Uri) => {
+    if (isOmniFile(uri, relativePath)) changed(uri);
+  };
+  const fileIn = (folder: vscode.Uri) => fileChanged(vscode.Uri.joinPath(folder, parts[parts.length - 1]));
   return vscode.Disposable.from(
     files,
     folders,
-    files.onDidCreate(changed),
-    files.onDidChange(changed),
-    files.onDidDelete(changed),
+    files.onDidCreate(fileChanged),
+    files.onDidChange(fileChanged),
+    files.onDidDelete(fileChanged),
     folders.onDidCreate(fileIn),
     folders.onDidDelete(fileIn),
   );

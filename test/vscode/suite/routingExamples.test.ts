@@ -3,6 +3,7 @@
 // file is picked up without a reload.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { watchOmniFile } from '../../../src/vscode/omniFiles';
 import type { RoutingExamplesSummary } from '../../../src/vscode/routingExamples';
 import { fakeProvider, modelsAsked, omniApi, policyUri, testPolicy, usePolicy, waitFor, workspaceFolder, writeText } from './helpers';
 
@@ -93,6 +94,23 @@ suite('Routing examples', () => {
       assert.match(asPolicy.failures[0].reason, /^Arch-Router picked code_generation in \d+ ms/);
     } finally {
       await usePolicy(testPolicy());
+    }
+  });
+
+  test("a sub-project's .omni/policies.test.jsonl is not the folder's: its changes are not taken for the folder's examples", async () => {
+    // The Testing view listed such a file when it was saved, and ran it with the folder's policy, until a refresh.
+    const nested = vscode.Uri.joinPath(workspaceFolder().uri, 'packages', 'api', '.omni', 'policies.test.jsonl');
+    const reported: string[] = [];
+    const watcher = watchOmniFile('.omni/policies.test.jsonl', (uri) => reported.push(vscode.workspace.asRelativePath(uri)));
+    try {
+      await writeText(nested, '{"prompt": "explain this", "command": "explain", "route": "code_explanation"}\n');
+      await writeText(examplesUri(), '{"prompt": "tidy this up", "command": "refactor", "route": "refactoring"}\n');
+      await waitFor("the folder's own file to be reported", () => reported.length > 0);
+      await new Promise((r) => setTimeout(r, 500));
+      assert.deepEqual([...new Set(reported)], ['.omni/policies.test.jsonl']);
+    } finally {
+      watcher.dispose();
+      await vscode.workspace.fs.delete(vscode.Uri.joinPath(workspaceFolder().uri, 'packages'), { recursive: true });
     }
   });
 
