@@ -1,10 +1,20 @@
 /** The provider registry for CLI commands: built-ins plus the user's providers file (`--providers` or `OMNI_PROVIDERS`). */
-import { loadProvidersFile } from '../core/providers/config';
+import { loadProvidersFile, type ProvidersConfig } from '../core/providers/config';
 import { createProviderRegistry } from '../core/providers/registry';
 import type { ProviderRegistry } from '../core/providers/types';
 
 export function cliProviders(explicit: string | undefined): ProviderRegistry {
   const file = explicit ?? process.env.OMNI_PROVIDERS;
   if (!file) return createProviderRegistry();
-  return createProviderRegistry({ config: loadProvidersFile(file), configSource: file });
+  return createProviderRegistry({ config: readProviders(file, explicit === undefined), configSource: file });
+}
+
+/** The file's entries; a file the environment names says so, or a user who set it long ago would not know where it came from. */
+function readProviders(file: string, fromEnvironment: boolean): ProvidersConfig {
+  try {
+    return loadProvidersFile(file);
+  } catch (error) {
+    if (!fromEnvironment) throw error;
+    throw new Error(`${(error as Error).message}; $OMNI_PROVIDERS names this file: fix it, or unset the variable to use only the built-in providers`);
+  }
 }

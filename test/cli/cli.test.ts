@@ -15,8 +15,8 @@ const tsx = pathToFileURL(resolve('node_modules/tsx/dist/loader.mjs')).href;
 const env = { ...process.env, OMNI_PROVIDERS: '', HF_TOKEN: '' };
 
 /** Runs the real CLI entry in a child process, as a user would (through tsx, so no build is needed). */
-function omni(args: string[], cwd = process.cwd()) {
-  const result = spawnSync(process.execPath, ['--import', tsx, main, ...args], { cwd, encoding: 'utf8', env });
+function omni(args: string[], cwd = process.cwd(), moreEnv: NodeJS.ProcessEnv = {}) {
+  const result = spawnSync(process.execPath, ['--import', tsx, main, ...args], { cwd, encoding: 'utf8', env: { ...env, ...moreEnv } });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -62,6 +62,14 @@ describe('omni CLI', () => {
     assert.doesNotMatch(defined.stdout, /warning/);
   });
 
+  it('a providers file that $OMNI_PROVIDERS names and that cannot be read says where its name came from', () => {
+    const root = workspace(localPolicy);
+    const fromEnvironment = omni(['check'], root, { OMNI_PROVIDERS: 'moved.json' });
+    assert.equal(fromEnvironment.code, 2);
+    assert.match(fromEnvironment.stderr, /^omni: moved\.json: cannot read the providers file \(ENOENT\); \$OMNI_PROVIDERS names this file: fix it, or unset the variable/);
+    assert.doesNotMatch(omni(['check', '--providers', 'moved.json'], root).stderr, /OMNI_PROVIDERS/);
+  });
+
   it('init writes .omni/policies.json from a template that check accepts, and never overwrites it', () => {
     const root = scratchDir('omni-init-');
     const made = omni(['init', '--template', 'ollama'], root);
@@ -74,6 +82,14 @@ describe('omni CLI', () => {
     assert.match(again.stderr, /\.omni\/policies\.json already exists/);
     assert.equal(readFileSync(join(root, '.omni', 'policies.json'), 'utf8'), templateText('ollama'), 'untouched');
     assert.equal(omni(['init', '--template', 'nope'], root).code, 2);
+  });
+
+  it('init fills an empty policy file, which check says to do, instead of refusing it as existing', () => {
+    const root = workspace(' \n');
+    assert.match(omni(['check'], root).stdout, /the file is empty: .*"omni init" in its folder to fill it from a template/);
+    const made = omni(['init'], root);
+    assert.equal(made.code, 0, made.stderr);
+    assert.equal(readFileSync(join(root, '.omni', 'policies.json'), 'utf8'), templateText('default'));
   });
 
   it('ask outside any workspace says the built-in policy routes, and how to make one', () => {

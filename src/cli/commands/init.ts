@@ -1,7 +1,7 @@
 /** `omni init`: writes `.omni/policies.json` from a shipped template, as "Omni: Create Policy" does in VS Code. */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { templates, templateText, type TemplateName } from '../../core/policy/templates';
+import { isBlankPolicy, templates, templateText, type TemplateName } from '../../core/policy/templates';
 import { parseCommandArgs, UsageError } from '../args';
 import type { CliCommand } from './index';
 
@@ -9,7 +9,8 @@ const names = Object.keys(templates) as TemplateName[];
 
 const usage = `usage: omni init [--template NAME]
 
-Writes .omni/policies.json in the current folder from a template, then says what to do next. Never overwrites.
+Writes .omni/policies.json in the current folder from a template, then says what to do next. Never overwrites
+a policy; an empty file is filled.
   --template NAME      ${names.map((name) => `${name} (${templates[name].label})`).join(', ')}; default: default`;
 
 export const init: CliCommand = {
@@ -22,12 +23,14 @@ export const init: CliCommand = {
     const folder = join(process.cwd(), '.omni');
     const file = join(folder, 'policies.json');
     const shown = relative(process.cwd(), file);
-    if (existsSync(file)) {
+    const exists = existsSync(file);
+    const blank = exists && statSync(file).isFile() && isBlankPolicy(readFileSync(file, 'utf8'));
+    if (exists && !blank) {
       console.error(`omni: ${shown} already exists; edit it, or run "omni check" to see what it says`);
       return 1;
     }
     mkdirSync(folder, { recursive: true });
-    writeFileSync(file, templateText(template as TemplateName), { flag: 'wx' });
+    writeFileSync(file, templateText(template as TemplateName), { flag: blank ? 'w' : 'wx' });
     console.log(`wrote ${shown} (${templates[template as TemplateName].label})`);
     console.log('next: edit its routes and models, then check it with "omni check" and try it with "omni route \'write a CSV parser\'"');
     return 0;

@@ -25,17 +25,22 @@ export function describeIssue(issue: Issue, nodes: NodeIndex): PolicyProblem[] {
     }
     case 'invalid_type': {
       const node = nodes.at(path);
-      if (!node) return [{ path, missing: true, message: `missing "${String(path[path.length - 1])}" (${issue.expected} required)` }];
+      const expected = TYPE_WORDS[issue.expected] ?? issue.expected;
+      if (!node) return [{ path, missing: true, message: `missing "${String(path[path.length - 1])}" (${expected} required)` }];
       if (node.type === 'number' && !Number.isFinite(node.value)) {
         return [{ path, message: 'not a finite number: it is beyond the largest number JSON can hold (about 1.8e308)' }];
       }
-      return [{ path, message: `expected ${article(issue.expected)}, found ${jsonType(node)}` }];
+      // "expected a whole number, found a number" would not say what is wrong with it.
+      const found = issue.expected === 'int' && node.type === 'number' ? String(node.value) : jsonType(node);
+      return [{ path, message: `expected ${article(expected)}, found ${found}` }];
     }
     case 'invalid_value': {
       const options = issue.values.map((v) => JSON.stringify(v)).join(', ');
       const expected = issue.values.length === 1 ? options : `one of ${options}`;
       const node = nodes.at(path);
       if (!node) return [{ path, missing: true, message: `missing "${String(path[path.length - 1])}" (must be ${expected})` }];
+      // Only text can be a typo of text: "1" for the number 1 is the wrong type, not a near miss of "1".
+      if (!issue.values.some((v) => typeof v === typeof node.value)) return [{ path, message: `must be ${expected}, found ${jsonType(node)}` }];
       const guess = typeof node.value === 'string' ? closest(node.value, issue.values.map(String)) : undefined;
       return [{ path, message: `must be ${expected}${guess === undefined ? '' : `. Did you mean "${guess}"?`}` }];
     }
@@ -49,6 +54,28 @@ export function describeIssue(issue: Issue, nodes: NodeIndex): PolicyProblem[] {
     default:
       return [{ path, message: issue.message }];
   }
+}
+
+/** zod's names for what it expected, in JSON's terms: a record is an object whose keys are names. */
+const TYPE_WORDS: Readonly<Record<string, string>> = { record: 'object', int: 'whole number' };
+
+/**
+ * Bounds in words, for `safeParse`'s `error` option; zod's own say "Too small: expected array to have >=1 items". A
+ * schema's own message (the glob's length limit) still wins.
+ */
+export function boundWords(issue: Parameters<z.core.$ZodErrorMap>[0]): string | undefined {
+  if (issue.code !== 'too_small' && issue.code !== 'too_big') return undefined;
+  const small = issue.code === 'too_small';
+  const bound = Number(small ? issue.minimum : issue.maximum);
+  const { input } = issue;
+  if (typeof input === 'string' || Array.isArray(input)) {
+    if (small && bound === 1 && typeof input === 'string') return 'must not be empty';
+    const unit = typeof input === 'string' ? 'character' : 'item';
+    return `${small ? 'needs at least' : 'takes at most'} ${bound} ${unit}${bound === 1 ? '' : 's'}, found ${input.length}`;
+  }
+  const inclusive = issue.inclusive !== false;
+  const relation = small ? (inclusive ? 'at least' : 'greater than') : inclusive ? 'at most' : 'less than';
+  return `must be ${relation} ${bound}${typeof input === 'number' ? `, found ${input}` : ''}`;
 }
 
 /**

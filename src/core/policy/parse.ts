@@ -6,11 +6,12 @@ import { parseTree, type ParseError } from 'jsonc-parser';
 import { describeSyntaxError, firstOffsetDeeperThan } from '../text/jsonSyntax';
 import { formatJsonPath, inReadingOrder, LineIndex, type PolicyDiagnostic, type Severity } from './diagnostics';
 import { checkGlobs } from './globChecks';
-import { describeIssue, protoKeysInRecords } from './issues';
+import { boundWords, describeIssue, protoKeysInRecords } from './issues';
 import { duplicateKeys, jsonValue, NodeIndex, protoKeyPaths } from './jsonTree';
 import { type JsonPath, MAX_PROBLEMS, type PolicyProblem } from './problems';
 import { checkProviders, checkReferences, type KnownProviders } from './references';
 import { type Policy, policySchema } from './schema';
+import { isBlankPolicy } from './templates';
 
 export type PolicyParseResult =
   | { ok: true; policy: Policy; diagnostics: PolicyDiagnostic[] }
@@ -46,8 +47,9 @@ export function parsePolicy(source: string, file: string, options: ParseOptions 
     };
   };
 
-  if (text.trim() === '') {
-    return { ok: false, diagnostics: [place(0, 0, [], 'the file is empty: a policy is a JSON object, see policies/default.json')] };
+  if (isBlankPolicy(text)) {
+    const fill = 'run "Omni: Create Policy" in VS Code or "omni init" in its folder to fill it from a template';
+    return { ok: false, diagnostics: [place(0, 0, [], `the file is empty: a policy is a JSON object; ${fill}`)] };
   }
   if (text.length > MAX_CHARS) {
     const size = `${(text.length / 1024 / 1024).toFixed(1)} MB`;
@@ -70,7 +72,7 @@ export function parsePolicy(source: string, file: string, options: ParseOptions 
   if (!tree) return { ok: false, diagnostics: [place(0, 0, [], 'the file holds no JSON value: a policy is a JSON object')] };
 
   const nodes = new NodeIndex(tree);
-  const parsed = policySchema.safeParse(jsonValue(tree));
+  const parsed = policySchema.safeParse(jsonValue(tree), { error: boundWords });
   const problems = [
     ...duplicateKeys(tree),
     ...protoKeysInRecords(protoKeyPaths(tree)),

@@ -18,6 +18,14 @@ export function templateText(name: TemplateName): string {
   return `${JSON.stringify(policy, null, 2)}\n`;
 }
 
+/**
+ * Whether a policy file holds nothing yet (created empty, or only whitespace): "Omni: Create Policy" and `omni init`
+ * fill it from a template, since nothing in it would be lost.
+ */
+export function isBlankPolicy(text: string): boolean {
+  return text.trim() === '';
+}
+
 let parsedDefault: Policy | undefined;
 
 /**

@@ -2,11 +2,11 @@
 import * as vscode from 'vscode';
 import { POLICY_PATH } from '../../core/policy/load';
 import { displayName } from '../../core/policy/modelNames';
-import { templates, templateText, type TemplateName } from '../../core/policy/templates';
+import { isBlankPolicy, templates, templateText, type TemplateName } from '../../core/policy/templates';
 import { isOnThisMachine, resolveProviderSettings } from '../../core/providers/config';
 import type { ChatController } from '../chat/chatController';
 import { workingEditor } from '../editorContext';
-import { omniFileUri } from '../omniFiles';
+import { omniFileUri, unsavedDocument } from '../omniFiles';
 import type { PolicyService } from '../policyService';
 import { showUnusedProviderEntries } from '../providerService';
 import type { ApiKeys } from '../secrets';
@@ -107,11 +107,12 @@ export function registerSetupCommands(deps: SetupCommandDeps): vscode.Disposable
         folders.length === 1 ? folders[0] : await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Create the policy of which folder?' });
       if (!folder) return undefined;
       const target = omniFileUri(folder.uri, POLICY_PATH);
-      const exists = await vscode.workspace.fs.stat(target).then(
-        () => true,
-        () => false,
+      const saved = await vscode.workspace.fs.readFile(target).then(
+        (bytes) => new TextDecoder().decode(bytes),
+        () => undefined,
       );
-      if (!exists) {
+      // An empty file is filled: "the file is empty" tells the user to run this command. Unsaved text is the user's.
+      if (saved === undefined || (isBlankPolicy(saved) && !unsavedDocument(target))) {
         const template =
           templateArg ??
           (

@@ -34,6 +34,32 @@ describe('parsePolicy', () => {
     assert.match(d.message, /missing "description"/);
   });
 
+  it('words bounds, whole numbers and objects in JSON\'s terms, not zod\'s ("Too small: expected array to have >=1 items")', () => {
+    const text = valid
+      .replace('"description": "writing new code"', '"description": "ab"')
+      .replace('"input": 2,', '"input": -1,')
+      .replace('"defaultRoute": "general_chat",', '"defaultRoute": "general_chat", "router": { "timeoutMs": 1.5, "confidenceThreshold": 2 },');
+    assert.deepEqual(
+      errorsOf(text).map((d) => `${d.path}: ${d.message}`),
+      [
+        'models.coder.price.input: must be at least 0, found -1',
+        'routes[0].description: needs at least 3 characters, found 2',
+        'router.timeoutMs: expected a whole number, found 1.5',
+        'router.confidenceThreshold: must be at most 1, found 2',
+      ],
+    );
+    assert.deepEqual(errorsOf('{ "version": 1, "models": [], "routes": [], "defaultRoute": "x" }').map((d) => d.message), [
+      'expected an object, found an array',
+      'needs at least 1 item, found 0',
+    ]);
+    assert.match(errorsOf('{ "version": 1, "routes": [], "defaultRoute": "x" }')[0].message, /^missing "models" \(object required\)$/);
+  });
+
+  it('says a quoted number is the wrong type, not a near miss of itself ("must be 1. Did you mean "1"?")', () => {
+    const [d] = errorsOf(valid.replace('"version": 1,', '"version": "1",'));
+    assert.equal(d.message, 'must be 1, found a string');
+  });
+
   it('reports a wrong type with what was found', () => {
     const [d] = errorsOf(valid.replace('"input": 2,', '"input": "two",'));
     assert.equal(d.path, 'models.coder.price.input');
@@ -99,9 +125,9 @@ describe('parsePolicy', () => {
     assert.match(formatDiagnostic(d), /^\.omni\/policies\.json:9:\d+: error: no model "codr"/);
   });
 
-  it('says an empty file is empty', () => {
-    const [d] = errorsOf('   ');
-    assert.match(d.message, /empty/);
+  it('says an empty file is empty, and how to fill it (policies/default.json is not in the user\'s workspace)', () => {
+    const [d] = errorsOf('   \n');
+    assert.equal(d.message, 'the file is empty: a policy is a JSON object; run "Omni: Create Policy" in VS Code or "omni init" in its folder to fill it from a template');
   });
 
   it('requires arch-router settings for mode "arch"', () => {

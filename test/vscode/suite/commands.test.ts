@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { startFakeProvider } from '../../fake-provider/server';
-import { FAKE_KEY, fakeProvider, modelsAsked, omniApi, openWithSelection, policyUri, testPolicy, usePolicy, waitFor, withProviders, workspaceFolder } from './helpers';
+import { FAKE_KEY, fakeProvider, modelsAsked, omniApi, openWithSelection, policyUri, testPolicy, usePolicy, waitFor, withProviders, workspaceFolder, writeText } from './helpers';
 
 const SOURCE_FOR_EXPLAIN = 'def add(a, b):\n    return a + b\n';
 
@@ -311,6 +311,21 @@ suite('Commands', () => {
     const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(policyUri()));
     assert.match(text, /"provider": "ollama"/);
     assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), policyUri().toString());
+    await usePolicy(testPolicy());
+  });
+
+  test('Create Policy fills an empty .omni/policies.json, as its "the file is empty" problem says to run it', async () => {
+    await writeText(policyUri(), '\n');
+    const [problem] = await waitFor('the empty-file problem', () => {
+      const found = vscode.languages.getDiagnostics(policyUri());
+      return found.length > 0 ? found : undefined;
+    });
+    assert.match(problem.message, /^the file is empty: .*run "Omni: Create Policy"/);
+    await vscode.commands.executeCommand('omni.createPolicy', 'ollama');
+    const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(policyUri()));
+    assert.match(text, /"provider": "ollama"/);
+    await waitFor('the problem to go', () => vscode.languages.getDiagnostics(policyUri()).length === 0);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     await usePolicy(testPolicy());
   });
 
