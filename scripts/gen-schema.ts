@@ -1,7 +1,8 @@
-// Writes policies/schema.json from the zod policy schema, so the JSON Schema never drifts from the validator.
+// Writes the policy's JSON Schemas from the zod policy schema, so they never drift from the validator.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { policyJsonSchema } from '../src/core/policy/jsonSchema';
+import { policyEditorSchema, policyJsonSchema } from '../src/core/policy/jsonSchema';
 
-const target = join(process.cwd(), 'policies', 'schema.json');
-writeFileSync(target, `${JSON.stringify(policyJsonSchema(), null, 2)}\n`);
+const write = (name: string, schema: unknown) => writeFileSync(join(process.cwd(), 'policies', name), `${JSON.stringify(schema, null, 2)}\n`);
+write('schema.json', policyJsonSchema());
+write('editor-schema.json', policyEditorSchema());

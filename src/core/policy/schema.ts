@@ -1,6 +1,6 @@
 /**
  * The workspace policy `.omni/policies.json`, as a strict zod schema.
- * `policies/schema.json` is generated from this file at build time (see scripts/gen-schema.ts).
+ * `policies/schema.json` and `policies/editor-schema.json` are generated from this file at build time (see scripts/gen-schema.ts).
  */
 import { z } from 'zod';
 

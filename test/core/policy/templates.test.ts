@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { policyJsonSchema } from '../../../src/core/policy/jsonSchema';
+import { policyEditorSchema, policyJsonSchema } from '../../../src/core/policy/jsonSchema';
 import { parsePolicy } from '../../../src/core/policy/parse';
 import { defaultPolicy, templates, templateText, type TemplateName } from '../../../src/core/policy/templates';
 
@@ -21,6 +21,37 @@ describe('shipped policies', () => {
   it('policies/schema.json is what the zod schema generates (no drift)', () => {
     const onDisk = JSON.parse(readFileSync('policies/schema.json', 'utf8'));
     assert.deepEqual(onDisk, policyJsonSchema());
+  });
+
+  it('policies/editor-schema.json is what the zod schema generates (no drift)', () => {
+    const onDisk = JSON.parse(readFileSync('policies/editor-schema.json', 'utf8'));
+    assert.deepEqual(onDisk, policyEditorSchema());
+  });
+
+  it("the editor's schema completes and documents every key but leaves the checks to Omni's located diagnostics", () => {
+    const keywords = new Set<string>();
+    const walk = (node: unknown, inProperties = false): void => {
+      if (Array.isArray(node)) return node.forEach((child) => walk(child));
+      if (node === null || typeof node !== 'object') return;
+      for (const [key, value] of Object.entries(node)) {
+        if (!inProperties) keywords.add(key);
+        walk(value, key === 'properties' && !inProperties);
+      }
+    };
+    const descriptions = (schema: unknown) => {
+      const found: string[] = [];
+      JSON.stringify(schema, (key, value) => (key === 'description' && typeof value === 'string' && found.push(value), value));
+      return found;
+    };
+    const editor = policyEditorSchema();
+    walk(editor);
+    for (const check of ['required', 'minLength', 'pattern', 'minimum', 'maximum', 'minItems', 'propertyNames', 'enum', 'const']) {
+      assert.ok(!keywords.has(check), `"${check}" is still in the editor's schema`);
+    }
+    assert.equal(JSON.stringify(editor).includes('"additionalProperties":false'), false);
+    assert.deepEqual(descriptions(editor), descriptions(policyJsonSchema()), 'every description (hover) is kept');
+    const router = (editor.properties as Record<string, { properties: Record<string, { examples?: unknown[] }> }>).router;
+    assert.deepEqual(router.properties.mode.examples, ['local', 'arch', 'auto'], 'allowed values are still offered');
   });
 
   it('the JSON schema forbids unknown keys, like the loader', () => {

@@ -161,9 +161,32 @@ suite('Policy in the editor', () => {
     }
   });
 
+  test("a shape error is reported once, by Omni with its fix, not again by VS Code's JSON checker", async () => {
+    const policy = testPolicy() as Record<string, unknown> & { routes: Record<string, unknown>[]; router?: Record<string, unknown> };
+    delete policy.defaultRoute;
+    policy.routes[0].description = 'ab';
+    // A wrong type is the one check both make: it shows that VS Code's checker has looked at the file.
+    policy.router = { ...policy.router, mode: 'fast', timeoutMs: 'soon' };
+    await writeText(policyUri(), JSON.stringify({ ...policy, colour: 'blue' }, null, 2));
+    try {
+      await vscode.window.showTextDocument(policyUri());
+      const ofJson = () => vscode.languages.getDiagnostics(policyUri()).filter((d) => d.source !== 'Omni policy').map((d) => d.message);
+      await waitFor("VS Code's JSON check", () => ofJson().length > 0);
+      const omni = vscode.languages.getDiagnostics(policyUri()).filter((d) => d.source === 'Omni policy').map((d) => d.message);
+      for (const expected of [/defaultRoute/, /at least 3 characters/, /must be one of "local"/, /colour/]) {
+        assert.ok(omni.some((message) => expected.test(message)), `Omni reports ${expected}: ${JSON.stringify(omni)}`);
+      }
+      await new Promise((r) => setTimeout(r, 500));
+      assert.deepEqual(ofJson().map((message) => message.replace(/"/g, '')), ['Incorrect type. Expected integer.']);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await usePolicy(testPolicy());
+    }
+  });
+
   test('the generated JSON schema is contributed for the policy file', () => {
     const extension = vscode.extensions.getExtension('omni-dev.omni-router')!;
     const validation = extension.packageJSON.contributes.jsonValidation as { fileMatch: string; url: string }[];
-    assert.deepEqual(validation, [{ fileMatch: '.omni/policies.json', url: './policies/schema.json' }]);
+    assert.deepEqual(validation, [{ fileMatch: '.omni/policies.json', url: './policies/editor-schema.json' }]);
   });
 });
