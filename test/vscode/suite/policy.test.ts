@@ -184,6 +184,35 @@ suite('Policy in the editor', () => {
     }
   });
 
+  test("the policy file still gets completion and hover from the editor's schema", async () => {
+    const text = JSON.stringify({ ...testPolicy(), router: { mode: 'local' } }, null, 2);
+    await writeText(policyUri(), text);
+    try {
+      const document = await vscode.workspace.openTextDocument(policyUri());
+      await vscode.window.showTextDocument(document);
+      const at = (needle: string, offset = 0) => document.positionAt(text.indexOf(needle) + offset);
+      const labels = async (position: vscode.Position) => {
+        const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', policyUri(), position);
+        return list.items.map((item) => (typeof item.label === 'string' ? item.label : item.label.label));
+      };
+      const values = await waitFor('value completion for router.mode', async () => {
+        const found = await labels(at('"local"', 1));
+        return found.includes('"auto"') ? found : undefined;
+      });
+      assert.ok(values.includes('"arch"'), JSON.stringify(values));
+      assert.ok((await labels(at('"mode"', 1))).includes('timeoutMs'), 'keys of router are offered');
+      const hoverText = async (position: vscode.Position) => {
+        const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', policyUri(), position);
+        // Markdown, escaped: "Arch\-Router".
+        return hovers.flatMap((hover) => hover.contents.map((part) => (typeof part === 'string' ? part : part.value))).join(' ').replace(/\\/g, '');
+      };
+      await waitFor('the hover on router.mode', async () => /never call Arch-Router/.test(await hoverText(at('"mode"', 2))));
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await usePolicy(testPolicy());
+    }
+  });
+
   test('the generated JSON schema is contributed for the policy file', () => {
     const extension = vscode.extensions.getExtension('omni-dev.omni-router')!;
     const validation = extension.packageJSON.contributes.jsonValidation as { fileMatch: string; url: string }[];
