@@ -530,12 +530,16 @@ describe('chat webview', () => {
         return found;
       });
       const tokens = Object.keys(ratios).filter((name) => name.startsWith('code '));
-      for (const kind of ['keyword', 'string', 'number', 'title class_', 'title function_', 'deletion']) {
+      for (const kind of ['keyword', 'string', 'number', 'title class_', 'title function_', 'addition', 'deletion']) {
         assert.ok(tokens.some((name) => name.includes(kind)), `${theme}: the sample has no ${kind} token (${tokens.join(', ')})`);
       }
       assert.ok('.composer-note' in ratios, `${theme}: the note by the message box was not measured`);
       const low = Object.entries(ratios).filter(([, ratio]) => !(ratio >= 4.5)).map(([name, ratio]) => `${name} ${ratio.toFixed(2)}:1`);
       assert.deepEqual(low, [], `${theme}: below WCAG AA`);
+      // A diff's added lines read green and its deleted ones red, as in VS Code's own diffs; added lines were red too.
+      const [added, deleted] = await Promise.all(['.hljs-addition', '.hljs-deletion'].map((selector) =>
+        view.page.locator(`.code-block ${selector}`).evaluate((element) => (element.ownerDocument.defaultView!.getComputedStyle(element).color.match(/[\d.]+/g) ?? []).map(Number))));
+      assert.ok(added[1] > added[0] && deleted[0] > deleted[1], `${theme}: added lines ${added}, deleted lines ${deleted}`);
     }
   });
 
