@@ -202,8 +202,11 @@ export class AnswerView {
 
   private renderTagSlot(): void {
     const open = this.tagSlot.querySelector('details')?.open ?? false;
+    // The tag is drawn anew when a fallback arrives and when the answer ends: a keyboard user on its Details stays there.
+    const focused = this.tagSlot.contains(document.activeElement);
     const { tag, notes } = this.turn;
     replaceChildren(this.tagSlot, tag ? renderTag(tag, notes, open) : this.streaming && renderPendingTag());
+    if (focused) this.tagSlot.querySelector('summary')?.focus();
   }
 
   private showSetup(lines: SetupLines): void {

@@ -72,6 +72,8 @@ export class Composer {
     this.button.textContent = streaming ? 'Stop' : 'Send';
     this.button.classList.toggle('stop', streaming);
     this.button.setAttribute('aria-label', streaming ? 'Stop answer' : 'Send message');
+    // The shortcut in the tooltip, as VS Code's own buttons show theirs.
+    this.button.title = streaming ? 'Stop (Escape)' : 'Send (Enter)';
     this.hint.textContent = streaming ? hints.streaming : hints.idle;
     // What it said was about the answer that just ended.
     if (!streaming) this.note.hidden = true;

@@ -261,11 +261,15 @@ function handle(message: HostMessage): void {
     case 'setup':
       if (message.requestId) {
         transcript.answer(message.requestId)?.needsSetup(message.lines);
+        // Else the last thing read is "… is answering": the notice is added whole, which live regions do not read.
+        announce(message.lines.join(' '));
       } else {
         const dismiss = h('button', { type: 'button', class: 'secondary', 'aria-label': 'Dismiss setup notice' }, 'Dismiss');
         dismiss.addEventListener('click', () => {
           hideBanner();
           saveSoon();
+          // The button just pressed is hidden with the banner; the keyboard would fall back to the page.
+          composer.focus();
         });
         banner.replaceChildren(renderSetupNotice(message.lines), dismiss);
         banner.hidden = false;

@@ -549,6 +549,7 @@ describe('chat webview', () => {
     await view.sendAll([decision(requestId), { type: 'token', requestId, text: 'Partial' }]);
     const button = view.page.locator('.composer-button');
     assert.equal(await button.textContent(), 'Stop');
+    assert.equal(await button.getAttribute('title'), 'Stop (Escape)', 'the tooltip names the shortcut');
     assert.equal(await view.page.locator('.answer').getAttribute('aria-busy'), 'true');
     await button.click();
     assert.deepEqual(ofType(await view.posted(), 'stop'), [{ type: 'stop', requestId }]);
@@ -556,6 +557,7 @@ describe('chat webview', () => {
     assert.deepEqual(ofType(await view.posted(), 'stop'), [{ type: 'stop', requestId }, { type: 'stop', requestId }]);
     await view.send(done(requestId, true));
     assert.equal(await button.textContent(), 'Send');
+    assert.equal(await button.getAttribute('title'), 'Send (Enter)');
     assert.equal(await view.page.locator('.answer').getAttribute('aria-busy'), null);
     assert.equal(await view.page.locator('.answer-footer .stopped').textContent(), 'stopped');
     await view.page.keyboard.press('Escape');
@@ -1039,6 +1041,27 @@ describe('chat webview', () => {
     assert.equal(await focused(), 'Session');
   });
 
+  it('keeps the keyboard on a routing tag redrawn by a fallback or the end of its answer, and in the message box after Dismiss', async () => {
+    const view = await webview();
+    const { page } = view;
+    const focused = () => page.evaluate(() => (globalThis as unknown as { document: any }).document.activeElement.textContent);
+    const requestId = await ask(view);
+    await view.send(decision(requestId));
+    await page.getByRole('group', { name: 'Routing decision' }).getByText('Details').focus();
+    await page.keyboard.press('Enter');
+    await view.send({ type: 'fallback', requestId, note: { failedModel: 'Qwen3 Coder 480B', cause: 'HTTP 500', nextModel: 'Llama 3.3 70B', partialDiscarded: false } });
+    assert.equal(await focused(), 'Details', 'a fallback redraws the tag');
+    await view.send(done(requestId));
+    assert.equal(await focused(), 'Details', 'the end of the answer redraws the tag');
+    assert.equal(await page.locator('.tag-details').getAttribute('open'), '', 'and it stays open');
+
+    await view.send({ type: 'setup', lines: ['.omni/policies.json was deleted.', 'Undo the deletion.'] });
+    await page.getByRole('button', { name: 'Dismiss setup notice' }).focus();
+    await page.keyboard.press('Enter');
+    assert.equal(await page.locator('.setup-banner').isVisible(), false);
+    assert.ok(await page.locator('.composer-input').evaluate((element) => element === element.ownerDocument.activeElement), 'not the page, as the hidden button left it');
+  });
+
   it('tells screen readers that a request was sent, where it was routed and when a fallback takes over', async () => {
     const view = await webview();
     const status = view.page.getByRole('status');
@@ -1052,6 +1075,9 @@ describe('chat webview', () => {
     await status.filter({ hasText: 'Routed to code-generation; Qwen3 Coder 480B is answering' }).waitFor();
     await view.send({ type: 'fallback', requestId: second, note: { failedModel: 'Qwen3 Coder 480B', cause: 'HTTP 500', nextModel: 'Llama 3.3 70B', partialDiscarded: false } });
     await status.filter({ hasText: 'Qwen3 Coder 480B failed; Llama 3.3 70B is answering' }).waitFor();
+    // A rejected key ends the answer with a setup notice; before, the last words read were "… is answering".
+    await view.send({ type: 'setup', requestId: second, lines: ['No model could be reached: fake rejected the key.', 'Run "Omni: Set API Key" to store a new one.'] });
+    await status.filter({ hasText: 'No model could be reached: fake rejected the key. Run "Omni: Set API Key" to store a new one.' }).waitFor();
   });
 
   it('announces what the host did with a code button, every time', async () => {
