@@ -28,7 +28,7 @@ describe('setup notice', () => {
     const lines = setupLines([rejected()], policy, { localProviders: [], folderOpen: true });
     assert.deepEqual(lines, [
       'No model could be reached: fake rejected the key.',
-      'Run "Omni: Set API Key" to store a new one, or fix OMNI_FAKE_KEY. Or use models on this machine: "Omni: Create Policy" → Local models.',
+      'Run "Omni: Set API Key" to store a new one (a stored key is used before OMNI_FAKE_KEY). Or use models on this machine: "Omni: Create Policy" → Local models.',
     ]);
   });
 

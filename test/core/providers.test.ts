@@ -246,7 +246,7 @@ describe('provider failures before any answer', () => {
     assert.equal(missing.message, 'no token for hf: set HF_TOKEN or run "Omni: Set API Key"');
     const registry = createProviderRegistry({ config, env: { HF_TOKEN: 'hf_wrong' }, keyCommand });
     const rejected = await failureOf(collect(registry.get('hf').stream({ model: 'unauthorized', messages })));
-    assert.equal(rejected.message, 'hf rejected the token: run "Omni: Set API Key" to store a new one, or fix HF_TOKEN');
+    assert.equal(rejected.message, 'hf rejected the token: run "Omni: Set API Key" to store a new one (a stored key is used before HF_TOKEN)');
   });
 });
 

@@ -104,10 +104,13 @@ function missingKeyFix(settings: ProviderSettings, keyCommand: string | undefine
   return keyCommand ? `set ${settings.apiKeyEnv} or run ${keyCommand}` : `set ${settings.apiKeyEnv}`;
 }
 
-/** A key that was sent and refused needs replacing where it came from; with no `apiKeyEnv`, none was sent. */
+/**
+ * A key that was sent and refused needs replacing; with no `apiKeyEnv`, none was sent. A stored key wins over the
+ * variable, so "fix the variable" would change nothing while one is stored: storing a new key always works.
+ */
 function rejectedKeyFix(settings: ProviderSettings, keyCommand: string | undefined): string {
   const entry = `the "${settings.name}" entry of your providers file`;
-  if (settings.apiKeyEnv) return keyCommand ? `run ${keyCommand} to store a new one, or fix ${settings.apiKeyEnv}` : `check the key in ${settings.apiKeyEnv}`;
+  if (settings.apiKeyEnv) return keyCommand ? `run ${keyCommand} to store a new one (a stored key is used before ${settings.apiKeyEnv})` : `check the key in ${settings.apiKeyEnv}`;
   return keyCommand ? `run ${keyCommand}, or add "apiKeyEnv" to ${entry}` : `add "apiKeyEnv" to ${entry} and set that variable`;
 }
 

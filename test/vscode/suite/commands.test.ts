@@ -69,7 +69,7 @@ suite('Commands', () => {
       const failed = (await api.conversation(latest.id))?.turns.at(-1);
       assert.deepEqual(failed?.role === 'assistant' ? failed.setup : undefined, [
         'No model could be reached: fake rejected the key.',
-        'Run "Omni: Set API Key" to store a new one, or fix OMNI_FAKE_KEY.',
+        'Run "Omni: Set API Key" to store a new one (a stored key is used before OMNI_FAKE_KEY).',
       ]);
       await vscode.commands.executeCommand('omni.showRoutingLog');
     } finally {
