@@ -67,11 +67,16 @@ function hideBanner(): void {
   panelMessages.delete('setup');
 }
 
+/** The default key of Explain / Refactor Selection (package.json binds cmd+alt on macOS), written as VS Code's menus write it. */
+function shortcut(key: string): string {
+  return /Mac/.test(navigator.userAgent) ? `⌥⌘${key}` : `Ctrl+Alt+${key}`;
+}
+
 // Shown while the conversation is empty (see styles.css): a first run otherwise opens on a blank panel.
 const welcome = h(
   'section',
   { class: 'welcome', 'aria-label': 'Getting started' },
-  h('p', {}, 'Ask about code, or put the cursor in a function and press Ctrl+Alt+E to explain it (Ctrl+Alt+R to refactor).'),
+  h('p', {}, `Ask about code, or put the cursor in a function and press ${shortcut('E')} to explain it (${shortcut('R')} to refactor).`),
   h(
     'p',
     { class: 'muted' },

@@ -7,8 +7,8 @@ import { THEMES } from './themes';
 
 let open: Webview[] = [];
 
-async function webview(savedState?: unknown): Promise<Webview> {
-  const opened = await openWebview({ savedState });
+async function webview(savedState?: unknown, userAgent?: string): Promise<Webview> {
+  const opened = await openWebview({ savedState, userAgent });
   open.push(opened);
   return opened;
 }
@@ -667,6 +667,12 @@ describe('chat webview', () => {
     assert.equal(await welcome.isVisible(), false);
     await view.send({ type: 'conversation', conversationId: null, title: 'New chat', turns: [] });
     assert.equal(await welcome.isVisible(), true, 'New chat brings it back');
+  });
+
+  it('names the Explain and Refactor keys of the platform: Cmd+Alt on a Mac, where Ctrl+Alt does nothing', async () => {
+    const mac = await webview(undefined, 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Code/1.100.0 Chrome/132.0.0.0 Electron/34.5.1 Safari/537.36');
+    const text = await mac.page.getByRole('region', { name: 'Getting started' }).textContent();
+    assert.match(text ?? '', /press ⌥⌘E to explain it \(⌥⌘R to refactor\)/);
   });
 
   it('keeps a policy banner through answers until the host clears it', async () => {

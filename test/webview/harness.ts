@@ -99,12 +99,15 @@ export async function closeBrowser(): Promise<void> {
   if (started) await (await started).close();
 }
 
-/** Opens the webview in a fresh page; `savedState` is what `getState()` returns, as after a reload. */
-export async function openWebview(options: { savedState?: unknown } = {}): Promise<Webview> {
+/**
+ * Opens the webview in a fresh page; `savedState` is what `getState()` returns, as after a reload; `userAgent` stands
+ * for another platform's VS Code.
+ */
+export async function openWebview(options: { savedState?: unknown; userAgent?: string } = {}): Promise<Webview> {
   for (const { path } of Object.values(files)) {
     if (!existsSync(join(root, path))) throw new Error(`${path} is missing: build first with 'node esbuild.js'`);
   }
-  const context = await (await launchBrowser()).newContext({ viewport: { width: 480, height: 800 } });
+  const context = await (await launchBrowser()).newContext({ viewport: { width: 480, height: 800 }, userAgent: options.userAgent });
   const page = await context.newPage();
   const foreignRequests: string[] = [];
   const pageErrors: Error[] = [];
