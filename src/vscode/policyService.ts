@@ -9,6 +9,7 @@ import { parsePolicy } from '../core/policy/parse';
 import type { Policy } from '../core/policy/schema';
 import { defaultPolicy } from '../core/policy/templates';
 import { isOmniFile, omniFileUri, unsavedDocument, watchOmniFile } from './omniFiles';
+import { PerKeyQueue } from './perKeyQueue';
 import type { ProviderService } from './providerService';
 
 export interface ActivePolicy {
@@ -44,6 +45,8 @@ export class PolicyService implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly diagnostics = vscode.languages.createDiagnosticCollection('omni-policy');
   private readonly folders = new Map<string, FolderState>();
+  /** One read of a folder's policy at a time: with two saves in flight, the older read must not land last. */
+  private readonly reads = new PerKeyQueue();
   private readonly disposables: vscode.Disposable[] = [this.changed, this.diagnostics];
 
   constructor(
@@ -144,7 +147,11 @@ export class PolicyService implements vscode.Disposable {
     this.changed.fire();
   }
 
-  private async reloadFolder(folder: vscode.WorkspaceFolder): Promise<void> {
+  private reloadFolder(folder: vscode.WorkspaceFolder): Promise<void> {
+    return this.reads.run(folder.uri.toString(), () => this.readFolder(folder));
+  }
+
+  private async readFolder(folder: vscode.WorkspaceFolder): Promise<void> {
     const uri = this.policyUri(folder);
     const key = folder.uri.toString();
     const previous = this.folders.get(key);

@@ -1,0 +1,19 @@
+/**
+ * Runs tasks one at a time per key, in the order they were queued. A policy folder reloaded twice in quick
+ * succession (two saves) must not have the first read, if it finishes last, overwrite what the second one read.
+ */
+export class PerKeyQueue {
+  private readonly tails = new Map<string, Promise<void>>();
+
+  /** Settles as `task` does; a task that throws rejects its own promise but does not stop the ones queued after it. */
+  run(key: string, task: () => Promise<void>): Promise<void> {
+    const result = (this.tails.get(key) ?? Promise.resolve()).then(task);
+    const done = result.catch(() => undefined);
+    this.tails.set(key, done);
+    // The map holds only keys with work pending, not every folder ever reloaded.
+    void done.then(() => {
+      if (this.tails.get(key) === done) this.tails.delete(key);
+    });
+    return result;
+  }
+}
