@@ -25,6 +25,14 @@ function globProblem(glob: string): Omit<PolicyProblem, 'path'> | undefined {
   if (compileError) {
     return { message: `${quoted} is not a valid glob (${compileError}), so it would never match; check its brackets, braces and parentheses` };
   }
+  const stray = strayBracket(glob);
+  if (stray) {
+    const without = JSON.stringify(glob.slice(0, stray.index) + glob.slice(stray.index + 1));
+    return {
+      severity: 'warning',
+      message: `${quoted} has ${stray.what}, which a glob takes as a literal character, so it matches only file names containing one. Did you mean ${without}?`,
+    };
+  }
   if (/^(\/|[A-Za-z]:)/.test(glob)) {
     return {
       severity: 'warning',
@@ -52,6 +60,27 @@ function globProblem(glob: string): Omit<PolicyProblem, 'path'> | undefined {
     };
   }
   return undefined;
+}
+
+/**
+ * A "]" or "}" that closes nothing, or a "[" never closed, and where it is. picomatch compiles these as literal
+ * characters without complaint, so a typo such as "**\/*.{ts,tsx}}" silently matches no file.
+ */
+function strayBracket(glob: string): { index: number; what: string } | undefined {
+  let braces = 0;
+  let classStart = -1;
+  for (let i = 0; i < glob.length; i++) {
+    const char = glob[i];
+    if (char === '\\') i++;
+    else if (classStart >= 0) {
+      // The first character of a class may be "]" itself ("[]a]"), as in regular expressions.
+      if (char === ']' && i > classStart + 1) classStart = -1;
+    } else if (char === '[') classStart = i;
+    else if (char === ']') return { index: i, what: 'a "]" that closes no "["' };
+    else if (char === '{') braces++;
+    else if (char === '}' && braces-- === 0) return { index: i, what: 'a "}" that closes no "{"' };
+  }
+  return classStart >= 0 ? { index: classStart, what: 'a "[" that no "]" closes' } : undefined;
 }
 
 /**

@@ -27,6 +27,20 @@ describe('policy globs', () => {
     assert.match(d.message, /use forward slashes: globs match workspace-relative paths with \/\. Did you mean "src\/db\/\*\.sql"\?/);
   });
 
+  it('warns about a bracket or brace that closes nothing, which picomatch takes literally, and offers the glob without it', () => {
+    const cases = [
+      ['**/*.{ts,tsx}}', 'a "}" that closes no "{"', '**/*.{ts,tsx}'],
+      ['src/db]/*.sql', 'a "]" that closes no "["', 'src/db/*.sql'],
+      ['src/[ab/*.sql', 'a "[" that no "]" closes', 'src/ab/*.sql'],
+    ];
+    for (const [glob, what, meant] of cases) {
+      const [d] = warningsOf(withGlob(glob));
+      assert.equal(d.path, 'rules[0].when.files[0]');
+      assert.equal(d.message, `${JSON.stringify(glob)} has ${what}, which a glob takes as a literal character, so it matches only file names containing one. Did you mean ${JSON.stringify(meant)}?`);
+    }
+    assert.deepEqual(warningsOf(withGlob('src/{db,sql/{a,b}}/[]x]*.sql')), []);
+  });
+
   it('warns that an absolute glob never matches a workspace-relative path', () => {
     for (const glob of ['/home/me/project/**/*.sql', 'C:/work/**/*.sql']) {
       const [d] = warningsOf(withGlob(glob));
