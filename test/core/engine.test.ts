@@ -460,6 +460,7 @@ describe('circuit breaker', () => {
     const breaker = createCircuitBreaker({ failureThreshold: 2, coolDownMs: 10_000, clock });
     const deps = await setUp({ coder: { fail: { status: 500, times: 2 }, text: 'coder is back' }, coder2: { text: 'ok' } });
     const policy = policyWith();
+    policy.models.coder.displayName = 'Qwen Coder';
     await run({ ...deps, policy, breaker, clock });
     await run({ ...deps, policy, breaker, clock });
     assert.deepEqual(modelsAsked(), ['coder', 'coder2', 'coder', 'coder2']);
@@ -467,7 +468,7 @@ describe('circuit breaker', () => {
     const whileOpen = await run({ ...deps, policy, breaker, clock });
     const [decision] = only(whileOpen, 'decision');
     assert.equal(decision.model, 'coder2');
-    assert.match(decision.reason, /coder skipped: failed 2 times in a row; skipped for another 10 s/);
+    assert.match(decision.reason, /; Qwen Coder skipped: failed 2 times in a row; skipped for another 10 s/, 'named as the tag names models');
     assert.equal(modelsAsked().length, 5);
 
     // A model the user picks by name is asked even while its circuit is open; the fallback stays skipped.

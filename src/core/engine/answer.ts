@@ -178,7 +178,8 @@ function callFor(entry: Policy['models'][string], messages: ReturnType<typeof mo
 
 function decisionEvent(policy: Policy, decision: RoutingDecision, model: string, skipped: Attempt[]): DecisionEvent {
   const entry = policy.models[model];
-  const skips = skipped.map((attempt) => `; ${attempt.model} ${attempt.message}`).join('');
+  // The tag names models as the chat does, so a skipped one is named the same way.
+  const skips = skipped.map((attempt) => `; ${displayName(policy, attempt.model)} ${attempt.message}`).join('');
   return { type: 'decision', decision, model, displayName: displayName(policy, model), provider: entry.provider, reason: decision.reason + skips };
 }
 
