@@ -1,6 +1,7 @@
 /**
  * The markdown parser for answers: markdown-it with raw HTML off and linkify on, code highlighted by a fixed set of
- * highlight.js languages (the full set would triple the bundle). Its output still goes through `sanitize.ts`.
+ * highlight.js languages (the full set would triple the bundle), TeX math as MathML (`math.ts`). Its output still
+ * goes through `sanitize.ts`.
  */
 import MarkdownIt, { type Token } from 'markdown-it';
 import hljs from 'highlight.js/lib/core';
@@ -24,6 +25,7 @@ import sql from 'highlight.js/lib/languages/sql';
 import typescript from 'highlight.js/lib/languages/typescript';
 import xml from 'highlight.js/lib/languages/xml';
 import yaml from 'highlight.js/lib/languages/yaml';
+import { useMath } from './math';
 
 const languages = {
   bash, c, cpp, csharp, css, diff, dockerfile, go, ini, java, javascript, json, markdown, python, rust, shell, sql,
@@ -40,6 +42,7 @@ function highlight(code: string, language: string): string {
 const parser = new MarkdownIt('default', { html: false, linkify: true, highlight });
 // Bare e-mail addresses would become mailto: links, which the host does not open.
 parser.linkify.set({ fuzzyEmail: false });
+useMath(parser);
 
 // Table cells carry `style="text-align:…"`, which the CSP (no inline styles) would block: use classes instead.
 parser.core.ruler.push('align_by_class', (state) => {

@@ -11,12 +11,28 @@ const purify = createDOMPurify(window);
 
 const inlineImage = /^data:image\/(?:png|gif|jpeg|webp);/i;
 
+/**
+ * The MathML KaTeX writes for formulas (see math.ts), with the attributes that lay it out. Not `annotation-xml`, which
+ * may hold HTML, nor `mathcolor` / `mathbackground`: a colour picked by the model may be unreadable in the theme.
+ */
+const MATHML_TAGS = [
+  'math', 'semantics', 'annotation', 'mrow', 'mi', 'mn', 'mo', 'ms', 'mtext', 'mspace', 'msup', 'msub', 'msubsup',
+  'mfrac', 'msqrt', 'mroot', 'mstyle', 'mpadded', 'mphantom', 'munder', 'mover', 'munderover', 'mtable', 'mtr', 'mtd',
+  'mlabeledtr', 'menclose', 'merror',
+];
+const MATHML_ATTRS = [
+  'display', 'xmlns', 'encoding', 'mathvariant', 'displaystyle', 'scriptlevel', 'fence', 'separator', 'stretchy',
+  'symmetric', 'largeop', 'movablelimits', 'lspace', 'rspace', 'minsize', 'maxsize', 'accent', 'accentunder',
+  'linethickness', 'notation', 'width', 'height', 'depth', 'voffset', 'columnalign', 'columnlines', 'columnspacing',
+  'rowalign', 'rowlines', 'rowspacing', 'frame',
+];
+
 const config: Config & { RETURN_DOM_FRAGMENT: true } = {
   ALLOWED_TAGS: [
     'a', 'blockquote', 'br', 'code', 'em', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'img', 'li', 'ol', 'p',
-    'pre', 's', 'span', 'strong', 'table', 'tbody', 'td', 'th', 'thead', 'tr', 'ul',
+    'pre', 's', 'span', 'strong', 'table', 'tbody', 'td', 'th', 'thead', 'tr', 'ul', ...MATHML_TAGS,
   ],
-  ALLOWED_ATTR: ['href', 'src', 'alt', 'title', 'class', 'start'],
+  ALLOWED_ATTR: ['href', 'src', 'alt', 'title', 'class', 'start', ...MATHML_ATTRS],
   ALLOW_DATA_ATTR: false,
   ALLOW_ARIA_ATTR: false,
   RETURN_DOM_FRAGMENT: true,
@@ -27,7 +43,11 @@ purify.addHook('afterSanitizeAttributes', (node) => {
     const href = node.getAttribute('href');
     // A link the host would refuse to open loses its target; sanitizeToFragment then unwraps it.
     if (href !== null && !isOpenableHref(href)) node.removeAttribute('href');
-  } else if (node.nodeName === 'IMG') {
+    return;
+  }
+  // MathML elements take `href` too; only a link may have one, checked as above.
+  node.removeAttribute('href');
+  if (node.nodeName === 'IMG') {
     const src = node.getAttribute('src') ?? '';
     if (!inlineImage.test(src)) {
       node.removeAttribute('src');

@@ -749,6 +749,59 @@ describe('chat webview', () => {
     assert.equal(layout.tableScrolls, true, 'the table scrolls sideways inside the answer');
   });
 
+  it('renders TeX as MathML in the four ways models write it, streamed or whole, and leaves prices and shell variables alone', async () => {
+    const answer = [
+      'Inline $e^{i\\pi} + 1 = 0$ and \\(\\sqrt{x}\\), in a sentence, over $\\mathbb{R}^\\mathbf{n}$.',
+      '',
+      '$$',
+      '\\sum_{i=1}^{n} i = \\frac{n(n+1)}{2}',
+      '$$',
+      '',
+      '\\[',
+      '\\int_0^1 x^2 \\, dx',
+      '\\]',
+      '',
+      'It costs $5 or $10, and `echo $HOME` prints $HOME; this \\frac{ and arr\\[i\\] are not math.',
+      '',
+      'A formula on its own lines in a paragraph:',
+      '\\[ a^2 + b^2 = c^2 \\]',
+      'is displayed too.',
+      '',
+      'Broken: $\\frac{1$ stays readable.',
+    ].join('\n');
+    const view = await webview();
+    const streamed = await ask(view);
+    await view.send(decision(streamed));
+    await stream(view, streamed, answer, 4);
+    const whole = await ask(view, 'again');
+    await view.sendAll([decision(whole), { type: 'token', requestId: whole, text: answer }, done(whole)]);
+    const bodies = view.page.locator('.answer .markdown');
+    const [streamedHtml, wholeHtml] = await bodies.evaluateAll((elements) => elements.map((element) => element.innerHTML));
+    assert.equal(streamedHtml, wholeHtml);
+
+    const body = bodies.first();
+    const sources = await body.locator('annotation').allTextContents();
+    assert.deepEqual(sources.map((source) => source.trim()), [
+      'e^{i\\pi} + 1 = 0',
+      '\\sqrt{x}',
+      '\\mathbb{R}^\\mathbf{n}',
+      '\\sum_{i=1}^{n} i = \\frac{n(n+1)}{2}',
+      '\\int_0^1 x^2 \\, dx',
+      'a^2 + b^2 = c^2',
+    ]);
+    assert.equal(await body.locator('.katex-block math[display="block"]').count(), 3, 'the $$ and \\[ formulas are displayed on their own');
+    assert.deepEqual(await body.locator('math').nth(2).locator('mi').allTextContents(), ['ℝ', '𝐧'], 'styled letters, which MathML Core would draw plain');
+    const sizes = await body.locator('math').evaluateAll((formulas) => formulas.map((formula) => formula.getBoundingClientRect().width));
+    assert.ok(sizes.every((width) => width > 5), `each formula is laid out by the browser: ${sizes}`);
+    assert.equal(
+      await body.locator('p', { hasText: 'It costs' }).textContent(),
+      'It costs $5 or $10, and echo $HOME prints $HOME; this \\frac{ and arr[i] are not math.',
+    );
+    const broken = body.locator('.katex-error');
+    assert.equal(await broken.textContent(), '\\frac{1', 'TeX that does not parse is shown as written');
+    assert.match((await broken.getAttribute('title')) ?? '', /KaTeX parse error/, 'with the reason on hover');
+  });
+
   it('shows a link the host would not open as plain text, not as a dead link', async () => {
     const view = await webview();
     const requestId = await ask(view);

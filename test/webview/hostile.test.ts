@@ -134,12 +134,19 @@ describe('hostile model output', () => {
         '<noscript><p title="</noscript><img src=x onerror=window.__pwned=7>">',
         '<template><img src=x onerror="window.__pwned=8"></template>',
         '<a href="https://ok.test/" data-code-action="copy" aria-label="fake" id="transcript" name="body">clobber</a>',
+        // MathML is let through for formulas: not its links, its HTML islands, or its other ways to run script.
+        '<math href="javascript:window.__pwned=9"><mrow href="https://evil.test/m"><mi>x</mi></mrow></math>',
+        '<math><annotation-xml encoding="text/html"><img src=x onerror="window.__pwned=10"></annotation-xml></math>',
+        '<math><maction actiontype="statusline"><mi xlink:href="javascript:alert(1)">x</mi></maction><mtext><style>*{color:red}</style></mtext></math>',
+        '<math><semantics><mi mathcolor="red" mathbackground="url(https://evil.test/bg)">y</mi></semantics></math>',
       ];
       const cleaned = await view.page.evaluate((inputs) => inputs.map((html) => (globalThis as unknown as { __sanitize(html: string): string }).__sanitize(html)), payloads);
       await frames(view.page, 3);
       await view.page.waitForTimeout(200);
       const all = cleaned.join('\n');
-      assert.doesNotMatch(all, /<(script|svg|math|style|iframe|object|form|input|button|details|template|noscript)\b/i);
+      assert.doesNotMatch(all, /<(script|svg|mglyph|maction|annotation-xml|style|iframe|object|form|input|button|details|template|noscript)\b/i);
+      assert.doesNotMatch(all, /\s(mathcolor|mathbackground|xlink:href)=/i);
+      assert.match(all, /<math><mrow><mi>x<\/mi><\/mrow><\/math>/, 'a formula keeps its MathML, without its links');
       assert.doesNotMatch(all, /\s(on\w+|style|srcset|formaction|data-[\w-]+|aria-[\w-]+|id|name)=/i);
       assert.doesNotMatch(all, /javascript:|evil\.test/i);
       assert.match(all, /<a href="https:\/\/ok\.test\/">ok<\/a>/);

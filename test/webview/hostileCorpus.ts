@@ -63,6 +63,15 @@ export const hostileCorpus: { name: string; answer: string }[] = [
   { name: 'table cell html', answer: `| a | b |\n| - | - |\n| <img src=x onerror="${pwn('table')}"> | ok |` },
   { name: 'html block after list', answer: `- item\n\n<div onclick="${pwn('block')}">x</div>` },
   { name: 'dom clobbering', answer: '<a id="transcript" name="body" data-code-action="copy">clobber</a><form id="composer"></form>' },
+  // TeX math, which KaTeX turns into MathML (trust off, expansion and sizes bounded).
+  { name: 'tex href', answer: `$\\href{javascript:${pwn('tex-href')}}{click}$ and \\(\\url{javascript:${pwn('tex-url')}}\\)` },
+  { name: 'tex html extensions', answer: '$$\\htmlStyle{position:fixed;inset:0}{x}\\htmlClass{transcript}{y}\\htmlId{composer}{z}$$' },
+  { name: 'tex includegraphics', answer: '\\[\\includegraphics{https://evil.test/tex.png}\\]' },
+  { name: 'tex closing tags in source', answer: `$x</math></span><img src=x onerror="${pwn('tex-tags')}">$` },
+  { name: 'tex macro bomb', answer: `$${'\\def\\a{\\a\\a}'}\\a$ and $$${'\\def\\b#1{#1#1}'.repeat(1)}\\b{\\b{\\b{\\b{\\b{\\b{\\b{\\b{\\b{\\b{xx}}}}}}}}}}$$` },
+  { name: 'tex huge rule', answer: '$\\rule{100000em}{100000em}\\kern{100000em}$' },
+  { name: 'tex deep nesting', answer: `$${'{'.repeat(5_000)}x${'}'.repeat(5_000)}$ and $${'\\sqrt{'.repeat(2_000)}x${'}'.repeat(2_000)}$` },
+  { name: 'many formulas', answer: '$x_{i}$ '.repeat(5_000) },
   // Size, depth and encoding.
   { name: 'enormous answer', answer: `${'A long answer line with `code` and **bold** text. '.repeat(20_000)}\n` },
   { name: 'deeply nested quotes', answer: `${'>'.repeat(5_000)} deep` },
