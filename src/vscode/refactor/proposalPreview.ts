@@ -4,7 +4,7 @@
  * long as its diff: closing the tab discards it, so no toast or button outlives what the user reviewed.
  */
 import * as vscode from 'vscode';
-import { withSelectionLineEnd } from './proposedCode';
+import { fitIndentation, withSelectionLineEnd } from './proposedCode';
 
 export const PROPOSAL_SCHEME = 'omni-proposal';
 
@@ -15,13 +15,24 @@ export interface SelectionSnapshot {
   /** The whole document then, and where the selection sits in it. */
   text: string;
   offsets: { start: number; end: number };
+  /** The file's indentation, for fitting the proposal's to it. */
+  indent: { tabSize: number; insertSpaces: boolean };
 }
 
 /** The editor's selection as it is now. */
 export function snapshotSelection(editor: vscode.TextEditor): SelectionSnapshot {
-  const { document, selection } = editor;
-  const range = new vscode.Range(selection.start, selection.end);
+  return snapshotOf(editor.document, new vscode.Range(editor.selection.start, editor.selection.end));
+}
+
+/** `range` of `document` as it is now, with the indentation of an editor showing it (else of the settings). */
+export function snapshotOf(document: vscode.TextDocument, range: vscode.Range): SelectionSnapshot {
+  const settings = vscode.workspace.getConfiguration('editor', document);
+  const options = vscode.window.visibleTextEditors.find((editor) => editor.document === document)?.options;
+  // An editor's options hold numbers and booleans once read; 'auto' is only what an extension may set.
+  const tabSize = typeof options?.tabSize === 'number' ? options.tabSize : settings.get<number>('tabSize', 4);
+  const insertSpaces = typeof options?.insertSpaces === 'boolean' ? options.insertSpaces : settings.get<boolean>('insertSpaces', true);
   return {
+    indent: { tabSize, insertSpaces },
     target: document.uri,
     range,
     text: document.getText(),
@@ -78,9 +89,12 @@ export class ProposalPreview implements vscode.TextDocumentContentProvider, vsco
   /** Opens the diff of the file as it was in `snapshot` against the file with `proposed`; returns the id apply/discard take. */
   async show(snapshot: SelectionSnapshot, proposed: string, title: string): Promise<string> {
     const id = `p${++this.next}`;
-    const selected = snapshot.text.slice(snapshot.offsets.start, snapshot.offsets.end);
+    const { text, offsets } = snapshot;
+    const selected = text.slice(offsets.start, offsets.end);
+    const linePrefix = text.slice(text.lastIndexOf('\n', offsets.start - 1) + 1, offsets.start);
+    const fitted = fitIndentation(proposed, { selected, linePrefix, ...snapshot.indent });
     // Set here, so the diff shows exactly what Apply writes.
-    this.proposals.set(id, { ...snapshot, proposed: withSelectionLineEnd(selected, proposed) });
+    this.proposals.set(id, { ...snapshot, proposed: withSelectionLineEnd(selected, fitted) });
     const name = snapshot.target.path.split('/').pop() ?? 'selection';
     const left = vscode.Uri.from({ scheme: PROPOSAL_SCHEME, path: `/original/${id}/${name}` });
     const right = vscode.Uri.from({ scheme: PROPOSAL_SCHEME, path: `/proposed/${id}/${name}` });

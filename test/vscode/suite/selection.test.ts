@@ -424,6 +424,28 @@ suite('Explain and Refactor Selection', () => {
     }
   });
 
+  test('a proposal answered at the left margin is indented as the method it replaces, from whole lines or from mid-line', async () => {
+    const fake = await fakeProvider();
+    const source = 'class Cart:\n    def total(self):\n        s = 0\n        for i in self.items:\n            s += i\n        return s\n';
+    const fitted = 'class Cart:\n    def total(self):\n        return sum(self.items)\n';
+    fake.behave('fake-coder', { text: '```python\ndef total(self):\n    return sum(self.items)\n```' });
+    try {
+      const editor = await openWithSelection('cart_total.py', source, 1, 5);
+      const id = await vscode.commands.executeCommand<string>('omni.refactorSelection', 'use sum');
+      assert.equal(await vscode.commands.executeCommand('omni.applyProposal', id), 'applied');
+      assert.equal(editor.document.getText(), fitted);
+      await vscode.commands.executeCommand('undo');
+      // Selected from "def", as a drag from the first word does: the body still lands inside the method.
+      const again = await vscode.window.showTextDocument(editor.document, { selection: new vscode.Range(1, 4, 5, 16) });
+      assert.equal(again.document.getText(), source);
+      const second = await vscode.commands.executeCommand<string>('omni.refactorSelection', 'use sum');
+      assert.equal(await vscode.commands.executeCommand('omni.applyProposal', second), 'applied');
+      assert.equal(editor.document.getText(), fitted);
+    } finally {
+      fake.behave('fake-coder', { text: PROPOSAL });
+    }
+  });
+
   test('a selection over omni.maxSelectionTokens: the message reads right for a plural subject too', async () => {
     const fake = await fakeProvider();
     // 4,000 lines and no blank one: with only a cursor, the block around it is the whole file.
