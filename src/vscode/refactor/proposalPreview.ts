@@ -46,8 +46,11 @@ interface Proposal extends SelectionSnapshot {
 
 export type ApplyOutcome = 'applied' | 'changed' | 'missing';
 
-/** How a proposal ended: `closed` with its diff tab, `retried` when its answer was asked again. */
-type Ending = 'applied' | 'discarded' | 'closed' | 'retried';
+/**
+ * How a proposal ended: `closed` with its diff tab, `retried` when its answer was asked again, `replaced` by a newer
+ * proposal for the same code or for a file changed since (whose Apply would be refused).
+ */
+type Ending = 'applied' | 'discarded' | 'closed' | 'retried' | 'replaced';
 
 const AGAIN = ' To see it again, select the code and click Apply on the code block of its answer in the chat.';
 
@@ -57,6 +60,7 @@ const GONE: Record<Ending, string> = {
   discarded: `Omni: that proposal was discarded.${AGAIN}`,
   closed: `Omni: that proposal was discarded when its diff was closed.${AGAIN}`,
   retried: `Omni: that proposal was closed when its answer was retried.${AGAIN}`,
+  replaced: `Omni: that proposal was closed when a newer one for the same code opened.${AGAIN}`,
 };
 
 export class ProposalPreview implements vscode.TextDocumentContentProvider, vscode.Disposable {
@@ -88,6 +92,7 @@ export class ProposalPreview implements vscode.TextDocumentContentProvider, vsco
 
   /** Opens the diff of the file as it was in `snapshot` against the file with `proposed`; returns the id apply/discard take. */
   async show(snapshot: SelectionSnapshot, proposed: string, title: string): Promise<string> {
+    await this.replaceOlder(snapshot);
     const id = `p${++this.next}`;
     const { text, offsets } = snapshot;
     const selected = text.slice(offsets.start, offsets.end);
@@ -169,6 +174,22 @@ export class ProposalPreview implements vscode.TextDocumentContentProvider, vsco
     this.ended.set(id, why);
     const ours = this.tabsOf(id);
     if (ours.length > 0) await vscode.window.tabGroups.close(ours);
+  }
+
+  /**
+   * Closes the proposals a new one for `snapshot` supersedes: those for the same code, and those for its file that
+   * Apply would refuse since the file changed. Left open, each looks as current as the new one.
+   */
+  private async replaceOlder(snapshot: SelectionSnapshot): Promise<void> {
+    const target = snapshot.target.toString();
+    const now = vscode.workspace.textDocuments.find((document) => document.uri.toString() === target)?.getText() ?? snapshot.text;
+    // Ranges that only touch (one ends where the other starts) hold different code.
+    const overlaps = (range: vscode.Range) => {
+      const common = range.intersection(snapshot.range);
+      return range.isEqual(snapshot.range) || (common !== undefined && !common.isEmpty);
+    };
+    const older = [...this.proposals].filter(([, proposal]) => proposal.target.toString() === target && (proposal.text !== now || overlaps(proposal.range)));
+    for (const [id] of older) await this.end(id, 'replaced');
   }
 
   private tabsOf(id: string): vscode.Tab[] {

@@ -424,6 +424,41 @@ suite('Explain and Refactor Selection', () => {
     }
   });
 
+  test('Refactor again on the same code replaces the older diff; a proposal for other code of the file stays', async () => {
+    const fake = await fakeProvider();
+    fake.behave('fake-coder', { text: PROPOSAL });
+    const editor = await openWithSelection('twice.py', SOURCE, 2, 4);
+    await watchMessages(async (shown) => {
+      const first = await vscode.commands.executeCommand<string>('omni.refactorSelection', 'inline the temporary');
+      const firstToast = await message(shown, /^Omni: the refactoring proposal is open as a diff\.$/);
+      await proposalTab(first);
+      // Other code of the same file: both proposals can still be applied, so both stay.
+      const select = (range: vscode.Range) => vscode.window.showTextDocument(editor.document, { selection: range });
+      await select(new vscode.Range(6, 0, 6, 16));
+      fake.behave('fake-coder', { text: '```python\nprint(add(2, 1))\n```' });
+      const other = await vscode.commands.executeCommand<string>('omni.refactorSelection', 'swap');
+      await proposalTab(other);
+      fake.behave('fake-coder', { text: '```python\ndef add(a, b):\n    return sum((a, b))\n```' });
+      await select(new vscode.Range(2, 0, 4, 16));
+      const second = await vscode.commands.executeCommand<string>('omni.refactorSelection', 'use sum');
+      await proposalTab(second);
+      await proposalClosed(first);
+      assert.ok(proposalTabs().some((tab) => idOfTab(tab) === other), 'the proposal for other code stays open');
+      firstToast.click('Apply');
+      await message(shown, /^Omni: that proposal was closed when a newer one for the same code opened\. To see it again/);
+      assert.equal(editor.document.getText(), SOURCE, 'the older toast changed nothing');
+      assert.equal(await vscode.commands.executeCommand('omni.applyProposal', second), 'applied');
+      assert.equal(editor.document.getText(), SOURCE.replace('    total = a + b\n    return total', '    return sum((a, b))'));
+      // The file changed, so the other proposal's Apply would be refused: a new one for the file closes it too.
+      await select(new vscode.Range(2, 0, 3, 22));
+      const third = await vscode.commands.executeCommand<string>('omni.refactorSelection', 'again');
+      await proposalTab(third);
+      await proposalClosed(other);
+      await vscode.commands.executeCommand('omni.discardProposal', third);
+    });
+    fake.behave('fake-coder', { text: PROPOSAL });
+  });
+
   test('a proposal answered at the left margin is indented as the method it replaces, from whole lines or from mid-line', async () => {
     const fake = await fakeProvider();
     const source = 'class Cart:\n    def total(self):\n        s = 0\n        for i in self.items:\n            s += i\n        return s\n';
