@@ -494,6 +494,52 @@ describe('Omni chat, selection commands and policy (packaged .vsix)', function (
     await toast.waitFor();
     assert.match(await toast.innerText(), /expecting general_chat \(the route Omni chose\)\./);
   });
+
+  it('9. after a reload, Retry with… under a Refactor answer opens its diff against the file as it is now, or says why not', async function () {
+    this.timeout(120_000);
+    const page = workbench.page;
+    fake.behave('fake-coder', { text: PROPOSAL });
+    await workbench.openFile('refactor_me.py');
+    await workbench.selectLines(3, 5);
+    await workbench.runCommand('Omni: Refactor Selection', 30_000, { opensQuickInput: true });
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.fill('inline the temporary');
+    await input.press('Enter');
+    const diffTab = page.locator('.tab .label-name', { hasText: /^Refactor: refactor_me\.py \(original ↔ proposed\)$/ });
+    await diffTab.waitFor({ timeout: 20_000 });
+    await workbench.tidy();
+
+    const reloaded = page.waitForEvent('load', { timeout: 30_000 });
+    await workbench.runCommand('Developer: Reload Window');
+    await reloaded;
+    await page.locator('.part.statusbar').waitFor({ timeout: 60_000 });
+    await workbench.runCommand('Omni: Open Chat', 60_000);
+    await textOf(chat.userTurns, 'Refactor the selection (refactor_me.py:3-5): inline the temporary', 'the refactor request after the reload', 30_000);
+    const retryWithGeneral = async () => {
+      const answer = await chat.last();
+      await answer.root.locator('.retry-menu summary').click();
+      await answer.root.locator('.retry-menu .menu-item', { hasText: /^Fake General/ }).click();
+    };
+
+    // The code was changed meanwhile (outside VS Code): there is nothing to make a diff against, and the user is told.
+    const changed = SOURCE.replace('total = a + b', 'total = b + a');
+    workbench.writeFile('refactor_me.py', changed);
+    fake.behave('fake-general', { text: '```python\ndef add(a, b):\n    return sum((a, b))\n```' });
+    await retryWithGeneral();
+    await page.locator('.notification-toast', { hasText: 'Omni: the code the refactoring was asked about is not in refactor_me.py exactly once any more' }).waitFor();
+    assert.equal(await diffTab.count(), 0, 'no diff opened');
+
+    // Back as it was: the retried answer's diff opens, and its Apply edits the file.
+    workbench.writeFile('refactor_me.py', SOURCE);
+    await retryWithGeneral();
+    await diffTab.waitFor({ timeout: 20_000 });
+    const modified = page.locator('.editor-group-container.active .monaco-diff-editor .editor.modified .monaco-editor').first();
+    const applied = ['import os', '', 'def add(a, b):', '    return sum((a, b))', '', 'print(add(1, 2))', ''];
+    await eventually('the retried proposal on the right of the diff', () => workbench.editorLines(modified), (lines) => lines.join('\n') === applied.join('\n'));
+    await page.locator('.notification-toast', { hasText: 'Omni: the refactoring proposal is open as a diff.' }).locator('.monaco-button', { hasText: /^Apply$/ }).click();
+    await diffTab.waitFor({ state: 'detached' });
+    await eventually('the applied refactoring in refactor_me.py', () => workbench.editorLines(), (lines) => lines.join('\n') === applied.join('\n'));
+  });
 });
 
 /** Drags the side bar wider so the chat is readable in the screenshots (best effort: a narrow chat still works). */

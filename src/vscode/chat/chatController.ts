@@ -59,6 +59,8 @@ export interface AskResult {
 export interface RetryStarted {
   retryOf: string;
   requestId: string;
+  /** What the retry is asked with, as the first request was: its command, file and selection. */
+  editor: EditorContext;
   answered: Promise<AskResult>;
 }
 
@@ -155,7 +157,7 @@ export class ChatController implements vscode.Disposable {
     // before it, not after the answer it replaces or what followed.
     const retry = { model, route: retried.tag?.route, earlier: turns.slice(0, index - 1) };
     const answered = this.run(requestId, asked.text, sent?.prompt ?? asked.text, editor, retry);
-    this.retried.fire({ retryOf, requestId, answered });
+    this.retried.fire({ retryOf, requestId, editor, answered });
     return answered;
   }
 

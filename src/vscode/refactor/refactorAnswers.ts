@@ -6,9 +6,11 @@
 import * as vscode from 'vscode';
 import type { AskResult, ChatController } from '../chat/chatController';
 import type { ProposalPreview, SelectionSnapshot } from './proposalPreview';
+import type { EditorContext } from '../../core/request';
+import { findAskedSelection } from './askedSelection';
 import { extractCode } from './proposedCode';
 
-/** Each holds a copy of its file: the oldest are forgotten (their retries then make no diff) rather than kept all session. */
+/** Each holds a copy of its file: the oldest are forgotten (their retries then look for their code again) rather than kept all session. */
 const REMEMBERED = 20;
 
 /** One refactoring asked for: the selection it replaces, and the proposal open for its latest answer. */
@@ -23,9 +25,12 @@ export class RefactorAnswers implements vscode.Disposable {
   private readonly subscription: vscode.Disposable;
 
   constructor(private readonly preview: ProposalPreview, controller: ChatController) {
-    this.subscription = controller.onDidRetry(({ retryOf, requestId, answered }) => {
+    this.subscription = controller.onDidRetry(({ retryOf, requestId, editor, answered }) => {
       const refactoring = this.requests.get(retryOf);
-      if (!refactoring) return;
+      if (!refactoring) {
+        if (editor.command === 'refactor') void this.retryForgotten(requestId, editor, answered);
+        return;
+      }
       this.remember(requestId, refactoring);
       // Closed now: while the new answer streams, the old diff's Apply would write an answer the user asked to replace.
       if (refactoring.proposal) void this.preview.discard(refactoring.proposal, 'retried');
@@ -52,19 +57,40 @@ export class RefactorAnswers implements vscode.Disposable {
     }
   }
 
+  /**
+   * A retry of a refactoring this window does not remember (asked before a reload, or among the oldest): its code is
+   * looked up in the file as it is now, and the user is told when it is not there to make a diff against.
+   */
+  private async retryForgotten(requestId: string, editor: EditorContext, answered: Promise<AskResult>): Promise<void> {
+    const found = await findAskedSelection(editor);
+    if (typeof found !== 'string') {
+      const refactoring: Refactoring = { selection: found };
+      this.remember(requestId, refactoring);
+      await this.open(refactoring, await answered);
+    } else if (this.proposable(await answered)) {
+      void vscode.window.showInformationMessage(found);
+    }
+  }
+
   private async open(refactoring: Refactoring, result: AskResult): Promise<string | undefined> {
+    if (!this.proposable(result)) return undefined;
+    refactoring.proposal = await this.preview.show(refactoring.selection, extractCode(result.text), 'Refactor');
+    this.preview.offerChoice(refactoring.proposal, 'Omni: the refactoring proposal is open as a diff.');
+    return refactoring.proposal;
+  }
+
+  /** Whether `result` can make a proposal; a cut-off answer cannot, and the user is told why. */
+  private proposable(result: AskResult): boolean {
     // A failed or stopped answer says so in the chat.
-    if (!result.ok) return undefined;
+    if (!result.ok) return false;
     // Its code may end mid-function, or the prose and fences after an unclosed block would be taken for code.
     if (result.incomplete) {
       void vscode.window.showWarningMessage(
         `Omni: ${result.incomplete}, so no proposal was made. Select less code and refactor again, or use Retry with… under the answer ` +
           'to ask another model; its proposal opens as a diff.',
       );
-      return undefined;
+      return false;
     }
-    refactoring.proposal = await this.preview.show(refactoring.selection, extractCode(result.text), 'Refactor');
-    this.preview.offerChoice(refactoring.proposal, 'Omni: the refactoring proposal is open as a diff.');
-    return refactoring.proposal;
+    return true;
   }
 }
