@@ -21,12 +21,16 @@ describe('Omni: Set API Key and Remove API Key', function () {
   const rows = () => picker().locator('.quick-input-list .monaco-list-row');
   // A row's detail line ("or set HF_TOKEN") is a label of its own: take each row's first.
   const labels = () => rows().evaluateAll((list) => list.map((row) => row.querySelector('.label-name')?.textContent?.trim()));
+  // Each row as the person reads it: its label, then the description beside it, if any.
+  const labelled = () => rows().evaluateAll((list) => list.map((row) =>
+    [row.querySelector('.label-name'), row.querySelector('.label-description')].map((node) => node?.textContent?.trim()).filter(Boolean).join(' ')));
   const toast = (text) => workbench.page.locator('.notification-toast', { hasText: text });
 
   it('offers only the usable providers that take a key, and says where the key is sent', async function () {
     await workbench.runCommand('Omni: Set API Key', 30_000, { opensQuickInput: true });
     await eventually('the providers offered', labels, (shown) => shown.includes('gateway'));
-    assert.deepEqual(await labels(), ['Hugging Face', 'gateway']);
+    // A provider of the user's own is labelled by its name: the name is not repeated beside it.
+    assert.deepEqual(await labelled(), ['Hugging Face huggingface', 'gateway']);
     await rows().filter({ has: workbench.page.locator('.label-name', { hasText: /^gateway$/ }) }).click();
 
     await textOf(picker().locator('.quick-input-title'), 'Omni: API key for gateway', 'the input box title');
@@ -34,6 +38,12 @@ describe('Omni: Set API Key and Remove API Key', function () {
     await picker().locator('.quick-input-box input').fill('sk-gateway-123');
     await picker().locator('.quick-input-box input').press('Enter');
     await toast('Omni: key saved for gateway.').waitFor();
+
+    await workbench.runCommand('Omni: Remove API Key', 30_000, { opensQuickInput: true });
+    await eventually('the stored keys offered for removal', labelled, (shown) => shown.length > 0);
+    assert.deepEqual(await labelled(), ['gateway']);
+    await workbench.page.keyboard.press('Escape');
+    await picker().waitFor({ state: 'hidden' });
   });
 
   it('still offers that key for removal after its provider left the settings, then has none left', async function () {
@@ -44,13 +54,14 @@ describe('Omni: Set API Key and Remove API Key', function () {
     await workbench.page.keyboard.press('Control+A');
     await workbench.page.keyboard.insertText(JSON.stringify({ ...HARNESS_SETTINGS, 'omni.providers': { lab: PROVIDERS.lab } }, null, 2));
     await workbench.page.keyboard.press('Control+S');
-    const gone = 'gateway · no longer in the "omni.providers" user setting';
+    const gone = 'no longer in the "omni.providers" user setting';
     await eventually('the stored key listed as no longer configured', async () => {
       if (await picker().isVisible()) await workbench.page.keyboard.press('Escape');
       await workbench.runCommand('Omni: Remove API Key', 30_000, { opensQuickInput: true });
       await rows().first().waitFor({ timeout: 5_000 });
       return (await rows().locator('.label-description').allTextContents()).map((text) => text.trim());
     }, (descriptions) => descriptions.length === 1 && descriptions[0] === gone, 30_000);
+    assert.deepEqual(await labelled(), [`gateway ${gone}`]);
     await rows().first().click();
     await toast('Omni: key removed for gateway.').waitFor();
 

@@ -34,11 +34,10 @@ export function registerSetupCommands(deps: SetupCommandDeps): vscode.Disposable
           void vscode.window.showInformationMessage('Omni: no API key is stored in VS Code; keys in environment variables are not Omni\'s to remove.');
           return false;
         }
-        const items = stored.map((name) => ({
-          label: providers.get(name)?.label ?? name,
-          description: providers.has(name) ? name : `${name} · no longer in the "omni.providers" user setting`,
-          name,
-        }));
+        const items = stored.map((name) => {
+          const label = providers.get(name)?.label ?? name;
+          return { label, description: providers.has(name) ? nameUnlessLabel(name, label) : 'no longer in the "omni.providers" user setting', name };
+        });
         provider = (await vscode.window.showQuickPick(items, { title: 'Omni: Remove API Key', placeHolder: 'Whose key should go?' }))?.name;
       }
       if (!provider) return false;
@@ -65,7 +64,7 @@ export function registerSetupCommands(deps: SetupCommandDeps): vscode.Disposable
         providerArg ??
         (
           await vscode.window.showQuickPick(
-            withKeys.map((p) => ({ label: p.label, description: p.name, detail: p.apiKeyEnv ? `or set ${p.apiKeyEnv}` : undefined, name: p.name })),
+            withKeys.map((p) => ({ label: p.label, description: nameUnlessLabel(p.name, p.label), detail: p.apiKeyEnv ? `or set ${p.apiKeyEnv}` : undefined, name: p.name })),
             { title: 'Omni: Set API Key', placeHolder: 'Which provider is the key for?' },
           )
         )?.name;
@@ -152,4 +151,9 @@ export function registerSetupCommands(deps: SetupCommandDeps): vscode.Disposable
       return controller.modelOverride;
     }),
   ];
+}
+
+/** A provider's name beside its label ("Hugging Face huggingface"); a provider of the user's own is labelled by its name. */
+function nameUnlessLabel(name: string, label: string): string | undefined {
+  return label === name ? undefined : name;
 }
