@@ -13,6 +13,7 @@ import { latestUserText } from '../core/request';
 import { buildRouter } from '../core/router';
 import { oneLinePreview } from '../core/text/preview';
 import { isOmniFile, omniFileUri, unsavedDocument, watchOmniFile } from './omniFiles';
+import { showOpenFolderFirst } from './openFolder';
 import type { PolicyService } from './policyService';
 import type { ProviderService } from './providerService';
 
@@ -216,6 +217,10 @@ export async function runRoutingExamplesCommand(examples: RoutingExamples, mode:
   const total = summary.passed + summary.failed + summary.errored;
   if (total === 0) {
     const format = `one JSON object per line: {"prompt": "…", "route": "…"}`;
+    if (!vscode.workspace.workspaceFolders?.length) {
+      showOpenFolderFirst(`Omni: routing examples live in a folder's ${POLICY_TESTS_PATH}, beside its .omni/policies.json: open a folder first.`);
+      return summary;
+    }
     // Examples test a policy: with none yet, making one comes first.
     if ((await vscode.workspace.findFiles('**/.omni/policies.json', undefined, 1)).length === 0) {
       const create = 'Create Policy';

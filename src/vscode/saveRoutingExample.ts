@@ -5,12 +5,13 @@
  */
 import * as vscode from 'vscode';
 import { appendLine, exampleHistory, exampleLine } from '../core/eval/dataset';
-import { POLICY_TESTS_PATH } from '../core/policy/load';
+import { POLICY_PATH, POLICY_TESTS_PATH } from '../core/policy/load';
 import type { RouteEntry } from '../core/policy/schema';
 import { oneLinePreview } from '../core/text/preview';
 import type { ChatController } from './chat/chatController';
 import { omniFileUri } from './omniFiles';
-import type { PolicyService } from './policyService';
+import { showOpenFolderFirst } from './openFolder';
+import type { ActivePolicy, PolicyService } from './policyService';
 
 /** Where the example went; returned by the command for scripts and tests. */
 export interface SavedExample {
@@ -46,19 +47,21 @@ export async function saveRoutingExample(
     );
     return undefined;
   }
-  const folder = answer.input.folder ? vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(answer.input.folder, true)) : undefined;
+  if (!answer.input.folder) {
+    // Asked with no folder open: there is no policy the example could test.
+    const ask = `Omni: routing examples live in a workspace folder (${POLICY_TESTS_PATH}), and this request was made with no folder open.`;
+    if (vscode.workspace.workspaceFolders?.length) void vscode.window.showInformationMessage(`${ask} Ask it again here, then save that answer.`);
+    else showOpenFolderFirst(`${ask} Open a folder, ask there, then save that answer.`);
+    return undefined;
+  }
+  const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(answer.input.folder, true));
   if (!folder) {
     void vscode.window.showWarningMessage(`Omni: routing examples live in a workspace folder (${POLICY_TESTS_PATH}); open the folder the request was made in.`);
     return undefined;
   }
   const active = deps.policies.current(folder.uri);
   if (active.uri === undefined) {
-    const create = 'Create Policy';
-    const why = active.restricted
-      ? 'Restricted Mode keeps its .omni/policies.json from applying; trust the workspace ("Workspaces: Manage Workspace Trust") first.'
-      : `routing examples test a workspace policy, and ${folder.name} has no valid .omni/policies.json.`;
-    const choice = await vscode.window.showWarningMessage(`Omni: ${why}`, ...(active.restricted ? [] : [create]));
-    if (choice === create) await vscode.commands.executeCommand('omni.createPolicy');
+    await offerPolicyFix(active, folder);
     return undefined;
   }
   const routes = active.policy.routes;
@@ -78,6 +81,22 @@ export async function saveRoutingExample(
   const saved: SavedExample = { file: vscode.workspace.asRelativePath(uri), line: line.number, route: expected, routed };
   void report(saved, uri, line.unsaved, line.already === true);
   return saved;
+}
+
+/** Says why `folder` has no policy to test and offers the fix for that folder: fix the broken file, or create one. */
+async function offerPolicyFix(active: ActivePolicy, folder: vscode.WorkspaceFolder): Promise<void> {
+  if (active.restricted) {
+    void vscode.window.showWarningMessage(
+      'Omni: Restricted Mode keeps its .omni/policies.json from applying; trust the workspace ("Workspaces: Manage Workspace Trust") first.',
+    );
+    return;
+  }
+  // A warning without a policy: the file is there, with errors and no earlier valid version.
+  const action = active.warning ? 'Open Policy' : 'Create Policy';
+  const why = active.warning ?? `${folder.name} has no .omni/policies.json`;
+  const choice = await vscode.window.showWarningMessage(`Omni: routing examples test a workspace policy, and ${why}.`, action);
+  if (choice === 'Open Policy') await vscode.window.showTextDocument(omniFileUri(folder.uri, POLICY_PATH));
+  else if (choice === 'Create Policy') await vscode.commands.executeCommand('omni.createPolicy', undefined, folder.uri);
 }
 
 /**

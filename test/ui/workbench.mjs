@@ -19,9 +19,10 @@ export async function screenshotOpenWorkbenches(name) {
 /**
  * Opens a workbench on a scratch copy of sample-workspace with the .vsix installed. `settings` go into the user's
  * settings.json, `env` into code-server's (and so the extension host's) environment, and `files` (workspace-relative
- * path → text) into the workspace before VS Code starts, e.g. `.omni/policies.json`.
+ * path → text) into the workspace before VS Code starts, e.g. `.omni/policies.json`. `window` holds 'folder' (the
+ * copy), 'empty' (no folder, as VS Code first starts) or the path of a `.code-workspace` among `files` (multi-root).
  */
-export async function openWorkbench({ name = 'ui', settings = {}, env = {}, files = {}, workspaceTrust = false } = {}) {
+export async function openWorkbench({ name = 'ui', settings = {}, env = {}, files = {}, workspaceTrust = false, window = 'folder' } = {}) {
   const run = prepareRun(name, settings);
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(run.workspace, path)), { recursive: true });
@@ -42,7 +43,12 @@ export async function openWorkbench({ name = 'ui', settings = {}, env = {}, file
     server = await startCodeServer({ ...run, logFile: join(ARTIFACTS_DIR, `logs/${name}-code-server.log`), env, workspaceTrust });
     browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(workbenchUrl(server.url, { workspace: run.workspace }));
+    const url = window === 'folder'
+      ? workbenchUrl(server.url, { workspace: run.workspace })
+      : window === 'empty'
+        ? `${server.url}/?ew=true`
+        : `${server.url}/?${new URLSearchParams({ workspace: join(run.workspace, window) })}`;
+    await page.goto(url);
     // The status bar appears once the workbench has restored its layout.
     await page.locator('.part.statusbar').waitFor({ timeout: 60_000 });
     workbench = new Workbench(page, close, run);

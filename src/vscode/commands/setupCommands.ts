@@ -7,6 +7,7 @@ import { isOnThisMachine, resolveProviderSettings } from '../../core/providers/c
 import type { ChatController } from '../chat/chatController';
 import { workingEditor } from '../editorContext';
 import { omniFileUri, unsavedDocument } from '../omniFiles';
+import { showOpenFolderFirst } from '../openFolder';
 import type { PolicyService } from '../policyService';
 import { showUnusedProviderEntries } from '../providerService';
 import type { ApiKeys } from '../secrets';
@@ -95,15 +96,17 @@ export function registerSetupCommands(deps: SetupCommandDeps): vscode.Disposable
       }
     }),
 
-    vscode.commands.registerCommand('omni.createPolicy', async (templateArg?: TemplateName) => {
+    // `folderArg`: the workspace folder whose policy to create, when the caller knows it (a request's folder).
+    vscode.commands.registerCommand('omni.createPolicy', async (templateArg?: TemplateName, folderArg?: vscode.Uri) => {
       const folders = vscode.workspace.workspaceFolders ?? [];
       if (folders.length === 0) {
-        void vscode.window.showInformationMessage('Omni: open a folder first; the policy lives in its .omni/policies.json.');
+        showOpenFolderFirst('Omni: open a folder first; the policy lives in its .omni/policies.json.');
         return undefined;
       }
       // Each folder of a multi-root workspace has its own policy: ask which one.
       const folder =
-        folders.length === 1 ? folders[0] : await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Create the policy of which folder?' });
+        (folderArg && vscode.workspace.getWorkspaceFolder(folderArg)) ??
+        (folders.length === 1 ? folders[0] : await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Create the policy of which folder?' }));
       if (!folder) return undefined;
       const target = omniFileUri(folder.uri, POLICY_PATH);
       const saved = await vscode.workspace.fs.readFile(target).then(
