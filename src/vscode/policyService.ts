@@ -22,8 +22,8 @@ export interface ActivePolicy {
   warning?: string;
   /** True when Restricted Mode keeps the workspace policy from applying. */
   restricted: boolean;
-  /** True when the folder's policy file was deleted while the window was open, so routing changed under the user. */
-  removed: boolean;
+  /** The policy file as messages name it, when it was deleted while the window was open: routing changed under the user. */
+  removed?: string;
   /** The workspace folder the request belongs to, whether or not it has a policy. */
   folder?: vscode.WorkspaceFolder;
 }
@@ -107,11 +107,11 @@ export class PolicyService implements vscode.Disposable {
     const state = folder && this.folders.get(folder.uri.toString());
     if (restricted || !folder || !state?.hasFile || !state.lastGood) {
       const warning = !restricted && state?.hasFile && !state.lastGood ? `${this.problem(folder!, state)}; the ${BUILT_IN} routes until it is fixed` : undefined;
-      const removed = !restricted && !!state?.removed;
+      const removed = !restricted && state?.removed ? this.label(folder!) : undefined;
       return { policy: defaultPolicy(), label: BUILT_IN, restricted: restricted && !!state?.hasFile, removed, warning, folder };
     }
     const warning = state.errors > 0 ? `${this.problem(folder, state)}; its last valid version keeps routing` : undefined;
-    return { policy: state.lastGood, label: this.label(folder), uri: this.policyUri(folder), warning, restricted: false, removed: false, folder };
+    return { policy: state.lastGood, label: this.label(folder), uri: this.policyUri(folder), warning, restricted: false, folder };
   }
 
   dispose(): void {

@@ -98,6 +98,7 @@ export class ChatController implements vscode.Disposable {
         // An edit may change the baseline model or its price, which every answer so far is compared with.
         this.postTotals();
       }),
+      vscode.window.onDidChangeActiveTextEditor(() => this.followWorkingFolder()),
       // Open chat views follow the setting from the next answer on, without being reopened.
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (event.affectsConfiguration('omni.showReasoning')) this.postConfig();
@@ -105,6 +106,8 @@ export class ChatController implements vscode.Disposable {
     );
   }
 
+  /** The workspace folder whose policy the views show (see followWorkingFolder). */
+  private shownFolder?: string;
   private restored: Promise<void> = Promise.resolve();
   /** Set once the user picks a conversation, so a slow restore does not replace it. */
   private chosen = false;
@@ -440,6 +443,23 @@ export class ChatController implements vscode.Disposable {
     const unpinned = this.dropMissingPin(active);
     const notice = policyNotice(active) ?? unpinned;
     this.post(notice ? { type: 'setup', lines: notice } : { type: 'clearBanner' }, to);
+    this.shownFolder = active.folder?.uri.toString();
+  }
+
+  /**
+   * In a multi-root workspace each folder has its own policy: when the user moves to a file of another folder, the
+   * views show that folder's policy notice, models and baseline. A pinned model that folder lacks stays pinned until
+   * a request there drops it: the user may only be passing through.
+   */
+  private followWorkingFolder(): void {
+    const active = this.deps.policies.current(this.activeResource());
+    const folder = active.folder?.uri.toString();
+    if (folder === this.shownFolder) return;
+    this.shownFolder = folder;
+    const notice = policyNotice(active);
+    this.post(notice ? { type: 'setup', lines: notice } : { type: 'clearBanner' });
+    void this.broadcastModels();
+    this.postTotals();
   }
 
   private postTotals(to?: vscode.Webview): void {
@@ -475,7 +495,7 @@ function policyNotice({ label, warning, restricted, removed }: ActivePolicy): Se
   if (warning) return [`Policy problem: ${warning}.`, 'Routing follows the file as soon as it is saved without errors.'];
   if (removed) {
     return [
-      `.omni/policies.json was deleted: the ${label} routes now.`,
+      `${removed} was deleted: the ${label} routes now.`,
       'Undo the deletion to route with it again, or run "Omni: Create Policy" to start a new one.',
     ];
   }
