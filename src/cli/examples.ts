@@ -1,7 +1,6 @@
 /** The labelled examples `omni eval` and `omni test` run: read, parsed, and problems printed at their lines. */
 import { readFileSync } from 'node:fs';
 import { formatProblem, parseExamples, type ExampleProblem, type LabelledExample, type ParseExamplesOptions } from '../core/eval/dataset';
-import { UsageError } from './args';
 
 const MAX_PRINTED_PROBLEMS = 20;
 
@@ -22,7 +21,7 @@ export interface LoadedExamples {
 
 /**
  * The file's examples, with its broken lines printed at their place; undefined after printing that it has none (the
- * caller exits 1). A file that cannot be read is a usage error.
+ * caller exits 1). A file that cannot be read throws, which exits 1 too.
  */
 export function loadExamples(file: ExamplesFile): LoadedExamples | undefined {
   let text: string;
@@ -30,7 +29,8 @@ export function loadExamples(file: ExamplesFile): LoadedExamples | undefined {
     text = readFileSync(file.path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new UsageError(`cannot read ${file.path} (${code})${file.howToCreate ? `; ${file.howToCreate}` : ''}`);
+    // Like a policy that cannot be read, a problem of the input (exit 1), not of the command line (exit 2).
+    throw new Error(`cannot read ${file.path} (${code})${file.howToCreate && code === 'ENOENT' ? `; ${file.howToCreate}` : ''}`);
   }
   const { examples, problems, lines } = parseExamples(text, file.labelField, { otherFields: file.otherFields });
   const rejected = file.check?.(examples) ?? [];

@@ -1,4 +1,5 @@
 // The `omni` command line: the same core as the extension, without VS Code.
+import { UsageError } from './args';
 import { commands } from './commands';
 
 const usage = `usage: omni <command> [options]
@@ -8,13 +9,22 @@ ${Object.entries(commands)
   .map(([name, command]) => `  ${name.padEnd(7)} ${command.summary}`)
   .join('\n')}
 
-Run "omni <command> --help" for its options.`;
+Run "omni <command> --help" for its options.
+
+Exit codes: 0 done; 1 a problem in what the command read or did (a policy, examples, data or providers file that
+is missing or has errors, a failed example, a model that did not answer); 2 a mistake in the command line itself
+(an unknown command or option, a missing or extra argument, a value an option does not take); 130 Ctrl-C.`;
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h') {
+  if (name === '--help' || name === '-h') {
     console.log(usage);
-    return name ? 0 : 2;
+    return 0;
+  }
+  // A usage error: on stderr, so that `omni > out.txt` in a script does not take it for output.
+  if (!name) {
+    console.error(usage);
+    return 2;
   }
   const command = commands[name];
   if (!command) {
@@ -30,6 +40,6 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     console.error(`omni: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 2;
+    process.exitCode = error instanceof UsageError ? 2 : 1;
   },
 );

@@ -15,6 +15,9 @@ function readProviders(file: string, fromEnvironment: boolean): ProvidersConfig 
     return loadProvidersFile(file);
   } catch (error) {
     if (!fromEnvironment) throw error;
-    throw new Error(`${(error as Error).message}; $OMNI_PROVIDERS names this file: fix it, or unset the variable to use only the built-in providers`);
+    const message = (error as Error).message;
+    // After a list of problems, on a line of its own: appended to the last one, it would read as part of it.
+    const note = '$OMNI_PROVIDERS names this file: fix it, or unset the variable to use only the built-in providers';
+    throw new Error(message.includes('\n') ? `${message}\n${note}` : `${message}; ${note}`);
   }
 }

@@ -19,11 +19,12 @@ export interface RequestFlags {
   command?: string;
 }
 
+/** A file a flag names; one that cannot be read, or holds the wrong thing, is a problem of the input: exit 1, not 2. */
 function readFlagFile(flag: string, path: string): string {
   try {
     return withoutBom(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new UsageError(`--${flag}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new Error(`--${flag}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
 }
 
@@ -34,12 +35,12 @@ function readHistory(path: string): ChatMessage[] {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`--history-file: ${path} is not valid JSON (${(error as Error).message})`);
+    throw new Error(`--history-file: ${path} is not valid JSON (${(error as Error).message})`);
   }
   const parsed = historySchema.safeParse(value);
   if (!parsed.success) {
     const problems = describeIssues(parsed.error.issues, 'file').join('; ');
-    throw new UsageError(`--history-file: ${path} must be a JSON array of {"role": "user" | "assistant", "content": "…"}, oldest first (${problems})`);
+    throw new Error(`--history-file: ${path} must be a JSON array of {"role": "user" | "assistant", "content": "…"}, oldest first (${problems})`);
   }
   return parsed.data;
 }

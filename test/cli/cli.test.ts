@@ -65,9 +65,27 @@ describe('omni CLI', () => {
   it('a providers file that $OMNI_PROVIDERS names and that cannot be read says where its name came from', () => {
     const root = workspace(localPolicy);
     const fromEnvironment = omni(['check'], root, { OMNI_PROVIDERS: 'moved.json' });
-    assert.equal(fromEnvironment.code, 2);
+    assert.equal(fromEnvironment.code, 1, 'a problem of the input, as a missing policy is');
     assert.match(fromEnvironment.stderr, /^omni: moved\.json: cannot read the providers file \(ENOENT\); \$OMNI_PROVIDERS names this file: fix it, or unset the variable/);
     assert.doesNotMatch(omni(['check', '--providers', 'moved.json'], root).stderr, /OMNI_PROVIDERS/);
+  });
+
+  it('a syntax error in the $OMNI_PROVIDERS file is told at file:line:col in words, as check tells a policy\'s', () => {
+    const root = workspace(localPolicy);
+    writeFileSync(join(root, 'providers.json'), '{\n  "providers": {\n    "box" { "type": "openai-compatible" }\n  }\n}\n');
+    const { stderr } = omni(['check'], root, { OMNI_PROVIDERS: 'providers.json' });
+    assert.equal(
+      stderr.split('\n')[0],
+      `omni: providers.json:3:11: JSON syntax error: colon expected; check the punctuation just before this point; $OMNI_PROVIDERS names this file: fix it, or unset the variable to use only the built-in providers`,
+    );
+    // Under a list of problems the note gets a line of its own, or it would read as part of the last one.
+    writeFileSync(join(root, 'providers.json'), '{"providers": {"box": {"type": "openai-compatible"}}}');
+    const invalid = omni(['check'], root, { OMNI_PROVIDERS: 'providers.json' });
+    assert.deepEqual(invalid.stderr.trimEnd().split('\n'), [
+      'omni: providers.json: invalid providers config',
+      '  providers.json:1:23: providers.box.baseURL: required, e.g. "http://127.0.0.1:8000/v1"',
+      '$OMNI_PROVIDERS names this file: fix it, or unset the variable to use only the built-in providers',
+    ]);
   });
 
   it('init writes .omni/policies.json from a template that check accepts, and never overwrites it', () => {
@@ -226,7 +244,7 @@ describe('omni CLI', () => {
 
     writeFileSync(join(root, 'bad.json'), JSON.stringify([{ role: 'bot', text: 'hi' }]));
     const bad = omni(['route', 'x', '--history-file', 'bad.json'], root);
-    assert.equal(bad.code, 2);
+    assert.equal(bad.code, 1);
     assert.match(bad.stderr, /--history-file: bad\.json must be a JSON array .*0\.role: .*0\.content: /);
   });
 
@@ -450,6 +468,35 @@ describe('omni CLI', () => {
       assert.match(stderr, /cannot read the policy/);
       assert.doesNotMatch(stderr, /has errors; fix them/, target);
     }
+  });
+
+  it('a file that is missing or a folder exits 1 whichever command reads it, as check does for a policy; the command line\'s own mistakes exit 2', () => {
+    const root = workspace(localPolicy);
+    mkdirSync(join(root, 'folder'));
+    writeFileSync(join(root, 'd.jsonl'), '{"prompt": "x", "route_fine": "general_chat"}\n');
+    const inputs: string[][] = [
+      ['check', 'missing.json'],
+      ['test', '--examples', 'missing.jsonl'],
+      ['test', '--examples', 'folder'],
+      ['eval', 'missing.jsonl', '--label', 'route_fine'],
+      ['eval', 'folder', '--label', 'route_fine'],
+      ['route', 'x', '--selection-file', 'missing.py'],
+      ['route', 'x', '--history-file', 'folder'],
+      ['route', 'x', '--policy', 'missing.json'],
+      ['check', '--providers', 'missing.json'],
+    ];
+    for (const args of inputs) {
+      const { code, stdout, stderr } = omni(args, root);
+      assert.equal(code, 1, `${args.join(' ')}: ${stdout}${stderr}`);
+      assert.match(stdout + stderr, /missing|folder/, args.join(' '));
+    }
+    // The hint to create the examples file is for a missing one, not for a folder in its place.
+    assert.doesNotMatch(omni(['test', '--examples', 'folder'], root).stderr, /create it/);
+    const commandLine: string[][] = [[], ['check', '--strict'], ['eval', 'd.jsonl'], ['test', '--mode', 'fast'], ['route']];
+    for (const args of commandLine) assert.equal(omni(args, root).code, 2, args.join(' '));
+    const bare = omni([], root);
+    assert.equal(bare.stdout, '', 'the usage of a command line that lacks the command goes to stderr');
+    assert.match(bare.stderr, /^usage: omni <command>[\s\S]*Exit codes: 0 done; 1 /);
   });
 
   it('an unknown command prints the usage and exits 2', () => {

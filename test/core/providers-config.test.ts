@@ -98,10 +98,32 @@ describe('providers file', () => {
     assert.equal(loadProvidersFile(path).providers.box.baseURL, 'http://localhost:8000/v1');
   });
 
-  test('locates a JSON syntax error by line', () => {
+  test('says a JSON syntax error in words at file:line:col, as omni check says a policy\'s', () => {
     const path = join(scratchDir('omni-providers-'), 'providers.json');
-    writeFileSync(path, '{\n  "providers": {\n    "box": { "type" "openai-compatible" }\n  }\n}\n');
-    assert.throws(() => loadProvidersFile(path), new RegExp(`^Error: ${path.replace(/[.]/g, '\\.')}:3: not valid JSON \\(ColonExpected\\)`));
+    // CRLF and a byte-order mark, as Notepad saves it: neither moves the place.
+    writeFileSync(path, '\uFEFF{\r\n  "providers": {\r\n    "box": { "type" "openai-compatible" }\r\n  }\r\n}\r\n');
+    assert.throws(() => loadProvidersFile(path), {
+      message: `${path}:3:${'    "box": { "type" '.length + 1}: JSON syntax error: colon expected; check the punctuation just before this point`,
+    });
+    writeFileSync(path, '\n');
+    assert.throws(() => loadProvidersFile(path), { message: `${path}: the providers file is empty; it holds {"providers": {"myvllm": {…}}}` });
+  });
+
+  test('starts each invalid entry\'s problem with file:line:col, at the key for an unknown key or a bad name', () => {
+    const path = join(scratchDir('omni-providers-'), 'providers.json');
+    /** The file's one problem line, checked to start where `mark` is on the entry's line (the second). */
+    const problemAt = (entry: string, mark: string) => {
+      writeFileSync(path, `{ "providers": {\n${entry}\n} }`);
+      const place = `${path}:2:${entry.indexOf(mark) + 1}: `;
+      assert.throws(() => loadProvidersFile(path), (error: Error) => {
+        const [, problem] = error.message.split('\n');
+        assert.ok(problem.startsWith(`  ${place}`), `${problem} starts with ${place}`);
+        return true;
+      });
+    };
+    problemAt('  "lan": { "type": "openai-compatible", "baseURL": "http://192.168.1.5:8000/v1" }', '"http://192');
+    problemAt('  "my box": { "type": "openai-compatible", "baseURL": "http://127.0.0.1:8000/v1" }', '"my box"');
+    problemAt('  "box": { "type": "openai-compatible", "baseURL": "http://127.0.0.1:8000/v1", "apiKey": "sk-1" }', '"apiKey"');
   });
 });
 

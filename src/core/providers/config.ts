@@ -3,10 +3,13 @@
  * same shape): which endpoints exist, and which environment variable holds each one's key.
  */
 import { readFileSync } from 'node:fs';
-import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { parseTree, type ParseError } from 'jsonc-parser';
 import { z } from 'zod';
+import { LineIndex } from '../policy/diagnostics';
+import { jsonValue, NodeIndex } from '../policy/jsonTree';
 import { describeIssues } from '../text/issues';
 import { withoutBom } from '../text/bom';
+import { describeSyntaxError } from '../text/jsonSyntax';
 
 export type ProviderType = 'openai-compatible' | 'huggingface';
 
@@ -114,11 +117,20 @@ function isPlainHttpToAnotherMachine(url: string): boolean {
   return parsed.protocol === 'http:' && !isLoopbackHost(parsed.hostname);
 }
 
-/** Validates an already-parsed providers config; `source` names it in errors (a file path or a setting). */
-export function parseProvidersConfig(value: unknown, source: string): ProvidersConfig {
+/** Where a problem is in a file, as `line:col`. */
+type Locate = (issue: z.core.$ZodIssue) => string;
+
+/**
+ * Validates an already-parsed providers config; `source` names it in errors (a file path or a setting). `locate`,
+ * for a file, starts each problem with `source:line:col`, which terminals and editors open at the place.
+ */
+export function parseProvidersConfig(value: unknown, source: string, locate?: Locate): ProvidersConfig {
   const result = providersConfigSchema.safeParse(value);
   if (result.success) return result.data;
-  const problems = describeProviderIssues(result.error.issues).map((line) => `  ${line}`);
+  const problems = result.error.issues.flatMap((issue) => {
+    const where = locate ? `${source}:${locate(issue)}: ` : '';
+    return describeProviderIssues([issue]).map((line) => `  ${where}${line}`);
+  });
   // The settings value pasted into a file as is: its entries belong under "providers".
   const pasted = typeof value === 'object' && value !== null && !Array.isArray(value) && !('providers' in value) && Object.keys(value).length > 0;
   const hint = pasted ? '\n  put the entries under "providers": {"providers": {"myvllm": {"type": "openai-compatible", …}}}' : '';
@@ -164,14 +176,25 @@ export function loadProvidersFile(path: string): ProvidersConfig {
   } catch (error) {
     throw new Error(`${path}: cannot read the providers file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
+  if (text.trim() === '') throw new Error(`${path}: the providers file is empty; it holds {"providers": {"myvllm": {…}}}`);
   const errors: ParseError[] = [];
-  const value: unknown = parseJsonc(text, errors, { allowTrailingComma: true });
-  if (errors.length > 0) {
-    const { error, offset } = errors[0];
-    const line = text.slice(0, offset).split('\n').length;
-    throw new Error(`${path}:${line}: not valid JSON (${printParseErrorCode(error)})`);
-  }
-  return parseProvidersConfig(value, path);
+  const tree = parseTree(text, errors, { allowTrailingComma: true });
+  const lines = new LineIndex(text);
+  const at = (offset: number) => {
+    const { line, column } = lines.position(offset);
+    return `${line}:${column}`;
+  };
+  // As `omni check` words a policy's: where, and what in words (not jsonc-parser's "ColonExpected"). Text without a
+  // value (only comments) is an error too, so there is a tree past this point.
+  if (errors.length > 0 || !tree) throw new Error(`${path}:${at(errors[0].offset)}: JSON syntax error: ${describeSyntaxError(errors[0])}`);
+  const nodes = new NodeIndex(tree);
+  // An unknown key or a bad provider name is shown at the key; any other problem at its value.
+  const locate: Locate = (issue) => {
+    const path = issue.path.filter((segment) => typeof segment !== 'symbol');
+    const keyPath = issue.code === 'unrecognized_keys' ? [...path, issue.keys[0]] : issue.code === 'invalid_key' ? path : undefined;
+    return at(((keyPath && nodes.keyAt(keyPath)) || nodes.nearest(path)).offset);
+  };
+  return parseProvidersConfig(jsonValue(tree), path, locate);
 }
 
 /** Built-ins merged with the user's entries: an entry for a built-in name overrides only the fields it sets. */
