@@ -375,6 +375,14 @@ describe('omni CLI', () => {
     assert.equal(routed.code, 0, routed.stderr);
   });
 
+  it('check places a first-line problem of a policy saved with a byte-order mark where the editor shows it', () => {
+    const root = workspace('\uFEFF{"version": 2, "models": {}, "routes": [], "defaultRoute": "x"}');
+    const { code, stdout } = omni(['check'], root);
+    assert.equal(code, 1);
+    // Column 13 is the 2, counted as VS Code counts it: the mark is no character there.
+    assert.match(stdout, /policies\.json:1:13: error: must be 1 \(at version\)/);
+  });
+
   it('test reports a misspelt field with a did-you-mean instead of ignoring it', () => {
     const lines = '{"prompt": "what is the capital of France?", "filename": "q.sql", "route": "general_chat"}\n';
     const { code, stdout, stderr } = omni(['test'], workspace(localPolicy, lines));

@@ -3,6 +3,7 @@
  * Comments and trailing commas are allowed, as in VS Code's own JSON files.
  */
 import { parseTree, type ParseError } from 'jsonc-parser';
+import { withoutBom } from '../text/bom';
 import { describeSyntaxError, firstOffsetDeeperThan } from '../text/jsonSyntax';
 import { formatJsonPath, inReadingOrder, LineIndex, type PolicyDiagnostic, type Severity } from './diagnostics';
 import { checkGlobs } from './globChecks';
@@ -30,8 +31,9 @@ export interface ParseOptions {
 
 /** Parses and validates a policy. `file` only labels the diagnostics. */
 export function parsePolicy(source: string, file: string, options: ParseOptions = {}): PolicyParseResult {
-  // A byte-order mark (some Windows editors write one) becomes a space, so every offset stays where it was.
-  const text = source.startsWith('\uFEFF') ? ` ${source.slice(1)}` : source;
+  // A byte-order mark (Notepad writes one) is no column in an editor: VS Code drops it when it reads the file, so
+  // positions count from the character after it, on the command line as in the Problems panel.
+  const text = withoutBom(source);
   const lines = new LineIndex(text);
   const place = (offset: number, length: number, path: JsonPath, message: string, severity: Severity = 'error') => {
     // The JSON parser reports errors at the end of the input with lengths that run past it.

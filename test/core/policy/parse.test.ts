@@ -162,6 +162,15 @@ describe('parsePolicy', () => {
     assert.equal(d.column, valid.split('\n')[8].indexOf('"coder"') + 1);
   });
 
+  it('places a problem on the first line of a file with a byte-order mark where an editor shows it, not a column on', () => {
+    // Editors (VS Code among them) drop the mark when they read the file: it is no column there.
+    const text = '{"version": 2}';
+    const marked = errorsOf(`\uFEFF${text}`);
+    const version = marked.find((d) => d.path === 'version')!;
+    assert.deepEqual([version.line, version.column, version.offset], [1, text.indexOf('2') + 1, text.indexOf('2')]);
+    assert.deepEqual(marked, errorsOf(text), 'every problem where it is in the file without the mark');
+  });
+
   it('warns about a fallback equal to the route model but still loads', () => {
     const result = parsePolicy(valid.replace('"fallbacks": ["general"]', '"fallbacks": ["coder"]'), 'p.json');
     assert.ok(result.ok);
