@@ -21,7 +21,7 @@ export function textPrinter(stdout: Output, stderr: Output): (event: AnswerEvent
   const open = { stdout: false, stderr: false };
   const write = (to: keyof typeof streams, text: string) => {
     if (text === '') return;
-    streams[to].write(text);
+    streams[to].write(streams[to].isTTY ? forTerminal(text) : text);
     open[to] = !text.endsWith('\n');
   };
   const endLine = (to: keyof typeof streams) => {
@@ -63,6 +63,17 @@ export function textPrinter(stdout: Output, stderr: Output): (event: AnswerEvent
         return note(event.cancelled ? '[cancelled]' : `omni: ${event.message}`);
     }
   };
+}
+
+/**
+ * Control characters other than tab and line feed, C1 included: a terminal runs them. A model's text (steered, say,
+ * by a prompt injection in the selected code) or a provider's error message could otherwise set the clipboard
+ * (OSC 52), rewrite what is on screen (`\r`, cursor moves) or hide text. Redirected output keeps them as sent.
+ */
+const TERMINAL_CONTROLS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
+
+function forTerminal(text: string): string {
+  return text.replace(TERMINAL_CONTROLS, '');
 }
 
 function footer(done: DoneEvent): string {

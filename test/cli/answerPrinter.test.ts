@@ -64,6 +64,19 @@ describe("omni ask's text output", () => {
     assert.equal(piped.stdout, 'Hello\n');
   });
 
+  it('on a terminal, drops the control characters a terminal would run from the answer, reasoning and messages; a file keeps them', () => {
+    const hostile = 'ok\u001b]52;c;c2VjcmV0\u0007 \u001b[2J\r\n\u009b31m\tdone';
+    const events: AnswerEvent[] = [
+      { type: 'reasoning', text: hostile },
+      { type: 'token', text: hostile },
+      { type: 'error', message: hostile, cancelled: false, attempts: [] },
+    ];
+    const { screen } = print(events, true);
+    assert.doesNotMatch(screen, /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/);
+    assert.match(screen, /^ok\]52;c;c2VjcmV0 \[2J\n31m\tdone\n/, 'the text itself stays, tab and line feed too');
+    assert.equal(print([{ ...done, text: hostile }], false).stdout, `${hostile}\n`);
+  });
+
   it('adds no newline to an answer that already ends with one, nor to an empty one', () => {
     assert.equal(print([{ type: 'token', text: 'Hi\n' }, { ...done, text: 'Hi\n' }], false).stdout, 'Hi\n');
     assert.equal(print([{ type: 'token', text: 'Hi\n' }, { ...done, text: 'Hi\n' }], true).stdout, 'Hi\n');

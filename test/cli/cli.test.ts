@@ -586,4 +586,25 @@ describe('omni ask', () => {
     assert.doesNotMatch(stderr, /cancelled/);
     assert.doesNotMatch(stderr, /— slow/, 'the request stopped instead of running to the end');
   });
+
+  it('an unknown --model is a usage error (exit 2) before anything is sent, naming the models there are', async () => {
+    // With Arch-Router in the policy, the router would send the prompt to it before the choice was looked at.
+    const routed = workspace(JSON.stringify({ ...policy, router: { mode: 'arch', archRouter: { provider: 'fake', model: 'good' } } }));
+    writeFileSync(join(routed, 'providers.json'), readFileSync(join(root, 'providers.json')));
+    const before = fake.requests.length;
+    const { code, stdout, stderr } = await startOmni(ask('gpt-9'), routed).done;
+    assert.equal(code, 2, stderr);
+    assert.equal(stdout, '');
+    assert.match(stderr, /^omni: --model "gpt-9" is not a model of .*policies\.json: use one of good, drop, think, slow, late$/m);
+    assert.equal(fake.requests.length, before, 'nothing sent');
+  });
+
+  it('still answers on stdout and exits 0 when the reader of stderr goes away, as `2> >(head -1)` does', async () => {
+    const { child, done } = startOmni(ask('drop'), root);
+    // Gone after the first note, before the failover note and the footer are written.
+    child.stderr!.once('data', () => child.stderr!.destroy());
+    const { code, stdout } = await done;
+    assert.equal(code, 0);
+    assert.equal(stdout, 'Hello from good model.\n');
+  });
 });

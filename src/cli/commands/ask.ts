@@ -1,10 +1,11 @@
 /** `omni ask "<prompt>"`: answers a request with the routed model, streaming, with failover notes and a cost footer. */
 import { answer } from '../../core/engine/answer';
+import { overrideDecision } from '../../core/engine/candidates';
 import type { AnswerEvent } from '../../core/engine/events';
 import { DEFAULT_POLICY_SOURCE } from '../../core/policy/load';
 import { buildRouter } from '../../core/router';
 import { textPrinter } from '../answerPrinter';
-import { millisecondsOption, parseCommandArgs, requestOptions, requestUsage } from '../args';
+import { millisecondsOption, parseCommandArgs, requestOptions, requestUsage, UsageError } from '../args';
 import { setUpPromptCommand } from '../request';
 import type { CliCommand } from './index';
 
@@ -15,7 +16,7 @@ terminal, complete and only once a model has answered when stdout is a file or a
 failover notes and the cost footer go to stderr. Ctrl-C cancels.
 
 ${requestUsage}
-  --model ALIAS        answer with this model and skip the router
+  --model M            answer with this model (a policy alias or its provider model id); the router still names the route
   --first-token-timeout-ms MS   wait this long for a model's first token before trying the next (default 20000)
   --stall-timeout-ms MS         wait this long when a stream goes silent before trying the next (default 30000)`;
 
@@ -35,6 +36,10 @@ export const ask: CliCommand = {
     const setup = setUpPromptCommand(values, positionals, usage);
     if (!setup) return 1;
     const { loaded, providers, request } = setup;
+    // Checked before the router runs (Arch-Router may be asked, up to its timeout): a typo is the command line's.
+    if (values.model && !overrideDecision(loaded.policy, values.model)) {
+      throw new UsageError(`--model "${values.model}" is not a model of ${loaded.source}: use one of ${Object.keys(loaded.policy.models).join(', ')}`);
+    }
     const router = buildRouter(loaded.policy, { getProvider: providers.get });
     // Only the tag's "via huggingface" would hint at it otherwise.
     if (loaded.source === DEFAULT_POLICY_SOURCE && !values.json) {
@@ -53,6 +58,9 @@ export const ask: CliCommand = {
       readerGone = true;
       controller.abort();
     });
+    // The notes on stderr are not the answer: a reader of them that went away (`2> >(head -1)`) must not crash the
+    // command with an unhandled EPIPE (exit 1) while stdout still takes the answer. With `2>&1 | head` stdout goes too.
+    process.stderr.on('error', () => {});
     const print = values.json ? printJson : textPrinter(process.stdout, process.stderr);
     let exitCode = 1;
     try {
