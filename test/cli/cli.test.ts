@@ -131,6 +131,13 @@ describe('omni CLI', () => {
     assert.match(check.stdout, /^<built-in default policy>: OK/);
     assert.equal(check.code, 0);
     assert.equal(omni(['route', 'hello'], root).code, 0, 'route and ask keep routing with the built-in policy');
+    // eval may measure the built-in policy, but says so: its accuracy would pass for the project's policy's.
+    writeFileSync(join(root, 'data.jsonl'), '{"prompt": "write a SQL query", "route_fine": "data_sql"}\n');
+    const evaluated = omni(['eval', 'data.jsonl', '--label', 'route_fine', '--json'], root);
+    assert.equal(evaluated.code, 0, evaluated.stderr);
+    assert.equal(searched.exec(evaluated.stderr)?.[1], root);
+    assert.match(evaluated.stderr, /Evaluating the built-in default policy instead\.$/m);
+    assert.equal(JSON.parse(evaluated.stdout.trim().split('\n').at(-1)!).n, 1, 'the last line of stdout is still the JSON report');
   });
 
   it('check, test, eval and init refuse arguments past the ones they take, naming the command and them all', () => {

@@ -1,10 +1,11 @@
 /** `omni eval DATA.jsonl --policy P --label FIELD`: measures routing accuracy and latency on labelled requests. */
 import { unknownRoutes } from '../../core/eval/dataset';
 import { archRouterFailureNote, evaluate, type EvalReport } from '../../core/eval/evaluate';
+import { DEFAULT_POLICY_SOURCE } from '../../core/policy/load';
 import { buildRouter } from '../../core/router';
 import { parseCommandArgs, UsageError } from '../args';
 import { loadExamples } from '../examples';
-import { loadPolicyForCommand } from '../policy';
+import { loadPolicyForCommand, noProjectPolicy } from '../policy';
 import { cliProviders } from '../providers';
 import { parseMode } from './mode';
 import type { CliCommand } from './index';
@@ -34,6 +35,10 @@ export const evalCommand: CliCommand = {
     if (!values.label) throw new UsageError(`--label is required (e.g. --label route_fine)\n\n${usage}`);
     const loaded = loadPolicyForCommand(values.policy);
     if (!loaded) return 1;
+    // The accuracy would pass for the project's own policy's, as check and ask never let the fallback go unsaid.
+    if (loaded.source === DEFAULT_POLICY_SOURCE) {
+      console.error(`${noProjectPolicy('name the policy file: --policy path/to/policies.json')}. Evaluating the built-in default policy instead.`);
+    }
 
     const mode = parseMode(values.mode, loaded);
     const routeNames = loaded.policy.routes.map((r) => r.name);
