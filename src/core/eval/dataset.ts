@@ -115,7 +115,9 @@ function readLine(raw: string, line: number, labelField: string, otherFields: Fi
   if (!json.ok) return { line, column: json.column, messages: [json.message] };
   const { value } = json;
   const keys = typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.keys(value) : undefined;
-  const messages = (keys ?? []).flatMap((key) => fieldProblem(key, keys ?? [], labelField, otherFields) ?? []);
+  // zod would say "Invalid input: expected object, received array": the usual cause is a JSON array of examples.
+  if (!keys) return { line, messages: [notAnObject(value, labelField)] };
+  const messages = keys.flatMap((key) => fieldProblem(key, keys, labelField, otherFields) ?? []);
   const parsed = exampleSchema.safeParse(value);
   if (!parsed.success) messages.push(...describeIssues(parsed.error.issues, 'line'));
   const label: unknown = keys?.includes(labelField) ? (value as Record<string, unknown>)[labelField] : undefined;
@@ -134,6 +136,13 @@ function readLine(raw: string, line: number, labelField: string, otherFields: Fi
 }
 
 type FieldsRule = NonNullable<ParseExamplesOptions['otherFields']>;
+
+/** Why a line that is valid JSON but no object is no example. */
+function notAnObject(value: unknown, labelField: string): string {
+  const shape = `{"prompt": "…", "${labelField}": "…"}`;
+  if (Array.isArray(value)) return `a JSON array, not an object: JSONL holds one example per line, each an object like ${shape}; put each element on a line of its own`;
+  return `${value === null ? 'null' : `a JSON ${typeof value}`}, not an object: each line is one example, an object like ${shape}`;
+}
 
 /** Why `key` does not belong on an example line with `keys`, if it does not. */
 function fieldProblem(key: string, keys: readonly string[], labelField: string, otherFields: FieldsRule): string | undefined {

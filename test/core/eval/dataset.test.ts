@@ -203,6 +203,17 @@ describe('reading example lines', () => {
     assert.equal(parseExamples('{"prompt": "a", "prompt": "b", "route": "r"}', 'route').examples[0].request.messages[0].content, 'b');
   });
 
+  it('says a line that is JSON but no object is not an example, in JSONL\'s terms rather than zod\'s', () => {
+    const text = ['[{"prompt": "x", "route": "a"}, {"prompt": "y", "route": "a"}]', '"write a parser"', 'null', '{"prompt": "z", "route": "a"}'].join('\n');
+    const { examples, problems } = parseExamples(text, 'route');
+    assert.deepEqual(problems, [
+      { line: 1, message: 'a JSON array, not an object: JSONL holds one example per line, each an object like {"prompt": "…", "route": "…"}; put each element on a line of its own' },
+      { line: 2, message: 'a JSON string, not an object: each line is one example, an object like {"prompt": "…", "route": "…"}' },
+      { line: 3, message: 'null, not an object: each line is one example, an object like {"prompt": "…", "route": "…"}' },
+    ]);
+    assert.deepEqual(examples.map((example) => example.line), [4]);
+  });
+
   it('reports an empty or blank prompt at its line', () => {
     assert.deepEqual(problemsOf([{ prompt: '', route: 'a' }, { prompt: ' \t', route: 'a' }]), [
       { line: 1, message: 'prompt: must not be empty' },
