@@ -48,6 +48,22 @@ async function stream(view: Webview, requestId: string, text: string, size: numb
   await view.send(done(requestId));
 }
 
+/**
+ * Answers `text` twice, streamed in `size`-character tokens and then whole, checks both render the same, and returns
+ * the streamed answer's body.
+ */
+async function renderedBothWays(view: Webview, text: string, size: number) {
+  const streamed = await ask(view);
+  await view.send(decision(streamed));
+  await stream(view, streamed, text, size);
+  const whole = await ask(view, 'again');
+  await view.sendAll([decision(whole), { type: 'token', requestId: whole, text }, done(whole)]);
+  const bodies = view.page.locator('.answer .markdown');
+  const [streamedHtml, wholeHtml] = await bodies.evaluateAll((elements) => elements.map((element) => element.innerHTML));
+  assert.equal(streamedHtml, wholeHtml);
+  return bodies.first();
+}
+
 /** A long answer: paragraphs of uneven length with a code block now and then, so real heights differ from estimates. */
 function longAnswer(paragraphs: number): string {
   return Array.from({ length: paragraphs }, (_, i) =>
@@ -180,17 +196,7 @@ describe('chat webview', () => {
   });
 
   it('renders streamed markdown the same as the whole text at once, code fences split anywhere', async () => {
-    const view = await webview();
-    const streamed = await ask(view);
-    await view.send(decision(streamed));
-    await stream(view, streamed, markdownSample, 3);
-    const whole = await ask(view, 'again');
-    await view.sendAll([decision(whole), { type: 'token', requestId: whole, text: markdownSample }, done(whole)]);
-    const bodies = view.page.locator('.answer .markdown');
-    const [streamedHtml, wholeHtml] = await bodies.evaluateAll((elements) => elements.map((element) => element.innerHTML));
-    assert.equal(streamedHtml, wholeHtml);
-
-    const body = bodies.first();
+    const body = await renderedBothWays(await webview(), markdownSample, 3);
     assert.equal(await body.locator('h1').textContent(), 'Parsing CSV');
     assert.equal(await body.locator('h2').textContent(), 'Setext heading');
     assert.equal(await body.locator('.code-block').count(), 5);
@@ -769,17 +775,7 @@ describe('chat webview', () => {
       '',
       'Broken: $\\frac{1$ stays readable.',
     ].join('\n');
-    const view = await webview();
-    const streamed = await ask(view);
-    await view.send(decision(streamed));
-    await stream(view, streamed, answer, 4);
-    const whole = await ask(view, 'again');
-    await view.sendAll([decision(whole), { type: 'token', requestId: whole, text: answer }, done(whole)]);
-    const bodies = view.page.locator('.answer .markdown');
-    const [streamedHtml, wholeHtml] = await bodies.evaluateAll((elements) => elements.map((element) => element.innerHTML));
-    assert.equal(streamedHtml, wholeHtml);
-
-    const body = bodies.first();
+    const body = await renderedBothWays(await webview(), answer, 4);
     const sources = await body.locator('annotation').allTextContents();
     assert.deepEqual(sources.map((source) => source.trim()), [
       'e^{i\\pi} + 1 = 0',
