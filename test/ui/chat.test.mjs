@@ -521,16 +521,22 @@ describe('Omni chat, selection commands and policy (packaged .vsix)', function (
       await answer.root.locator('.retry-menu .menu-item', { hasText: /^Fake General/ }).click();
     };
 
-    // The code was changed meanwhile (outside VS Code): there is nothing to make a diff against, and the user is told.
-    const changed = SOURCE.replace('total = a + b', 'total = b + a');
-    workbench.writeFile('refactor_me.py', changed);
+    // Written outside VS Code: the retry must not start before VS Code has read the file again.
+    const rewrite = async (text) => {
+      workbench.writeFile('refactor_me.py', text);
+      await workbench.openFile('refactor_me.py');
+      await eventually('refactor_me.py as written on disk', () => workbench.editorLines(), (lines) => lines.join('\n') === text);
+    };
+
+    // The code was changed meanwhile: there is nothing to make a diff against, and the user is told.
+    await rewrite(SOURCE.replace('total = a + b', 'total = b + a'));
     fake.behave('fake-general', { text: '```python\ndef add(a, b):\n    return sum((a, b))\n```' });
     await retryWithGeneral();
     await page.locator('.notification-toast', { hasText: 'Omni: the code the refactoring was asked about is not in refactor_me.py exactly once any more' }).waitFor();
     assert.equal(await diffTab.count(), 0, 'no diff opened');
 
     // Back as it was: the retried answer's diff opens, and its Apply edits the file.
-    workbench.writeFile('refactor_me.py', SOURCE);
+    await rewrite(SOURCE);
     await retryWithGeneral();
     await diffTab.waitFor({ timeout: 20_000 });
     const modified = page.locator('.editor-group-container.active .monaco-diff-editor .editor.modified .monaco-editor').first();
