@@ -37,6 +37,9 @@ if (existsSync('src/webview/main.ts')) {
     entryPoints: { webview: 'src/webview/main.ts' },
     outdir: 'media',
     loader: { '.css': 'css' },
+    // One KaTeX: the markdown plugin requires its CommonJS build and math.ts imports it, which would resolve to its
+    // ES module build and bundle a second copy (270 KB).
+    alias: { katex: './node_modules/katex/dist/katex.js' },
   });
 }
 
