@@ -441,9 +441,13 @@ export class ChatController implements vscode.Disposable {
    */
   private postBanner(active: ActivePolicy, to?: vscode.Webview): void {
     const unpinned = this.dropMissingPin(active);
-    const notice = policyNotice(active) ?? unpinned;
-    this.post(notice ? { type: 'setup', lines: notice } : { type: 'clearBanner' }, to);
+    this.showBanner(policyNotice(active) ?? unpinned, to);
     this.shownFolder = active.folder?.uri.toString();
+  }
+
+  /** `notice` in the banner, or no banner. */
+  private showBanner(notice: SetupLines | undefined, to?: vscode.Webview): void {
+    this.post(notice ? { type: 'setup', lines: notice } : { type: 'clearBanner' }, to);
   }
 
   /**
@@ -456,8 +460,7 @@ export class ChatController implements vscode.Disposable {
     const folder = active.folder?.uri.toString();
     if (folder === this.shownFolder) return;
     this.shownFolder = folder;
-    const notice = policyNotice(active);
-    this.post(notice ? { type: 'setup', lines: notice } : { type: 'clearBanner' });
+    this.showBanner(policyNotice(active));
     void this.broadcastModels();
     this.postTotals();
   }
