@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { LineIndex, type PolicyDiagnostic } from '../core/policy/diagnostics';
 import { POLICY_PATH } from '../core/policy/load';
-import { parsePolicy } from '../core/policy/parse';
+import { parsePolicy, parsePolicyBytes, type ParseOptions, type PolicyParseResult } from '../core/policy/parse';
 import type { Policy } from '../core/policy/schema';
 import { defaultPolicy } from '../core/policy/templates';
 import { isOmniFile, omniFileUri, unsavedDocument, watchOmniFile } from './omniFiles';
@@ -155,9 +155,9 @@ export class PolicyService implements vscode.Disposable {
     const uri = this.policyUri(folder);
     const key = folder.uri.toString();
     const previous = this.folders.get(key);
-    let text: string;
+    let bytes: Uint8Array;
     try {
-      text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      bytes = await vscode.workspace.fs.readFile(uri);
     } catch {
       const removed = !!(previous?.hasFile || previous?.removed);
       if (previous?.hasFile) this.log.warn(`${this.label(folder)} was deleted; the ${BUILT_IN} routes now`);
@@ -165,7 +165,7 @@ export class PolicyService implements vscode.Disposable {
       this.diagnostics.delete(uri);
       return;
     }
-    const result = this.check(uri, text);
+    const { text, ...result } = this.checkSaved(uri, bytes);
     // Problems follow what the user sees: the unsaved text of an open editor, else the file.
     const editor = unsavedDocument(uri);
     const unsaved = editor && this.showDiagnostics(uri, editor.getText());
@@ -180,13 +180,22 @@ export class PolicyService implements vscode.Disposable {
     }
   }
 
-  private check(uri: vscode.Uri, text: string) {
-    const registry = this.providers.current;
-    const providers = { names: registry.names(), local: registry.localNames(), invalid: registry.rejected(), definedIn: 'the "omni.providers" user setting' };
-    return parsePolicy(text, vscode.workspace.asRelativePath(uri), { providers });
+  /** An editor's text. */
+  private check(uri: vscode.Uri, text: string): PolicyParseResult {
+    return parsePolicy(text, vscode.workspace.asRelativePath(uri), this.parseOptions());
   }
 
-  private showDiagnostics(uri: vscode.Uri, text: string): ReturnType<PolicyService['check']> {
+  /** The saved file, decoded as the CLI decodes it: a file in another encoding gets the same error in both. */
+  private checkSaved(uri: vscode.Uri, bytes: Uint8Array) {
+    return parsePolicyBytes(bytes, vscode.workspace.asRelativePath(uri), this.parseOptions());
+  }
+
+  private parseOptions(): ParseOptions {
+    const registry = this.providers.current;
+    return { providers: { names: registry.names(), local: registry.localNames(), invalid: registry.rejected(), definedIn: 'the "omni.providers" user setting' } };
+  }
+
+  private showDiagnostics(uri: vscode.Uri, text: string): PolicyParseResult {
     const result = this.check(uri, text);
     this.setDiagnostics(uri, text, result);
     return result;
@@ -208,7 +217,7 @@ export class PolicyService implements vscode.Disposable {
    * In an editor VS Code's JSON support already marks syntax errors, so Omni adds only what it alone knows; a file
    * no editor shows gets them from Omni, or the Problems panel would show nothing wrong with it.
    */
-  private setDiagnostics(uri: vscode.Uri, text: string, result: ReturnType<PolicyService['check']>): void {
+  private setDiagnostics(uri: vscode.Uri, text: string, result: PolicyParseResult): void {
     const lines = new LineIndex(text);
     const open = vscode.window.tabGroups.all.some((group) =>
       group.tabs.some((tab) => tab.input instanceof vscode.TabInputText && tab.input.uri.toString() === uri.toString()),

@@ -66,7 +66,7 @@ describe('omni CLI', () => {
     const root = workspace(localPolicy);
     const fromEnvironment = omni(['check'], root, { OMNI_PROVIDERS: 'moved.json' });
     assert.equal(fromEnvironment.code, 1, 'a problem of the input, as a missing policy is');
-    assert.match(fromEnvironment.stderr, /^omni: moved\.json: cannot read the providers file \(ENOENT\); \$OMNI_PROVIDERS names this file: fix it, or unset the variable/);
+    assert.match(fromEnvironment.stderr, /^omni: moved\.json: cannot read the providers file: file not found \(ENOENT\); \$OMNI_PROVIDERS names this file: fix it, or unset the variable/);
     assert.doesNotMatch(omni(['check', '--providers', 'moved.json'], root).stderr, /OMNI_PROVIDERS/);
   });
 

@@ -125,6 +125,26 @@ describe('providers file', () => {
     problemAt('  "my box": { "type": "openai-compatible", "baseURL": "http://127.0.0.1:8000/v1" }', '"my box"');
     problemAt('  "box": { "type": "openai-compatible", "baseURL": "http://127.0.0.1:8000/v1", "apiKey": "sk-1" }', '"apiKey"');
   });
+
+  test('lists a file\'s problems from its top, as an editor does, not in the order the validator found them', () => {
+    const path = join(scratchDir('omni-providers-'), 'providers.json');
+    const text = [
+      '{',
+      '  "extra": 1,',
+      '  "providers": {',
+      '    "b": { "type": "bogus", "baseURL": "https://x.example/v1" },',
+      '    "a": { "type": "openai-compatible", "baseURL": "https://x.example/v1", "zzz": 1 }',
+      '  }',
+      '}',
+    ];
+    writeFileSync(path, text.join('\n'));
+    const at = (line: number, needle: string) => [line, text[line - 1].indexOf(needle) + 1];
+    assert.throws(() => loadProvidersFile(path), (error: Error) => {
+      const places = error.message.split('\n').slice(1).map((line) => line.match(/:(\d+):(\d+): /)!.slice(1).map(Number));
+      assert.deepEqual(places, [at(2, '"extra"'), at(4, '"bogus"'), at(5, '"zzz"')]);
+      return true;
+    });
+  });
 });
 
 describe('provider registry', () => {

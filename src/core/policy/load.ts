@@ -1,7 +1,8 @@
 /** Finds and reads policy files from disk (Node only; the extension reads through VS Code's file system instead). */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { parsePolicy, type ParseOptions, type PolicyParseResult } from './parse';
+import { parsePolicyBytes, type ParseOptions, type PolicyParseResult } from './parse';
+import { describeFileError } from '../storage/fileErrors';
 import { defaultPolicy } from './templates';
 import type { Policy } from './schema';
 import type { PolicyDiagnostic } from './diagnostics';
@@ -15,11 +16,10 @@ export const DEFAULT_POLICY_SOURCE = '<built-in default policy>';
 
 /** Reads and validates one policy file; a file that cannot be read is reported as a diagnostic, not thrown. */
 export function loadPolicyFile(file: string, options: ParseOptions = {}): PolicyParseResult {
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
     const diagnostic: PolicyDiagnostic = {
       severity: 'error',
       file,
@@ -28,11 +28,12 @@ export function loadPolicyFile(file: string, options: ParseOptions = {}): Policy
       offset: 0,
       length: 0,
       path: '(root)',
-      message: `cannot read the policy: ${reason}`,
+      message: `cannot read the policy: ${describeFileError(error)}`,
     };
     return { ok: false, diagnostics: [diagnostic], unreadable: true };
   }
-  return parsePolicy(text, file, options);
+  const { text: _text, ...result } = parsePolicyBytes(bytes, file, options);
+  return result;
 }
 
 /** `.omni/policies.json` in `start` or the nearest folder above it. */

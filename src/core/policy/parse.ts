@@ -4,6 +4,7 @@
  */
 import { parseTree, type ParseError } from 'jsonc-parser';
 import { withoutBom } from '../text/bom';
+import { decodeText } from '../text/decode';
 import { describeSyntaxError, firstOffsetDeeperThan } from '../text/jsonSyntax';
 import { formatJsonPath, inReadingOrder, LineIndex, type PolicyDiagnostic, type Severity } from './diagnostics';
 import { checkGlobs } from './globChecks';
@@ -27,6 +28,17 @@ const MAX_DEPTH = 64;
 export interface ParseOptions {
   /** The providers this user has: models naming another one get a warning. Unknown when absent (nothing checked). */
   providers?: KnownProviders;
+}
+
+/**
+ * Parses and validates a policy file's bytes, with the text the diagnostics' positions refer to. The CLI and the
+ * extension both read the file this way, so a file in another encoding gets the same error in either.
+ */
+export function parsePolicyBytes(bytes: Uint8Array, file: string, options: ParseOptions = {}): PolicyParseResult & { text: string } {
+  const { text, problem } = decodeText(bytes);
+  if (!problem) return { ...parsePolicy(text, file, options), text };
+  const diagnostic = { severity: 'error' as const, file, ...new LineIndex(text).position(problem.offset), offset: problem.offset, length: 1, path: '(root)', message: problem.message };
+  return { ok: false, diagnostics: [diagnostic], text };
 }
 
 /** Parses and validates a policy. `file` only labels the diagnostics. */

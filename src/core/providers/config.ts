@@ -8,7 +8,8 @@ import { z } from 'zod';
 import { LineIndex } from '../policy/diagnostics';
 import { jsonValue, NodeIndex } from '../policy/jsonTree';
 import { describeIssues } from '../text/issues';
-import { withoutBom } from '../text/bom';
+import { describeFileError } from '../storage/fileErrors';
+import { decodeText, locatedProblem } from '../text/decode';
 import { describeSyntaxError } from '../text/jsonSyntax';
 
 export type ProviderType = 'openai-compatible' | 'huggingface';
@@ -117,8 +118,8 @@ function isPlainHttpToAnotherMachine(url: string): boolean {
   return parsed.protocol === 'http:' && !isLoopbackHost(parsed.hostname);
 }
 
-/** Where a problem is in a file, as `line:col`. */
-type Locate = (issue: z.core.$ZodIssue) => string;
+/** Where a problem is in a file. */
+type Locate = (issue: z.core.$ZodIssue) => { line: number; column: number };
 
 /**
  * Validates an already-parsed providers config; `source` names it in errors (a file path or a setting). `locate`,
@@ -127,8 +128,11 @@ type Locate = (issue: z.core.$ZodIssue) => string;
 export function parseProvidersConfig(value: unknown, source: string, locate?: Locate): ProvidersConfig {
   const result = providersConfigSchema.safeParse(value);
   if (result.success) return result.data;
-  const problems = result.error.issues.flatMap((issue) => {
-    const where = locate ? `${source}:${locate(issue)}: ` : '';
+  // zod reports an object's unknown keys after its entries' problems: a file's are listed from its top, as an editor's.
+  const located = result.error.issues.map((issue) => ({ issue, at: locate?.(issue) }));
+  if (locate) located.sort((a, b) => a.at!.line - b.at!.line || a.at!.column - b.at!.column);
+  const problems = located.flatMap(({ issue, at }) => {
+    const where = at ? `${source}:${at.line}:${at.column}: ` : '';
     return describeProviderIssues([issue]).map((line) => `  ${where}${line}`);
   });
   // The settings value pasted into a file as is: its entries belong under "providers".
@@ -170,29 +174,32 @@ function describeProviderIssues(issues: readonly z.core.$ZodIssue[]): string[] {
 
 /** Reads and validates a providers file (JSON with comments allowed). */
 export function loadProvidersFile(path: string): ProvidersConfig {
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = withoutBom(readFileSync(path, 'utf8'));
+    bytes = readFileSync(path);
   } catch (error) {
-    throw new Error(`${path}: cannot read the providers file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw new Error(`${path}: cannot read the providers file: ${describeFileError(error)}`);
   }
+  const decoded = decodeText(bytes);
+  const encoding = locatedProblem(decoded);
+  if (encoding) throw new Error(`${path}:${encoding.line}:${encoding.column}: ${encoding.message}`);
+  const { text } = decoded;
   if (text.trim() === '') throw new Error(`${path}: the providers file is empty; it holds {"providers": {"myvllm": {…}}}`);
   const errors: ParseError[] = [];
   const tree = parseTree(text, errors, { allowTrailingComma: true });
   const lines = new LineIndex(text);
-  const at = (offset: number) => {
-    const { line, column } = lines.position(offset);
-    return `${line}:${column}`;
-  };
   // As `omni check` words a policy's: where, and what in words (not jsonc-parser's "ColonExpected"). Text without a
   // value (only comments) is an error too, so there is a tree past this point.
-  if (errors.length > 0 || !tree) throw new Error(`${path}:${at(errors[0].offset)}: JSON syntax error: ${describeSyntaxError(errors[0])}`);
+  if (errors.length > 0 || !tree) {
+    const { line, column } = lines.position(errors[0].offset);
+    throw new Error(`${path}:${line}:${column}: JSON syntax error: ${describeSyntaxError(errors[0])}`);
+  }
   const nodes = new NodeIndex(tree);
   // An unknown key or a bad provider name is shown at the key; any other problem at its value.
   const locate: Locate = (issue) => {
     const path = issue.path.filter((segment) => typeof segment !== 'symbol');
     const keyPath = issue.code === 'unrecognized_keys' ? [...path, issue.keys[0]] : issue.code === 'invalid_key' ? path : undefined;
-    return at(((keyPath && nodes.keyAt(keyPath)) || nodes.nearest(path)).offset);
+    return lines.position(((keyPath && nodes.keyAt(keyPath)) || nodes.nearest(path)).offset);
   };
   return parseProvidersConfig(jsonValue(tree), path, locate);
 }
