@@ -3,6 +3,7 @@
  * stderr, so `omni ask … > answer.md` keeps only the answer.
  */
 import type { AnswerEvent, DoneEvent } from '../core/engine/events';
+import { forTerminal } from './terminal';
 
 /** The part of a stream the printer uses; `isTTY` says whether it is a terminal. */
 export interface Output {
@@ -63,17 +64,6 @@ export function textPrinter(stdout: Output, stderr: Output): (event: AnswerEvent
         return note(event.cancelled ? '[cancelled]' : `omni: ${event.message}`);
     }
   };
-}
-
-/**
- * Control characters other than tab and line feed, C1 included: a terminal runs them. A model's text (steered, say,
- * by a prompt injection in the selected code) or a provider's error message could otherwise set the clipboard
- * (OSC 52), rewrite what is on screen (`\r`, cursor moves) or hide text. Redirected output keeps them as sent.
- */
-const TERMINAL_CONTROLS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
-
-function forTerminal(text: string): string {
-  return text.replace(TERMINAL_CONTROLS, '');
 }
 
 function footer(done: DoneEvent): string {

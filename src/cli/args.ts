@@ -1,5 +1,6 @@
 /** Argument parsing shared by the sub-commands: node:util's parseArgs, with usage errors the user can act on. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { printLine } from './terminal';
 
 export class UsageError extends Error {}
 
@@ -25,7 +26,7 @@ export function parseCommandArgs<O extends Options>(args: string[], options: O, 
     }
   })();
   if ((parsed.values as { help?: boolean }).help) {
-    console.log(usage);
+    printLine(usage);
     return undefined;
   }
   // An empty value is almost always an unset shell variable (`--policy "$POLICY"`); taken as absent, it would

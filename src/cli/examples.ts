@@ -1,6 +1,9 @@
 /** The labelled examples `omni eval` and `omni test` run: read, parsed, and problems printed at their lines. */
 import { readFileSync } from 'node:fs';
+import { describeFileError } from '../core/storage/fileErrors';
+import { decodeText, locatedProblem } from '../core/text/decode';
 import { formatProblem, parseExamples, type ExampleProblem, type LabelledExample, type ParseExamplesOptions } from '../core/eval/dataset';
+import { printErrorLine } from './terminal';
 
 const MAX_PRINTED_PROBLEMS = 20;
 
@@ -24,23 +27,29 @@ export interface LoadedExamples {
  * caller exits 1). A file that cannot be read throws, which exits 1 too.
  */
 export function loadExamples(file: ExamplesFile): LoadedExamples | undefined {
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = readFileSync(file.path, 'utf8');
+    bytes = readFileSync(file.path);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
     // Like a policy that cannot be read, a problem of the input (exit 1), not of the command line (exit 2).
-    throw new Error(`cannot read ${file.path} (${code})${file.howToCreate && code === 'ENOENT' ? `; ${file.howToCreate}` : ''}`);
+    throw new Error(`cannot read ${file.path}: ${describeFileError(error)}${file.howToCreate && missing ? `; ${file.howToCreate}` : ''}`);
   }
-  const { examples, problems, lines } = parseExamples(text, file.labelField, { otherFields: file.otherFields });
+  const decoded = decodeText(bytes);
+  const encoding = locatedProblem(decoded);
+  if (encoding) {
+    printErrorLine(formatProblem(file.path, encoding));
+    return undefined;
+  }
+  const { examples, problems, lines } = parseExamples(decoded.text, file.labelField, { otherFields: file.otherFields });
   const rejected = file.check?.(examples) ?? [];
   problems.push(...rejected);
   problems.sort((a, b) => a.line - b.line);
   // The wrong file (`--examples` on another dataset) breaks every line the same way: the first few say it.
-  for (const problem of problems.slice(0, MAX_PRINTED_PROBLEMS)) console.error(formatProblem(file.path, problem));
-  if (problems.length > MAX_PRINTED_PROBLEMS) console.error(`${file.path}: … and ${problems.length - MAX_PRINTED_PROBLEMS} more problems`);
+  for (const problem of problems.slice(0, MAX_PRINTED_PROBLEMS)) printErrorLine(formatProblem(file.path, problem));
+  if (problems.length > MAX_PRINTED_PROBLEMS) printErrorLine(`${file.path}: … and ${problems.length - MAX_PRINTED_PROBLEMS} more problems`);
   if (lines === 0) {
-    console.error(`${file.path}: no examples; add one JSON object per line, e.g. {"prompt": "…", "${file.labelField}": "…"}`);
+    printErrorLine(`${file.path}: no examples; add one JSON object per line, e.g. {"prompt": "…", "${file.labelField}": "…"}`);
     return undefined;
   }
   const rejectedLines = new Set(rejected.map((problem) => problem.line));

@@ -1,8 +1,11 @@
 // The `omni` command line: the same core as the extension, without VS Code.
+import { version } from '../../package.json';
 import { UsageError } from './args';
 import { commands } from './commands';
+import { printErrorLine, printLine } from './terminal';
 
 const usage = `usage: omni <command> [options]
+       omni --version
 
 commands:
 ${Object.entries(commands)
@@ -18,17 +21,21 @@ is missing or has errors, a failed example, a model that did not answer); 2 a mi
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === '--help' || name === '-h') {
-    console.log(usage);
+    printLine(usage);
+    return 0;
+  }
+  if (name === '--version' || name === '-V') {
+    printLine(version);
     return 0;
   }
   // A usage error: on stderr, so that `omni > out.txt` in a script does not take it for output.
   if (!name) {
-    console.error(usage);
+    printErrorLine(usage);
     return 2;
   }
   const command = commands[name];
   if (!command) {
-    console.error(`omni: unknown command "${name}"\n\n${usage}`);
+    printErrorLine(`omni: unknown command "${name}"\n\n${usage}`);
     return 2;
   }
   return command.run(rest);
@@ -39,7 +46,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    console.error(`omni: ${error instanceof Error ? error.message : String(error)}`);
+    printErrorLine(`omni: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = error instanceof UsageError ? 2 : 1;
   },
 );

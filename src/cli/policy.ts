@@ -2,13 +2,14 @@
 import { formatDiagnostic } from '../core/policy/diagnostics';
 import { POLICY_PATH, resolvePolicy } from '../core/policy/load';
 import type { Policy } from '../core/policy/schema';
+import { printErrorLine } from './terminal';
 
 /** The policy, or undefined after printing why it cannot be used (the caller exits 1). */
 export function loadPolicyForCommand(explicit: string | undefined): { policy: Policy; source: string } | undefined {
   const resolved = resolvePolicy(explicit, process.cwd());
-  for (const diagnostic of resolved.diagnostics) console.error(formatDiagnostic(diagnostic));
+  for (const diagnostic of resolved.diagnostics) printErrorLine(formatDiagnostic(diagnostic));
   if (!resolved.ok) {
-    if (!resolved.unreadable) console.error(`omni: the policy ${resolved.source} has errors; fix them (or run "omni check") and try again`);
+    if (!resolved.unreadable) printErrorLine(`omni: the policy ${resolved.source} has errors; fix them (or run "omni check") and try again`);
     return undefined;
   }
   return { policy: resolved.policy, source: resolved.source };

@@ -2,7 +2,8 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { commandSchema, type Policy } from '../core/policy/schema';
-import { withoutBom } from '../core/text/bom';
+import { describeFileError } from '../core/storage/fileErrors';
+import { decodeText, locatedProblem } from '../core/text/decode';
 import { historySchema } from '../core/eval/dataset';
 import type { CarriedFile, ChatMessage, OmniRequest } from '../core/request';
 import { describeIssues } from '../core/text/issues';
@@ -21,11 +22,16 @@ export interface RequestFlags {
 
 /** A file a flag names; one that cannot be read, or holds the wrong thing, is a problem of the input: exit 1, not 2. */
 function readFlagFile(flag: string, path: string): string {
+  let bytes: Uint8Array;
   try {
-    return withoutBom(readFileSync(path, 'utf8'));
+    bytes = readFileSync(path);
   } catch (error) {
-    throw new Error(`--${flag}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new Error(`--${flag}: cannot read ${path}: ${describeFileError(error)}`);
   }
+  const decoded = decodeText(bytes);
+  const encoding = locatedProblem(decoded);
+  if (encoding) throw new Error(`--${flag}: ${path}:${encoding.line}:${encoding.column}: ${encoding.message}`);
+  return decoded.text;
 }
 
 /** The earlier turns in a JSON file: the `history` array of an examples line. */

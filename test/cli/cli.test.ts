@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import { parsePolicy } from '../../src/core/policy/parse';
 import { templateText } from '../../src/core/policy/templates';
 import { closedLoopbackPort, startFakeProvider, type FakeProvider } from '../fake-provider/server';
 import { scratchDir } from '../support/scratch';
@@ -42,6 +43,8 @@ function workspace(policyText: string, tests?: string): string {
 }
 
 const localPolicy = templateText('openai');
+/** Whether util-linux's `script` is here to run the CLI on a terminal (a pseudo-terminal) of its own. */
+const hasScript = spawnSync('script', ['--version']).status === 0;
 
 describe('omni CLI', () => {
   it('check prints file:line:col per error and exits 1', () => {
@@ -100,6 +103,21 @@ describe('omni CLI', () => {
     assert.match(again.stderr, /\.omni\/policies\.json already exists/);
     assert.equal(readFileSync(join(root, '.omni', 'policies.json'), 'utf8'), templateText('ollama'), 'untouched');
     assert.equal(omni(['init', '--template', 'nope'], root).code, 2);
+  });
+
+  it('init says what is in the way of .omni/policies.json and what to do, instead of a bare EEXIST, and exits 1', () => {
+    const root = scratchDir('omni-init-');
+    writeFileSync(join(root, '.omni'), 'notes');
+    const file = omni(['init'], root);
+    assert.equal(file.code, 1);
+    assert.equal(file.stderr, 'omni: .omni is a file, where init would write the policy file .omni/policies.json; move or remove it, then run "omni init" again\n');
+    assert.equal(readFileSync(join(root, '.omni'), 'utf8'), 'notes', 'untouched');
+
+    const other = scratchDir('omni-init-');
+    mkdirSync(join(other, '.omni', 'policies.json'), { recursive: true });
+    const folder = omni(['init'], other);
+    assert.equal(folder.code, 1);
+    assert.match(folder.stderr, /^omni: \.omni\/policies\.json is a folder, where init would write the policy file/);
   });
 
   it('init fills an empty policy file, which check says to do, instead of refusing it as existing', () => {
@@ -171,6 +189,17 @@ describe('omni CLI', () => {
     assert.match(text.stdout, /^code_explanation → coder \(gpt-5 via openai\)\nwhy: rule 1: command explain → code_explanation/);
     const json = omni(['route', 'anything', '--file', 'db/q.sql', '--json'], root);
     assert.equal(JSON.parse(json.stdout).stage, 'rule');
+  });
+
+  it('route drops terminal control characters from a policy\'s text on a terminal, and keeps them in redirected output', { skip: !hasScript && 'needs util-linux "script" for a terminal' }, () => {
+    // OSC 52 sets the clipboard; a carriage return lets the text after it overwrite the line.
+    const root = workspace(localPolicy.replace('"model": "gpt-5-mini"', '"model": "gpt-5-mini\\u001b]52;c;ZXZpbA==\\u0007\\r"'));
+    const command = [process.execPath, '--import', tsx, main, 'route', 'hello there'].map((word) => `'${word}'`).join(' ');
+    const terminal = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: root, encoding: 'utf8', env });
+    assert.equal(terminal.status, 0, terminal.stdout);
+    assert.match(terminal.stdout, /\(gpt-5-mini\]52;c;ZXZpbA== via openai\)\r\n/);
+    assert.doesNotMatch(terminal.stdout, /[\u001b\u0007]/);
+    assert.match(omni(['route', 'hello there'], root).stdout, /\(gpt-5-mini\u001b\]52;c;ZXZpbA==\u0007\r via openai\)\n/);
   });
 
   it('route matches file globs on --file given as an absolute path inside the workspace, or spelt with ./ or backslashes', () => {
@@ -475,6 +504,28 @@ describe('omni CLI', () => {
     assert.match(header, /database_a +database_q/);
   });
 
+  it('a policy, examples or providers file that is not UTF-8 is an error at its first bad byte saying to save it as UTF-8, exit 1', () => {
+    const root = workspace('');
+    const policy = localPolicy.replace('"description": "', '"description": "café ');
+    const line = policy.split('\n').findIndex((text) => text.includes('café'));
+    const column = policy.split('\n')[line].indexOf('é') + 1;
+    writeFileSync(join(root, '.omni', 'policies.json'), Buffer.from(policy, 'latin1'));
+    const checked = omni(['check'], root);
+    assert.equal(checked.code, 1);
+    assert.match(checked.stdout, new RegExp(`policies\\.json:${line + 1}:${column}: error: byte 0xE9 is not UTF-8: the file must be saved as UTF-8`));
+
+    writeFileSync(join(root, '.omni', 'policies.json'), localPolicy);
+    writeFileSync(join(root, '.omni', 'policies.test.jsonl'), Buffer.from('{"prompt": "x", "route": "general_chat"}\n{"prompt": "déjà", "route": "general_chat"}\n', 'latin1'));
+    const tested = omni(['test'], root);
+    assert.equal(tested.code, 1);
+    assert.match(tested.stderr, /policies\.test\.jsonl:2:14: byte 0xE9 is not UTF-8/);
+
+    writeFileSync(join(root, 'providers.json'), Buffer.from('{"providers": {"box": {"type": "openai-compatible", "baseURL": "http://127.0.0.1:9/v1"}}}', 'utf16le'));
+    const providers = omni(['check', '--providers', 'providers.json'], root);
+    assert.equal(providers.code, 1);
+    assert.match(providers.stderr, /providers\.json:1:2: a NUL character: the file looks like UTF-16 without a byte-order mark/);
+  });
+
   it('a policy that cannot be read is reported once, without telling the user to fix errors in it', () => {
     const root = workspace(localPolicy);
     for (const target of ['missing.json', '.omni']) {
@@ -483,6 +534,24 @@ describe('omni CLI', () => {
       assert.match(stderr, /cannot read the policy/);
       assert.doesNotMatch(stderr, /has errors; fix them/, target);
     }
+  });
+
+  it('a policy that is a folder or may not be read names the file and the cause in words, not Node\'s message', () => {
+    const folder = scratchDir('omni-cli-');
+    mkdirSync(join(folder, '.omni', 'policies.json'), { recursive: true });
+    const isFolder = omni(['check'], folder);
+    assert.equal(isFolder.code, 1);
+    assert.match(isFolder.stdout, /policies\.json:1:1: error: cannot read the policy: it is a folder, not a file \(EISDIR\)/);
+    assert.doesNotMatch(isFolder.stdout, /illegal operation/);
+
+    const root = workspace(localPolicy);
+    chmodSync(root, 0o755);
+    chmodSync(join(root, '.omni', 'policies.json'), 0o000);
+    // Root reads any file, so the CLI runs as another user there; elsewhere the mode alone refuses the read.
+    const asOther = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    const result = spawnSync(process.execPath, ['--import', tsx, main, 'check'], { cwd: root, encoding: 'utf8', env, ...asOther });
+    assert.equal(result.status, 1, result.stderr);
+    assert.match(result.stdout, /policies\.json:1:1: error: cannot read the policy: permission denied; check the permissions of the file and of the folders above it \(EACCES\)/);
   });
 
   it('a file that is missing or a folder exits 1 whichever command reads it, as check does for a policy; the command line\'s own mistakes exit 2', () => {
@@ -512,6 +581,50 @@ describe('omni CLI', () => {
     const bare = omni([], root);
     assert.equal(bare.stdout, '', 'the usage of a command line that lacks the command goes to stderr');
     assert.match(bare.stderr, /^usage: omni <command>[\s\S]*Exit codes: 0 done; 1 /);
+  });
+
+  it('--version and -V print the package version', () => {
+    const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V']) {
+      const { code, stdout } = omni([flag]);
+      assert.equal(code, 0);
+      assert.equal(stdout, `${version}\n`);
+    }
+  });
+
+  it('check --json ends with one JSON object: the diagnostics and counts, or why the check could not run', () => {
+    const root = workspace(localPolicy);
+    const good = omni(['check', '--json'], root);
+    assert.equal(good.code, 0);
+    const summary = JSON.parse(good.stdout.trimEnd().split('\n').at(-1)!);
+    const parsed = parsePolicy(localPolicy, 'template');
+    assert.ok(parsed.ok);
+    const { routes, models, rules, router } = parsed.policy;
+    assert.deepEqual(summary, {
+      source: join(root, '.omni', 'policies.json'),
+      ok: true,
+      errors: 0,
+      warnings: 0,
+      diagnostics: [],
+      routes: routes.length,
+      models: Object.keys(models).length,
+      rules: rules.length,
+      mode: router.mode,
+    });
+
+    writeFileSync(join(root, '.omni', 'policies.json'), localPolicy.replace('"model": "coder"', '"model": "codr"').replace('"provider": "openai"', '"provider": "mygateway"'));
+    const bad = omni(['check', '--json'], root);
+    assert.equal(bad.code, 1);
+    const problems = JSON.parse(bad.stdout.trimEnd().split('\n').at(-1)!);
+    assert.equal(problems.ok, false);
+    assert.deepEqual([problems.errors, problems.warnings], [1, 1]);
+    const error = problems.diagnostics.find((d: { severity: string }) => d.severity === 'error');
+    assert.deepEqual(Object.keys(error).sort(), ['column', 'file', 'line', 'message', 'path', 'severity']);
+    assert.match(bad.stdout, new RegExp(`:${error.line}:${error.column}: error: no model "codr"`), 'the same problem as the text line says');
+
+    const noProviders = omni(['check', '--json', '--providers', 'missing.json'], root);
+    assert.equal(noProviders.code, 1);
+    assert.deepEqual(JSON.parse(noProviders.stdout), { ok: false, error: 'missing.json: cannot read the providers file: file not found (ENOENT)' });
   });
 
   it('an unknown command prints the usage and exits 2', () => {

@@ -7,6 +7,7 @@ import { buildRouter } from '../../core/router';
 import { textPrinter } from '../answerPrinter';
 import { millisecondsOption, parseCommandArgs, requestOptions, requestUsage, UsageError } from '../args';
 import { setUpPromptCommand } from '../request';
+import { printErrorLine } from '../terminal';
 import type { CliCommand } from './index';
 
 const usage = `usage: omni ask "<prompt>" [options]
@@ -43,7 +44,7 @@ export const ask: CliCommand = {
     const router = buildRouter(loaded.policy, { getProvider: providers.get });
     // Only the tag's "via huggingface" would hint at it otherwise.
     if (loaded.source === DEFAULT_POLICY_SOURCE && !values.json) {
-      console.error('omni: no .omni/policies.json here or above, so the built-in policy routes (Hugging Face models); "omni init" creates one');
+      printErrorLine('omni: no .omni/policies.json here or above, so the built-in policy routes (Hugging Face models); "omni init" creates one');
     }
 
     const controller = new AbortController();

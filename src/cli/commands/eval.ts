@@ -7,6 +7,7 @@ import { parseCommandArgs, UsageError } from '../args';
 import { loadExamples } from '../examples';
 import { loadPolicyForCommand, noProjectPolicy } from '../policy';
 import { cliProviders } from '../providers';
+import { printErrorLine, printLine } from '../terminal';
 import { parseMode } from './mode';
 import type { CliCommand } from './index';
 
@@ -37,7 +38,7 @@ export const evalCommand: CliCommand = {
     if (!loaded) return 1;
     // The accuracy would pass for the project's own policy's, as check and ask never let the fallback go unsaid.
     if (loaded.source === DEFAULT_POLICY_SOURCE) {
-      console.error(`${noProjectPolicy('name the policy file: --policy path/to/policies.json')}. Evaluating the built-in default policy instead.`);
+      printErrorLine(`${noProjectPolicy('name the policy file: --policy path/to/policies.json')}. Evaluating the built-in default policy instead.`);
     }
 
     const mode = parseMode(values.mode, loaded);
@@ -61,32 +62,32 @@ export const evalCommand: CliCommand = {
     const report = await evaluate(router, examples.examples);
     printReport(report);
     const failures = archRouterFailureNote(report);
-    if (failures) console.error(failures);
+    if (failures) printErrorLine(failures);
     if (values.json) {
       const { mistakes: _omitted, ...summary } = report;
-      console.log(JSON.stringify(summary));
+      printLine(JSON.stringify(summary));
     }
     return 0;
   },
 };
 
 function printReport(report: EvalReport): void {
-  console.log(`accuracy ${report.accuracy.toFixed(3)} (${Math.round(report.accuracy * report.n)}/${report.n})`);
-  console.log(`decision latency p50 ${report.p50Ms.toFixed(3)} ms, p99 ${report.p99Ms.toFixed(3)} ms`);
-  console.log(`decided by: ${Object.entries(report.stages).map(([stage, n]) => `${stage} ${n}`).join(', ')}\n`);
+  printLine(`accuracy ${report.accuracy.toFixed(3)} (${Math.round(report.accuracy * report.n)}/${report.n})`);
+  printLine(`decision latency p50 ${report.p50Ms.toFixed(3)} ms, p99 ${report.p99Ms.toFixed(3)} ms`);
+  printLine(`decided by: ${Object.entries(report.stages).map(([stage, n]) => `${stage} ${n}`).join(', ')}\n`);
   const width = Math.max(5, ...report.routes.map((r) => r.route.length));
-  console.log(`${'route'.padEnd(width)}  support  precision  recall`);
+  printLine(`${'route'.padEnd(width)}  support  precision  recall`);
   for (const r of report.routes) {
-    console.log(`${r.route.padEnd(width)}  ${String(r.support).padStart(7)}  ${r.precision.toFixed(2).padStart(9)}  ${r.recall.toFixed(2).padStart(6)}`);
+    printLine(`${r.route.padEnd(width)}  ${String(r.support).padStart(7)}  ${r.precision.toFixed(2).padStart(9)}  ${r.recall.toFixed(2).padStart(6)}`);
   }
   const names = report.routes.map((r) => r.route);
   const short = distinctPrefixes(names, 6);
   const column = Math.max(...short.map((s) => s.length));
-  console.log(`\nconfusion (rows: expected, columns: predicted)`);
-  console.log(`${''.padEnd(width)}  ${short.map((s) => s.padStart(column)).join(' ')}`);
+  printLine(`\nconfusion (rows: expected, columns: predicted)`);
+  printLine(`${''.padEnd(width)}  ${short.map((s) => s.padStart(column)).join(' ')}`);
   for (const expected of names) {
     const row = report.confusion[expected] ?? {};
-    console.log(`${expected.padEnd(width)}  ${names.map((p) => String(row[p] ?? 0).padStart(column)).join(' ')}`);
+    printLine(`${expected.padEnd(width)}  ${names.map((p) => String(row[p] ?? 0).padStart(column)).join(' ')}`);
   }
 }
 

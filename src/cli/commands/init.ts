@@ -2,7 +2,9 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { isBlankPolicy, templates, templateText, type TemplateName } from '../../core/policy/templates';
+import { describeFileError } from '../../core/storage/fileErrors';
 import { parseCommandArgs, UsageError } from '../args';
+import { printErrorLine, printLine } from '../terminal';
 import type { CliCommand } from './index';
 
 const names = Object.keys(templates) as TemplateName[];
@@ -23,16 +25,30 @@ export const init: CliCommand = {
     const folder = join(process.cwd(), '.omni');
     const file = join(folder, 'policies.json');
     const shown = relative(process.cwd(), file);
-    const exists = existsSync(file);
-    const blank = exists && statSync(file).isFile() && isBlankPolicy(readFileSync(file, 'utf8'));
-    if (exists && !blank) {
-      console.error(`omni: ${shown} already exists; edit it, or run "omni check" to see what it says`);
+    // Something other than a folder at .omni, or a folder at policies.json, would fail the write with a bare EEXIST.
+    const inTheWay =
+      existsSync(folder) && !statSync(folder).isDirectory() ? '.omni is a file'
+      : existsSync(file) && statSync(file).isDirectory() ? `${shown} is a folder`
+      : undefined;
+    if (inTheWay) {
+      printErrorLine(`omni: ${inTheWay}, where init would write the policy file ${shown}; move or remove it, then run "omni init" again`);
       return 1;
     }
-    mkdirSync(folder, { recursive: true });
-    writeFileSync(file, templateText(template as TemplateName), { flag: blank ? 'w' : 'wx' });
-    console.log(`wrote ${shown} (${templates[template as TemplateName].label})`);
-    console.log('next: edit its routes and models, then check it with "omni check" and try it with "omni route \'write a CSV parser\'"');
+    const exists = existsSync(file);
+    const blank = exists && isBlankPolicy(readFileSync(file, 'utf8'));
+    if (exists && !blank) {
+      printErrorLine(`omni: ${shown} already exists; edit it, or run "omni check" to see what it says`);
+      return 1;
+    }
+    try {
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(file, templateText(template as TemplateName), { flag: blank ? 'w' : 'wx' });
+    } catch (error) {
+      printErrorLine(`omni: cannot write ${shown}: ${describeFileError(error)}`);
+      return 1;
+    }
+    printLine(`wrote ${shown} (${templates[template as TemplateName].label})`);
+    printLine('next: edit its routes and models, then check it with "omni check" and try it with "omni route \'write a CSV parser\'"');
     return 0;
   },
 };

@@ -1,6 +1,7 @@
 /** The `--mode` flag shared by route, eval and test, checked against the policy it overrides. */
 import { routerSchema, type Policy } from '../../core/policy/schema';
 import { UsageError } from '../args';
+import { printErrorLine } from '../terminal';
 
 /**
  * The router mode `--mode` asks for, if given. Without `router.archRouter` in the policy, `arch` cannot be
@@ -16,7 +17,7 @@ export function parseMode(value: string | undefined, loaded: { policy: Policy; s
     if (mode.data === 'arch') {
       throw new UsageError(`--mode arch: ${missing}; add one ({"provider": …, "model": "katanemo/Arch-Router-1.5B"}) or use --mode local`);
     }
-    console.error(`omni: ${missing}, so --mode auto decides locally, as --mode local does`);
+    printErrorLine(`omni: ${missing}, so --mode auto decides locally, as --mode local does`);
   }
   return mode.data;
 }

@@ -3,6 +3,7 @@ import { candidateOrder, privacyRefusal } from '../../core/engine/candidates';
 import { buildRouter } from '../../core/router';
 import { parseCommandArgs, requestOptions, requestUsage } from '../args';
 import { setUpPromptCommand } from '../request';
+import { printLine } from '../terminal';
 import { parseMode } from './mode';
 import type { CliCommand } from './index';
 
@@ -33,19 +34,19 @@ export const route: CliCommand = {
         })
       : [];
     if (values.json) {
-      console.log(JSON.stringify(privacySkipped.length > 0 ? { ...decision, privacySkipped } : decision));
+      printLine(JSON.stringify(privacySkipped.length > 0 ? { ...decision, privacySkipped } : decision));
       return 0;
     }
     const model = loaded.policy.models[decision.model];
-    console.log(`${decision.route} → ${decision.model} (${model.model} via ${model.provider})`);
-    console.log(`why: ${decision.reason}`);
-    console.log(`stage: ${decision.stage}, decided in ${decision.latencyMs} ms`);
-    if (decision.fallbacks.length > 0) console.log(`fallbacks: ${decision.fallbacks.join(' → ')}`);
-    for (const { model, why } of privacySkipped) console.log(`${model} would be skipped: ${why}`);
+    printLine(`${decision.route} → ${decision.model} (${model.model} via ${model.provider})`);
+    printLine(`why: ${decision.reason}`);
+    printLine(`stage: ${decision.stage}, decided in ${decision.latencyMs} ms`);
+    if (decision.fallbacks.length > 0) printLine(`fallbacks: ${decision.fallbacks.join(' → ')}`);
+    for (const { model, why } of privacySkipped) printLine(`${model} would be skipped: ${why}`);
     if (decision.scores) {
-      console.log(`scores: ${decision.scores.slice(0, 5).map((s) => `${s.route} ${s.score.toFixed(2)}`).join(', ')}`);
+      printLine(`scores: ${decision.scores.slice(0, 5).map((s) => `${s.route} ${s.score.toFixed(2)}`).join(', ')}`);
     }
-    console.log(`policy: ${loaded.source}`);
+    printLine(`policy: ${loaded.source}`);
     return 0;
   },
 };

@@ -8,6 +8,7 @@ import { parseCommandArgs } from '../args';
 import { loadExamples } from '../examples';
 import { loadPolicyForCommand, noProjectPolicy } from '../policy';
 import { cliProviders } from '../providers';
+import { printErrorLine, printLine } from '../terminal';
 import { parseMode } from './mode';
 import type { CliCommand } from './index';
 
@@ -29,7 +30,7 @@ export const test: CliCommand = {
     const loaded = loadPolicyForCommand(parsed.positionals[0]);
     if (!loaded) return 1;
     if (!parsed.values.examples && loaded.source === DEFAULT_POLICY_SOURCE) {
-      console.error(noProjectPolicy('name the policy file (omni test path/to/policies.json) or the examples (--examples F)'));
+      printErrorLine(noProjectPolicy('name the policy file (omni test path/to/policies.json) or the examples (--examples F)'));
       return 1;
     }
     const mode = parseMode(parsed.values.mode, loaded) ?? 'local';
@@ -49,12 +50,12 @@ export const test: CliCommand = {
     const router = buildRouter(loaded.policy, { mode, getProvider: cliProviders(parsed.values.providers).get });
     const report = await evaluate(router, examples.examples);
     for (const m of report.mistakes) {
-      console.log(`${examplesFile}:${m.line}: expected ${m.expected}, got ${m.got} — ${m.reason}`);
+      printLine(`${examplesFile}:${m.line}: expected ${m.expected}, got ${m.got} — ${m.reason}`);
     }
     const failed = report.mistakes.length;
     const failures = archRouterFailureNote(report);
-    if (failures) console.error(failures);
-    console.log(examplesRunSummary(report.n - failed, failed, examples.unusable));
+    if (failures) printErrorLine(failures);
+    printLine(examplesRunSummary(report.n - failed, failed, examples.unusable));
     return failed + examples.unusable > 0 ? 1 : 0;
   },
 };
