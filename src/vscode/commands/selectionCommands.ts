@@ -7,7 +7,7 @@ import { estimateTokens } from '../../core/text/tokens';
 import { editorContext, workingEditor, workspaceFileName } from '../editorContext';
 import { enclosingCode } from '../enclosingCode';
 import { readSettings } from '../settings';
-import { proposalIdOf, snapshotSelection, type ProposalPreview } from '../refactor/proposalPreview';
+import { proposalIdOf, snapshotSelection, type ProposalPreview, type SelectionSnapshot } from '../refactor/proposalPreview';
 import { RefactorAnswers } from '../refactor/refactorAnswers';
 
 const DEFAULT_INSTRUCTION = 'improve readability and structure while keeping the behaviour';
@@ -34,6 +34,10 @@ export function registerSelectionCommands(deps: SelectionCommandDeps): vscode.Di
       return undefined;
     }
     const { maxSelectionTokens } = readSettings();
+    const selections = editor.selections.length;
+    // Only the primary selection is sent and replaced; the others go, as Escape takes them, so the editor shows
+    // what is sent and what Apply replaces instead of cursors that nothing will touch.
+    if (selections > 1) editor.selections = [editor.selection];
     let range: vscode.Range = editor.selection;
     let what = 'the selection';
     if (range.isEmpty) {
@@ -57,7 +61,7 @@ export function registerSelectionCommands(deps: SelectionCommandDeps): vscode.Di
       return undefined;
     }
     const taking = (which: string) => vscode.window.setStatusBarMessage(`Omni: taking ${which} (lines ${range.start.line + 1}–${range.end.line + 1})`, 5000);
-    if (editor.selections.length > 1) taking(`the first of ${editor.selections.length} selections`);
+    if (selections > 1) taking(`only the primary one of ${selections} selections`);
     if (editor.selection.isEmpty) {
       editor.selection = new vscode.Selection(range.start, range.end);
       editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
@@ -172,15 +176,22 @@ export function codeActions(preview: ProposalPreview) {
       const inserted = (await editor.edit((edit) => edit.insert(at, text))) && editor.document.version !== version;
       return inserted ? `Code inserted in ${workspaceFileName(editor.document.uri) ?? editor.document.fileName}` : 'The editor is read-only: nothing changed';
     }
-    // As Explain and Refactor do: with only a cursor, the function around it is what gets replaced (after the diff).
-    const around = editor.selection.isEmpty ? await enclosingCode(editor.document, editor.selection.active) : undefined;
-    if (around) editor.selection = new vscode.Selection(around.range.start, around.range.end);
-    if (editor.selection.isEmpty) {
+    // From a proposal's diff (it keeps the focus while the chat is in the side bar): the code replaces what that
+    // proposal would, not text in the diff's read-only copy of the file.
+    const selected = preview.selectionOf(editor.document.uri) ?? (await selectionToReplace(editor));
+    if (!selected) {
       void vscode.window.showInformationMessage('Omni: select the code to replace, or put the cursor inside a function, first.');
       return 'Nothing is selected: nothing changed';
     }
-    const id = await preview.show(snapshotSelection(editor), code, 'Apply');
+    const id = await preview.show(selected, code, 'Apply');
     preview.offerChoice(id, 'Omni: review the change, then apply it.');
     return 'The change is open as a diff: review it, then apply or discard it';
   };
+}
+
+/** The editor's selection or, with only a cursor, the function around it (as Explain and Refactor take), selected. */
+async function selectionToReplace(editor: vscode.TextEditor): Promise<SelectionSnapshot | undefined> {
+  const around = editor.selection.isEmpty ? await enclosingCode(editor.document, editor.selection.active) : undefined;
+  if (around) editor.selection = new vscode.Selection(around.range.start, around.range.end);
+  return editor.selection.isEmpty ? undefined : snapshotSelection(editor);
 }

@@ -17,6 +17,8 @@ export interface SelectionSnapshot {
   offsets: { start: number; end: number };
   /** The file's indentation, for fitting the proposal's to it. */
   indent: { tabSize: number; insertSpaces: boolean };
+  /** The document's language, which the diff takes too: a notebook cell's name ends in .ipynb, not its language's. */
+  languageId: string;
 }
 
 /** The editor's selection as it is now. */
@@ -33,6 +35,7 @@ export function snapshotOf(document: vscode.TextDocument, range: vscode.Range): 
   const insertSpaces = typeof options?.insertSpaces === 'boolean' ? options.insertSpaces : settings.get<boolean>('insertSpaces', true);
   return {
     indent: { tabSize, insertSpaces },
+    languageId: document.languageId,
     target: document.uri,
     range,
     text: document.getText(),
@@ -44,7 +47,8 @@ interface Proposal extends SelectionSnapshot {
   proposed: string;
 }
 
-export type ApplyOutcome = 'applied' | 'changed' | 'missing';
+/** `missing`: the proposal is gone; `deleted`: its file is; `readonly`: its editor refuses edits. */
+export type ApplyOutcome = 'applied' | 'changed' | 'missing' | 'deleted' | 'readonly';
 
 /**
  * How a proposal ended: `closed` with its diff tab, `retried` when its answer was asked again, `replaced` by a newer
@@ -66,6 +70,8 @@ const GONE: Record<Ending, string> = {
 export class ProposalPreview implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly proposals = new Map<string, Proposal>();
   private readonly ended = new Map<string, Ending>();
+  /** Files renamed this session, in order: a proposal asked before a rename applies to the file under its new name. */
+  private readonly renames: { from: string; to: string }[] = [];
   private readonly disposables: vscode.Disposable[];
   private next = 0;
 
@@ -78,6 +84,10 @@ export class ProposalPreview implements vscode.TextDocumentContentProvider, vsco
           if (this.tabsOf(id).length === 0) void this.end(id, 'closed');
         }
       }),
+      vscode.workspace.onDidRenameFiles(({ files }) => {
+        this.renames.push(...files.map(({ oldUri, newUri }) => ({ from: oldUri.toString(), to: newUri.toString() })));
+        this.renames.splice(0, this.renames.length - MAX_RENAMES);
+      }),
     ];
   }
 
@@ -87,7 +97,7 @@ export class ProposalPreview implements vscode.TextDocumentContentProvider, vsco
     const proposal = this.proposals.get(idOf(uri));
     if (!proposal) return '';
     const { text, offsets } = proposal;
-    return uri.path.startsWith('/original/') ? text : text.slice(0, offsets.start) + proposal.proposed + text.slice(offsets.end);
+    return sideOf(uri) === 'original' ? text : text.slice(0, offsets.start) + proposal.proposed + text.slice(offsets.end);
   }
 
   /** Opens the diff of the file as it was in `snapshot` against the file with `proposed`; returns the id apply/discard take. */
@@ -101,11 +111,23 @@ export class ProposalPreview implements vscode.TextDocumentContentProvider, vsco
     // Set here, so the diff shows exactly what Apply writes.
     this.proposals.set(id, { ...snapshot, proposed: withSelectionLineEnd(selected, fitted) });
     const name = snapshot.target.path.split('/').pop() ?? 'selection';
-    const left = vscode.Uri.from({ scheme: PROPOSAL_SCHEME, path: `/original/${id}/${name}` });
-    const right = vscode.Uri.from({ scheme: PROPOSAL_SCHEME, path: `/proposed/${id}/${name}` });
+    // The file's own path, as git's views of a file have it: a request asked from the diff names the file (for rules
+    // and privacy globs), not a path of Omni's.
+    const path = snapshot.target.path.startsWith('/') ? snapshot.target.path : `/${snapshot.target.path}`;
+    const [left, right] = (['original', 'proposed'] as const).map((side) => vscode.Uri.from({ scheme: PROPOSAL_SCHEME, path, query: `id=${id}&side=${side}` }));
+    for (const side of [left, right]) {
+      const document = await vscode.workspace.openTextDocument(side);
+      if (document.languageId !== snapshot.languageId) await vscode.languages.setTextDocumentLanguage(document, snapshot.languageId);
+    }
     // Not a preview tab: opening another file would replace it, and closing the diff discards the proposal.
     await vscode.commands.executeCommand('vscode.diff', left, right, `${title}: ${name} (original ↔ proposed)`, { preview: false });
     return id;
+  }
+
+  /** The selection that the proposal shown by `uri` (either side of its diff) replaces, if it is one of the open proposals. */
+  selectionOf(uri: vscode.Uri): SelectionSnapshot | undefined {
+    const proposal = uri.scheme === PROPOSAL_SCHEME ? this.proposals.get(idOf(uri)) : undefined;
+    return proposal && { ...proposal, target: this.renamed(proposal.target) };
   }
 
   /** The id of the proposal shown in the active editor, if any. */
@@ -118,18 +140,32 @@ export class ProposalPreview implements vscode.TextDocumentContentProvider, vsco
   async apply(id: string): Promise<ApplyOutcome> {
     const proposal = this.proposals.get(id);
     if (!proposal) return 'missing';
-    // Opened, not looked up among the open documents: the user may have closed the file's tab since. A file deleted
-    // since cannot be opened, and counts as changed.
-    const document = await Promise.resolve(vscode.workspace.openTextDocument(proposal.target)).catch(() => undefined);
-    if (!document || document.getText() !== proposal.text) return 'changed';
-    const edit = new vscode.WorkspaceEdit();
-    edit.replace(proposal.target, proposal.range, proposal.proposed);
-    if (!(await vscode.workspace.applyEdit(edit))) return 'changed';
+    const target = this.renamed(proposal.target);
+    // A deleted file's document stays open a while: edited, its file would come back on the next save.
+    if (await isDeleted(target)) return 'deleted';
+    // Opened, not looked up among the open documents: the user may have closed the file's tab since.
+    const document = await Promise.resolve(vscode.workspace.openTextDocument(target)).catch(() => undefined);
+    if (!document) return 'deleted';
+    if (document.getText() !== proposal.text) return 'changed';
+    const editor = await vscode.window.showTextDocument(document);
+    const version = document.version;
+    if (document.uri.scheme === 'vscode-notebook-cell') {
+      // A cell is edited through its notebook: an edit through the cell's own editor came back done and changed nothing.
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(target, proposal.range, proposal.proposed);
+      await vscode.workspace.applyEdit(edit);
+    } else {
+      // In the file's editor, as typing would be: a WorkspaceEdit also writes into an editor the user made read-only
+      // (File: Set Active Editor Read-only in Session, "files.readonlyInclude"), where this edit changes nothing.
+      await Promise.resolve(editor.edit((edit) => edit.replace(proposal.range, proposal.proposed))).catch(() => false);
+    }
+    if (document.version === version) return 'readonly';
     await this.end(id, 'applied');
-    // Back to the file, with the new code selected: the old selection's length would now cover other code.
+    // The new code selected: the old selection's length would now cover other code.
     const lines = proposal.proposed.split('\n');
     const end = lines.length === 1 ? proposal.range.start.translate(0, lines[0].length) : new vscode.Position(proposal.range.start.line + lines.length - 1, lines.at(-1)!.length);
-    await vscode.window.showTextDocument(document, { selection: new vscode.Range(proposal.range.start, end) });
+    editor.selection = new vscode.Selection(proposal.range.start, end);
+    editor.revealRange(editor.selection);
     return 'applied';
   }
 
@@ -140,6 +176,16 @@ export class ProposalPreview implements vscode.TextDocumentContentProvider, vsco
     if (outcome === 'changed') {
       void vscode.window.showWarningMessage(
         'Omni: the file changed since the proposal was made, so nothing was overwritten. Run the command again on the new code.',
+      );
+    }
+    const name = id && this.proposals.get(id)?.target.path.split('/').pop();
+    if (outcome === 'deleted') {
+      void vscode.window.showWarningMessage(`Omni: ${name} was deleted (or renamed outside VS Code) since the proposal was made, so nothing was written. Restore it and Apply again, or discard the proposal.`);
+    }
+    if (outcome === 'readonly') {
+      void vscode.window.showWarningMessage(
+        `Omni: ${name} is read-only in this window, so the proposal was not applied. Make it writeable (File: Set Active Editor ` +
+          'Writeable in Session, or the "files.readonlyInclude" setting), then Apply again.',
       );
     }
     return outcome;
@@ -192,13 +238,39 @@ export class ProposalPreview implements vscode.TextDocumentContentProvider, vsco
     for (const [id] of older) await this.end(id, 'replaced');
   }
 
+  /** `uri` under the name the renames since have given it (its folder's renames included). */
+  private renamed(uri: vscode.Uri): vscode.Uri {
+    let at = uri.toString();
+    for (const { from, to } of this.renames) {
+      if (at === from || at.startsWith(`${from}/`)) at = to + at.slice(from.length);
+    }
+    return at === uri.toString() ? uri : vscode.Uri.parse(at);
+  }
+
   private tabsOf(id: string): vscode.Tab[] {
     return vscode.window.tabGroups.all.flatMap((group) => group.tabs).filter((tab) => proposalIdOfTab(tab) === id);
   }
 }
 
+/** Renames remembered for proposals asked before them; a session seldom has this many. */
+const MAX_RENAMES = 100;
+
 function idOf(uri: vscode.Uri): string {
-  return uri.path.split('/')[2] ?? '';
+  return new URLSearchParams(uri.query).get('id') ?? '';
+}
+
+function sideOf(uri: vscode.Uri): string | null {
+  return new URLSearchParams(uri.query).get('side');
+}
+
+/** Whether the file of `uri` is known to be gone; documents without a file (untitled, a notebook's cell) are not. */
+async function isDeleted(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return false;
+  } catch (error) {
+    return error instanceof vscode.FileSystemError && error.code === 'FileNotFound';
+  }
 }
 
 function proposalIdOfTab(tab: vscode.Tab): string | undefined {

@@ -17,7 +17,7 @@ function proposalTabs(): (vscode.Tab & { input: vscode.TabInputTextDiff })[] {
     .filter((tab): tab is vscode.Tab & { input: vscode.TabInputTextDiff } => tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.scheme === 'omni-proposal');
 }
 
-const idOfTab = (tab: { input: vscode.TabInputTextDiff }) => tab.input.modified.path.split('/')[2];
+const idOfTab = (tab: { input: vscode.TabInputTextDiff }) => new URLSearchParams(tab.input.modified.query).get('id') ?? '';
 
 /** The diff tab of proposal `id`, once it is open. */
 function proposalTab(id: string) {
@@ -479,6 +479,129 @@ suite('Explain and Refactor Selection', () => {
     } finally {
       fake.behave('fake-coder', { text: PROPOSAL });
     }
+  });
+
+  test('Apply refuses a file made read-only in the session and says how to make it writeable; then it applies', async () => {
+    const fake = await fakeProvider();
+    fake.behave('fake-coder', { text: PROPOSAL });
+    const editor = await openWithSelection('read_only.py', SOURCE, 2, 4);
+    const id = await vscode.commands.executeCommand<string>('omni.refactorSelection', 'inline the temporary');
+    await proposalTab(id);
+    const setReadonly = async (command: string) => {
+      await vscode.window.showTextDocument(editor.document);
+      await vscode.commands.executeCommand(command);
+    };
+    await setReadonly('workbench.action.files.setActiveEditorReadonlyInSession');
+    try {
+      await watchMessages(async (shown) => {
+        assert.equal(await vscode.commands.executeCommand('omni.applyProposal', id), 'readonly');
+        const warning = await message(shown, /read-only/);
+        assert.equal(
+          warning.text,
+          'Omni: read_only.py is read-only in this window, so the proposal was not applied. Make it writeable (File: Set Active Editor ' +
+            'Writeable in Session, or the "files.readonlyInclude" setting), then Apply again.',
+        );
+      });
+      assert.equal(editor.document.getText(), SOURCE);
+      await proposalTab(id);
+    } finally {
+      await setReadonly('workbench.action.files.setActiveEditorWriteableInSession');
+    }
+    assert.equal(await vscode.commands.executeCommand('omni.applyProposal', id), 'applied');
+    assert.equal(editor.document.getText(), 'import os\n\ndef add(a, b):\n    return a + b\n\nprint(add(1, 2))\n');
+  });
+
+  test('a file renamed while the answer streams gets the proposal under its new name; a deleted file is not written back', async () => {
+    const fake = await fakeProvider();
+    fake.behave('fake-coder', { text: PROPOSAL, chunks: 6, chunkDelayMs: 150 });
+    try {
+      const before = fake.chatRequests().length;
+      const editor = await openWithSelection('before_rename.py', SOURCE, 2, 4);
+      const pending = vscode.commands.executeCommand<string>('omni.refactorSelection', 'inline the temporary');
+      await waitFor('the refactor request', () => fake.chatRequests().length > before);
+      const renamed = vscode.Uri.joinPath(workspaceFolder().uri, 'after_rename.py');
+      // As the Explorer renames: a workspace edit, which moves the open editor along.
+      const rename = new vscode.WorkspaceEdit();
+      rename.renameFile(editor.document.uri, renamed, { overwrite: true });
+      assert.ok(await vscode.workspace.applyEdit(rename));
+      const id = await pending;
+      assert.equal(await vscode.commands.executeCommand('omni.applyProposal', id), 'applied');
+      assert.equal((await vscode.workspace.openTextDocument(renamed)).getText(), 'import os\n\ndef add(a, b):\n    return a + b\n\nprint(add(1, 2))\n');
+
+      fake.behave('fake-coder', { text: PROPOSAL });
+      const doomed = await openWithSelection('deleted_meanwhile.py', SOURCE, 2, 4);
+      const second = await vscode.commands.executeCommand<string>('omni.refactorSelection', 'inline the temporary');
+      await vscode.workspace.fs.delete(doomed.document.uri);
+      await watchMessages(async (shown) => {
+        assert.equal(await vscode.commands.executeCommand('omni.applyProposal', second), 'deleted');
+        assert.equal(
+          (await message(shown, /was deleted/)).text,
+          'Omni: deleted_meanwhile.py was deleted (or renamed outside VS Code) since the proposal was made, so nothing was written. ' +
+            'Restore it and Apply again, or discard the proposal.',
+        );
+      });
+      assert.equal(doomed.document.isDirty, false, 'nothing to save that would bring the file back');
+      await vscode.commands.executeCommand('omni.discardProposal', second);
+    } finally {
+      fake.behave('fake-coder', { text: PROPOSAL });
+    }
+  });
+
+  test('in a notebook cell, the diff is in the cell\'s language and Apply changes the cell', async () => {
+    const fake = await fakeProvider();
+    fake.behave('fake-coder', { text: PROPOSAL });
+    const cellData = new vscode.NotebookCellData(vscode.NotebookCellKind.Code, SOURCE.trimEnd(), 'python');
+    const notebook = await vscode.workspace.openNotebookDocument('jupyter-notebook', new vscode.NotebookData([cellData]));
+    await vscode.window.showNotebookDocument(notebook);
+    const cell = notebook.cellAt(0).document;
+    const editor = await waitFor('the cell\'s editor', () => vscode.window.visibleTextEditors.find((shown) => shown.document === cell));
+    editor.selection = new vscode.Selection(2, 0, 4, 16);
+    const id = await vscode.commands.executeCommand<string>('omni.refactorSelection', 'inline the temporary');
+    const diff = (await proposalTab(id)).input;
+    // Named after the notebook, the diff was taken for JSON, and the Python code in it marked as broken.
+    const sides = await Promise.all([diff.original, diff.modified].map((uri) => vscode.workspace.openTextDocument(uri)));
+    assert.deepEqual(sides.map((side) => side.languageId), ['python', 'python']);
+    assert.equal(await vscode.commands.executeCommand('omni.applyProposal', id), 'applied');
+    assert.equal(cell.getText(), 'import os\n\ndef add(a, b):\n    return a + b\n\nprint(add(1, 2))');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  test("from a proposal's diff, a code block's Apply replaces the proposal's code in the file, and Explain names the file", async () => {
+    const fake = await fakeProvider();
+    fake.behave('fake-coder', { text: PROPOSAL });
+    const editor = await openWithSelection('from_the_diff.py', SOURCE, 2, 4);
+    const first = await vscode.commands.executeCommand<string>('omni.refactorSelection', 'inline the temporary');
+    const diff = (await proposalTab(first)).input;
+    // The diff keeps the focus while the user clicks in the chat in the side bar.
+    const shown = await waitFor('the diff as the active editor', () =>
+      vscode.window.activeTextEditor?.document.uri.toString() === diff.modified.toString() ? vscode.window.activeTextEditor : undefined);
+    shown.selection = new vscode.Selection(3, 0, 3, 16);
+    const before = fake.chatRequests().length;
+    fake.behave('fake-coder', { text: 'It returns the sum.' });
+    await vscode.commands.executeCommand('omni.explainSelection');
+    assert.match(fake.chatRequests()[before].body!.messages.at(-1)!.content, /Selected code from from_the_diff\.py:/, 'the file, not a path of the diff');
+
+    await vscode.window.showTextDocument(shown.document, { viewColumn: shown.viewColumn });
+    const again = await openedProposal(async () => (await omniApi()).codeAction({ type: 'applyToSelection', code: 'def add(a, b):\n    return sum((a, b))\n' }));
+    await proposalClosed(first);
+    assert.equal(await vscode.commands.executeCommand('omni.applyProposal', again.input.modified), 'applied');
+    assert.equal(editor.document.getText(), 'import os\n\ndef add(a, b):\n    return sum((a, b))\n\nprint(add(1, 2))\n');
+    fake.behave('fake-coder', { text: PROPOSAL });
+  });
+
+  test('with several selections, only the primary one is sent, and the others are let go so the editor shows what is sent', async () => {
+    const fake = await fakeProvider();
+    fake.behave('fake-coder', { text: PROPOSAL });
+    const editor = await openWithSelection('several.py', SOURCE, 2, 4);
+    editor.selections = [new vscode.Selection(2, 0, 4, 16), new vscode.Selection(6, 0, 6, 16)];
+    const before = fake.chatRequests().length;
+    const id = await vscode.commands.executeCommand<string>('omni.refactorSelection', 'inline the temporary');
+    const prompt = fake.chatRequests()[before].body!.messages.at(-1)!.content;
+    assert.match(prompt, /```python\ndef add\(a, b\):\n {4}total = a \+ b\n {4}return total\n```/);
+    assert.doesNotMatch(prompt, /print\(add/);
+    assert.deepEqual(editor.selections.map((s) => [s.start.line, s.end.line]), [[2, 4]]);
+    assert.equal(await vscode.commands.executeCommand('omni.applyProposal', id), 'applied');
+    assert.equal(editor.document.getText(), 'import os\n\ndef add(a, b):\n    return a + b\n\nprint(add(1, 2))\n');
   });
 
   test('a selection over omni.maxSelectionTokens: the message reads right for a plural subject too', async () => {
