@@ -12,6 +12,7 @@ import { POLICY_TESTS_PATH } from '../core/policy/load';
 import { latestUserText } from '../core/request';
 import { buildRouter } from '../core/router';
 import { oneLinePreview } from '../core/text/preview';
+import { decodeText, locatedProblem, type DecodedText } from '../core/text/decode';
 import { isOmniFile, omniFileUri, unsavedDocument, watchOmniFile } from './omniFiles';
 import { showOpenFolderFirst } from './openFolder';
 import type { PolicyService } from './policyService';
@@ -91,18 +92,20 @@ export class RoutingExamples implements vscode.Disposable {
 
   /** (Re)reads one examples file into a file item with a child per example; false when there is no such file. */
   private async load(uri: vscode.Uri): Promise<boolean> {
-    let text: string;
+    let decoded: DecodedText;
     // Unsaved edits count; otherwise the file on disk, which a document kept after its editor closed may lag behind.
     const unsaved = unsavedDocument(uri);
     try {
-      text = unsaved ? unsaved.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      decoded = unsaved ? { text: unsaved.getText() } : decodeText(await vscode.workspace.fs.readFile(uri));
     } catch {
       this.controller.items.delete(uri.toString());
       return false;
     }
     const file = this.controller.createTestItem(uri.toString(), vscode.workspace.asRelativePath(uri), uri);
-    const lines = text.split('\n');
-    const { examples, problems } = parseExamples(text, 'route', { otherFields: 'reject' });
+    const lines = decoded.text.split('\n');
+    // A file in another encoding is one broken line at its first bad byte, as `omni test` reports it.
+    const encoding = locatedProblem(decoded);
+    const { examples, problems } = encoding ? { examples: [], problems: [encoding] } : parseExamples(decoded.text, 'route', { otherFields: 'reject' });
     // Broken lines are items too, so a run reports them at their line instead of silently skipping them.
     const entries = [...examples, ...problems].sort((a, b) => a.line - b.line);
     for (const entry of entries) {

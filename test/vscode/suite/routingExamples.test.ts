@@ -44,6 +44,20 @@ suite('Routing examples', () => {
     assert.match(summary.errors[1].message, /no route "general_caht" in the policy\. Did you mean "general_chat"\?/);
   });
 
+  test('a file saved in another encoding is one broken line at its first byte that is not UTF-8, as omni test reports it', async () => {
+    const good = '{"prompt": "explain this", "command": "explain", "route": "code_explanation"}\n';
+    // "café" in Latin-1: 0xE9 is no UTF-8, and read as UTF-8 it would pass as "caf\uFFFD".
+    const latin1 = Buffer.concat([Buffer.from(`${good}{"prompt": "caf`), Buffer.from([0xe9]), Buffer.from('", "route": "general_chat"}\n')]);
+    await vscode.workspace.fs.writeFile(examplesUri(), latin1);
+    const summary = await waitFor('the Latin-1 file to be read', async () => {
+      const result = await runExamples();
+      return result.errored === 1 ? result : undefined;
+    });
+    assert.deepEqual({ passed: summary.passed, failed: summary.failed }, { passed: 0, failed: 0 }, 'nothing runs from a file that is not read as written');
+    assert.deepEqual(summary.errors.map(({ line, column }) => ({ line, column })), [{ line: 2, column: '{"prompt": "caf'.length + 1 }]);
+    assert.match(summary.errors[0].message, /^byte 0xE9 is not UTF-8: the file must be saved as UTF-8/);
+  });
+
   test('an edited examples file is re-read: fixing the lines makes every example pass', async () => {
     const lines = [
       '{"prompt": "explain this", "command": "explain", "route": "code_explanation"}',
