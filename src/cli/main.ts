@@ -2,7 +2,7 @@
 import { version } from '../../package.json';
 import { UsageError } from './args';
 import { commands } from './commands';
-import { printErrorLine, printLine } from './terminal';
+import { failureJson, printErrorLine, printLine } from './terminal';
 
 const usage = `usage: omni <command> [options]
        omni --version
@@ -16,7 +16,8 @@ Run "omni <command> --help" for its options.
 
 Exit codes: 0 done; 1 a problem in what the command read or did (a policy, examples, data or providers file that
 is missing or has errors, a failed example, a model that did not answer); 2 a mistake in the command line itself
-(an unknown command or option, a missing or extra argument, a value an option does not take); 130 Ctrl-C.`;
+(an unknown command or option, a missing or extra argument, a value an option does not take); 130 Ctrl-C.
+With --json, a run that fails before printing its result ends with {"ok": false, "exitCode", "error"}.`;
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -41,12 +42,20 @@ async function main(argv: string[]): Promise<number> {
   return command.run(rest);
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
+/** `--json` among the options, where an option may stand (before a `--` that ends them). */
+function wantsJson(argv: string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).includes('--json');
+}
+
+const argv = process.argv.slice(2);
+main(argv)
+  .catch((error: unknown) => {
     printErrorLine(`omni: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = error instanceof UsageError ? 2 : 1;
-  },
-);
+    return error instanceof UsageError ? 2 : 1;
+  })
+  .then((code) => {
+    const failure = code !== 0 && wantsJson(argv) ? failureJson(code) : undefined;
+    if (failure) printLine(failure);
+    process.exitCode = code;
+  });

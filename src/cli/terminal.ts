@@ -21,5 +21,23 @@ export function printLine(text: string): void {
 
 /** A line on stderr, as `printLine` writes one on stdout. */
 export function printErrorLine(text: string): void {
+  said.errors.push(text.replace(/^omni: /, ''));
   console.error(process.stderr.isTTY ? forTerminal(text) : text);
+}
+
+/**
+ * What this run has printed, so that a `--json` run that fails before its result (a broken policy, an unreadable
+ * file, a usage mistake) still ends with a JSON line: a script reading the last line gets one either way.
+ */
+const said = { errors: [] as string[], result: false };
+
+/** A JSON line on stdout; `result` when it is the command's outcome (the last line a script reads), not a progress event. */
+export function printJson(value: unknown, result = true): void {
+  printLine(JSON.stringify(value));
+  said.result = result;
+}
+
+/** The line a failed `--json` run ends with when the command printed no result of its own: what stderr said. */
+export function failureJson(exitCode: number): string | undefined {
+  return said.result ? undefined : JSON.stringify({ ok: false, exitCode, error: said.errors.join('\n') });
 }

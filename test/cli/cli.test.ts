@@ -624,7 +624,29 @@ describe('omni CLI', () => {
 
     const noProviders = omni(['check', '--json', '--providers', 'missing.json'], root);
     assert.equal(noProviders.code, 1);
-    assert.deepEqual(JSON.parse(noProviders.stdout), { ok: false, error: 'missing.json: cannot read the providers file: file not found (ENOENT)' });
+    assert.deepEqual(JSON.parse(noProviders.stdout), { ok: false, exitCode: 1, error: 'missing.json: cannot read the providers file: file not found (ENOENT)' });
+  });
+
+  it('with --json, a run that fails before its result still ends with one JSON line saying why', () => {
+    const root = workspace(localPolicy.replace('"model": "coder"', '"model": "codr"'));
+    const lastLine = (stdout: string) => JSON.parse(stdout.trimEnd().split('\n').at(-1)!);
+    const broken = omni(['route', 'write a CSV parser', '--json'], root);
+    assert.equal(broken.code, 1);
+    const failure = lastLine(broken.stdout);
+    assert.deepEqual({ ok: failure.ok, exitCode: failure.exitCode }, { ok: false, exitCode: 1 });
+    assert.match(failure.error, /policies\.json:\d+:\d+: error: no model "codr"/);
+    assert.equal(failure.error, broken.stderr.trimEnd().replace(/^omni: /gm, ''), 'what stderr said');
+
+    const good = workspace(localPolicy);
+    const missingData = omni(['eval', 'nothere.jsonl', '--label', 'route_fine', '--json'], good);
+    assert.deepEqual(lastLine(missingData.stdout), { ok: false, exitCode: 1, error: 'cannot read nothere.jsonl: file not found (ENOENT)' });
+    const usage = omni(['route', '--json', '--mode', 'sideways', 'x'], good);
+    assert.equal(usage.code, 2);
+    assert.equal(lastLine(usage.stdout).exitCode, 2);
+    assert.equal(omni(['route', 'write a CSV parser'], root).stdout, '', 'without --json stdout stays empty');
+    const prompt = omni(['route', '--', '--json'], good);
+    assert.equal(prompt.code, 0);
+    assert.doesNotMatch(prompt.stdout, /^\{/, 'a prompt that reads --json after -- is no option');
   });
 
   it('an unknown command prints the usage and exits 2', () => {

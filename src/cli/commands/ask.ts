@@ -7,7 +7,7 @@ import { buildRouter } from '../../core/router';
 import { textPrinter } from '../answerPrinter';
 import { millisecondsOption, parseCommandArgs, requestOptions, requestUsage, UsageError } from '../args';
 import { setUpPromptCommand } from '../request';
-import { printErrorLine } from '../terminal';
+import { printErrorLine, printJson } from '../terminal';
 import type { CliCommand } from './index';
 
 const usage = `usage: omni ask "<prompt>" [options]
@@ -62,7 +62,7 @@ export const ask: CliCommand = {
     // The notes on stderr are not the answer: a reader of them that went away (`2> >(head -1)`) must not crash the
     // command with an unhandled EPIPE (exit 1) while stdout still takes the answer. With `2>&1 | head` stdout goes too.
     process.stderr.on('error', () => {});
-    const print = values.json ? printJson : textPrinter(process.stdout, process.stderr);
+    const print = values.json ? printEvent : textPrinter(process.stdout, process.stderr);
     let exitCode = 1;
     try {
       const events = answer(request, {
@@ -88,6 +88,7 @@ export const ask: CliCommand = {
   },
 };
 
-function printJson(event: AnswerEvent): void {
-  process.stdout.write(`${JSON.stringify(event)}\n`);
+/** One JSON line per event; the last, `done` or `error`, is the outcome. */
+function printEvent(event: AnswerEvent): void {
+  printJson(event, event.type === 'done' || event.type === 'error');
 }

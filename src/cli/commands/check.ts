@@ -4,7 +4,7 @@ import { DEFAULT_POLICY_SOURCE, resolvePolicy } from '../../core/policy/load';
 import { parseCommandArgs } from '../args';
 import { noProjectPolicy } from '../policy';
 import { cliProviders } from '../providers';
-import { printErrorLine, printLine } from '../terminal';
+import { printErrorLine, printJson, printLine } from '../terminal';
 import type { CliCommand } from './index';
 
 const usage = `usage: omni check [policy] [--providers F] [--json]
@@ -13,23 +13,15 @@ Validates a policy file (default: .omni/policies.json here or above, else the bu
 it says on stderr). Exit code 1 when it has errors.
 A model whose provider is neither built in nor in the providers file (--providers or $OMNI_PROVIDERS) gets a warning.
 With --json the last line is one JSON object: {"source", "ok", "errors", "warnings", "diagnostics": [{"file", "line",
-"column", "severity", "message", "path"}, …]}, and for a valid policy "routes", "models", "rules" (counts) and "mode"; {"ok": false, "error"} when a providers file
-stops the check.`;
+"column", "severity", "message", "path"}, …]}, and for a valid policy "routes", "models", "rules" (counts) and "mode"; {"ok": false, "exitCode", "error"} when a
+providers file stops the check.`;
 
 export const check: CliCommand = {
   summary: 'validate a policy file',
   async run(args) {
     const parsed = parseCommandArgs(args, { providers: { type: 'string' }, json: { type: 'boolean' } }, usage, { command: 'check', max: 1, what: 'one policy file' });
     if (!parsed) return 0;
-    const registry = (() => {
-      try {
-        return cliProviders(parsed.values.providers);
-      } catch (error) {
-        // The policy cannot be checked without the providers it names; a script reading the last line still gets one.
-        if (parsed.values.json) printLine(JSON.stringify({ ok: false, error: (error as Error).message }));
-        throw error;
-      }
-    })();
+    const registry = cliProviders(parsed.values.providers);
     const providers = { names: registry.names(), local: registry.localNames(), definedIn: 'a providers file (--providers or $OMNI_PROVIDERS)' };
     const resolved = resolvePolicy(parsed.positionals[0], process.cwd(), { providers });
     if (resolved.source === DEFAULT_POLICY_SOURCE) {
@@ -47,7 +39,7 @@ export const check: CliCommand = {
     };
     if (!resolved.ok) {
       printLine(`${resolved.source}: ${count(errors, 'error')}, ${count(warnings, 'warning')}`);
-      if (parsed.values.json) printLine(JSON.stringify(summary));
+      if (parsed.values.json) printJson(summary);
       return 1;
     }
     const { policy } = resolved;
@@ -56,7 +48,7 @@ export const check: CliCommand = {
       `${resolved.source}: OK — ${count(counts.routes, 'route')}, ${count(counts.models, 'model')}, ` +
         `${count(counts.rules, 'rule')}, router mode ${policy.router.mode}${warnings ? `, ${count(warnings, 'warning')}` : ''}`,
     );
-    if (parsed.values.json) printLine(JSON.stringify({ ...summary, ...counts, mode: policy.router.mode }));
+    if (parsed.values.json) printJson({ ...summary, ...counts, mode: policy.router.mode });
     return 0;
   },
 };

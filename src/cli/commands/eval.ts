@@ -7,7 +7,7 @@ import { parseCommandArgs, UsageError } from '../args';
 import { loadExamples } from '../examples';
 import { loadPolicyForCommand, noProjectPolicy } from '../policy';
 import { cliProviders } from '../providers';
-import { printErrorLine, printLine } from '../terminal';
+import { printErrorLine, printJson, printLine } from '../terminal';
 import { parseMode } from './mode';
 import type { CliCommand } from './index';
 
@@ -65,7 +65,7 @@ export const evalCommand: CliCommand = {
     if (failures) printErrorLine(failures);
     if (values.json) {
       const { mistakes: _omitted, ...summary } = report;
-      printLine(JSON.stringify(summary));
+      printJson(summary);
     }
     return 0;
   },

@@ -3,7 +3,7 @@ import { candidateOrder, privacyRefusal } from '../../core/engine/candidates';
 import { buildRouter } from '../../core/router';
 import { parseCommandArgs, requestOptions, requestUsage } from '../args';
 import { setUpPromptCommand } from '../request';
-import { printLine } from '../terminal';
+import { printJson, printLine } from '../terminal';
 import { parseMode } from './mode';
 import type { CliCommand } from './index';
 
@@ -34,7 +34,7 @@ export const route: CliCommand = {
         })
       : [];
     if (values.json) {
-      printLine(JSON.stringify(privacySkipped.length > 0 ? { ...decision, privacySkipped } : decision));
+      printJson(privacySkipped.length > 0 ? { ...decision, privacySkipped } : decision);
       return 0;
     }
     const model = loaded.policy.models[decision.model];
