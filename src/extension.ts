@@ -13,11 +13,13 @@ import { ProposalPreview } from './vscode/refactor/proposalPreview';
 import { RoutingExamples, runRoutingExamplesCommand } from './vscode/routingExamples';
 import { saveRoutingExample } from './vscode/saveRoutingExample';
 import { ApiKeys } from './vscode/secrets';
+import { SettingsReporter } from './vscode/settings';
 import { RouteStatusBar } from './vscode/statusBar';
 
 export function activate(context: vscode.ExtensionContext) {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('Omni', { log: true });
+  const settings = new SettingsReporter(log);
   const keys = new ApiKeys(context.secrets, context.globalState);
   const providers = new ProviderService(keys, log);
   const policies = new PolicyService(log, providers);
@@ -45,6 +47,7 @@ export function activate(context: vscode.ExtensionContext) {
   context.subscriptions.push(
     trackWorkingEditor(),
     log,
+    settings,
     policies,
     providers,
     preview,

@@ -402,7 +402,7 @@ export class ChatController implements vscode.Disposable {
   }
 
   private postConfig(to?: vscode.Webview): void {
-    this.post({ type: 'config', showReasoning: vscode.workspace.getConfiguration('omni').get('showReasoning', false) }, to);
+    this.post({ type: 'config', showReasoning: readSettings().showReasoning }, to);
   }
 
   private async sendState(to?: vscode.Webview): Promise<void> {

@@ -20,6 +20,7 @@ export async function run(): Promise<void> {
   await import('./commands.test');
   await import('./routingExamples.test');
   await import('./saveRoutingExample.test');
+  await import('./settings.test');
 
   const failures = await new Promise<number>((resolve) => mocha.run(resolve));
   if (failures > 0) throw new Error(`${failures} extension-host test(s) failed`);
