@@ -15,7 +15,8 @@ import { oneLinePreview } from '../core/text/preview';
 import { decodeText, locatedProblem, type DecodedText } from '../core/text/decode';
 import { isOmniFile, omniFileUri, unsavedDocument, watchOmniFile } from './omniFiles';
 import { showOpenFolderFirst } from './openFolder';
-import type { PolicyService } from './policyService';
+import { noPolicyToTest, offerPolicyFix } from './policyFix';
+import type { ActivePolicy, PolicyService } from './policyService';
 import type { ProviderService } from './providerService';
 
 /** What a run found; returned by "Omni: Run Routing Examples" for scripts and tests. */
@@ -75,6 +76,16 @@ export class RoutingExamples implements vscode.Disposable {
     // Re-read first: a file saved a moment ago may not have reached the watcher yet.
     await this.discover();
     return this.run(new vscode.TestRunRequest(), token, mode);
+  }
+
+  /** The folders whose examples cannot run because no policy of theirs applies (none, broken, or Restricted Mode). */
+  foldersWithoutPolicy(): { active: ActivePolicy; folder: vscode.WorkspaceFolder }[] {
+    const found: { active: ActivePolicy; folder: vscode.WorkspaceFolder }[] = [];
+    this.controller.items.forEach((item) => {
+      const active = item.uri && this.policies.current(item.uri);
+      if (active && active.uri === undefined && active.folder) found.push({ active, folder: active.folder });
+    });
+    return found;
   }
 
   dispose(): void {
@@ -149,7 +160,7 @@ export class RoutingExamples implements vscode.Disposable {
     const cannotRun = active.restricted
       ? 'Restricted Mode keeps the workspace policy from applying: trust the workspace ("Workspaces: Manage Workspace Trust") to run its examples.'
       : active.uri === undefined
-        ? `no valid .omni/policies.json beside ${fileName}: create one with "Omni: Create Policy" or fix the errors in Problems.`
+        ? `${noPolicyToTest(active)}.`
         : undefined;
     if (active.warning) run.appendOutput(`${active.warning}\r\n`);
     const routeNames = active.policy.routes.map((route) => route.name);
@@ -235,6 +246,10 @@ export async function runRoutingExamplesCommand(examples: RoutingExamples, mode:
     }
     return summary;
   }
+  // Examples that could not run for want of a policy: the fix is the folder's policy, and saying so comes first.
+  const blocked = examples.foldersWithoutPolicy();
+  for (const { active, folder } of blocked) void offerPolicyFix(active, folder);
+  if (blocked.length > 0 && summary.passed + summary.failed === 0) return summary;
   const show = 'Show Results';
   const message = `Omni routing examples${mode === 'policy' ? ' (as the policy routes)' : ''}: ${summaryCounts(summary)}.`;
   const shown = summary.failed + summary.errored > 0 ? vscode.window.showWarningMessage(message, show) : vscode.window.showInformationMessage(message, show);

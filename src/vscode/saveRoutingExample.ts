@@ -5,13 +5,14 @@
  */
 import * as vscode from 'vscode';
 import { appendLine, exampleHistory, exampleLine } from '../core/eval/dataset';
-import { POLICY_PATH, POLICY_TESTS_PATH } from '../core/policy/load';
+import { POLICY_TESTS_PATH } from '../core/policy/load';
 import type { RouteEntry } from '../core/policy/schema';
 import { oneLinePreview } from '../core/text/preview';
 import type { ChatController } from './chat/chatController';
 import { omniFileUri } from './omniFiles';
 import { showOpenFolderFirst } from './openFolder';
-import type { ActivePolicy, PolicyService } from './policyService';
+import { offerPolicyFix } from './policyFix';
+import type { PolicyService } from './policyService';
 
 /** Where the example went; returned by the command for scripts and tests. */
 export interface SavedExample {
@@ -81,22 +82,6 @@ export async function saveRoutingExample(
   const saved: SavedExample = { file: vscode.workspace.asRelativePath(uri), line: line.number, route: expected, routed };
   void report(saved, uri, line.unsaved, line.already === true);
   return saved;
-}
-
-/** Says why `folder` has no policy to test and offers the fix for that folder: fix the broken file, or create one. */
-async function offerPolicyFix(active: ActivePolicy, folder: vscode.WorkspaceFolder): Promise<void> {
-  if (active.restricted) {
-    void vscode.window.showWarningMessage(
-      'Omni: Restricted Mode keeps its .omni/policies.json from applying; trust the workspace ("Workspaces: Manage Workspace Trust") first.',
-    );
-    return;
-  }
-  // A warning without a policy: the file is there, with errors and no earlier valid version.
-  const action = active.warning ? 'Open Policy' : 'Create Policy';
-  const why = active.warning ?? `${folder.name} has no .omni/policies.json`;
-  const choice = await vscode.window.showWarningMessage(`Omni: routing examples test a workspace policy, and ${why}.`, action);
-  if (choice === 'Open Policy') await vscode.window.showTextDocument(omniFileUri(folder.uri, POLICY_PATH));
-  else if (choice === 'Create Policy') await vscode.commands.executeCommand('omni.createPolicy', undefined, folder.uri);
 }
 
 /**

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { watchOmniFile } from '../../../src/vscode/omniFiles';
 import type { RoutingExamplesSummary } from '../../../src/vscode/routingExamples';
-import { fakeProvider, modelsAsked, omniApi, policyUri, testPolicy, usePolicy, waitFor, workspaceFolder, writeText } from './helpers';
+import { fakeProvider, modelsAsked, omniApi, policyUri, testPolicy, usePolicy, waitFor, watchMessages, workspaceFolder, writeText } from './helpers';
 
 const examplesUri = () => vscode.Uri.joinPath(workspaceFolder().uri, '.omni', 'policies.test.jsonl');
 
@@ -128,17 +128,47 @@ suite('Routing examples', () => {
     }
   });
 
-  test('without a workspace policy, each example says how to get one instead of routing with the built-in policy', async () => {
+  test('without a workspace policy, each example says so, and the command offers to create one', async () => {
     await writeText(examplesUri(), '{"prompt": "explain this", "command": "explain", "route": "code_explanation"}\n');
     await vscode.workspace.fs.delete(policyUri());
     try {
-      const summary = await waitFor('the deleted policy to be noticed', async () => {
-        const result = await runExamples();
-        return result.errored === 1 ? result : undefined;
+      await watchMessages(async (shown) => {
+        const summary = await waitFor('the deleted policy to be noticed', async () => {
+          const result = await runExamples();
+          return result.errored === 1 ? result : undefined;
+        });
+        assert.deepEqual({ passed: summary.passed, failed: summary.failed }, { passed: 0, failed: 0 });
+        const missing = `routing examples test a workspace policy, and ${workspaceFolder().name} has no .omni/policies.json`;
+        assert.equal(summary.errors[0].message, `${missing}.`);
+        const offer = shown.at(-1)!;
+        assert.deepEqual({ text: offer.text, buttons: offer.buttons }, { text: `Omni: ${missing}.`, buttons: ['Create Policy'] });
       });
-      assert.deepEqual({ passed: summary.passed, failed: summary.failed }, { passed: 0, failed: 0 });
-      assert.match(summary.errors[0].message, /no valid \.omni\/policies\.json beside \.omni\/policies\.test\.jsonl: create one with "Omni: Create Policy"/);
     } finally {
+      await usePolicy(testPolicy());
+    }
+  });
+
+  test('with a broken policy and no earlier valid version, the run says the policy has errors and offers to open it or Problems', async () => {
+    await writeText(examplesUri(), '{"prompt": "explain this", "command": "explain", "route": "code_explanation"}\n');
+    await vscode.workspace.fs.delete(policyUri());
+    try {
+      await waitFor('the deleted policy to be noticed', async () => (await runExamples()).errors[0]?.message.includes('has no .omni/policies.json'));
+      // A value of the wrong type: the file is there, and no version of it was ever valid in this window.
+      await writeText(policyUri(), JSON.stringify({ ...testPolicy(), defaultRoute: 42 }, null, 2));
+      await waitFor("Omni's diagnostics for the broken policy", () => vscode.languages.getDiagnostics(policyUri()).length > 0);
+      await watchMessages(async (shown) => {
+        const summary = await runExamples();
+        const broken = 'routing examples test a workspace policy, and .omni/policies.json has errors (see Problems); the built-in default policy routes until it is fixed';
+        assert.deepEqual(summary.errors.map(({ message }) => message), [`${broken}.`]);
+        // The fix offer alone: a "0 passed, 0 failed, 1 could not run" beside it would say nothing more.
+        await waitFor('the offer to fix the policy', () => shown.length > 0);
+        await new Promise((r) => setTimeout(r, 300));
+        assert.deepEqual(shown.map(({ text, buttons }) => ({ text, buttons })), [{ text: `Omni: ${broken}.`, buttons: ['Open Policy', 'Show Problems'] }]);
+        shown[0].click('Open Policy');
+        await waitFor('the policy in the editor', () => vscode.window.activeTextEditor?.document.uri.toString() === policyUri().toString());
+      });
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       await usePolicy(testPolicy());
     }
   });
