@@ -45,7 +45,8 @@ describe('shipped policies', () => {
     };
     const editor = policyEditorSchema();
     walk(editor);
-    for (const check of ['required', 'minLength', 'pattern', 'minimum', 'maximum', 'minItems', 'propertyNames', 'enum', 'const']) {
+    // `type` too: VS Code reported a value of the wrong type as well as Omni, as a warning without the path.
+    for (const check of ['type', 'required', 'minLength', 'pattern', 'minimum', 'maximum', 'minItems', 'propertyNames', 'enum', 'const']) {
       assert.ok(!keywords.has(check), `"${check}" is still in the editor's schema`);
     }
     assert.equal(JSON.stringify(editor).includes('"additionalProperties":false'), false);

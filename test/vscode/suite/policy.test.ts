@@ -162,23 +162,28 @@ suite('Policy in the editor', () => {
   });
 
   test("a shape error is reported once, by Omni with its fix, not again by VS Code's JSON checker", async () => {
-    const policy = testPolicy() as Record<string, unknown> & { routes: Record<string, unknown>[]; router?: Record<string, unknown> };
+    const policy = testPolicy() as Record<string, unknown> & { routes: Record<string, unknown>[]; rules: { when: Record<string, unknown> }[]; router?: Record<string, unknown> };
     delete policy.defaultRoute;
     policy.routes[0].description = 'ab';
-    // A wrong type is the one check both make: it shows that VS Code's checker has looked at the file.
+    // Values of the wrong type, which VS Code's checker reported too (as "Incorrect type", a warning without the path).
     policy.router = { ...policy.router, mode: 'fast', timeoutMs: 'soon' };
+    policy.rules[0].when.hasSelection = 'yes';
     await writeText(policyUri(), JSON.stringify({ ...policy, colour: 'blue' }, null, 2));
     try {
-      await vscode.window.showTextDocument(policyUri());
+      const editor = await vscode.window.showTextDocument(policyUri());
       const ofJson = () => vscode.languages.getDiagnostics(policyUri()).filter((d) => d.source !== 'Omni policy').map((d) => d.message);
-      await waitFor("VS Code's JSON check", () => ofJson().length > 0);
-      const omni = vscode.languages.getDiagnostics(policyUri()).filter((d) => d.source === 'Omni policy').map((d) => d.message);
-      for (const expected of [/defaultRoute/, /at least 3 characters/, /must be one of "local"/, /colour/]) {
-        assert.ok(omni.some((message) => expected.test(message)), `Omni reports ${expected}: ${JSON.stringify(omni)}`);
+      const omni = () => vscode.languages.getDiagnostics(policyUri()).filter((d) => d.source === 'Omni policy').map((d) => d.message);
+      await waitFor("Omni's diagnostics", () => omni().length > 0);
+      for (const expected of [/defaultRoute/, /at least 3 characters/, /must be one of "local"/, /colour/, /expected a number, found a string \(at router\.timeoutMs\)/, /expected a boolean, found a string \(at rules\[0\]\.when\.hasSelection\)/]) {
+        assert.ok(omni().some((message) => expected.test(message)), `Omni reports ${expected}: ${JSON.stringify(omni())}`);
       }
+      // A syntax error only VS Code reports in an open editor: once it shows, VS Code's checker has read the whole file.
+      await editor.edit((edit) => edit.insert(editor.document.positionAt(editor.document.getText().length), '}'));
+      await waitFor("VS Code's JSON check", () => ofJson().length > 0);
       await new Promise((r) => setTimeout(r, 500));
-      assert.deepEqual(ofJson().map((message) => message.replace(/"/g, '')), ['Incorrect type. Expected integer.']);
+      assert.deepEqual(ofJson(), ['End of file expected.']);
     } finally {
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       await usePolicy(testPolicy());
     }
@@ -207,6 +212,40 @@ suite('Policy in the editor', () => {
         return hovers.flatMap((hover) => hover.contents.map((part) => (typeof part === 'string' ? part : part.value))).join(' ').replace(/\\/g, '');
       };
       await waitFor('the hover on router.mode', async () => /never call Arch-Router/.test(await hoverText(at('"mode"', 2))));
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await usePolicy(testPolicy());
+    }
+  });
+
+  test('a key completed in the policy file comes with an empty value of its type, as the JSON type made it before', async () => {
+    // A new key in a model, in a rule's "when" and in a route, each after a trailing comma (which the policy allows).
+    const text = [
+      '{',
+      '  "version": 1,',
+      '  "models": { "coder": { "provider": "fake", "model": "fake-coder", } },',
+      '  "routes": [{ "name": "general_chat", "description": "anything at all", "model": "coder", }],',
+      '  "rules": [{ "when": { "command": "chat", }, "route": "general_chat" }],',
+      '  "defaultRoute": "general_chat"',
+      '}',
+    ].join('\n');
+    await writeText(policyUri(), text);
+    try {
+      const document = await vscode.workspace.openTextDocument(policyUri());
+      await vscode.window.showTextDocument(document);
+      const inserted = async (after: string, key: string) => {
+        const position = document.positionAt(text.indexOf(after) + after.length);
+        const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', policyUri(), position);
+        const item = list.items.find((candidate) => (typeof candidate.label === 'string' ? candidate.label : candidate.label.label) === key);
+        const insert = item?.insertText;
+        return insert instanceof vscode.SnippetString ? insert.value : insert;
+      };
+      await waitFor('completion from the schema', () => inserted('"fake-coder", ', 'displayName'));
+      assert.equal(await inserted('"fake-coder", ', 'displayName'), '"displayName": "$1"');
+      assert.equal(await inserted('"fake-coder", ', 'contextWindow'), '"contextWindow": ${1:0}');
+      assert.equal(await inserted('"fake-coder", ', 'price'), '"price": {$1}');
+      assert.equal(await inserted('"model": "coder", ', 'fallbacks'), '"fallbacks": [$1]');
+      assert.equal(await inserted('"command": "chat", ', 'hasSelection'), '"hasSelection": $1');
     } finally {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       await usePolicy(testPolicy());
