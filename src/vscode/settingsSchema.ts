@@ -4,6 +4,7 @@
  * unit test compares the two so they cannot drift. No `vscode` import: the test runs outside VS Code.
  */
 import { z } from 'zod';
+import { FIRST_TOKEN_TIMEOUT_MS, MODEL_TIMEOUT_RANGE_MS } from '../core/engine/answer';
 import { oneLinePreview } from '../core/text/preview';
 
 export const STICKINESS = ['keep', 'switch-when-confident', 'always-route'] as const;
@@ -12,8 +13,8 @@ export const STICKINESS = ['keep', 'switch-when-confident', 'always-route'] as c
 export const settingsSchema = z.object({
   'conversation.stickiness': z.enum(STICKINESS).default('switch-when-confident'),
   'conversation.switchConfidence': z.number().min(0).max(1).default(0.8),
-  // The CLI's --first-token-timeout-ms takes the same bounds.
-  firstTokenTimeoutMs: z.number().int().min(1000).max(600_000).default(20_000),
+  // The same range and default as the CLI's --first-token-timeout-ms.
+  firstTokenTimeoutMs: z.number().int().min(MODEL_TIMEOUT_RANGE_MS.min).max(MODEL_TIMEOUT_RANGE_MS.max).default(FIRST_TOKEN_TIMEOUT_MS),
   // About 80 KB of code: far more than anyone reads in one answer, and a few cents to a dollar per request.
   maxSelectionTokens: z.number().int().min(100).default(20_000),
   showReasoning: z.boolean().default(false),

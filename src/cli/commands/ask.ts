@@ -1,5 +1,5 @@
 /** `omni ask "<prompt>"`: answers a request with the routed model, streaming, with failover notes and a cost footer. */
-import { answer } from '../../core/engine/answer';
+import { answer, MODEL_TIMEOUT_RANGE_MS } from '../../core/engine/answer';
 import { overrideDecision } from '../../core/engine/candidates';
 import type { AnswerEvent } from '../../core/engine/events';
 import { DEFAULT_POLICY_SOURCE } from '../../core/policy/load';
@@ -32,8 +32,8 @@ export const ask: CliCommand = {
     if (!parsed) return 0;
     const { values, positionals } = parsed;
     // The same bounds as the extension's omni.firstTokenTimeoutMs setting.
-    const firstTokenTimeoutMs = millisecondsOption(values, 'first-token-timeout-ms', 1000, 600_000, usage);
-    const stallTimeoutMs = millisecondsOption(values, 'stall-timeout-ms', 1000, 600_000, usage);
+    const firstTokenTimeoutMs = millisecondsOption(values, 'first-token-timeout-ms', MODEL_TIMEOUT_RANGE_MS.min, MODEL_TIMEOUT_RANGE_MS.max, usage);
+    const stallTimeoutMs = millisecondsOption(values, 'stall-timeout-ms', MODEL_TIMEOUT_RANGE_MS.min, MODEL_TIMEOUT_RANGE_MS.max, usage);
     const setup = setUpPromptCommand(values, positionals, usage);
     if (!setup) return 1;
     const { loaded, providers, request } = setup;
