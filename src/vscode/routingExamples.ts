@@ -80,10 +80,19 @@ export class RoutingExamples implements vscode.Disposable {
 
   /** The folders whose examples cannot run because no policy of theirs applies (none, broken, or Restricted Mode). */
   foldersWithoutPolicy(): { active: ActivePolicy; folder: vscode.WorkspaceFolder }[] {
-    const found: { active: ActivePolicy; folder: vscode.WorkspaceFolder }[] = [];
+    return this.examplesPolicies().flatMap((active) => (active.uri === undefined && active.folder ? [{ active, folder: active.folder }] : []));
+  }
+
+  /** What is wrong with each policy whose errors left its last valid version to run the examples. */
+  lastValidPolicyWarnings(): string[] {
+    return this.examplesPolicies().flatMap((active) => (active.uri !== undefined && active.warning ? [active.warning] : []));
+  }
+
+  /** The policy each examples file runs against. */
+  private examplesPolicies(): ActivePolicy[] {
+    const found: ActivePolicy[] = [];
     this.controller.items.forEach((item) => {
-      const active = item.uri && this.policies.current(item.uri);
-      if (active && active.uri === undefined && active.folder) found.push({ active, folder: active.folder });
+      if (item.uri) found.push(this.policies.current(item.uri));
     });
     return found;
   }
@@ -251,10 +260,19 @@ export async function runRoutingExamplesCommand(examples: RoutingExamples, mode:
   for (const { active, folder } of blocked) void offerPolicyFix(active, folder);
   if (blocked.length > 0 && summary.passed + summary.failed === 0) return summary;
   const show = 'Show Results';
-  const message = `Omni routing examples${mode === 'policy' ? ' (as the policy routes)' : ''}: ${summaryCounts(summary)}.`;
-  const shown = summary.failed + summary.errored > 0 ? vscode.window.showWarningMessage(message, show) : vscode.window.showInformationMessage(message, show);
+  const problems = 'Show Problems';
+  // Passing against an older version of a policy being edited is no pass for the file as it is: say so up front.
+  const stale = examples.lastValidPolicyWarnings();
+  const message =
+    `Omni routing examples${mode === 'policy' ? ' (as the policy routes)' : ''}: ${summaryCounts(summary)}.` +
+    stale.map((warning) => ` ${warning}, and the examples ran against it.`).join('');
+  const shown =
+    summary.failed + summary.errored > 0 || stale.length > 0
+      ? vscode.window.showWarningMessage(message, show, ...(stale.length > 0 ? [problems] : []))
+      : vscode.window.showInformationMessage(message, show);
   void shown.then((choice) => {
     if (choice === show) void vscode.commands.executeCommand('testing.showMostRecentOutput');
+    if (choice === problems) void vscode.commands.executeCommand('workbench.actions.view.problems');
   });
   return summary;
 }

@@ -172,4 +172,25 @@ suite('Routing examples', () => {
       await usePolicy(testPolicy());
     }
   });
+
+  test('with a broken policy that has a valid earlier version, the run says the examples ran against that version', async () => {
+    await writeText(examplesUri(), '{"prompt": "explain this", "command": "explain", "route": "code_explanation"}\n');
+    try {
+      await writeText(policyUri(), JSON.stringify({ ...testPolicy(), defaultRoute: 42 }, null, 2));
+      await waitFor("Omni's diagnostics for the broken policy", () => vscode.languages.getDiagnostics(policyUri()).length > 0);
+      await watchMessages(async (shown) => {
+        const summary = await runExamples();
+        assert.deepEqual({ passed: summary.passed, errored: summary.errored }, { passed: 1, errored: 0 }, 'the last valid version routes');
+        await waitFor('the run summary', () => shown.length > 0);
+        assert.deepEqual(shown.map(({ text, buttons }) => ({ text, buttons })), [
+          {
+            text: 'Omni routing examples: 1 passed, 0 failed. .omni/policies.json has errors (see Problems); its last valid version keeps routing, and the examples ran against it.',
+            buttons: ['Show Results', 'Show Problems'],
+          },
+        ]);
+      });
+    } finally {
+      await usePolicy(testPolicy());
+    }
+  });
 });
