@@ -44,13 +44,19 @@ export class RouteStatusBar implements vscode.Disposable {
       this.item.tooltip = `${last}\nPolicy problem: ${this.problem}. Click to show the problems.`;
       this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
       this.item.command = 'workbench.actions.view.problems';
-      this.item.accessibilityInformation = { label: `Omni: ${routed}; policy problem: ${this.problem}` };
+      this.item.accessibilityInformation = { label: `${this.spoken()}; policy problem: ${this.problem}` };
     } else {
       this.item.text = `$(sparkle) ${routed}`;
       this.item.tooltip = `${last} Click to show the routing log.`;
       this.item.backgroundColor = undefined;
       this.item.command = 'omni.showRoutingLog';
-      this.item.accessibilityInformation = { label: this.lastRoute ? `Omni: last route ${this.lastRoute.route}, ${this.lastRoute.model ? `model ${this.lastRoute.model}` : 'no model answered'}` : 'Omni' };
+      this.item.accessibilityInformation = { label: this.lastRoute ? this.spoken() : 'Omni' };
     }
+  }
+
+  /** The route in words for a screen reader, which would read the arrow of the item's text as "right arrow". */
+  private spoken(): string {
+    if (!this.lastRoute) return 'Omni: no request routed yet';
+    return `Omni: last route ${this.lastRoute.route}, ${this.lastRoute.model ? `model ${this.lastRoute.model}` : 'no model answered'}`;
   }
 }
