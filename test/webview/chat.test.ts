@@ -755,6 +755,33 @@ describe('chat webview', () => {
     assert.equal(layout.tableScrolls, true, 'the table scrolls sideways inside the answer');
   });
 
+  it('keeps every value of the session totals and the routing details on screen in a narrow, zoomed sidebar', async () => {
+    const view = await webview();
+    // A 250 px sidebar at 150 % zoom leaves the page about 170 CSS pixels.
+    await view.page.setViewportSize({ width: 170, height: 800 });
+    const requestId = await ask(view);
+    await view.sendAll([
+      decision(requestId, { ...sampleTag, fallbacks: ['general', 'deepseek-r1-distill'] }),
+      done(requestId),
+      { type: 'sessionTotals', answers: 12, inputTokens: 123456, outputTokens: 65432, estimated: true, costUsd: 0.4321, baselineCostUsd: 2.5, baselineModel: 'Qwen2.5 Coder 32B Instruct' },
+    ]);
+    await view.page.getByRole('button', { name: 'Session' }).click();
+    await view.page.locator('.tag-details summary').click();
+    // Each term and value inside its list's box, and no value squeezed to a sliver that splits every word.
+    const clipped = await view.page.locator('.totals, .tag-details dl').evaluateAll((lists) =>
+      lists.flatMap((list) => {
+        const box = list.getBoundingClientRect();
+        return [...list.children]
+          .filter((cell) => {
+            const rect = cell.getBoundingClientRect();
+            return rect.right > box.right + 0.5 || rect.width < 40;
+          })
+          .map((cell) => `${cell.tagName} "${cell.textContent}" ${Math.round(cell.getBoundingClientRect().width)} px`);
+      }),
+    );
+    assert.deepEqual(clipped, []);
+  });
+
   it('renders TeX as MathML in the four ways models write it, streamed or whole, and leaves prices and shell variables alone', async () => {
     const answer = [
       'Inline $e^{i\\pi} + 1 = 0$ and \\(\\sqrt{x}\\), in a sentence, over $\\mathbb{R}^\\mathbf{n}$.',
