@@ -35,8 +35,11 @@ export function renderRetryMenu(models: () => ModelChoice[], refusal: () => stri
     menu.open = false;
     summary.focus();
   });
-  menu.addEventListener('toggle', () => {
-    if (!menu.open) return;
+  // Listed on the click that opens the menu (Enter and Space on the summary click it too), not on its toggle event a
+  // task later: a Tab pressed at once landed on the last opening's buttons, which the list then replaced, and the
+  // keyboard fell to the page.
+  summary.addEventListener('click', () => {
+    if (menu.open) return;
     const why = refusal();
     if (why) {
       list.replaceChildren(h('li', { class: 'muted' }, why));
