@@ -49,6 +49,11 @@ export function historyRowButton(list: HTMLElement, row: number): HTMLButtonElem
 
 /** The Delete button of the conversation `id`, if it is listed. */
 export function historyDeleteButton(list: HTMLElement, id: string): HTMLButtonElement | undefined {
+  return historyButton(list, id, true);
+}
+
+/** The open button, or with `remove` the Delete button, of the conversation `id`, if it is listed. */
+export function historyButton(list: HTMLElement, id: string, remove: boolean): HTMLButtonElement | undefined {
   const row = [...list.querySelectorAll<HTMLElement>('.history-item')].find((item) => item.dataset.conversationId === id);
-  return row?.querySelector<HTMLButtonElement>('.history-delete') ?? undefined;
+  return row?.querySelector<HTMLButtonElement>(remove ? '.history-delete' : '.history-open') ?? undefined;
 }

@@ -4,7 +4,7 @@ import type { ConversationSummary, HostMessage, ModelChoice } from '../protocol/
 import { codeActionMessage, showCopied } from './codeBlocks';
 import { Composer } from './composer';
 import { h } from './dom';
-import { historyDeleteButton, historyRowButton, renderHistory } from './historyPanel';
+import { historyButton, historyDeleteButton, historyRowButton, renderHistory } from './historyPanel';
 import { connectToHost } from './host';
 import { renderModelOptions, selectedModel } from './modelPicker';
 import { renderSetupNotice } from './setupNotice';
@@ -34,10 +34,21 @@ function announce(text: string): void {
   announceTimer = window.setTimeout(() => (status.textContent = text), 100);
 }
 
-/** A header button that shows and hides `panel`, keeping `aria-expanded` in step. */
+/**
+ * A header button that shows and hides `panel`, keeping `aria-expanded` in step. Escape in the panel closes it and
+ * takes the keyboard back to the button, as it does for the Retry with… menu.
+ */
 function panelToggle(label: string, panel: HTMLElement): HTMLButtonElement {
   const button = h('button', { type: 'button', class: 'secondary', 'aria-expanded': 'false', 'aria-controls': panel.id }, label);
   button.addEventListener('click', () => showPanel(button, panel, panel.hidden));
+  panel.addEventListener('keydown', (event) => {
+    if (event.key !== 'Escape') return;
+    // Not the panel-wide Escape: closing the list must not also stop the answer streaming below it.
+    event.preventDefault();
+    event.stopPropagation();
+    showPanel(button, panel, false);
+    button.focus();
+  });
   return button;
 }
 
@@ -281,7 +292,11 @@ function handle(message: HostMessage): void {
         panelMessages.set(message.type, message);
       }
       break;
-    case 'history':
+    case 'history': {
+      // The host sends the list again whenever a conversation is saved (while an answer streams too): the keyboard
+      // stays on the same button of the same conversation rather than falling to the page with the old row.
+      const focusedRow = document.activeElement?.closest<HTMLElement>('.history-item');
+      const kept = focusedRow && historyList.contains(focusedRow) ? { id: focusedRow.dataset.conversationId ?? '', remove: !!document.activeElement?.closest('.history-delete') } : undefined;
       renderHistory(historyList, message.conversations, message.activeId, message.older ?? 0, {
         open: (conversation) => {
           host.post({ type: 'openConversation', conversationId: conversation.id });
@@ -309,10 +324,12 @@ function handle(message: HostMessage): void {
           host.post({ type: 'showMoreHistory' });
         },
       });
-      historyFocus?.(message.conversations);
+      if (historyFocus) historyFocus(message.conversations);
+      else if (kept) historyButton(historyList, kept.id, kept.remove)?.focus();
       historyFocus = undefined;
       panelMessages.set(message.type, message);
       break;
+    }
     case 'sessionTotals':
       renderTotals(totalsPanel, message);
       panelMessages.set(message.type, message);

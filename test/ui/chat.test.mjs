@@ -426,6 +426,49 @@ describe('Omni chat, selection commands and policy (packaged .vsix)', function (
     }
   });
 
+  it('keyboard only: Open Chat, send, Tab to Stop, and Escape in History closes the list without stopping the answer', async function () {
+    const focused = () => chat.frame.locator('body').evaluate((body) => {
+      const active = body.ownerDocument.activeElement;
+      return active.getAttribute('aria-label') ?? active.textContent;
+    });
+    fake.behave('fake-coder', { text: Array.from({ length: 120 }, (_, i) => `word${i}`).join(' '), chunkDelayMs: 100 });
+    await workbench.runCommand('Omni: Open Chat');
+    await eventually('the message box to have the keyboard', focused, (label) => label === 'Message');
+    const page = workbench.page;
+    for (const prompt of ['write a python function that sums a list', 'write a python function that parses a CSV line']) {
+      await page.keyboard.type(prompt);
+      await page.keyboard.press('Enter');
+      const answer = await chat.last();
+      await eventually('the first tokens', () => answer.body.textContent(), (text) => /^word0 /.test(text ?? ''));
+      if (prompt.includes('sums')) {
+        await page.keyboard.press('Tab');
+        assert.equal(await focused(), 'Stop answer');
+        await page.keyboard.press('Enter');
+        await answer.settled(5_000);
+        assert.equal(await focused(), 'Send message', 'the keyboard stays on the button, now Send');
+        await chat.input.focus();
+        continue;
+      }
+      // History (Shift+Tab from the message box walks back through the answers; the header is reached directly here).
+      const history = chat.frame.getByRole('button', { name: 'History', exact: true });
+      await history.focus();
+      // An earlier scenario may have left the list open.
+      if ((await history.getAttribute('aria-expanded')) === 'true') await page.keyboard.press('Enter');
+      await page.keyboard.press('Enter');
+      await chat.frame.locator('#history-panel').waitFor({ state: 'visible', timeout: 5_000 });
+      await chat.frame.locator('#history-panel .history-open').first().focus();
+      assert.match(await focused(), /^write a python function that sums a list/, 'the first row has the keyboard');
+      await page.keyboard.press('Escape');
+      await chat.frame.locator('#history-panel').waitFor({ state: 'hidden', timeout: 5_000 });
+      assert.equal(await focused(), 'History');
+      assert.equal(await answer.root.getAttribute('aria-busy'), 'true', 'the answer still streams');
+      // Outside the list, Escape stops the answer, as the hint says.
+      await page.keyboard.press('Escape');
+      await answer.settled(5_000);
+      await textOf(answer.footer.locator('.stopped'), 'stopped', 'the footer after Escape');
+    }
+  });
+
   it('screenshot set: a tagged answer with a code block in dark, light and high-contrast themes', async function () {
     fake.behave('fake-coder', { text: CODE_ANSWER });
     await workbench.openFile('inventory.py');

@@ -1124,6 +1124,46 @@ describe('chat webview', () => {
     assert.equal(await focused(), 'Session');
   });
 
+  it('keeps the keyboard on its row of the History list when the host sends the list again, as it does while an answer streams', async () => {
+    const view = await webview();
+    const { page } = view;
+    const focused = () => page.evaluate(() => (globalThis as unknown as { document: any }).document.activeElement.getAttribute('aria-label') ?? (globalThis as unknown as { document: any }).document.activeElement.textContent);
+    const row = (id: string, title: string, turnCount: number) => ({ id, title, updatedAt: 1_700_000_000_000 + turnCount, turnCount });
+    await view.send({ type: 'history', conversations: [row('c1', 'Parse a CSV', 2), row('c2', 'Fix the build', 2)], activeId: 'c1' });
+    await page.getByRole('button', { name: 'History', exact: true }).click();
+    await page.locator('.history-open').nth(1).focus();
+    // The active conversation was saved with a new turn: it moves, the rows are drawn anew.
+    await view.send({ type: 'history', conversations: [row('c2', 'Fix the build', 2), row('c1', 'Parse a CSV', 4)], activeId: 'c1' });
+    assert.match(await focused() ?? '', /^Fix the build/);
+    await page.getByRole('button', { name: /^Delete conversation “Parse a CSV”/ }).focus();
+    await view.send({ type: 'history', conversations: [row('c1', 'Parse a CSV', 6), row('c2', 'Fix the build', 2)], activeId: 'c1' });
+    assert.match(await focused() ?? '', /^Delete conversation “Parse a CSV”/);
+  });
+
+  it('Escape in the History panel closes it and goes back to its button, without stopping the answer', async () => {
+    const view = await webview();
+    const { page } = view;
+    const focused = () => page.evaluate(() => (globalThis as unknown as { document: any }).document.activeElement.textContent);
+    const requestId = await ask(view);
+    await view.sendAll([
+      decision(requestId),
+      { type: 'token', requestId, text: 'Streaming…' },
+      { type: 'history', conversations: [{ id: 'c1', title: 'Parse a CSV', updatedAt: 1_700_000_000_000, turnCount: 2 }], activeId: 'c1' },
+    ]);
+    const toggle = page.getByRole('button', { name: 'History', exact: true });
+    await toggle.focus();
+    await page.keyboard.press('Enter');
+    await page.locator('.history-open').focus();
+    await page.keyboard.press('Escape');
+    assert.equal(await page.locator('#history-panel').isHidden(), true, 'Escape closes the panel');
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+    assert.equal(await focused(), 'History', 'the keyboard is back on its button');
+    assert.deepEqual(ofType(await view.posted(), 'stop'), [], 'the streaming answer goes on');
+    // Outside the panels, Escape still stops the answer, as the hint under the message box says.
+    await page.keyboard.press('Escape');
+    assert.deepEqual(ofType(await view.posted(), 'stop'), [{ type: 'stop', requestId }]);
+  });
+
   it('keeps the keyboard on a routing tag redrawn by a fallback or the end of its answer, and in the message box after Dismiss', async () => {
     const view = await webview();
     const { page } = view;
