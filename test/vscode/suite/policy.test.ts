@@ -179,7 +179,8 @@ suite('Policy in the editor', () => {
       }
       // A syntax error only VS Code reports in an open editor: once it shows, VS Code's checker has read the whole file.
       await editor.edit((edit) => edit.insert(editor.document.positionAt(editor.document.getText().length), '}'));
-      await waitFor("VS Code's JSON check", () => ofJson().length > 0);
+      // The JSON language server may still be starting in a fresh window: its first check can take a while.
+      await waitFor("VS Code's JSON check", () => ofJson().length > 0, 30_000);
       await new Promise((r) => setTimeout(r, 500));
       assert.deepEqual(ofJson(), ['End of file expected.']);
     } finally {
