@@ -170,7 +170,7 @@ suite('Policy in the editor', () => {
     policy.rules[0].when.hasSelection = 'yes';
     await writeText(policyUri(), JSON.stringify({ ...policy, colour: 'blue' }, null, 2));
     try {
-      const editor = await vscode.window.showTextDocument(policyUri());
+      await vscode.window.showTextDocument(policyUri());
       const ofJson = () => vscode.languages.getDiagnostics(policyUri()).filter((d) => d.source !== 'Omni policy').map((d) => d.message);
       const omni = () => vscode.languages.getDiagnostics(policyUri()).filter((d) => d.source === 'Omni policy').map((d) => d.message);
       await waitFor("Omni's diagnostics", () => omni().length > 0);
@@ -178,9 +178,14 @@ suite('Policy in the editor', () => {
         assert.ok(omni().some((message) => expected.test(message)), `Omni reports ${expected}: ${JSON.stringify(omni())}`);
       }
       // A syntax error only VS Code reports in an open editor: once it shows, VS Code's checker has read the whole file.
-      await editor.edit((edit) => edit.insert(editor.document.positionAt(editor.document.getText().length), '}'));
-      // The JSON language server may still be starting in a fresh window: its first check can take a while.
-      await waitFor("VS Code's JSON check", () => ofJson().length > 0, 30_000);
+      // Until it holds: the file was written a moment ago, and an editor still taking that in can lose the edit.
+      await waitFor('the stray brace in the editor', async () => {
+        const shown = await vscode.window.showTextDocument(policyUri());
+        if (shown.document.getText().endsWith('}}')) return true;
+        await shown.edit((edit) => edit.insert(shown.document.positionAt(shown.document.getText().length), '}'));
+        return false;
+      });
+      await waitFor("VS Code's JSON check", () => ofJson().length > 0);
       await new Promise((r) => setTimeout(r, 500));
       assert.deepEqual(ofJson(), ['End of file expected.']);
     } finally {
