@@ -1,7 +1,7 @@
 /** The labelled examples `omni eval` and `omni test` run: read, parsed, and problems printed at their lines. */
 import { readFileSync } from 'node:fs';
 import { describeFileError } from '../core/storage/fileErrors';
-import { decodeText, locatedProblem } from '../core/text/decode';
+import { decodeText } from '../core/text/decode';
 import { formatProblem, parseExamples, type ExampleProblem, type LabelledExample, type ParseExamplesOptions } from '../core/eval/dataset';
 import { printErrorLine } from './terminal';
 
@@ -36,9 +36,8 @@ export function loadExamples(file: ExamplesFile): LoadedExamples | undefined {
     throw new Error(`cannot read ${file.path}: ${describeFileError(error)}${file.howToCreate && missing ? `; ${file.howToCreate}` : ''}`);
   }
   const decoded = decodeText(bytes);
-  const encoding = locatedProblem(decoded);
-  if (encoding) {
-    printErrorLine(formatProblem(file.path, encoding));
+  if (decoded.problem) {
+    printErrorLine(formatProblem(file.path, decoded.problem));
     return undefined;
   }
   const { examples, problems, lines } = parseExamples(decoded.text, file.labelField, { otherFields: file.otherFields });

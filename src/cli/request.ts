@@ -3,7 +3,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { commandSchema, type Policy } from '../core/policy/schema';
 import { describeFileError } from '../core/storage/fileErrors';
-import { decodeText, locatedProblem } from '../core/text/decode';
+import { decodeText } from '../core/text/decode';
 import { historySchema } from '../core/eval/dataset';
 import type { CarriedFile, ChatMessage, OmniRequest } from '../core/request';
 import { describeIssues } from '../core/text/issues';
@@ -28,10 +28,9 @@ function readFlagFile(flag: string, path: string): string {
   } catch (error) {
     throw new Error(`--${flag}: cannot read ${path}: ${describeFileError(error)}`);
   }
-  const decoded = decodeText(bytes);
-  const encoding = locatedProblem(decoded);
-  if (encoding) throw new Error(`--${flag}: ${path}:${encoding.line}:${encoding.column}: ${encoding.message}`);
-  return decoded.text;
+  const { text, problem } = decodeText(bytes);
+  if (problem) throw new Error(`--${flag}: ${path}:${problem.line}:${problem.column}: ${problem.message}`);
+  return text;
 }
 
 /** The earlier turns in a JSON file: the `history` array of an examples line. */

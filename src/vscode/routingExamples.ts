@@ -12,7 +12,7 @@ import { POLICY_TESTS_PATH } from '../core/policy/load';
 import { latestUserText } from '../core/request';
 import { buildRouter } from '../core/router';
 import { oneLinePreview } from '../core/text/preview';
-import { decodeText, locatedProblem, type DecodedText } from '../core/text/decode';
+import { decodeText, type DecodedText } from '../core/text/decode';
 import { isOmniFile, omniFileUri, unsavedDocument, watchOmniFile } from './omniFiles';
 import { showOpenFolderFirst } from './openFolder';
 import { noPolicyToTest, offerPolicyFix } from './policyFix';
@@ -124,8 +124,7 @@ export class RoutingExamples implements vscode.Disposable {
     const file = this.controller.createTestItem(uri.toString(), vscode.workspace.asRelativePath(uri), uri);
     const lines = decoded.text.split('\n');
     // A file in another encoding is one broken line at its first bad byte, as `omni test` reports it.
-    const encoding = locatedProblem(decoded);
-    const { examples, problems } = encoding ? { examples: [], problems: [encoding] } : parseExamples(decoded.text, 'route', { otherFields: 'reject' });
+    const { examples, problems } = decoded.problem ? { examples: [], problems: [decoded.problem] } : parseExamples(decoded.text, 'route', { otherFields: 'reject' });
     // Broken lines are items too, so a run reports them at their line instead of silently skipping them.
     const entries = [...examples, ...problems].sort((a, b) => a.line - b.line);
     for (const entry of entries) {

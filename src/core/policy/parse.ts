@@ -37,7 +37,7 @@ export interface ParseOptions {
 export function parsePolicyBytes(bytes: Uint8Array, file: string, options: ParseOptions = {}): PolicyParseResult & { text: string } {
   const { text, problem } = decodeText(bytes);
   if (!problem) return { ...parsePolicy(text, file, options), text };
-  const diagnostic = { severity: 'error' as const, file, ...new LineIndex(text).position(problem.offset), offset: problem.offset, length: 1, path: '(root)', message: problem.message };
+  const diagnostic = { severity: 'error' as const, file, ...problem, length: 1, path: '(root)' };
   return { ok: false, diagnostics: [diagnostic], text };
 }
 

@@ -9,7 +9,7 @@ import { LineIndex } from '../policy/diagnostics';
 import { jsonValue, NodeIndex } from '../policy/jsonTree';
 import { describeIssues } from '../text/issues';
 import { describeFileError } from '../storage/fileErrors';
-import { decodeText, locatedProblem } from '../text/decode';
+import { decodeText } from '../text/decode';
 import { describeSyntaxError } from '../text/jsonSyntax';
 
 export type ProviderType = 'openai-compatible' | 'huggingface';
@@ -180,10 +180,8 @@ export function loadProvidersFile(path: string): ProvidersConfig {
   } catch (error) {
     throw new Error(`${path}: cannot read the providers file: ${describeFileError(error)}`);
   }
-  const decoded = decodeText(bytes);
-  const encoding = locatedProblem(decoded);
-  if (encoding) throw new Error(`${path}:${encoding.line}:${encoding.column}: ${encoding.message}`);
-  const { text } = decoded;
+  const { text, problem } = decodeText(bytes);
+  if (problem) throw new Error(`${path}:${problem.line}:${problem.column}: ${problem.message}`);
   if (text.trim() === '') throw new Error(`${path}: the providers file is empty; it holds {"providers": {"myvllm": {…}}}`);
   const errors: ParseError[] = [];
   const tree = parseTree(text, errors, { allowTrailingComma: true });

@@ -4,8 +4,16 @@ import { LineIndex } from '../policy/diagnostics';
 export interface DecodedText {
   /** The text; where the bytes are not UTF-8, with U+FFFD in their place, as an editor opening them as UTF-8 shows. */
   text: string;
-  /** Why the bytes cannot be read as they are, at `offset` in `text` (the first bad character). */
-  problem?: { offset: number; message: string };
+  /** Why the bytes cannot be read as they are. */
+  problem?: TextProblem;
+}
+
+/** A problem at `offset` in the text (the first bad character), which is at 1-based `line` and `column`. */
+export interface TextProblem {
+  offset: number;
+  line: number;
+  column: number;
+  message: string;
 }
 
 const SAVE_AS_UTF8 = 'the file must be saved as UTF-8 (in VS Code: "Reopen with Encoding" with the one it was written in, then "Save with Encoding" → UTF-8)';
@@ -23,19 +31,19 @@ export function decodeText(bytes: Uint8Array): DecodedText {
   if (invalid !== undefined) {
     const byte = bytes[invalid].toString(16).toUpperCase().padStart(2, '0');
     const offset = new TextDecoder().decode(bytes.subarray(0, invalid)).length;
-    return { text: new TextDecoder().decode(bytes), problem: { offset, message: `byte 0x${byte} is not UTF-8: ${SAVE_AS_UTF8}` } };
+    const text = new TextDecoder().decode(bytes);
+    return { text, problem: problemAt(text, offset, `byte 0x${byte} is not UTF-8: ${SAVE_AS_UTF8}`) };
   }
   const text = new TextDecoder().decode(bytes);
   // NUL is valid UTF-8 but never part of a text file: UTF-16 without a byte-order mark has one in every ASCII character.
   const nul = text.indexOf('\0');
-  if (nul >= 0) return { text, problem: { offset: nul, message: `a NUL character: the file looks like UTF-16 without a byte-order mark; ${SAVE_AS_UTF8}` } };
+  if (nul >= 0) return { text, problem: problemAt(text, nul, `a NUL character: the file looks like UTF-16 without a byte-order mark; ${SAVE_AS_UTF8}`) };
   return { text };
 }
 
-/** The problem of `decoded` at its 1-based line and column, for a `file:line:col: message` line; undefined without one. */
-export function locatedProblem(decoded: DecodedText): { line: number; column: number; message: string } | undefined {
-  const { problem, text } = decoded;
-  return problem && { ...new LineIndex(text).position(problem.offset), message: problem.message };
+/** Placed by line and column as well, for a `file:line:col: message` line. */
+function problemAt(text: string, offset: number, message: string): TextProblem {
+  return { offset, ...new LineIndex(text).position(offset), message };
 }
 
 /** Where the first byte is that does not start or continue a well-formed UTF-8 sequence; undefined when all do. */
