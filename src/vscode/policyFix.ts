@@ -4,8 +4,9 @@ import { POLICY_PATH } from '../core/policy/load';
 import { omniFileUri } from './omniFiles';
 import type { ActivePolicy } from './policyService';
 
-/** Why examples have no policy to run against (`active` has no `uri`): its file has errors, or there is none. */
+/** Why examples have no policy to run against (`active` has no `uri`): Restricted Mode, errors in its file, or none. */
 export function noPolicyToTest(active: ActivePolicy): string {
+  if (active.restricted) return 'Restricted Mode keeps its .omni/policies.json from applying; trust the workspace ("Workspaces: Manage Workspace Trust") first';
   // A warning without a policy: the file is there, with errors and no earlier valid version.
   return `routing examples test a workspace policy, and ${active.warning ?? `${active.folder?.name ?? 'the workspace'} has no .omni/policies.json`}`;
 }
@@ -15,13 +16,7 @@ export function noPolicyToTest(active: ActivePolicy): string {
  * the broken file or its problems, or create one.
  */
 export async function offerPolicyFix(active: ActivePolicy, folder: vscode.WorkspaceFolder): Promise<void> {
-  if (active.restricted) {
-    void vscode.window.showWarningMessage(
-      'Omni: Restricted Mode keeps its .omni/policies.json from applying; trust the workspace ("Workspaces: Manage Workspace Trust") first.',
-    );
-    return;
-  }
-  const actions = active.warning ? ['Open Policy', 'Show Problems'] : ['Create Policy'];
+  const actions = active.restricted ? [] : active.warning ? ['Open Policy', 'Show Problems'] : ['Create Policy'];
   const choice = await vscode.window.showWarningMessage(`Omni: ${noPolicyToTest(active)}.`, ...actions);
   if (choice === 'Open Policy') await vscode.window.showTextDocument(omniFileUri(folder.uri, POLICY_PATH));
   else if (choice === 'Show Problems') await vscode.commands.executeCommand('workbench.actions.view.problems');

@@ -165,11 +165,7 @@ export class RoutingExamples implements vscode.Disposable {
   ): Promise<void> {
     const active = this.policies.current(fileUri);
     const fileName = vscode.workspace.asRelativePath(fileUri);
-    const cannotRun = active.restricted
-      ? 'Restricted Mode keeps the workspace policy from applying: trust the workspace ("Workspaces: Manage Workspace Trust") to run its examples.'
-      : active.uri === undefined
-        ? `${noPolicyToTest(active)}.`
-        : undefined;
+    const cannotRun = active.uri === undefined ? `${noPolicyToTest(active)}.` : undefined;
     if (active.warning) run.appendOutput(`${active.warning}\r\n`);
     const routeNames = active.policy.routes.map((route) => route.name);
     const router = cannotRun
