@@ -218,6 +218,24 @@ describe('provider failures before any answer', () => {
     assert.match(error.message, /^cannot reach far: omni-test\.invalid does not resolve \((ENOTFOUND|EAI_AGAIN)\); offline, behind a proxy, or a typo in its baseURL\?$/);
   });
 
+  test('https:// to a plain-http server says so and where to change the baseURL, not OpenSSL\'s text, on both SDKs', async () => {
+    const baseURL = fake.baseURL.replace(/^http:/, 'https:');
+    for (const type of ['openai-compatible', 'huggingface'] as const) {
+      const providers = createProviderRegistry({
+        config: { providers: { vllm: { type, baseURL, apiKeyEnv: 'VLLM_KEY' } } },
+        definedIn: 'the "omni.providers" user setting',
+        env: { VLLM_KEY: 'vllm-key' },
+      });
+      const error = await failureOf(collect(providers.get('vllm').stream({ model: 'plain', messages })));
+      assert.equal(error.kind, 'connection', type);
+      assert.equal(
+        error.message,
+        `vllm at ${new URL(baseURL).origin} does not speak https (ERR_SSL_WRONG_VERSION_NUMBER): if the server serves plain http, use http:// in the baseURL of "vllm" in the "omni.providers" user setting`,
+        type,
+      );
+    }
+  });
+
   test('a port that fetch refuses (6000) is a settings error that says so, on both SDKs', async () => {
     for (const type of ['openai-compatible', 'huggingface'] as const) {
       const providers = createProviderRegistry({ config: { providers: { x11: { type, baseURL: 'http://127.0.0.1:6000/v1' } } }, env: { HF_TOKEN: 'hf_x' } });

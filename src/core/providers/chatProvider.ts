@@ -27,7 +27,7 @@ export interface WireTransport {
 export function createChatProvider(
   settings: ProviderSettings,
   transport: WireTransport,
-  options: { keys: KeyLookup; fetch: typeof fetch; keyCommand?: string },
+  options: { keys: KeyLookup; fetch: typeof fetch; keyCommand?: string; definedIn?: string },
 ): ChatProvider {
   async function apiKeyFor(): Promise<string | undefined> {
     const key = (await options.keys(settings.name, settings.apiKeyEnv))?.trim();
@@ -47,7 +47,7 @@ export function createChatProvider(
         const call = { request, apiKey, signal: request.signal, fetch: watcher.fetch };
         return readWireCompletion(await transport.completion(call));
       } catch (error) {
-        throw withoutKey(toProviderError(settings, error, { signal: request.signal, retryAfterHeader: watcher.retryAfter, keyCommand: options.keyCommand, model: request.model }), apiKey);
+        throw withoutKey(toProviderError(settings, error, { signal: request.signal, retryAfterHeader: watcher.retryAfter, keyCommand: options.keyCommand, definedIn: options.definedIn, model: request.model }), apiKey);
       }
     },
 
@@ -64,7 +64,7 @@ export function createChatProvider(
         const chunks = transport.streamChunks({ request, apiKey, signal: controller.signal, fetch: watcher.fetch });
         yield* readWireStream(chunks, settings);
       } catch (error) {
-        throw withoutKey(toProviderError(settings, error, { signal: request.signal, retryAfterHeader: watcher.retryAfter, keyCommand: options.keyCommand, model: request.model }), apiKey);
+        throw withoutKey(toProviderError(settings, error, { signal: request.signal, retryAfterHeader: watcher.retryAfter, keyCommand: options.keyCommand, definedIn: options.definedIn, model: request.model }), apiKey);
       } finally {
         controller.abort();
         request.signal?.removeEventListener('abort', cancel);

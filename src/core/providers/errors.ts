@@ -14,6 +14,8 @@ export interface ErrorContext {
   keyCommand?: string;
   /** The model id asked for, which a 404 usually means the server does not have. */
   model?: string;
+  /** Where the user edits the provider's entry, e.g. `the "omni.providers" user setting`. */
+  definedIn?: string;
 }
 
 /** Maps an SDK, fetch or stream failure to a `ProviderError`; cancellation wins over any other cause. */
@@ -45,6 +47,11 @@ export function toProviderError(settings: ProviderSettings, error: unknown, cont
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
     const host = new URL(settings.baseURL).hostname;
     return new ProviderError(settings.name, 'connection', `cannot reach ${settings.label}: ${host} does not resolve (${code}); offline, behind a proxy, or a typo in its baseURL?`);
+  }
+  // OpenSSL's own text ("…:ssl3_get_record:wrong version number:…") tells the user nothing; its code says which case.
+  if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'ERR_SSL_PACKET_LENGTH_TOO_LONG') {
+    const entry = `the baseURL of "${settings.name}"${context.definedIn ? ` in ${context.definedIn}` : ''}`;
+    return new ProviderError(settings.name, 'connection', `${settings.label} at ${originOf(settings)} does not speak https (${code}): if the server serves plain http, use http:// in ${entry}`);
   }
   if (code || isFetchFailure(error)) {
     return new ProviderError(settings.name, 'connection', `lost the connection to ${settings.label} (${code ?? messageOf(causeChain(error).at(-1))})`);
@@ -148,9 +155,9 @@ function causeChain(error: unknown): unknown[] {
   return chain;
 }
 
-/** The socket error code (ECONNREFUSED, UND_ERR_SOCKET…) Node's fetch hides among the causes. */
+/** The socket or TLS error code (ECONNREFUSED, UND_ERR_SOCKET, ERR_SSL_…) Node's fetch hides among the causes. */
 function networkCodeOf(error: unknown): string | undefined {
-  const isSocketError = (cause: unknown) => isObject(cause) && typeof cause.code === 'string' && /^(E[A-Z]+|UND_ERR_[A-Z_]+)$/.test(cause.code);
+  const isSocketError = (cause: unknown) => isObject(cause) && typeof cause.code === 'string' && /^(E[A-Z]+|UND_ERR_[A-Z_]+|ERR_SSL_[A-Z_]+)$/.test(cause.code);
   const socketError = causeChain(error).find(isSocketError);
   return isObject(socketError) ? String(socketError.code) : undefined;
 }

@@ -45,7 +45,7 @@ export function createProviderRegistry(options: ProviderRegistryOptions = {}): P
         const defined = [...settings.keys()].join(', ');
         throw new ProviderError(name, 'config', `provider "${name}" is not defined: add it to ${definedIn}; defined: ${defined}`);
       }
-      const provider = createChatProvider(entry, transportFor(entry), { keys, fetch: options.fetch ?? globalThis.fetch, keyCommand: options.keyCommand });
+      const provider = createChatProvider(entry, transportFor(entry), { keys, fetch: options.fetch ?? globalThis.fetch, keyCommand: options.keyCommand, definedIn });
       providers.set(name, provider);
       return provider;
     },
