@@ -46,13 +46,17 @@ const decisionTagSchema = z.object({
   routerPick: z.optional(shortText),
 });
 
-/** One model that took over from a failed one; `partialDiscarded` means the text streamed so far was dropped. */
+/**
+ * One model that took over from a failed one, or the same one asked again after `retryInMs` (a rate limit's short
+ * Retry-After); `partialDiscarded` means the text streamed so far was dropped.
+ */
 const fallbackNoteSchema = z.object({
   failedModel: shortText,
   /** Why it failed, in the failure's own words (they name the fix). */
   cause: shortText,
   nextModel: shortText,
   partialDiscarded: z.boolean(),
+  retryInMs: z.optional(millis),
 });
 
 /** Token counts as the answer goes; `estimated` when the provider did not report them. */

@@ -258,7 +258,7 @@ function handle(message: HostMessage): void {
       break;
     case 'fallback':
       transcript.answer(message.requestId)?.addFallback(message.note);
-      announce(`${message.note.failedModel} failed; ${message.note.nextModel} is answering`);
+      announce(`${message.note.failedModel} failed; ${message.note.retryInMs === undefined ? `${message.note.nextModel} is answering` : 'asking it again'}`);
       break;
     case 'usage':
       transcript.answer(message.requestId)?.setUsage(message.usage);

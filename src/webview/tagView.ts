@@ -49,5 +49,6 @@ export function renderTag(tag: DecisionTag, notes: FallbackNote[], detailsOpen: 
 /** "coder failed (HTTP 500); trying general — partial text discarded": the next model may fail too. */
 export function renderFallbackNote(note: FallbackNote): HTMLElement {
   const discarded = note.partialDiscarded ? ' — partial text discarded' : '';
-  return h('p', { class: 'fallback-note', role: 'note' }, `${note.failedModel} failed (${note.cause}); trying ${note.nextModel}${discarded}`);
+  const next = note.retryInMs === undefined ? `trying ${note.nextModel}` : `asking it again in ${formatDuration(note.retryInMs)}`;
+  return h('p', { class: 'fallback-note', role: 'note' }, `${note.failedModel} failed (${note.cause}); ${next}${discarded}`);
 }

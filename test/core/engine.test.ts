@@ -207,6 +207,15 @@ describe('failover', () => {
     assert.equal(done(events).model, 'coder2');
   });
 
+  test('a model refused again after the wait is listed once among the attempts, saying it was asked again', async () => {
+    const deps = await setUp({ coder: { fail: { status: 429, retryAfter: '0.01' } }, coder2: { fail: { status: 500 } }, general: { fail: { status: 500 } } });
+    const error = failed(await run({ ...deps, policy: policyWith() }));
+    assert.deepEqual(modelsAsked(), ['coder', 'coder', 'coder2', 'general']);
+    assert.deepEqual(error.attempts.map((attempt) => attempt.model), ['coder', 'coder2', 'general']);
+    assert.equal(error.attempts[0].message, 'hf is rate-limiting requests (retry after 0.01 s); asked again after 0.01 s');
+    assert.equal(error.message.split('\n').filter((line) => line.startsWith('  coder (hf)')).length, 1, error.message);
+  });
+
   test('503 with a short Retry-After is waited out once too', async () => {
     const deps = await setUp({ coder: { fail: { status: 503, retryAfter: '0.05', times: 1 }, text: 'back again' } });
     const events = await run({ ...deps, policy: policyWith() });

@@ -61,7 +61,7 @@ export async function* answer(request: OmniRequest, deps: AnswerDeps): AsyncGene
     settings: deps.timeoutSettings,
   };
   const attempts: Attempt[] = [];
-  const cancelled = () => ({ type: 'error' as const, message: 'cancelled', cancelled: true, attempts });
+  const cancelled = (asked: boolean) => ({ type: 'error' as const, message: 'cancelled', cancelled: true, asked, attempts });
 
   let decision: RoutingDecision;
   if (deps.override) {
@@ -72,7 +72,7 @@ export async function* answer(request: OmniRequest, deps: AnswerDeps): AsyncGene
       try {
         routed = await decide(deps.router, request, policy, signal, clock);
       } catch {
-        yield cancelled();
+        yield cancelled(false);
         return;
       }
     }
@@ -87,7 +87,7 @@ export async function* answer(request: OmniRequest, deps: AnswerDeps): AsyncGene
     try {
       decision = await decide(deps.router, request, policy, signal, clock);
     } catch {
-      yield cancelled();
+      yield cancelled(false);
       return;
     }
   }
@@ -98,7 +98,8 @@ export async function* answer(request: OmniRequest, deps: AnswerDeps): AsyncGene
   attempts.push(...skipped);
   yield decisionEvent(policy, decision, current ?? decision.model, skipped);
 
-  const retried = new Set<string>();
+  /** Models asked again after a short Retry-After, with the seconds waited. */
+  const retried = new Map<string, number>();
   while (current) {
     const model = current;
     const entry = policy.models[model];
@@ -119,18 +120,23 @@ export async function* answer(request: OmniRequest, deps: AnswerDeps): AsyncGene
 
     const { error, partialChars } = outcome;
     if (error.kind === 'aborted' || signal?.aborted) {
-      yield cancelled();
+      yield cancelled(!(provider instanceof ProviderError));
       return;
     }
-    attempts.push({ model, provider: entry.provider, cause: error.kind, message: error.message, skipped: false, status: error.status, fix: error.fix, partialChars });
+    const attempt: Attempt = { model, provider: entry.provider, cause: error.kind, message: error.message, skipped: false, status: error.status, fix: error.fix, partialChars };
+    // A model that failed again after the wait is one attempt, not the same line twice in the list the user reads.
+    const waited = retried.get(model);
+    if (waited !== undefined && attempts.at(-1)?.model === model) attempts[attempts.length - 1] = { ...attempt, message: `${error.message}; asked again after ${waited} s` };
+    else attempts.push(attempt);
 
     const waitSeconds = shortRetryAfter(error);
     if (waitSeconds !== undefined && !retried.has(model)) {
-      retried.add(model);
-      yield { type: 'retry', model, waitMs: waitSeconds * 1000, reason: `${model}: ${error.message}; asking again in ${waitSeconds} s` };
+      retried.set(model, waitSeconds);
+      yield { type: 'retry', model, waitMs: waitSeconds * 1000, message: error.message, reason: `${model}: ${error.message}; asking again in ${waitSeconds} s` };
       await sleep(waitSeconds * 1000, signal);
+      // Stopped while waiting to ask again: the refused request used nothing, and no other one was sent.
       if (signal?.aborted) {
-        yield cancelled();
+        yield cancelled(false);
         return;
       }
       continue;

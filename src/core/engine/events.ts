@@ -55,6 +55,8 @@ export interface RetryEvent {
   type: 'retry';
   model: string;
   waitMs: number;
+  /** The model's failure in words a user can act on. */
+  message: string;
   reason: string;
 }
 
@@ -88,6 +90,8 @@ export interface ErrorEvent {
   type: 'error';
   message: string;
   cancelled: boolean;
+  /** For a cancellation: whether a model had the request when it was stopped, so its tokens count. */
+  asked?: boolean;
   attempts: Attempt[];
 }
 

@@ -69,9 +69,14 @@ export async function runAnswer(options: RunOptions): Promise<RunResult> {
         turn.reasoning = (turn.reasoning ?? '') + event.text;
         post({ type: 'reasoning', requestId, text: event.text });
         break;
-      case 'retry':
+      case 'retry': {
+        // Up to a few seconds with nothing new on screen: the note says who is waited for, and why.
+        const note = { failedModel: display(event.model), cause: event.message.slice(0, 500), nextModel: display(event.model), partialDiscarded: false, retryInMs: event.waitMs };
+        turn.notes.push(note);
+        post({ type: 'fallback', requestId, note });
         log.warn(`[${requestId}] ${event.reason}`);
         break;
+      }
       case 'fallback': {
         if (event.partialDiscarded) {
           turn.text = '';
@@ -117,13 +122,18 @@ export async function runAnswer(options: RunOptions): Promise<RunResult> {
             log.info(`[${requestId}] stopped by the user before routing finished`);
             break;
           }
-          // The provider never reported usage for a cut stream: estimate what was sent and what arrived, and price that.
-          const usage = { ...(turn.usage ?? estimateUsage(options.request.messages, turn.text)), estimated: true };
+          // The provider never reported usage for a cut stream: estimate what was sent and what arrived (reasoning is
+          // output too), and price that. Stopped while no model had the request (waiting to ask a rate-limited one
+          // again), nothing was used: the refused request is not charged.
+          const usage = event.asked
+            ? { ...(turn.usage ?? estimateUsage(options.request.messages, turn.text + (turn.reasoning ?? ''))), estimated: true }
+            : { inputTokens: 0, outputTokens: 0, estimated: false };
           const priced = deps.policy.models[answering]?.price !== undefined;
-          result.stopped = { usage, costUsd: priced ? costUsd(deps.policy, answering, usage) : 0 };
+          const charge = { usage, costUsd: priced ? costUsd(deps.policy, answering, usage) : 0 };
+          if (event.asked) result.stopped = charge;
           turn.footer = {
             ...usage,
-            costUsd: priced ? result.stopped.costUsd : null,
+            costUsd: priced ? charge.costUsd : null,
             timeToFirstTokenMs: firstTokenAt === undefined ? null : firstTokenAt - started,
             totalMs: Date.now() - started,
             // The model that streamed the text, a fallback included: it is the one priced above.
