@@ -101,6 +101,8 @@ const assistantTurnSchema = z.object({
   footer: z.optional(answerFooterSchema),
   error: z.optional(answerErrorSchema),
   setup: z.optional(setupLinesSchema),
+  /** Providers whose key was missing or refused: the answer offers "Set API Key" for each. */
+  keyFor: z.optional(z.array(shortText)),
   status: z.enum(['streaming', 'done', 'stopped', 'error']),
 });
 
@@ -142,13 +144,13 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('usage'), requestId, usage: usageSchema }),
   // No footer when the user stopped the answer before the router had decided: no model was asked, nothing to count.
   z.object({ type: z.literal('done'), requestId, footer: z.optional(answerFooterSchema), stopped: z.boolean() }),
-  z.object({ type: z.literal('error'), requestId, error: answerErrorSchema }),
+  z.object({ type: z.literal('error'), requestId, error: answerErrorSchema, keyFor: z.optional(z.array(shortText)) }),
   /**
    * No key or no reachable model: what is missing, then what to do. With a request id it shows under that answer's
    * tag (after its `decision`, beside an `error` sent before it) and ends the request if still open; without one,
    * as a banner until the next answer completes.
    */
-  z.object({ type: z.literal('setup'), requestId: z.optional(requestId), lines: setupLinesSchema }),
+  z.object({ type: z.literal('setup'), requestId: z.optional(requestId), lines: setupLinesSchema, keyFor: z.optional(z.array(shortText)) }),
   /** What the banner reported is over (the policy is valid again): it goes, as it does when dismissed. */
   z.object({ type: z.literal('clearBanner') }),
   z.object({
@@ -195,6 +197,8 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('chooseModel'), model: z.nullable(shortText) }),
   /** Saves what `requestId` was routed on as a line of the folder's routing examples, with the route the user picks. */
   z.object({ type: z.literal('saveRoutingExample'), requestId }),
+  /** Runs "Omni: Set API Key" for `provider`, offered under an answer whose key was missing or refused. */
+  z.object({ type: z.literal('setApiKey'), provider: shortText }),
 ]);
 
 export type { DecisionStage };

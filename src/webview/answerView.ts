@@ -24,6 +24,8 @@ export interface AnswerContext {
   retry(retryOf: string, model: string): void;
   /** Asks the host to save the answer's request as a routing example. */
   saveExample(requestId: string): void;
+  /** Asks the host to run "Omni: Set API Key" for `provider`. */
+  setKey(provider: string): void;
   /** Called after the answer's content or status changed. */
   changed(): void;
 }
@@ -119,8 +121,9 @@ export class AnswerView {
   }
 
   /** Ends the answer with the two-line setup notice: no key or no reachable model, so nothing was asked. */
-  needsSetup(lines: SetupLines): void {
+  needsSetup(lines: SetupLines, keyFor?: string[]): void {
     this.turn.setup = lines;
+    if (keyFor) this.turn.keyFor = keyFor;
     this.turn.status = 'error';
     this.showSetup(lines);
     this.settle();
@@ -133,8 +136,9 @@ export class AnswerView {
     this.settle();
   }
 
-  fail(error: AnswerError): void {
+  fail(error: AnswerError, keyFor?: string[]): void {
     this.turn.error = error;
+    if (keyFor) this.turn.keyFor = keyFor;
     this.turn.status = 'error';
     this.settle();
   }
@@ -183,10 +187,17 @@ export class AnswerView {
     }
     replaceChildren(
       this.actions,
+      ...(this.turn.keyFor ?? []).map((provider) => this.setKeyButton(provider)),
       renderRetryMenu(() => this.context.models(), () => this.context.retryRefusal(), (model) => this.context.retry(this.requestId, model)),
       this.turn.tag && this.saveExampleButton(),
     );
     this.context.changed();
+  }
+
+  private setKeyButton(provider: string): HTMLElement {
+    const button = h('button', { type: 'button', class: 'set-key', title: `Store a key for ${provider} in VS Code's secret storage ("Omni: Set API Key")` }, `Set API Key for ${provider}`);
+    button.addEventListener('click', () => this.context.setKey(provider));
+    return button;
   }
 
   /** Only for a routed answer: without a decision there is no route to confirm or correct. */

@@ -127,6 +127,9 @@ const transcript = new Transcript(transcriptElement, {
   saveExample(requestId) {
     host.post({ type: 'saveRoutingExample', requestId });
   },
+  setKey(provider) {
+    host.post({ type: 'setApiKey', provider });
+  },
   changed() {
     saveSoon();
   },
@@ -268,7 +271,7 @@ function handle(message: HostMessage): void {
       announce(message.stopped ? 'Answer stopped' : 'Answer complete');
       break;
     case 'error':
-      transcript.answer(message.requestId)?.fail(message.error);
+      transcript.answer(message.requestId)?.fail(message.error, message.keyFor);
       announce(`Answer failed: ${[message.error.message, message.error.attempts.map((attempt) => `${attempt.model}: ${attempt.cause}`).join('; ')].join(' ').trim()}`);
       break;
     case 'clearBanner':
@@ -276,7 +279,7 @@ function handle(message: HostMessage): void {
       break;
     case 'setup':
       if (message.requestId) {
-        transcript.answer(message.requestId)?.needsSetup(message.lines);
+        transcript.answer(message.requestId)?.needsSetup(message.lines, message.keyFor);
         // Else the last thing read is "… is answering": the notice is added whole, which live regions do not read.
         announce(message.lines.join(' '));
       } else {

@@ -316,6 +316,31 @@ describe('Omni chat, selection commands and policy (packaged .vsix)', function (
     await workbench.screenshot('fallback-note');
   });
 
+  it('a refused key ends the answer with "Set API Key for fake"; the button stores a new key, which the next request sends', async function () {
+    const picker = workbench.page.locator('.quick-input-widget');
+    fake.behave('fake-general', { fail: { status: 401, message: 'Invalid API key provided' } });
+    const answer = await chat.ask('any tips for a pasta recipe tonight?');
+    await answer.settled();
+    await textOf(answer.root.locator('.setup-notice .setup-problem'), 'No model could be reached: fake rejected the key.', 'the setup notice');
+    await answer.root.getByRole('button', { name: 'Set API Key for fake' }).click();
+    await textOf(picker.locator('.quick-input-title'), 'Omni: API key for fake', 'the input box the button opens');
+    await picker.locator('.quick-input-box input').fill('sk-replaced-456');
+    await picker.locator('.quick-input-box input').press('Enter');
+    await workbench.page.locator('.notification-toast', { hasText: 'Omni: key saved for fake.' }).waitFor();
+    try {
+      // The provider takes the new key.
+      fake.behave('fake-general', { text: 'Salad answer.' });
+      const from = fake.chatRequests().length;
+      await (await chat.ask('any tips for a salad recipe tonight?')).settled();
+      assert.equal(requestsSince(from)[0].headers.authorization, 'Bearer sk-replaced-456', 'the stored key is sent from then on');
+    } finally {
+      // The other scenarios expect the key from OMNI_FAKE_KEY.
+      await workbench.runCommand('Omni: Remove API Key', 30_000, { opensQuickInput: true });
+      await picker.locator('.quick-input-list .monaco-list-row', { hasText: 'fake' }).first().click();
+      await workbench.page.locator('.notification-toast', { hasText: 'Omni: key removed for fake.' }).waitFor();
+    }
+  });
+
   it('the status bar names the last route and model, and says so when no model answered', async function () {
     const omniItem = workbench.page.locator('.statusbar-item[id="omni-dev.omni-router.omni.route"]');
     fake.behave('fake-general', { text: 'Toss the pasta with garlic, olive oil and chilli.' });

@@ -664,6 +664,40 @@ describe('chat webview', () => {
     assert.equal(await banner.isVisible(), false);
   });
 
+  it('offers "Set API Key" for each provider whose key was missing or refused, live and when the answer is reopened', async () => {
+    const view = await webview();
+    const setupId = await ask(view);
+    await view.sendAll([
+      decision(setupId),
+      { type: 'setup', requestId: setupId, lines: ['No model could be reached: hf rejected the key.', 'Run "Omni: Set API Key" to store a new one.'], keyFor: ['hf'] },
+    ]);
+    const first = view.page.locator('.answer').first();
+    await first.getByRole('button', { name: 'Set API Key for hf' }).click();
+    assert.deepEqual(ofType(await view.posted(), 'setApiKey'), [{ type: 'setApiKey', provider: 'hf' }]);
+
+    const errorId = await ask(view);
+    const error = { message: 'No model could answer.', attempts: [{ model: 'coder', cause: 'hf rejected the token' }, { model: 'general', cause: 'HTTP 500' }] };
+    await view.sendAll([decision(errorId), { type: 'error', requestId: errorId, error, keyFor: ['hf', 'openai'] }]);
+    const second = view.page.locator('.answer').nth(1);
+    assert.deepEqual(await second.locator('button.set-key').allTextContents(), ['Set API Key for hf', 'Set API Key for openai']);
+    // An answer without a key problem offers none.
+    const fine = await ask(view);
+    await view.sendAll([decision(fine), { type: 'token', requestId: fine, text: 'ok' }, done(fine)]);
+    assert.equal(await view.page.locator('.answer').nth(2).locator('button.set-key').count(), 0);
+
+    await view.send(savedConversation('c-key', 'Keys', 'hello', { text: '', status: 'error', tag: sampleTag, error, keyFor: ['hf'] }));
+    assert.deepEqual(await view.page.locator('.answer').first().locator('button.set-key').allTextContents(), ['Set API Key for hf']);
+  });
+
+  it('a model asked again after a short Retry-After says so, rather than that another model takes over', async () => {
+    const view = await webview();
+    const requestId = await ask(view);
+    const note = { failedModel: 'Coder', cause: 'hf is rate-limiting requests (retry after 2 s)', nextModel: 'Coder', partialDiscarded: false, retryInMs: 2000 };
+    await view.sendAll([decision(requestId), { type: 'fallback', requestId, note }]);
+    assert.equal(await view.page.locator('.fallback-note').textContent(), 'Coder failed (hf is rate-limiting requests (retry after 2 s)); asking it again in 2.0 s');
+    await view.page.getByRole('status').filter({ hasText: 'Coder failed; asking it again' }).waitFor();
+  });
+
   it('greets an empty conversation with what to do first, and steps aside once there is one', async () => {
     const view = await webview();
     const welcome = view.page.getByRole('region', { name: 'Getting started' });

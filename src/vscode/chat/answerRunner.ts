@@ -145,17 +145,25 @@ export async function runAnswer(options: RunOptions): Promise<RunResult> {
         }
         turn.status = 'error';
         turn.setup = setupLines(event.attempts, deps.policy, { localProviders: deps.providers.localNames(), folderOpen: options.folderOpen });
+        // A key to set is one click away, rather than a command name to find in the palette.
+        turn.keyFor = keyProviders(event.attempts);
         // Nothing configured yet: two lines on what to do say more than a list of failed attempts (those go to the log).
-        if (turn.setup) post({ type: 'setup', requestId, lines: turn.setup });
+        if (turn.setup) post({ type: 'setup', requestId, lines: turn.setup, keyFor: turn.keyFor });
         else {
           turn.error = toAnswerError(event.message, event.attempts, deps.policy);
-          post({ type: 'error', requestId, error: turn.error });
+          post({ type: 'error', requestId, error: turn.error, keyFor: turn.keyFor });
         }
         log.error(`[${requestId}] no model answered: ${event.message}`);
         break;
     }
   }
   return result;
+}
+
+/** The providers whose key was missing or refused, once each; undefined when there is none. */
+function keyProviders(attempts: Attempt[]): string[] | undefined {
+  const providers = [...new Set(attempts.filter((a) => a.cause === 'auth').map((a) => a.provider))];
+  return providers.length > 0 ? providers : undefined;
 }
 
 function toAnswerError(message: string, attempts: Attempt[], policy: Policy): AnswerError {

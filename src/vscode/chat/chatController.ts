@@ -266,6 +266,11 @@ export class ChatController implements vscode.Disposable {
       await vscode.commands.executeCommand('omni.saveRoutingExample', message.requestId);
       await this.deps.refocus();
     },
+    // The command checks the name against the settings and says so when the provider is gone.
+    setApiKey: async (message) => {
+      await vscode.commands.executeCommand('omni.setApiKey', message.provider);
+      await this.deps.refocus();
+    },
   };
 
   private handle(message: WebviewMessage, from: vscode.Webview): Promise<void> | void {
