@@ -27,14 +27,14 @@ describe('setup notice', () => {
   it('tells a rejected key from a missing one, and gives the fix the provider error names', () => {
     const lines = setupLines([rejected()], policy, { localProviders: [], folderOpen: true });
     assert.deepEqual(lines, [
-      'No model could be reached: fake rejected the key.',
+      'No model could answer: fake rejected the key.',
       'Run "Omni: Set API Key" to store a new one (a stored key is used before OMNI_FAKE_KEY). Or use models on this machine: "Omni: Create Policy" → Local models.',
     ]);
   });
 
   it('names the environment variable a missing key is read from', () => {
     const lines = setupLines([attempt(missingKeyError(settings, KEY_COMMAND))], policy, { localProviders: [], folderOpen: true });
-    assert.equal(lines?.[0], 'No model could be reached: no key for fake.');
+    assert.equal(lines?.[0], 'No model could answer: no key for fake.');
     assert.match(lines?.[1] ?? '', /^Set OMNI_FAKE_KEY or run "Omni: Set API Key"\./);
   });
 
@@ -46,7 +46,7 @@ describe('setup notice', () => {
   it('says a local server is not running, and offers no local policy to a policy that already uses it', () => {
     const refused = toProviderError(settings, Object.assign(new Error('fetch failed'), { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) }));
     const lines = setupLines([attempt(refused)], policy, { localProviders: ['fake'], folderOpen: true });
-    assert.deepEqual(lines, ['No model could be reached: fake is not running on this machine.', 'Start the model server.']);
+    assert.deepEqual(lines, ['No model could answer: fake is not running on this machine.', 'Start the model server.']);
   });
 
   it('leaves other failures to the error and its attempts', () => {

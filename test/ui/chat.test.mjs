@@ -321,7 +321,7 @@ describe('Omni chat, selection commands and policy (packaged .vsix)', function (
     fake.behave('fake-general', { fail: { status: 401, message: 'Invalid API key provided' } });
     const answer = await chat.ask('any tips for a pasta recipe tonight?');
     await answer.settled();
-    await textOf(answer.root.locator('.setup-notice .setup-problem'), 'No model could be reached: fake rejected the key.', 'the setup notice');
+    await textOf(answer.root.locator('.setup-notice .setup-problem'), 'No model could answer: fake rejected the key.', 'the setup notice');
     await answer.root.getByRole('button', { name: 'Set API Key for fake' }).click();
     await textOf(picker.locator('.quick-input-title'), 'Omni: API key for fake', 'the input box the button opens');
     await picker.locator('.quick-input-box input').fill('sk-replaced-456');

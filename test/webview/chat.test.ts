@@ -669,7 +669,7 @@ describe('chat webview', () => {
     const setupId = await ask(view);
     await view.sendAll([
       decision(setupId),
-      { type: 'setup', requestId: setupId, lines: ['No model could be reached: hf rejected the key.', 'Run "Omni: Set API Key" to store a new one.'], keyFor: ['hf'] },
+      { type: 'setup', requestId: setupId, lines: ['No model could answer: hf rejected the key.', 'Run "Omni: Set API Key" to store a new one.'], keyFor: ['hf'] },
     ]);
     const first = view.page.locator('.answer').first();
     await first.getByRole('button', { name: 'Set API Key for hf' }).click();
@@ -1233,8 +1233,8 @@ describe('chat webview', () => {
     await view.send({ type: 'fallback', requestId: second, note: { failedModel: 'Qwen3 Coder 480B', cause: 'HTTP 500', nextModel: 'Llama 3.3 70B', partialDiscarded: false } });
     await status.filter({ hasText: 'Qwen3 Coder 480B failed; Llama 3.3 70B is answering' }).waitFor();
     // A rejected key ends the answer with a setup notice; before, the last words read were "… is answering".
-    await view.send({ type: 'setup', requestId: second, lines: ['No model could be reached: fake rejected the key.', 'Run "Omni: Set API Key" to store a new one.'] });
-    await status.filter({ hasText: 'No model could be reached: fake rejected the key. Run "Omni: Set API Key" to store a new one.' }).waitFor();
+    await view.send({ type: 'setup', requestId: second, lines: ['No model could answer: fake rejected the key.', 'Run "Omni: Set API Key" to store a new one.'] });
+    await status.filter({ hasText: 'No model could answer: fake rejected the key. Run "Omni: Set API Key" to store a new one.' }).waitFor();
   });
 
   it('announces what the host did with a code button, every time', async () => {

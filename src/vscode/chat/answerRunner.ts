@@ -223,7 +223,7 @@ export function setupLines(attempts: Attempt[], policy: Policy, where: SetupCont
     : where.folderOpen
       ? ' Or use models on this machine: "Omni: Create Policy" → Local models.'
       : ' Or use models on this machine: open a folder, then "Omni: Create Policy" → Local models.';
-  return [`No model could be reached: ${problems.join('; ')}.`, `${capitalized(actions.join('; or '))}.${local}`];
+  return [`No model could answer: ${problems.join('; ')}.`, `${capitalized(actions.join('; or '))}.${local}`];
 }
 
 function capitalized(text: string): string {

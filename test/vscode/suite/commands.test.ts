@@ -68,7 +68,7 @@ suite('Commands', () => {
       const latest = (await api.conversations()).sort((a, b) => b.updatedAt - a.updatedAt)[0];
       const failed = (await api.conversation(latest.id))?.turns.at(-1);
       assert.deepEqual(failed?.role === 'assistant' ? failed.setup : undefined, [
-        'No model could be reached: fake rejected the key.',
+        'No model could answer: fake rejected the key.',
         'Run "Omni: Set API Key" to store a new one (a stored key is used before OMNI_FAKE_KEY).',
       ]);
       await vscode.commands.executeCommand('omni.showRoutingLog');
