@@ -1,7 +1,12 @@
 // Both real SDK clients (openai, @huggingface/inference) against the loopback fake provider.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createProviderRegistry } from '../../src/core/providers/registry';
 import { ProviderError, type ChatProvider, type StreamChunk } from '../../src/core/providers/types';
@@ -231,6 +236,27 @@ describe('provider failures before any answer', () => {
       assert.equal(
         error.message,
         `vllm at ${new URL(baseURL).origin} does not speak https (ERR_SSL_WRONG_VERSION_NUMBER): if the server serves plain http, use http:// in the baseURL of "vllm" in the "omni.providers" user setting`,
+        type,
+      );
+    }
+  });
+
+  test('a certificate the client does not trust says so and how to trust its issuer, on both SDKs', async (t) => {
+    // A real TLS server with a self-signed certificate, made by openssl for this run.
+    const dir = mkdtempSync(join(tmpdir(), 'omni-cert-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+    const server = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (_request, response) => response.end());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    t.after(() => server.close());
+    const baseURL = `https://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+    for (const type of ['openai-compatible', 'huggingface'] as const) {
+      const providers = createProviderRegistry({ config: { providers: { vllm: { type, baseURL, apiKeyEnv: 'VLLM_KEY' } } }, env: { VLLM_KEY: 'vllm-key' } });
+      const error = await failureOf(collect(providers.get('vllm').stream({ model: 'plain', messages })));
+      assert.equal(error.kind, 'connection', type);
+      assert.equal(
+        error.message,
+        `vllm's certificate at ${new URL(baseURL).origin} is not trusted: if your organisation signs its own certificates, add its authority to the system's trusted certificates or set NODE_EXTRA_CA_CERTS=/path/to/ca.pem before starting (DEPTH_ZERO_SELF_SIGNED_CERT: self-signed certificate)`,
         type,
       );
     }

@@ -53,6 +53,11 @@ export function toProviderError(settings: ProviderSettings, error: unknown, cont
     const entry = `the baseURL of "${settings.name}"${context.definedIn ? ` in ${context.definedIn}` : ''}`;
     return new ProviderError(settings.name, 'connection', `${settings.label} at ${originOf(settings)} does not speak https (${code}): if the server serves plain http, use http:// in ${entry}`);
   }
+  const cert = certificateProblemOf(error);
+  if (cert) {
+    const entry = `the baseURL of "${settings.name}"${context.definedIn ? ` in ${context.definedIn}` : ''}`;
+    return new ProviderError(settings.name, 'connection', `${settings.label}'s certificate at ${originOf(settings)} ${certificateAdvice(cert.code, entry)} (${cert.code}: ${cert.message})`);
+  }
   if (code || isFetchFailure(error)) {
     return new ProviderError(settings.name, 'connection', `lost the connection to ${settings.label} (${code ?? messageOf(causeChain(error).at(-1))})`);
   }
@@ -153,6 +158,19 @@ function causeChain(error: unknown): unknown[] {
   const chain = [error];
   for (let current = error; isObject(current) && current.cause !== undefined && chain.length < 6; current = current.cause) chain.push(current.cause);
   return chain;
+}
+
+/** A certificate the TLS handshake refused, which says nothing of the network: its code and OpenSSL's reason. */
+function certificateProblemOf(error: unknown): { code: string; message: string } | undefined {
+  const refused = causeChain(error).find((cause) => isObject(cause) && typeof cause.code === 'string' && /CERT|_SIGNATURE$/.test(cause.code));
+  return isObject(refused) ? { code: String(refused.code), message: messageOf(refused) } : undefined;
+}
+
+/** What to do differs by reason: renew an out-of-date certificate, use the name it was issued for, or trust its issuer. */
+function certificateAdvice(code: string, entry: string): string {
+  if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') return 'is out of date: renew it on the server';
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return `was issued for another host name: use that name in ${entry}`;
+  return 'is not trusted: if your organisation signs its own certificates, add its authority to the system\'s trusted certificates or set NODE_EXTRA_CA_CERTS=/path/to/ca.pem before starting';
 }
 
 /** The socket or TLS error code (ECONNREFUSED, UND_ERR_SOCKET, ERR_SSL_…) Node's fetch hides among the causes. */
