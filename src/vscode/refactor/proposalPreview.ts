@@ -19,7 +19,12 @@ export interface SelectionSnapshot {
   indent: { tabSize: number; insertSpaces: boolean };
   /** The document's language, which the diff takes too: a notebook cell's name ends in .ipynb, not its language's. */
   languageId: string;
+  /** How many renames VS Code had reported then: only the later ones move `target`, not an older rename to its name. */
+  renamesBefore: number;
 }
+
+/** Renames of files reported by VS Code so far, counted for every snapshot to note. */
+let renamesSeen = 0;
 
 /** The editor's selection as it is now. */
 export function snapshotSelection(editor: vscode.TextEditor): SelectionSnapshot {
@@ -36,6 +41,7 @@ export function snapshotOf(document: vscode.TextDocument, range: vscode.Range): 
   return {
     indent: { tabSize, insertSpaces },
     languageId: document.languageId,
+    renamesBefore: renamesSeen,
     target: document.uri,
     range,
     text: document.getText(),
@@ -67,11 +73,18 @@ const GONE: Record<Ending, string> = {
   replaced: `Omni: that proposal was closed when a newer one for the same code opened.${AGAIN}`,
 };
 
+/** What the toast of a proposal that ended as `why` tells the user, naming its file's rename: its diff still bears the old name. */
+function goneMessage(why: Ending, asked: vscode.Uri, now: vscode.Uri): string {
+  if (why !== 'replaced' || asked.toString() === now.toString()) return GONE[why];
+  return `Omni: that proposal was for ${nameOf(asked)}, since renamed to ${nameOf(now)}; it was closed when a newer one for ${nameOf(now)} opened.${AGAIN}`;
+}
+
 export class ProposalPreview implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly proposals = new Map<string, Proposal>();
-  private readonly ended = new Map<string, Ending>();
+  /** What Apply or Discard on an ended proposal's toast says, by id. */
+  private readonly ended = new Map<string, string>();
   /** Files renamed this session, in order: a proposal asked before a rename applies to the file under its new name. */
-  private readonly renames: { from: string; to: string }[] = [];
+  private readonly renames: { from: string; to: string; seen: number }[] = [];
   private readonly disposables: vscode.Disposable[];
   private next = 0;
 
@@ -85,7 +98,7 @@ export class ProposalPreview implements vscode.TextDocumentContentProvider, vsco
         }
       }),
       vscode.workspace.onDidRenameFiles(({ files }) => {
-        this.renames.push(...files.map(({ oldUri, newUri }) => ({ from: oldUri.toString(), to: newUri.toString() })));
+        this.renames.push(...files.map(({ oldUri, newUri }) => ({ from: oldUri.toString(), to: newUri.toString(), seen: ++renamesSeen })));
         this.renames.splice(0, this.renames.length - MAX_RENAMES);
       }),
     ];
@@ -110,7 +123,8 @@ export class ProposalPreview implements vscode.TextDocumentContentProvider, vsco
     const fitted = fitIndentation(proposed, { selected, linePrefix, ...snapshot.indent });
     // Set here, so the diff shows exactly what Apply writes.
     this.proposals.set(id, { ...snapshot, proposed: withSelectionLineEnd(selected, fitted) });
-    const name = snapshot.target.path.split('/').pop() ?? 'selection';
+    // Its name now, when renamed while the answer streamed.
+    const name = nameOf(this.renamed(snapshot));
     // The file's own path, as git's views of a file have it: a request asked from the diff names the file (for rules
     // and privacy globs), not a path of Omni's.
     const path = snapshot.target.path.startsWith('/') ? snapshot.target.path : `/${snapshot.target.path}`;
@@ -127,7 +141,7 @@ export class ProposalPreview implements vscode.TextDocumentContentProvider, vsco
   /** The selection that the proposal shown by `uri` (either side of its diff) replaces, if it is one of the open proposals. */
   selectionOf(uri: vscode.Uri): SelectionSnapshot | undefined {
     const proposal = uri.scheme === PROPOSAL_SCHEME ? this.proposals.get(idOf(uri)) : undefined;
-    return proposal && { ...proposal, target: this.renamed(proposal.target) };
+    return proposal && { ...proposal, target: this.renamed(proposal), renamesBefore: renamesSeen };
   }
 
   /** The id of the proposal shown in the active editor, if any. */
@@ -140,7 +154,7 @@ export class ProposalPreview implements vscode.TextDocumentContentProvider, vsco
   async apply(id: string): Promise<ApplyOutcome> {
     const proposal = this.proposals.get(id);
     if (!proposal) return 'missing';
-    const target = this.renamed(proposal.target);
+    const target = this.renamed(proposal);
     // A deleted file's document stays open a while: edited, its file would come back on the next save.
     if (await isDeleted(target)) return 'deleted';
     // Opened, not looked up among the open documents: the user may have closed the file's tab since.
@@ -178,7 +192,8 @@ export class ProposalPreview implements vscode.TextDocumentContentProvider, vsco
         'Omni: the file changed since the proposal was made, so nothing was overwritten. Run the command again on the new code.',
       );
     }
-    const name = id && this.proposals.get(id)?.target.path.split('/').pop();
+    const proposal = id === undefined ? undefined : this.proposals.get(id);
+    const name = proposal && nameOf(this.renamed(proposal));
     if (outcome === 'deleted') {
       void vscode.window.showWarningMessage(`Omni: ${name} was deleted (or renamed outside VS Code) since the proposal was made, so nothing was written. Restore it and Apply again, or discard the proposal.`);
     }
@@ -212,12 +227,14 @@ export class ProposalPreview implements vscode.TextDocumentContentProvider, vsco
 
   private reportGone(id: string | undefined): void {
     const ending = id === undefined ? undefined : this.ended.get(id);
-    void vscode.window.showInformationMessage(ending ? GONE[ending] : 'Omni: no proposal is open. Refactor Selection, or Apply on a code block in the chat, opens one.');
+    void vscode.window.showInformationMessage(ending ?? 'Omni: no proposal is open. Refactor Selection, or Apply on a code block in the chat, opens one.');
   }
 
   private async end(id: string, why: Ending): Promise<void> {
-    if (!this.proposals.delete(id)) return;
-    this.ended.set(id, why);
+    const proposal = this.proposals.get(id);
+    if (!proposal) return;
+    this.proposals.delete(id);
+    this.ended.set(id, goneMessage(why, proposal.target, this.renamed(proposal)));
     const ours = this.tabsOf(id);
     if (ours.length > 0) await vscode.window.tabGroups.close(ours);
   }
@@ -227,24 +244,25 @@ export class ProposalPreview implements vscode.TextDocumentContentProvider, vsco
    * Apply would refuse since the file changed. Left open, each looks as current as the new one.
    */
   private async replaceOlder(snapshot: SelectionSnapshot): Promise<void> {
-    const target = snapshot.target.toString();
+    // By the files' names now: an older proposal for a file renamed since is for the same file.
+    const target = this.renamed(snapshot).toString();
     const now = vscode.workspace.textDocuments.find((document) => document.uri.toString() === target)?.getText() ?? snapshot.text;
     // Ranges that only touch (one ends where the other starts) hold different code.
     const overlaps = (range: vscode.Range) => {
       const common = range.intersection(snapshot.range);
       return range.isEqual(snapshot.range) || (common !== undefined && !common.isEmpty);
     };
-    const older = [...this.proposals].filter(([, proposal]) => proposal.target.toString() === target && (proposal.text !== now || overlaps(proposal.range)));
+    const older = [...this.proposals].filter(([, proposal]) => this.renamed(proposal).toString() === target && (proposal.text !== now || overlaps(proposal.range)));
     for (const [id] of older) await this.end(id, 'replaced');
   }
 
-  /** `uri` under the name the renames since have given it (its folder's renames included). */
-  private renamed(uri: vscode.Uri): vscode.Uri {
-    let at = uri.toString();
-    for (const { from, to } of this.renames) {
-      if (at === from || at.startsWith(`${from}/`)) at = to + at.slice(from.length);
+  /** The snapshot's file under the name the renames since it was taken have given it (its folder's renames included). */
+  private renamed({ target, renamesBefore }: SelectionSnapshot): vscode.Uri {
+    let at = target.toString();
+    for (const { from, to, seen } of this.renames) {
+      if (seen > renamesBefore && (at === from || at.startsWith(`${from}/`))) at = to + at.slice(from.length);
     }
-    return at === uri.toString() ? uri : vscode.Uri.parse(at);
+    return at === target.toString() ? target : vscode.Uri.parse(at);
   }
 
   private tabsOf(id: string): vscode.Tab[] {
@@ -254,6 +272,14 @@ export class ProposalPreview implements vscode.TextDocumentContentProvider, vsco
 
 /** Renames remembered for proposals asked before them; a session seldom has this many. */
 const MAX_RENAMES = 100;
+
+/** The file's name, for titles and messages; a notebook cell's says which cell of its notebook it is. */
+function nameOf(uri: vscode.Uri): string {
+  const file = uri.path.split('/').pop() || uri.path;
+  if (uri.scheme !== 'vscode-notebook-cell') return file;
+  const cell = vscode.workspace.notebookDocuments.flatMap((notebook) => notebook.getCells()).find((each) => each.document.uri.toString() === uri.toString());
+  return cell ? `${file}, cell ${cell.index + 1}` : file;
+}
 
 function idOf(uri: vscode.Uri): string {
   return new URLSearchParams(uri.query).get('id') ?? '';

@@ -547,22 +547,80 @@ suite('Explain and Refactor Selection', () => {
     }
   });
 
-  test('in a notebook cell, the diff is in the cell\'s language and Apply changes the cell', async () => {
+  test('Refactor in a renamed file replaces the older proposal asked under its old name, whose toast then says so', async () => {
     const fake = await fakeProvider();
     fake.behave('fake-coder', { text: PROPOSAL });
-    const cellData = new vscode.NotebookCellData(vscode.NotebookCellKind.Code, SOURCE.trimEnd(), 'python');
-    const notebook = await vscode.workspace.openNotebookDocument('jupyter-notebook', new vscode.NotebookData([cellData]));
-    await vscode.window.showNotebookDocument(notebook);
-    const cell = notebook.cellAt(0).document;
+    const oldName = vscode.Uri.joinPath(workspaceFolder().uri, 'named_a.py');
+    const newName = vscode.Uri.joinPath(workspaceFolder().uri, 'named_b.py');
+    await openWithSelection('named_a.py', SOURCE, 2, 4);
+    await watchMessages(async (shown) => {
+      const first = await vscode.commands.executeCommand<string>('omni.refactorSelection', 'inline the temporary');
+      const firstToast = await message(shown, /^Omni: the refactoring proposal is open as a diff\.$/);
+      await proposalTab(first);
+      const rename = new vscode.WorkspaceEdit();
+      rename.renameFile(oldName, newName, { overwrite: true });
+      assert.ok(await vscode.workspace.applyEdit(rename));
+      const editor = await vscode.window.showTextDocument(newName, { selection: new vscode.Range(2, 0, 4, 16) });
+      fake.behave('fake-coder', { text: '```python\ndef add(a, b):\n    return sum((a, b))\n```' });
+      const second = await vscode.commands.executeCommand<string>('omni.refactorSelection', 'use sum');
+      assert.equal((await proposalTab(second)).label, 'Refactor: named_b.py (original ↔ proposed)');
+      // Left open, the older diff (titled named_a.py) looked as current as the new one, for the same code.
+      await proposalClosed(first);
+      firstToast.click('Apply');
+      assert.equal(
+        (await message(shown, /since renamed/)).text,
+        'Omni: that proposal was for named_a.py, since renamed to named_b.py; it was closed when a newer one for named_b.py opened. ' +
+          'To see it again, select the code and click Apply on the code block of its answer in the chat.',
+      );
+      assert.equal(editor.document.getText(), SOURCE, 'the stale toast changed nothing');
+      assert.equal(await vscode.commands.executeCommand('omni.applyProposal', second), 'applied');
+      assert.equal(editor.document.getText(), SOURCE.replace('    total = a + b\n    return total', '    return sum((a, b))'));
+    });
+    fake.behave('fake-coder', { text: PROPOSAL });
+  });
+
+  test('a new file under the name of a file renamed earlier gets its proposal, not the renamed file', async () => {
+    const fake = await fakeProvider();
+    fake.behave('fake-coder', { text: PROPOSAL });
+    const moved = await openWithSelection('first_name.py', '# moved away\n', 0, 0);
+    const rename = new vscode.WorkspaceEdit();
+    rename.renameFile(moved.document.uri, vscode.Uri.joinPath(workspaceFolder().uri, 'second_name.py'), { overwrite: true });
+    assert.ok(await vscode.workspace.applyEdit(rename));
+    const reused = await openWithSelection('first_name.py', SOURCE, 2, 4);
+    const id = await vscode.commands.executeCommand<string>('omni.refactorSelection', 'inline the temporary');
+    // Every rename of the session was applied: Apply looked in second_name.py, and refused it as changed.
+    assert.equal(await vscode.commands.executeCommand('omni.applyProposal', id), 'applied');
+    assert.equal(reused.document.getText(), 'import os\n\ndef add(a, b):\n    return a + b\n\nprint(add(1, 2))\n');
+  });
+
+  test('in a notebook cell, the diff is titled with the cell, is in the cell\'s language, and Apply changes the cell', async () => {
+    const fake = await fakeProvider();
+    fake.behave('fake-coder', { text: PROPOSAL });
+    const code = (source: string) => ({ cell_type: 'code', metadata: {}, execution_count: null, outputs: [], source: source.split(/(?<=\n)/) });
+    const ipynb = {
+      cells: [code('import pandas as pd\n'), { cell_type: 'markdown', metadata: {}, source: ['# Sums'] }, code(SOURCE.trimEnd())],
+      metadata: { language_info: { name: 'python' } },
+      nbformat: 4,
+      nbformat_minor: 5,
+    };
+    const uri = vscode.Uri.joinPath(workspaceFolder().uri, 'analysis.ipynb');
+    await writeText(uri, JSON.stringify(ipynb, null, 1));
+    const notebook = await vscode.workspace.openNotebookDocument(uri);
+    await vscode.window.showNotebookDocument(notebook, { selections: [new vscode.NotebookRange(2, 3)] });
+    const cell = notebook.cellAt(2).document;
     const editor = await waitFor('the cell\'s editor', () => vscode.window.visibleTextEditors.find((shown) => shown.document === cell));
     editor.selection = new vscode.Selection(2, 0, 4, 16);
+    await vscode.window.showTextDocument(cell, { selection: editor.selection });
     const id = await vscode.commands.executeCommand<string>('omni.refactorSelection', 'inline the temporary');
-    const diff = (await proposalTab(id)).input;
+    const tab = await proposalTab(id);
+    // Named after the notebook alone, the title did not say which of its cells the proposal changes.
+    assert.equal(tab.label, 'Refactor: analysis.ipynb, cell 3 (original ↔ proposed)');
     // Named after the notebook, the diff was taken for JSON, and the Python code in it marked as broken.
-    const sides = await Promise.all([diff.original, diff.modified].map((uri) => vscode.workspace.openTextDocument(uri)));
+    const sides = await Promise.all([tab.input.original, tab.input.modified].map((side) => vscode.workspace.openTextDocument(side)));
     assert.deepEqual(sides.map((side) => side.languageId), ['python', 'python']);
     assert.equal(await vscode.commands.executeCommand('omni.applyProposal', id), 'applied');
     assert.equal(cell.getText(), 'import os\n\ndef add(a, b):\n    return a + b\n\nprint(add(1, 2))');
+    await vscode.window.showNotebookDocument(notebook);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
