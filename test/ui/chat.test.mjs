@@ -616,6 +616,23 @@ describe('Omni chat, selection commands and policy (packaged .vsix)', function (
     await diffTab.waitFor({ state: 'detached' });
     await eventually('the applied refactoring in refactor_me.py', () => workbench.editorLines(), (lines) => lines.join('\n') === applied.join('\n'));
   });
+
+  it('Ctrl+Alt+E on a selection in the Output panel says Explain works in editors, instead of explaining the file open behind it', async function () {
+    const { page } = workbench;
+    // The binding used to take the code around the cursor of this file, which the user never selected.
+    await workbench.openFile('refactor_me.py');
+    await workbench.runCommand('Omni: Show Routing Log');
+    await workbench.output(/Omni activated/);
+    const from = fake.chatRequests().length;
+    await page.locator('.part.panel .monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Control+Alt+E');
+    const toast = page.locator('.notification-toast', { hasText: 'Omni: Explain Selection works on code in an editor, not in the Output panel.' });
+    await toast.waitFor();
+    assert.equal(requestsSince(from).length, 0, 'nothing was sent');
+    await toast.locator('.monaco-button', { hasText: /^Open Chat$/ }).click();
+    await eventually('the focus in the message box, to paste the output into', () => chat.input.evaluate((node) => node.ownerDocument.activeElement === node && node.ownerDocument.hasFocus()), (focused) => focused);
+  });
 });
 
 /** Drags the side bar wider so the chat is readable in the screenshots (best effort: a narrow chat still works). */

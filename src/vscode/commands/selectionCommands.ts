@@ -1,5 +1,6 @@
 /** Explain and Refactor Selection, and the code actions of answers (copy, insert at cursor, apply to selection). */
 import * as vscode from 'vscode';
+import { z } from 'zod';
 import type { WebviewMessageOf } from '../../protocol/messages';
 import type { ChatController } from '../chat/chatController';
 import type { ChatViews } from '../chat/chatViews';
@@ -9,6 +10,9 @@ import { enclosingCode } from '../enclosingCode';
 import { readSettings } from '../settings';
 import { proposalIdOf, snapshotSelection, type ProposalPreview, type SelectionSnapshot } from '../refactor/proposalPreview';
 import { RefactorAnswers } from '../refactor/refactorAnswers';
+
+/** The argument of the Ctrl+Alt+E binding that applies in the Output panel (package.json). */
+const fromOutputPanel = z.object({ from: z.literal('output') });
 
 const DEFAULT_INSTRUCTION = 'improve readability and structure while keeping the behaviour';
 
@@ -96,7 +100,9 @@ export function registerSelectionCommands(deps: SelectionCommandDeps): vscode.Di
 
   return [
     refactorAnswers,
-    vscode.commands.registerCommand('omni.explainSelection', async () => {
+    vscode.commands.registerCommand('omni.explainSelection', async (source?: unknown) => {
+      // Extensions cannot read the Output panel's selection: explaining the editor behind it would explain other code.
+      if (fromOutputPanel.safeParse(source).success) return explainsOnlyEditors(views);
       if (waitsForAnswer('Explain', () => vscode.commands.executeCommand('omni.explainSelection'))) return undefined;
       const editor = await selectedEditor();
       if (!editor) return undefined;
@@ -194,4 +200,15 @@ async function selectionToReplace(editor: vscode.TextEditor): Promise<SelectionS
   const around = editor.selection.isEmpty ? await enclosingCode(editor.document, editor.selection.active) : undefined;
   if (around) editor.selection = new vscode.Selection(around.range.start, around.range.end);
   return editor.selection.isEmpty ? undefined : snapshotSelection(editor);
+}
+
+/** Ctrl+Alt+E in the Output panel: says where Explain works, and how to ask about the output instead. */
+async function explainsOnlyEditors(views: ChatViews): Promise<undefined> {
+  const open = 'Open Chat';
+  const choice = await vscode.window.showInformationMessage(
+    'Omni: Explain Selection works on code in an editor, not in the Output panel. To ask about this output, copy it and paste it into the Omni chat.',
+    open,
+  );
+  if (choice === open) await views.reveal({ focusComposer: true });
+  return undefined;
 }
