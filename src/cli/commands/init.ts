@@ -1,6 +1,7 @@
 /** `omni init`: writes `.omni/policies.json` from a shipped template, as "Omni: Create Policy" does in VS Code. */
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { MAX_POLICY_SIZE } from '../../core/policy/parse';
 import { isBlankPolicy, templates, templateText, type TemplateName } from '../../core/policy/templates';
 import { describeFileError } from '../../core/storage/fileErrors';
 import { parseCommandArgs, UsageError } from '../args';
@@ -35,7 +36,8 @@ export const init: CliCommand = {
       return 1;
     }
     const exists = existsSync(file);
-    const blank = exists && isBlankPolicy(readFileSync(file, 'utf8'));
+    // A file over the size limit is no blank one; it is not read to find that out.
+    const blank = exists && statSync(file).size <= MAX_POLICY_SIZE && isBlankPolicy(readFileSync(file, 'utf8'));
     if (exists && !blank) {
       printErrorLine(`omni: ${shown} already exists; edit it, or run "omni check" to see what it says`);
       return 1;

@@ -1,7 +1,7 @@
 /** Finds and reads policy files from disk (Node only; the extension reads through VS Code's file system instead). */
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { parsePolicyBytes, type ParseOptions, type PolicyParseResult } from './parse';
+import { MAX_POLICY_SIZE, parsePolicyBytes, tooLargePolicy, type ParseOptions, type PolicyParseResult } from './parse';
 import { describeFileError } from '../storage/fileErrors';
 import { defaultPolicy } from './templates';
 import type { Policy } from './schema';
@@ -18,7 +18,15 @@ export const DEFAULT_POLICY_SOURCE = '<built-in default policy>';
 export function loadPolicyFile(file: string, options: ParseOptions = {}): PolicyParseResult {
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(file);
+    // The size first: a 500 MB file must not be read into memory to learn that it is too large.
+    const fd = openSync(file, 'r');
+    try {
+      const { size } = fstatSync(fd);
+      if (size > MAX_POLICY_SIZE) return tooLargePolicy(file, size);
+      bytes = readFileSync(fd);
+    } finally {
+      closeSync(fd);
+    }
   } catch (error) {
     const diagnostic: PolicyDiagnostic = {
       severity: 'error',

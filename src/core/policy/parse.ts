@@ -20,8 +20,11 @@ export type PolicyParseResult =
   /** `unreadable`: the file could not be read at all (missing, a folder), so there is nothing in it to fix. */
   | { ok: false; diagnostics: PolicyDiagnostic[]; unreadable?: true };
 
-/** A real policy is a few KB; a file this large is not one, and validating it would stall the editor. */
-const MAX_CHARS = 1024 * 1024;
+/**
+ * A real policy is a few KB; a file this large is not one, and reading or validating it would stall the editor. Readers
+ * check a file's size against it before reading the file.
+ */
+export const MAX_POLICY_SIZE = 1024 * 1024;
 /** A real policy nests about six levels; far deeper input would overflow recursive parsers on the way. */
 const MAX_DEPTH = 64;
 
@@ -35,10 +38,25 @@ export interface ParseOptions {
  * extension both read the file this way, so a file in another encoding gets the same error in either.
  */
 export function parsePolicyBytes(bytes: Uint8Array, file: string, options: ParseOptions = {}): PolicyParseResult & { text: string } {
+  // The file may have grown since its size was checked.
+  if (bytes.length > MAX_POLICY_SIZE) return { ...tooLargePolicy(file, bytes.length), text: '' };
   const { text, problem } = decodeText(bytes);
   if (!problem) return { ...parsePolicy(text, file, options), text };
   const diagnostic = { severity: 'error' as const, file, ...problem, length: 1, path: '(root)' };
   return { ok: false, diagnostics: [diagnostic], text };
+}
+
+/** The policy file `file` of `size` bytes (or characters) is too large to be one, so it is not read at all. */
+export function tooLargePolicy(file: string, size: number): PolicyParseResult {
+  const message = `the file is ${describeSize(size)}; a policy is a few KB, so it was not read (limit ${describeSize(MAX_POLICY_SIZE)})`;
+  return { ok: false, diagnostics: [{ severity: 'error', file, line: 1, column: 1, offset: 0, length: 0, path: '(root)', message }] };
+}
+
+/** Rounded up, so that a file just over the limit does not read as the limit itself ("1.0 MB; limit 1 MB"). */
+function describeSize(bytes: number): string {
+  const mb = bytes / 1024 / 1024;
+  const [value, unit] = mb >= 1024 ? [mb / 1024, 'GB'] : [mb, 'MB'];
+  return Number.isInteger(value) ? `${value} ${unit}` : `${(Math.ceil(value * 10) / 10).toFixed(1)} ${unit}`;
 }
 
 /** Parses and validates a policy. `file` only labels the diagnostics. */
@@ -65,10 +83,7 @@ export function parsePolicy(source: string, file: string, options: ParseOptions 
     const fill = 'run "Omni: Create Policy" in VS Code or "omni init" in its folder to fill it from a template';
     return { ok: false, diagnostics: [place(0, 0, [], `the file is empty: a policy is a JSON object; ${fill}`)] };
   }
-  if (text.length > MAX_CHARS) {
-    const size = `${(text.length / 1024 / 1024).toFixed(1)} MB`;
-    return { ok: false, diagnostics: [place(0, 0, [], `the file is ${size}; a policy is a few KB, so it was not read (limit 1 MB)`)] };
-  }
+  if (text.length > MAX_POLICY_SIZE) return tooLargePolicy(file, text.length);
   const tooDeep = firstOffsetDeeperThan(text, MAX_DEPTH);
   if (tooDeep !== undefined) {
     return { ok: false, diagnostics: [place(tooDeep, 1, [], `nested deeper than ${MAX_DEPTH} levels; a policy needs about six`)] };
