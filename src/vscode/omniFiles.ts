@@ -29,7 +29,8 @@ export function unsavedDocument(uri: vscode.Uri): vscode.TextDocument | undefine
 export function watchOmniFile(relativePath: string, changed: (uri: vscode.Uri) => void): vscode.Disposable {
   const parts = relativePath.split(/[\\/]/);
   const files = vscode.workspace.createFileSystemWatcher(`**/${parts.join('/')}`);
-  const folders = vscode.workspace.createFileSystemWatcher(`**/${parts.slice(0, -1).join('/')}`, false, true, false);
+  // A folder deleted and made again at once (a script, `git checkout`) may reach the watcher as one change of it.
+  const folders = vscode.workspace.createFileSystemWatcher(`**/${parts.slice(0, -1).join('/')}`);
   const fileChanged = (uri: vscode.Uri) => {
     if (isOmniFile(uri, relativePath)) changed(uri);
   };
@@ -41,6 +42,7 @@ export function watchOmniFile(relativePath: string, changed: (uri: vscode.Uri) =
     files.onDidChange(fileChanged),
     files.onDidDelete(fileChanged),
     folders.onDidCreate(fileIn),
+    folders.onDidChange(fileIn),
     folders.onDidDelete(fileIn),
   );
 }

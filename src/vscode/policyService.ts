@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { LineIndex, type PolicyDiagnostic } from '../core/policy/diagnostics';
 import { POLICY_PATH } from '../core/policy/load';
-import { parsePolicy, parsePolicyBytes, type ParseOptions, type PolicyParseResult } from '../core/policy/parse';
+import { MAX_POLICY_SIZE, parsePolicy, parsePolicyBytes, tooLargePolicy, type ParseOptions, type PolicyParseResult } from '../core/policy/parse';
 import type { Policy } from '../core/policy/schema';
 import { defaultPolicy } from '../core/policy/templates';
 import { isOmniFile, omniFileUri, unsavedDocument, watchOmniFile } from './omniFiles';
@@ -22,8 +22,11 @@ export interface ActivePolicy {
   warning?: string;
   /** True when Restricted Mode keeps the workspace policy from applying. */
   restricted: boolean;
-  /** The policy file as messages name it, when it was deleted while the window was open: routing changed under the user. */
-  removed?: string;
+  /**
+   * Set when the policy file was deleted while the window was open (routing changed under the user), or a folder
+   * stands where it belongs: what happened to it, and how to get a policy back.
+   */
+  removed?: { problem: string; fix: string };
   /** The workspace folder the request belongs to, whether or not it has a policy. */
   folder?: vscode.WorkspaceFolder;
 }
@@ -32,7 +35,8 @@ interface FolderState {
   lastGood?: Policy;
   hasFile: boolean;
   errors: number;
-  removed?: boolean;
+  /** Why there is no file: deleted while the window was open, or a folder in its place. */
+  gone?: 'deleted' | 'folder';
   /** The saved file has errors, and the unsaved text in its editor has none: saving applies the fix. */
   fixedUnsaved?: boolean;
 }
@@ -107,7 +111,7 @@ export class PolicyService implements vscode.Disposable {
     const state = folder && this.folders.get(folder.uri.toString());
     if (restricted || !folder || !state?.hasFile || !state.lastGood) {
       const warning = !restricted && state?.hasFile && !state.lastGood ? `${this.problem(folder!, state)}; the ${BUILT_IN} routes until it is fixed` : undefined;
-      const removed = !restricted && state?.removed ? this.label(folder!) : undefined;
+      const removed = !restricted && state?.gone ? this.removed(folder!, state.gone) : undefined;
       return { policy: defaultPolicy(), label: BUILT_IN, restricted: restricted && !!state?.hasFile, removed, warning, folder };
     }
     const warning = state.errors > 0 ? `${this.problem(folder, state)}; its last valid version keeps routing` : undefined;
@@ -125,6 +129,13 @@ export class PolicyService implements vscode.Disposable {
   private problem(folder: vscode.WorkspaceFolder, state: FolderState): string {
     const file = this.label(folder);
     return state.fixedUnsaved ? `${file} has errors in its saved version, which unsaved edits fix: save the file to apply them` : `${file} has errors (see Problems)`;
+  }
+
+  private removed(folder: vscode.WorkspaceFolder, gone: 'deleted' | 'folder'): NonNullable<ActivePolicy['removed']> {
+    const file = this.label(folder);
+    return gone === 'folder'
+      ? { problem: `${file} is a folder, not a file`, fix: 'Move or remove that folder, then run "Omni: Create Policy" to start a policy.' }
+      : { problem: `${file} was deleted`, fix: 'Undo the deletion to route with it again, or run "Omni: Create Policy" to start a new one.' };
   }
 
   private label(folder: vscode.WorkspaceFolder): string {
@@ -155,17 +166,16 @@ export class PolicyService implements vscode.Disposable {
     const uri = this.policyUri(folder);
     const key = folder.uri.toString();
     const previous = this.folders.get(key);
-    let bytes: Uint8Array;
-    try {
-      bytes = await vscode.workspace.fs.readFile(uri);
-    } catch {
-      const removed = !!(previous?.hasFile || previous?.removed);
-      if (previous?.hasFile) this.log.warn(`${this.label(folder)} was deleted; the ${BUILT_IN} routes now`);
-      this.folders.set(key, { hasFile: false, errors: 0, removed });
+    const saved = await this.readSaved(uri);
+    if (saved === 'missing' || saved === 'folder') {
+      // Only a deletion seen in this window changed routing under the user; a folder in the file's place is always wrong.
+      const gone = saved === 'folder' ? 'folder' : previous?.hasFile || previous?.gone ? 'deleted' : undefined;
+      if (gone && gone !== previous?.gone) this.log.warn(`${this.removed(folder, gone).problem}; the ${BUILT_IN} routes now`);
+      this.folders.set(key, { hasFile: false, errors: 0, gone });
       this.diagnostics.delete(uri);
       return;
     }
-    const { text, ...result } = this.checkSaved(uri, bytes);
+    const { text, ...result } = saved;
     // Problems follow what the user sees: the unsaved text of an open editor, else the file.
     const editor = unsavedDocument(uri);
     const unsaved = editor && this.showDiagnostics(uri, editor.getText());
@@ -185,9 +195,26 @@ export class PolicyService implements vscode.Disposable {
     return parsePolicy(text, vscode.workspace.asRelativePath(uri), this.parseOptions());
   }
 
-  /** The saved file, decoded as the CLI decodes it: a file in another encoding gets the same error in both. */
-  private checkSaved(uri: vscode.Uri, bytes: Uint8Array) {
-    return parsePolicyBytes(bytes, vscode.workspace.asRelativePath(uri), this.parseOptions());
+  /**
+   * The saved file, decoded as the CLI decodes it (a file in another encoding gets the same error in both), and its
+   * size checked before it is read, as the CLI does; or why there is no file to read.
+   */
+  private async readSaved(uri: vscode.Uri): Promise<(PolicyParseResult & { text: string }) | 'missing' | 'folder'> {
+    const file = vscode.workspace.asRelativePath(uri);
+    let stat: vscode.FileStat;
+    try {
+      stat = await vscode.workspace.fs.stat(uri);
+    } catch {
+      return 'missing';
+    }
+    if (stat.type & vscode.FileType.Directory) return 'folder';
+    if (stat.size > MAX_POLICY_SIZE) return { ...tooLargePolicy(file, stat.size), text: '' };
+    try {
+      return parsePolicyBytes(await vscode.workspace.fs.readFile(uri), file, this.parseOptions());
+    } catch {
+      // Deleted between the two calls.
+      return 'missing';
+    }
   }
 
   private parseOptions(): ParseOptions {

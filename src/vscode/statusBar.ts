@@ -1,6 +1,7 @@
 /**
  * The status bar item: the last route → model, a click opening the routing log; marked with a warning while the
- * policy that routes the active file has a problem (errors, Restricted Mode), a click then opening the Problems.
+ * policy that routes the active file has a problem (errors, Restricted Mode), a click then opening the Problems, or
+ * while its file is gone (deleted, a folder in its place), a click then running "Omni: Create Policy" for its folder.
  */
 import * as vscode from 'vscode';
 import type { ActivePolicy } from './policyService';
@@ -8,7 +9,7 @@ import type { ActivePolicy } from './policyService';
 export class RouteStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('omni.route', vscode.StatusBarAlignment.Right, 100);
   private lastRoute?: { route: string; model: string | undefined };
-  private problem?: string;
+  private problem?: { text: string; click: string; command: vscode.Command };
 
   constructor() {
     this.item.name = 'Omni route';
@@ -22,9 +23,19 @@ export class RouteStatusBar implements vscode.Disposable {
     this.render();
   }
 
-  /** Follows the policy that routes the active file: its errors, or Restricted Mode keeping it from applying. */
-  showPolicyState(active: Pick<ActivePolicy, 'warning' | 'restricted'>): void {
-    this.problem = active.warning ?? (active.restricted ? 'Restricted Mode keeps the workspace policy from applying' : undefined);
+  /** Follows the policy that routes the active file: its errors, Restricted Mode keeping it from applying, its file gone. */
+  showPolicyState(active: Pick<ActivePolicy, 'warning' | 'restricted' | 'removed' | 'label' | 'folder'>): void {
+    const problems = { title: 'Show Problems', command: 'workbench.actions.view.problems' };
+    const text = active.warning ?? (active.restricted ? 'Restricted Mode keeps the workspace policy from applying' : undefined);
+    this.problem = text
+      ? { text, click: 'Click to show the problems.', command: problems }
+      : active.removed
+        ? {
+            text: `${active.removed.problem}; the ${active.label} routes now`,
+            click: 'Click to create it (Omni: Create Policy).',
+            command: { title: 'Create Policy', command: 'omni.createPolicy', arguments: [undefined, active.folder?.uri] },
+          }
+        : undefined;
     this.render();
   }
 
@@ -41,10 +52,10 @@ export class RouteStatusBar implements vscode.Disposable {
         : `Omni routed the last request to ${this.lastRoute.route}, and no model answered it (the chat says why).`;
     if (this.problem) {
       this.item.text = `$(warning) ${routed}`;
-      this.item.tooltip = `${last}\nPolicy problem: ${this.problem}. Click to show the problems.`;
+      this.item.tooltip = `${last}\nPolicy problem: ${this.problem.text}. ${this.problem.click}`;
       this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
-      this.item.command = 'workbench.actions.view.problems';
-      this.item.accessibilityInformation = { label: `${this.spoken()}; policy problem: ${this.problem}` };
+      this.item.command = this.problem.command;
+      this.item.accessibilityInformation = { label: `${this.spoken()}; policy problem: ${this.problem.text}` };
     } else {
       this.item.text = `$(sparkle) ${routed}`;
       this.item.tooltip = `${last} Click to show the routing log.`;

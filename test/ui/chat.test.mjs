@@ -3,7 +3,7 @@
 // answering from a loopback fake provider that runs in this process. One window serves all scenarios (each starts
 // with a fresh conversation and a tidy window); the reload scenario runs last.
 import * as assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Chat, FAKE_KEY, eventually, omniSettings, policyText, startFake, textOf, uiPolicy } from './omni.mjs';
 import { openWorkbench } from './workbench.mjs';
@@ -248,16 +248,52 @@ describe('Omni chat, selection commands and policy (packaged .vsix)', function (
     }
   });
 
-  it('deleting .omni/policies.json says the built-in policy routes now; restoring it clears the notice', async function () {
+  it('a policy file deleted, renamed, or with a folder in its place: the chat and the status bar say the built-in policy routes now; Create Policy from the status bar restores it', async function () {
+    const { page } = workbench;
     const banner = chat.frame.locator('.setup-banner');
-    try {
-      rmSync(join(workbench.run.workspace, '.omni/policies.json'));
-      await textOf(banner.locator('.setup-problem'), '.omni/policies.json was deleted: the built-in default policy routes now.', 'the deletion notice', 20_000);
-      await eventually('the chat to offer the built-in policy\'s models', () => chat.frame.locator('select.model-select option').allTextContents(), (options) => !options.some((o) => o.endsWith(' · fake')));
-    } finally {
+    const omniItem = page.locator('.statusbar-item[id="omni-dev.omni-router.omni.route"]');
+    const omni = join(workbench.run.workspace, '.omni');
+    const file = join(omni, 'policies.json');
+    const restore = async () => {
+      rmSync(omni, { recursive: true, force: true });
       workbench.writeFile('.omni/policies.json', policyText(uiPolicy()));
+      await eventually('the notice to go once the policy is back', () => banner.isHidden(), (hidden) => hidden, 20_000);
+      await eventually('Omni\'s status item to stop warning', () => omniItem.getAttribute('aria-label'), (label) => !/policy problem/.test(label ?? ''), 20_000);
+    };
+    const gone = async (how, problem) => {
+      await textOf(banner.locator('.setup-problem'), `${problem}: the built-in default policy routes now.`, `the notice when ${how}`, 20_000);
+      // The status bar used to stay as it was, the only sign of the change a banner in a chat view that may be closed.
+      await eventually(`Omni's status item to warn when ${how}`, () => omniItem.getAttribute('aria-label'), (label) => (label ?? '').endsWith(`; policy problem: ${problem}; the built-in default policy routes now`), 20_000);
+      await eventually('the chat to offer the built-in policy\'s models', () => chat.frame.locator('select.model-select option').allTextContents(), (options) => !options.some((o) => o.endsWith(' · fake')));
+    };
+    try {
+      rmSync(file);
+      await gone('the file is deleted', '.omni/policies.json was deleted');
+      await restore();
+      rmSync(omni, { recursive: true });
+      await gone('its folder is deleted', '.omni/policies.json was deleted');
+      await restore();
+      renameSync(file, `${file}.bak`);
+      await gone('the file is renamed', '.omni/policies.json was deleted');
+      await restore();
+      rmSync(file);
+      mkdirSync(file);
+      await gone('a folder takes its place', '.omni/policies.json is a folder, not a file');
+      await restore();
+
+      // A click on the warning creates the policy again, in the folder whose policy went.
+      rmSync(omni, { recursive: true });
+      await gone('it is deleted again', '.omni/policies.json was deleted');
+      await omniItem.locator('a').first().click();
+      await page.locator('.quick-input-widget .quick-input-title', { hasText: /^Omni: Create Policy$/ }).waitFor();
+      await page.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: /^Hugging Face models \(default\)$/ }) }).click();
+      await page.locator('.editor-group-container.active .tab.active .label-name', { hasText: /^policies\.json$/ }).waitFor();
+      await eventually('the notice to go once the policy is created', () => banner.isHidden(), (hidden) => hidden, 20_000);
+      await eventually('Omni\'s status item to stop warning', () => omniItem.getAttribute('aria-label'), (label) => !/policy problem/.test(label ?? ''), 20_000);
+      assert.match(readFileSync(file, 'utf8'), /"huggingface"/);
+    } finally {
+      await restore();
     }
-    await eventually('the notice to go once the policy is back', () => banner.isHidden(), (hidden) => hidden, 20_000);
     await eventually('the chat to offer the policy\'s models again', () => chat.frame.locator('select.model-select option').allTextContents(), (options) => options.includes('Fake Coder · fake'));
   });
 

@@ -501,11 +501,6 @@ function policyNotice({ label, warning, restricted, removed }: ActivePolicy): Se
     ];
   }
   if (warning) return [`Policy problem: ${warning}.`, 'Routing follows the file as soon as it is saved without errors.'];
-  if (removed) {
-    return [
-      `${removed} was deleted: the ${label} routes now.`,
-      'Undo the deletion to route with it again, or run "Omni: Create Policy" to start a new one.',
-    ];
-  }
+  if (removed) return [`${removed.problem}: the ${label} routes now.`, removed.fix];
   return undefined;
 }

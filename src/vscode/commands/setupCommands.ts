@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { POLICY_PATH } from '../../core/policy/load';
 import { displayName } from '../../core/policy/modelNames';
+import { MAX_POLICY_SIZE } from '../../core/policy/parse';
 import { isBlankPolicy, templates, templateText, type TemplateName } from '../../core/policy/templates';
 import { isOnThisMachine, resolveProviderSettings } from '../../core/providers/config';
 import type { ChatController } from '../chat/chatController';
@@ -109,12 +110,19 @@ export function registerSetupCommands(deps: SetupCommandDeps): vscode.Disposable
         (folders.length === 1 ? folders[0] : await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Create the policy of which folder?' }));
       if (!folder) return undefined;
       const target = omniFileUri(folder.uri, POLICY_PATH);
-      const saved = await vscode.workspace.fs.readFile(target).then(
-        (bytes) => new TextDecoder().decode(bytes),
+      const stat = await vscode.workspace.fs.stat(target).then(
+        (found) => found,
         () => undefined,
       );
+      if (stat && stat.type & vscode.FileType.Directory) {
+        // Writing would fail with a bare EISDIR; the policy notice already points here.
+        void vscode.window.showErrorMessage(`Omni: ${vscode.workspace.asRelativePath(target)} is a folder, where the policy file belongs; move or remove it, then run "Omni: Create Policy" again.`);
+        return undefined;
+      }
       // An empty file is filled: "the file is empty" tells the user to run this command. Unsaved text is the user's.
-      if (saved === undefined || (isBlankPolicy(saved) && !unsavedDocument(target))) {
+      // A file over the size limit is no blank one, and is not read to find that out.
+      const blank = stat && stat.size <= MAX_POLICY_SIZE && isBlankPolicy(new TextDecoder().decode(await vscode.workspace.fs.readFile(target))) && !unsavedDocument(target);
+      if (!stat || blank) {
         const template =
           templateArg ??
           (

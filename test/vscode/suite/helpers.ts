@@ -119,7 +119,7 @@ export function modelsAsked(server: FakeProvider, from = 0): string[] {
   return server.chatRequests().slice(from).map((r) => r.body?.model ?? '');
 }
 
-/** A notification Omni showed while `watchMessages` ran; `click` answers it as the user would (undefined: closed). */
+/** A notification (information, warning or error) Omni showed while `watchMessages` ran; `click` answers it as the user would (undefined: closed). */
 export interface ShownMessage {
   text: string;
   buttons: string[];
@@ -127,16 +127,16 @@ export interface ShownMessage {
 }
 
 /**
- * Runs `body` with VS Code's information and warning messages recorded instead of shown, so a test can read them and
+ * Runs `body` with VS Code's information, warning and error messages recorded instead of shown, so a test can read them and
  * click their buttons; the extension shares this `vscode` API object, being loaded from the same folder.
  */
 export async function watchMessages<T>(body: (shown: ShownMessage[]) => Promise<T>): Promise<T> {
   const shown: ShownMessage[] = [];
   const { window } = vscode as { window: Record<string, unknown> };
-  const originals = { showInformationMessage: window.showInformationMessage, showWarningMessage: window.showWarningMessage };
+  const originals = { showInformationMessage: window.showInformationMessage, showWarningMessage: window.showWarningMessage, showErrorMessage: window.showErrorMessage };
   const record = (text: string, ...rest: unknown[]) =>
     new Promise<string | undefined>((click) => shown.push({ text, buttons: rest.filter((item): item is string => typeof item === 'string'), click }));
-  Object.assign(window, { showInformationMessage: record, showWarningMessage: record });
+  Object.assign(window, { showInformationMessage: record, showWarningMessage: record, showErrorMessage: record });
   try {
     return await body(shown);
   } finally {

@@ -1,8 +1,9 @@
 // The workspace policy in a real editor: Problems entries at the exact place, the last valid policy keeps routing
 // while the file is broken, and a fix takes effect without a reload.
 import * as assert from 'node:assert/strict';
+import { truncateSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { fakeProvider, modelsAsked, omniApi, openWithSelection, policyUri, testPolicy, usePolicy, waitFor, withProviders, writeText } from './helpers';
+import { fakeProvider, modelsAsked, omniApi, openWithSelection, policyUri, testPolicy, usePolicy, waitFor, watchMessages, withProviders, writeText } from './helpers';
 
 /** The test policy with its general model on `provider`. */
 function generalOn(provider: string): Record<string, unknown> {
@@ -136,6 +137,37 @@ suite('Policy in the editor', () => {
     await openWithSelection('policy_back.py', 'def m(v):\n    return v\n', 0, 1);
     assert.equal((await vscode.commands.executeCommand<{ ok: boolean }>('omni.explainSelection'))?.ok, true);
     assert.deepEqual(modelsAsked(fake, before), ['fake-coder']);
+  });
+
+  test('a policy file over the size limit is refused from its size, not read, and the last valid policy keeps routing', async () => {
+    const fake = await fakeProvider();
+    // Sparse: 3 GB on paper, nothing on disk. Reading it whole would fail, or take the extension host's memory.
+    truncateSync(policyUri().fsPath, 3 * 1024 ** 3);
+    try {
+      const problem = await waitFor('a Problems entry', () => vscode.languages.getDiagnostics(policyUri())[0]);
+      assert.equal(problem.message, 'the file is 3 GB; a policy is a few KB, so it was not read (limit 1 MB) (at (root))');
+      const before = fake.chatRequests().length;
+      await openWithSelection('huge_policy.py', 'def n(u):\n    return u\n', 0, 1);
+      assert.equal((await vscode.commands.executeCommand<{ ok: boolean }>('omni.explainSelection'))?.ok, true);
+      assert.deepEqual(modelsAsked(fake, before), ['fake-coder']);
+    } finally {
+      await usePolicy(testPolicy());
+    }
+  });
+
+  test('a folder where the policy file belongs: Create Policy says to move it, instead of failing with EISDIR', async () => {
+    await vscode.workspace.fs.delete(policyUri());
+    await vscode.workspace.fs.createDirectory(policyUri());
+    try {
+      const { created, shown } = await watchMessages(async (shown) => ({ created: await vscode.commands.executeCommand('omni.createPolicy', 'ollama'), shown }));
+      assert.equal(created, undefined);
+      assert.deepEqual(shown.map((m) => m.text), [
+        'Omni: .omni/policies.json is a folder, where the policy file belongs; move or remove it, then run "Omni: Create Policy" again.',
+      ]);
+    } finally {
+      await vscode.workspace.fs.delete(policyUri(), { recursive: true });
+      await usePolicy(testPolicy());
+    }
   });
 
   test("a JSON syntax error is reported once, by VS Code's JSON support where it sees the file, else by Omni", async () => {
