@@ -34,12 +34,16 @@ function announce(text: string): void {
   announceTimer = window.setTimeout(() => (status.textContent = text), 100);
 }
 
+/** The header's panels and their buttons: at most one is open (see showPanel). */
+const panelToggles = new Map<HTMLElement, HTMLButtonElement>();
+
 /**
  * A header button that shows and hides `panel`, keeping `aria-expanded` in step. Escape in the panel closes it and
  * takes the keyboard back to the button, as it does for the Retry with… menu.
  */
 function panelToggle(label: string, panel: HTMLElement): HTMLButtonElement {
   const button = h('button', { type: 'button', class: 'secondary', 'aria-expanded': 'false', 'aria-controls': panel.id }, label);
+  panelToggles.set(panel, button);
   button.addEventListener('click', () => showPanel(button, panel, panel.hidden));
   panel.addEventListener('keydown', (event) => {
     if (event.key !== 'Escape') return;
@@ -52,8 +56,14 @@ function panelToggle(label: string, panel: HTMLElement): HTMLButtonElement {
   return button;
 }
 
-/** Opens or closes `panel`, with its header button's `aria-expanded` in step. */
+/**
+ * Opens or closes `panel`, with its header button's `aria-expanded` in step. Opening one closes the other: both open
+ * left a narrow or zoomed sidebar almost no room for the conversation, and Tab from History went through the totals.
+ */
 function showPanel(toggle: HTMLButtonElement, panel: HTMLElement, open: boolean): void {
+  if (open) {
+    for (const [other, otherToggle] of panelToggles) if (other !== panel) showPanel(otherToggle, other, false);
+  }
   panel.hidden = !open;
   toggle.setAttribute('aria-expanded', String(open));
 }
@@ -162,9 +172,10 @@ document.body.append(
     'header',
     { class: 'toolbar' },
     modelSelect,
+    // The panel toggles last, right before the panels they open: Tab from History reaches the list, not "+ New".
+    newChatButton,
     panelToggle('Session', totalsPanel),
     historyToggle,
-    newChatButton,
   ),
   totalsPanel,
   historyPanel,

@@ -1053,6 +1053,37 @@ describe('chat webview', () => {
     assert.equal(await view.page.locator('.answer .tag-model').textContent(), 'Qwen3 Coder 480B');
   });
 
+  it('Tab from an open History reaches the list first, and one panel at a time leaves a zoomed narrow view a readable conversation', async () => {
+    const view = await webview();
+    const page = view.page;
+    // A 250 px sidebar at 144 % zoom (Ctrl+= twice) lays out as 174 x 533 CSS pixels.
+    await page.setViewportSize({ width: 174, height: 533 });
+    const conversations = Array.from({ length: 8 }, (_, i) => ({ id: `c${i}`, title: `Conversation ${i}`, updatedAt: Date.UTC(2025, 0, i + 1), turnCount: 2, model: 'Coder' }));
+    await view.sendAll([
+      { type: 'history', conversations, activeId: 'c0' },
+      { type: 'sessionTotals', answers: 3, inputTokens: 1000, outputTokens: 500, estimated: false, costUsd: 0.01, baselineCostUsd: 0.05, baselineModel: 'Qwen2.5 Coder 32B Instruct' },
+    ]);
+    const requestId = await ask(view);
+    await view.sendAll([decision(requestId), { type: 'token', requestId, text: Array.from({ length: 40 }, (_, i) => `Line ${i}.`).join('\n\n') }, done(requestId)]);
+    const session = page.getByRole('button', { name: 'Session' });
+    const history = page.getByRole('button', { name: 'History', exact: true });
+    await session.click();
+    await history.focus();
+    await page.keyboard.press('Enter');
+    assert.equal(await session.getAttribute('aria-expanded'), 'false', 'opening History closes Session');
+    assert.equal(await page.locator('#totals-panel').isHidden(), true);
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => (globalThis as unknown as { document: any }).document.activeElement.closest('.history-item')?.dataset.conversationId), 'c0');
+
+    const box = (selector: string) => page.locator(selector).evaluate((element) => element.getBoundingClientRect().toJSON() as { top: number; bottom: number; height: number });
+    const [panel, transcript, composer] = [await box('#history-panel'), await box('.transcript'), await box('.composer')];
+    const line = await page.locator('.answer .markdown p').first().evaluate((p) => p.getBoundingClientRect().height);
+    assert.ok(transcript.height >= 5 * line, `the conversation shows at least five lines: ${transcript.height} px, a line ${line} px`);
+    assert.ok(panel.height >= 2 * line, `the list keeps room for a row or two and scrolls: ${panel.height} px`);
+    assert.ok(panel.bottom <= transcript.top + 0.5 && transcript.bottom <= composer.top + 0.5, 'nothing overlaps');
+    assert.ok(await page.locator('#history-panel').evaluate((element) => element.scrollHeight > element.clientHeight), 'the list scrolls within the panel');
+  });
+
   it('restores the transcript, panels and draft from saved state', async () => {
     const first = await webview();
     await first.send({ type: 'config', showReasoning: true });
@@ -1093,7 +1124,7 @@ describe('chat webview', () => {
         return active.getAttribute('aria-label') ?? active.textContent;
       }));
     }
-    assert.deepEqual(focusedLabels, ['Session', 'History', 'New chat', 'Message', 'Send message']);
+    assert.deepEqual(focusedLabels, ['New chat', 'Session', 'History', 'Message', 'Send message']);
     assert.equal(await page.getByRole('textbox', { name: 'Message' }).count(), 1);
     const requestId = await ask(view);
     await view.send(decision(requestId));
