@@ -1,6 +1,6 @@
-// Installs what the code-server harness needs, so a fresh machine (CI's included) can run `npm test`:
-// Debian's chromium (the browser Playwright drives), ripgrep and libkrb5-dev (code-server's native deps), openssl (a unit
-// test makes a self-signed certificate with it), and
+// Installs what the tests need, so a fresh machine (CI's included) can run `npm test`: Debian's chromium (the browser
+// Playwright drives), ripgrep and libkrb5-dev (code-server's native deps), openssl (a unit test makes a self-signed
+// certificate with it), a font with a MATH table (webview tests measure stretched brackets), and
 // code-server itself from npm (VS Code 1.100 on Node 20; VS Code proper cannot be downloaded here).
 // Idempotent: each step checks first, so a second run only looks and takes about a second.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -10,7 +10,7 @@ import { CODE_SERVER_DIR, CODE_SERVER_VERSION, TMP_DIR } from './paths.mjs';
 
 // @vscode/ripgrep's postinstall (pulled in by this code-server) downloads rg from GitHub unless it finds this archive.
 const RIPGREP_CACHE = 'vscode-ripgrep-cache-1.15.11/ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz';
-const APT_PACKAGES = ['libkrb5-dev', 'ripgrep', 'chromium', 'openssl'];
+const APT_PACKAGES = ['libkrb5-dev', 'ripgrep', 'chromium', 'openssl', 'fonts-dejavu-extra'];
 
 const started = Date.now();
 const seconds = (since) => `${((Date.now() - since) / 1000).toFixed(1)} s`;

@@ -859,6 +859,21 @@ describe('chat webview', () => {
     assert.match((await broken.getAttribute('title')) ?? '', /KaTeX parse error/, 'with the reason on hover');
   });
 
+  it('stretches matrix and \\left( … \\right) brackets to the height of what they enclose', async () => {
+    const view = await webview();
+    const requestId = await ask(view);
+    const text = ['$$', '\\begin{pmatrix} a & b \\\\ c & d \\end{pmatrix} \\left( \\frac{a}{b} \\right)', '$$'].join('\n');
+    await view.sendAll([decision(requestId), { type: 'token', requestId, text }, done(requestId)]);
+    const heights = await view.page.locator('.answer math').evaluate((formula) => ({
+      brackets: [...formula.querySelectorAll('mo')].map((bracket) => bracket.getBoundingClientRect().height),
+      matrix: formula.querySelector('mtable')!.getBoundingClientRect().height,
+      fraction: formula.querySelector('mfrac')!.getBoundingClientRect().height,
+    }));
+    const [open, close, left, right] = heights.brackets;
+    assert.ok(open >= 0.9 * heights.matrix && close >= 0.9 * heights.matrix, `the matrix's brackets span its ${heights.matrix} px: ${heights.brackets}`);
+    assert.ok(left >= 0.9 * heights.fraction && right >= 0.9 * heights.fraction, `\\left( \\right) span the ${heights.fraction} px fraction: ${heights.brackets}`);
+  });
+
   it('shows a link the host would not open as plain text, not as a dead link', async () => {
     const view = await webview();
     const requestId = await ask(view);
