@@ -6,9 +6,10 @@ const root = new URL('..', import.meta.url).pathname;
 const stages = [
   { name: 'build', cmd: ['node', 'esbuild.js'] },
   { name: 'typecheck', cmd: ['npx', 'tsc', '-p', '.', '--noEmit'] },
-  { name: 'unit', cmd: ['node', 'test/run-unit.mjs'] },
-  // Idempotent: installs chromium, ripgrep and code-server only when missing, so `npm test` works on a fresh machine.
+  // Idempotent: installs chromium, fonts, openssl and code-server only when missing, so `npm test` works on a fresh
+  // machine; before the unit stage, whose webview tests drive chromium and one of which runs openssl.
   { name: 'install', cmd: ['node', 'test/vscode/install.mjs'] },
+  { name: 'unit', cmd: ['node', 'test/run-unit.mjs'] },
   { name: 'vscode', cmd: ['node', 'test/vscode/run.mjs'] },
   { name: 'ui', cmd: ['node', 'test/ui/run.mjs'] },
 ];
