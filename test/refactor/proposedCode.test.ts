@@ -11,8 +11,8 @@ describe('extractCode', () => {
     assert.equal(extractCode('The refactoring:\n```typescript\n  total(): number {\n    return 0;\n  }\n\n'), '  total(): number {\n    return 0;\n  }');
   });
 
-  it('takes a whole answer without a fence as code', () => {
-    assert.equal(extractCode('\nreturn a + b\n'), 'return a + b');
+  it('takes nothing from an answer without a fence: it is prose, which would replace the code', () => {
+    assert.equal(extractCode('The function is already as simple as it can be.'), undefined);
   });
 });
 

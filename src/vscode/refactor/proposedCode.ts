@@ -2,14 +2,15 @@
 
 /**
  * The first fenced block of an answer; after an opening fence that is never closed (the model forgot it), the rest
- * of the answer, not the prose before it; the whole answer when it has no fence.
+ * of the answer, not the prose before it. None without a fence: the request asks for one, and an answer without it is
+ * prose (a refusal, or a fallback model's explanation) that would replace the code in the diff.
  */
-export function extractCode(answer: string): string {
+export function extractCode(answer: string): string | undefined {
   const closed = /^(`{3,}|~{3,})[^\n]*\n([\s\S]*?)\n\1[ \t]*$/m.exec(answer);
   if (closed) return closed[2];
   const unclosed = /^(?:`{3,}|~{3,})[^\n]*\n([\s\S]*)$/m.exec(answer);
   // trimEnd only: the first line's indentation is code.
-  return unclosed ? unclosed[1].trimEnd() : answer.trim();
+  return unclosed?.[1].trimEnd();
 }
 
 /**

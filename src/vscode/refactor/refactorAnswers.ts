@@ -67,30 +67,31 @@ export class RefactorAnswers implements vscode.Disposable {
       const refactoring: Refactoring = { selection: found };
       this.remember(requestId, refactoring);
       await this.open(refactoring, await answered);
-    } else if (this.proposable(await answered)) {
+    } else if (this.proposedCode(await answered) !== undefined) {
       void vscode.window.showInformationMessage(found);
     }
   }
 
   private async open(refactoring: Refactoring, result: AskResult): Promise<string | undefined> {
-    if (!this.proposable(result)) return undefined;
-    refactoring.proposal = await this.preview.show(refactoring.selection, extractCode(result.text), 'Refactor');
+    const code = this.proposedCode(result);
+    if (code === undefined) return undefined;
+    refactoring.proposal = await this.preview.show(refactoring.selection, code, 'Refactor');
     this.preview.offerChoice(refactoring.proposal, 'Omni: the refactoring proposal is open as a diff.');
     return refactoring.proposal;
   }
 
-  /** Whether `result` can make a proposal; a cut-off answer cannot, and the user is told why. */
-  private proposable(result: AskResult): boolean {
+  /** The code `result` proposes; none from a cut-off answer or one without a code block, and the user is told why. */
+  private proposedCode(result: AskResult): string | undefined {
     // A failed or stopped answer says so in the chat.
-    if (!result.ok) return false;
+    if (!result.ok) return undefined;
+    const retry = 'use Retry with… under the answer to ask another model; its proposal opens as a diff.';
     // Its code may end mid-function, or the prose and fences after an unclosed block would be taken for code.
     if (result.incomplete) {
-      void vscode.window.showWarningMessage(
-        `Omni: ${result.incomplete}, so no proposal was made. Select less code and refactor again, or use Retry with… under the answer ` +
-          'to ask another model; its proposal opens as a diff.',
-      );
-      return false;
+      void vscode.window.showWarningMessage(`Omni: ${result.incomplete}, so no proposal was made. Select less code and refactor again, or ${retry}`);
+      return undefined;
     }
-    return true;
+    const code = extractCode(result.text);
+    if (code === undefined) void vscode.window.showWarningMessage(`Omni: the answer has no code block, so no proposal was made. Refactor again with a clearer instruction, or ${retry}`);
+    return code;
   }
 }

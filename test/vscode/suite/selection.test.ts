@@ -335,6 +335,29 @@ suite('Explain and Refactor Selection', () => {
     }
   });
 
+  test('a refactor answer in prose, without a code block, makes no proposal, and the message says so and what to do', async () => {
+    const fake = await fakeProvider();
+    // What a refusal, or a fallback model that explains instead of rewriting, sends: a diff would swap the code for it.
+    fake.behave('fake-coder', { text: 'The function is already as simple as it can be.' });
+    try {
+      const editor = await openWithSelection('prose.py', SOURCE, 2, 4);
+      const tabsBefore = proposalTabs().length;
+      await watchMessages(async (shown) => {
+        assert.equal(await vscode.commands.executeCommand('omni.refactorSelection', 'inline the temporary'), undefined);
+        const warning = await message(shown, /no code block/);
+        assert.equal(
+          warning.text,
+          'Omni: the answer has no code block, so no proposal was made. Refactor again with a clearer instruction, ' +
+            'or use Retry with… under the answer to ask another model; its proposal opens as a diff.',
+        );
+      });
+      assert.equal(proposalTabs().length, tabsBefore, 'no diff opened');
+      assert.equal(editor.document.getText(), SOURCE);
+    } finally {
+      fake.behave('fake-coder', { text: PROPOSAL });
+    }
+  });
+
   test('Apply works after the file\'s tab was closed: the file is read again, not reported as changed', async () => {
     const fake = await fakeProvider();
     fake.behave('fake-coder', { text: PROPOSAL });
