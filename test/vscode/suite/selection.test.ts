@@ -312,50 +312,42 @@ suite('Explain and Refactor Selection', () => {
     await vscode.commands.executeCommand('omni.discardProposal', applied.input.modified);
   });
 
-  test('a refactor answer cut off at the output limit makes no proposal, and the message says so and what to do', async () => {
+  /** Refactors `file` with the coder answering `answer`: no diff may open, the file stays, and the warning reads `expected`. */
+  async function refactorMakesNoProposal(file: string, answer: { text: string; finishReason?: 'length' }, expected: string): Promise<void> {
     const fake = await fakeProvider();
-    // Cut off inside the code block: no closing fence, so the old fallback took the whole answer, prose and all.
-    fake.behave('fake-coder', { text: 'Here is the refactoring:\n```python\ndef add(a, b):\n    return a', finishReason: 'length' });
+    fake.behave('fake-coder', answer);
     try {
-      const editor = await openWithSelection('cut_off.py', SOURCE, 2, 4);
+      const editor = await openWithSelection(file, SOURCE, 2, 4);
       const tabsBefore = proposalTabs().length;
       await watchMessages(async (shown) => {
         assert.equal(await vscode.commands.executeCommand('omni.refactorSelection', 'inline the temporary'), undefined);
-        const warning = await message(shown, /cut off/);
-        assert.equal(
-          warning.text,
-          "Omni: the answer was cut off at the model's output limit, so no proposal was made. Select less code and refactor again, " +
-            'or use Retry with… under the answer to ask another model; its proposal opens as a diff.',
-        );
+        assert.equal((await message(shown, /no proposal was made/)).text, expected);
       });
       assert.equal(proposalTabs().length, tabsBefore, 'no diff opened');
       assert.equal(editor.document.getText(), SOURCE);
     } finally {
       fake.behave('fake-coder', { text: PROPOSAL });
     }
+  }
+
+  test('a refactor answer cut off at the output limit makes no proposal, and the message says so and what to do', async () => {
+    // Cut off inside the code block: no closing fence, so the old fallback took the whole answer, prose and all.
+    await refactorMakesNoProposal(
+      'cut_off.py',
+      { text: 'Here is the refactoring:\n```python\ndef add(a, b):\n    return a', finishReason: 'length' },
+      "Omni: the answer was cut off at the model's output limit, so no proposal was made. Select less code and refactor again, " +
+        'or use Retry with… under the answer to ask another model; its proposal opens as a diff.',
+    );
   });
 
   test('a refactor answer in prose, without a code block, makes no proposal, and the message says so and what to do', async () => {
-    const fake = await fakeProvider();
     // What a refusal, or a fallback model that explains instead of rewriting, sends: a diff would swap the code for it.
-    fake.behave('fake-coder', { text: 'The function is already as simple as it can be.' });
-    try {
-      const editor = await openWithSelection('prose.py', SOURCE, 2, 4);
-      const tabsBefore = proposalTabs().length;
-      await watchMessages(async (shown) => {
-        assert.equal(await vscode.commands.executeCommand('omni.refactorSelection', 'inline the temporary'), undefined);
-        const warning = await message(shown, /no code block/);
-        assert.equal(
-          warning.text,
-          'Omni: the answer has no code block, so no proposal was made. Refactor again with a clearer instruction, ' +
-            'or use Retry with… under the answer to ask another model; its proposal opens as a diff.',
-        );
-      });
-      assert.equal(proposalTabs().length, tabsBefore, 'no diff opened');
-      assert.equal(editor.document.getText(), SOURCE);
-    } finally {
-      fake.behave('fake-coder', { text: PROPOSAL });
-    }
+    await refactorMakesNoProposal(
+      'prose.py',
+      { text: 'The function is already as simple as it can be.' },
+      'Omni: the answer has no code block, so no proposal was made. Refactor again with a clearer instruction, ' +
+        'or use Retry with… under the answer to ask another model; its proposal opens as a diff.',
+    );
   });
 
   test('Apply works after the file\'s tab was closed: the file is read again, not reported as changed', async () => {
