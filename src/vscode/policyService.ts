@@ -8,6 +8,7 @@ import { POLICY_PATH } from '../core/policy/load';
 import { MAX_POLICY_SIZE, parsePolicy, parsePolicyBytes, tooLargePolicy, type ParseOptions, type PolicyParseResult } from '../core/policy/parse';
 import type { Policy } from '../core/policy/schema';
 import { defaultPolicy } from '../core/policy/templates';
+import { readFileUpTo } from '../core/storage/readFileUpTo';
 import { isOmniFile, omniFileUri, unsavedDocument, watchOmniFile } from './omniFiles';
 import { PerKeyQueue } from './perKeyQueue';
 import type { ProviderService } from './providerService';
@@ -210,7 +211,9 @@ export class PolicyService implements vscode.Disposable {
     if (stat.type & vscode.FileType.Directory) return 'folder';
     if (stat.size > MAX_POLICY_SIZE) return { ...tooLargePolicy(file, stat.size), text: '' };
     try {
-      return parsePolicyBytes(await vscode.workspace.fs.readFile(uri), file, this.parseOptions());
+      // On disk, read as the CLI reads it: a file that grew past the limit since the stat is not read whole either.
+      const read = uri.scheme === 'file' ? readFileUpTo(uri.fsPath, MAX_POLICY_SIZE) : { bytes: await vscode.workspace.fs.readFile(uri) };
+      return 'size' in read ? { ...tooLargePolicy(file, read.size), text: '' } : parsePolicyBytes(read.bytes, file, this.parseOptions());
     } catch {
       // Deleted between the two calls.
       return 'missing';

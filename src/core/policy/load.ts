@@ -1,8 +1,9 @@
 /** Finds and reads policy files from disk (Node only; the extension reads through VS Code's file system instead). */
-import { closeSync, existsSync, fstatSync, openSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { MAX_POLICY_SIZE, parsePolicyBytes, tooLargePolicy, type ParseOptions, type PolicyParseResult } from './parse';
 import { describeFileError } from '../storage/fileErrors';
+import { readFileUpTo } from '../storage/readFileUpTo';
 import { defaultPolicy } from './templates';
 import type { Policy } from './schema';
 import type { PolicyDiagnostic } from './diagnostics';
@@ -19,14 +20,9 @@ export function loadPolicyFile(file: string, options: ParseOptions = {}): Policy
   let bytes: Uint8Array;
   try {
     // The size first: a 500 MB file must not be read into memory to learn that it is too large.
-    const fd = openSync(file, 'r');
-    try {
-      const { size } = fstatSync(fd);
-      if (size > MAX_POLICY_SIZE) return tooLargePolicy(file, size);
-      bytes = readFileSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    const read = readFileUpTo(file, MAX_POLICY_SIZE);
+    if ('size' in read) return tooLargePolicy(file, read.size);
+    bytes = read.bytes;
   } catch (error) {
     const diagnostic: PolicyDiagnostic = {
       severity: 'error',
