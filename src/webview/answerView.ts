@@ -13,7 +13,8 @@ import { h, replaceChildren } from './dom';
 import { formatCost, formatCount, formatDuration } from './format';
 import { renderRetryMenu } from './modelPicker';
 import { renderSetupNotice } from './setupNotice';
-import { StreamRenderer } from './streamRenderer';
+import { markUnfinished } from './codeBlocks';
+import { endsInOpenFence, StreamRenderer } from './streamRenderer';
 import { renderFallbackNote, renderPendingTag, renderTag } from './tagView';
 
 export interface AnswerContext {
@@ -162,6 +163,11 @@ export class AnswerView {
     // The "Routing…" placeholder goes once the answer ends, decided or not.
     this.renderTagSlot();
     const { footer, error, status } = this.turn;
+    // Stopped, failed or cut short mid-code: the last block is half written, and applying it would break the file.
+    if ((status !== 'done' || footer?.incomplete) && endsInOpenFence(this.turn.text)) {
+      const blocks = this.body.querySelectorAll('.code-block');
+      if (blocks.length > 0) markUnfinished(blocks[blocks.length - 1]);
+    }
     if (footer) {
       replaceChildren(this.footer, ...footerParts(footer).map((part) => h('span', {}, part)));
       if (status === 'stopped') this.footer.append(h('span', { class: 'stopped' }, 'stopped'));

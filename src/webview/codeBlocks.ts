@@ -39,6 +39,18 @@ export function decorateCodeBlocks(fragment: DocumentFragment): void {
   }
 }
 
+/**
+ * Marks `block` as cut off mid-code (the answer was stopped or cut short): Copy stays, but Insert and Apply go, as
+ * they would put half-written code into the file.
+ */
+export function markUnfinished(block: Element): void {
+  block.classList.add('unfinished');
+  for (const button of block.querySelectorAll('button[data-code-action]:not([data-code-action="copy"])')) button.remove();
+  const language = block.querySelector('.code-language');
+  language?.after(h('span', { class: 'code-unfinished' }, 'incomplete: the answer ended mid-block'));
+  block.setAttribute('aria-label', `${block.getAttribute('aria-label') ?? 'code'}, incomplete`);
+}
+
 /** The message a click on a code action button asks for, or undefined when `target` is not one. */
 export function codeActionMessage(target: Element): WebviewMessageOf<CodeAction> | undefined {
   const button = target.closest<HTMLButtonElement>('button[data-code-action]');

@@ -226,6 +226,21 @@ function offsetOfLine(text: string, line: number): number {
   return offset;
 }
 
+/**
+ * True when `text` ends inside a fenced code block that never got its closing fence: the answer stopped or was cut
+ * off mid-code, so that block is half written.
+ */
+export function endsInOpenFence(text: string): boolean {
+  const fence = parseMarkdown(text)
+    .filter((token) => token.type === 'fence')
+    .at(-1);
+  if (!fence?.map) return false;
+  const lines = text.replace(/\r\n?/g, '\n').replace(/\n$/, '').split('\n');
+  const [first, end] = fence.map;
+  // The fence reaches the end of the text, and its last line is not a closing fence (or is its opening line).
+  return end >= lines.length && (end - 1 === first || !isClosingFence(lines[end - 1], fence.markup));
+}
+
 /** CommonMark's closing fence: up to 3 spaces, the opening character at least as many times, then only spaces. */
 function isClosingFence(line: string, marker: string): boolean {
   const match = /^ {0,3}(`{3,}|~{3,})[ \t]*$/.exec(line);

@@ -751,6 +751,39 @@ describe('chat webview', () => {
     assert.equal(view.page.url(), 'https://omni.test/index.html');
   });
 
+  it('a code block cut off by Stop or a length limit offers Copy only, and says it is incomplete; finished blocks keep Apply', async () => {
+    const view = await webview();
+    const finished = '```js\nconst whole = 1;\n```\n';
+    const half = 'function parse(line) {\n  return line.sp';
+    const stopped = await ask(view);
+    await view.sendAll([decision(stopped), { type: 'token', requestId: stopped, text: `${finished}\nThen:\n\n\`\`\`js\n${half}` }]);
+    await frames(view.page);
+    await view.send(done(stopped, true));
+    const [whole, cut] = [0, 1].map((index) => view.page.locator('.answer').first().locator('.code-block').nth(index));
+    assert.deepEqual(await whole.locator('button').allTextContents(), ['Copy', 'Insert', 'Apply']);
+    assert.deepEqual(await cut.locator('button').allTextContents(), ['Copy']);
+    assert.equal(await cut.getAttribute('aria-label'), 'js code, incomplete');
+    assert.match((await cut.locator('.code-toolbar').textContent()) ?? '', /incomplete/);
+    await cut.getByRole('button', { name: 'Copy code' }).click();
+    assert.deepEqual(ofType(await view.posted(), 'copy'), [{ type: 'copy', code: half }]);
+
+    // Cut off by the model's length limit, and restored from saved state: the same.
+    const limited = await ask(view, 'again');
+    const footer = { ...done(limited).footer, incomplete: 'cut off at the length limit' };
+    await view.sendAll([decision(limited), { type: 'token', requestId: limited, text: `\`\`\`js\n${half}` }, { type: 'done', requestId: limited, stopped: false, footer }]);
+    assert.deepEqual(await view.page.locator('.answer').nth(1).locator('.code-block button').allTextContents(), ['Copy']);
+    // The view saves a moment after a change: wait for the saved copy of the cut answer.
+    await view.page.waitForFunction(() => JSON.stringify((globalThis as unknown as { __state: unknown }).__state).includes('cut off at the length limit'));
+    const reopened = await webview(await view.read('__state'));
+    assert.deepEqual(await reopened.page.locator('.answer').nth(1).locator('.code-block button').allTextContents(), ['Copy']);
+    assert.deepEqual(await reopened.page.locator('.answer').first().locator('.code-block').first().locator('button').allTextContents(), ['Copy', 'Insert', 'Apply']);
+
+    // A complete answer whose last block is closed keeps every button.
+    const complete = await ask(view, 'once more');
+    await view.sendAll([decision(complete), { type: 'token', requestId: complete, text: finished }, done(complete)]);
+    assert.deepEqual(await view.page.locator('.answer').nth(2).locator('.code-block button').allTextContents(), ['Copy', 'Insert', 'Apply']);
+  });
+
   it('breaks no word in a narrow sidebar: table cells, inline code and code block toolbars keep whole words', async () => {
     const view = await webview();
     await view.page.setViewportSize({ width: 220, height: 800 });
