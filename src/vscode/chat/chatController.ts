@@ -169,11 +169,16 @@ export class ChatController implements vscode.Disposable {
     return this.running.size > 0;
   }
 
-  /** Stops every answer in progress; resolves once each has ended and been saved. */
-  async stopAnswers(): Promise<void> {
-    const ended = [...this.running.values()].map((run) => run.ended);
-    this.stopAll();
-    await Promise.all(ended);
+  /** The answers streaming now, by request id. */
+  get answering(): string[] {
+    return [...this.running.keys()];
+  }
+
+  /** Stops those of `requestIds` still in progress; resolves once each has ended and been saved. */
+  async stopAnswers(requestIds: string[]): Promise<void> {
+    const runs = requestIds.flatMap((requestId) => this.running.get(requestId) ?? []);
+    for (const run of runs) run.controller.abort();
+    await Promise.all(runs.map((run) => run.ended));
   }
 
   newChat(): void {

@@ -87,12 +87,15 @@ export function registerSelectionCommands(deps: SelectionCommandDeps): vscode.Di
    */
   const waitsForAnswer = (command: string, again: () => Thenable<unknown>): boolean => {
     if (!controller.busy) return false;
+    // "It" is the answer streaming now: the warning stays up after that answer ends, and a click then must not stop
+    // one the user started since. With nothing of it left to stop, the button just runs the command.
+    const streaming = controller.answering;
     const stop = `Stop It and ${command}`;
     void vscode.window
       .showWarningMessage(`Omni: an answer is still streaming in the chat. Wait for it, or stop it and ${command.toLowerCase()} the selection.`, stop)
       .then(async (choice) => {
         if (choice !== stop) return;
-        await controller.stopAnswers();
+        await controller.stopAnswers(streaming);
         await again();
       });
     return true;

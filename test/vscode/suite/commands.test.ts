@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { startFakeProvider } from '../../fake-provider/server';
-import { FAKE_KEY, fakeProvider, modelsAsked, omniApi, openWithSelection, policyUri, testPolicy, usePolicy, waitFor, withProviders, workspaceFolder, writeText } from './helpers';
+import { FAKE_KEY, fakeProvider, modelsAsked, omniApi, openWithSelection, policyUri, testPolicy, usePolicy, waitFor, watchMessages, withProviders, workspaceFolder, writeText } from './helpers';
 
 const SOURCE_FOR_EXPLAIN = 'def add(a, b):\n    return a + b\n';
 
@@ -155,6 +155,49 @@ suite('Commands', () => {
       assert.equal(await vscode.commands.executeCommand('omni.explainSelection'), undefined);
       assert.equal((await pending).ok, true);
       assert.equal(fake.chatRequests().length, before + 1, 'only the first request reached a model');
+    } finally {
+      fake.behave('fake-general', { text: 'general answer' });
+      fake.behave('fake-coder', { text: 'coder answer' });
+    }
+  });
+
+  test('"Stop It and Explain" clicked after that answer ended stops only what it warned about, and then explains', async () => {
+    const fake = await fakeProvider();
+    try {
+      await watchMessages(async (shown) => {
+        const { pending, before } = await askSlowly(10);
+        await openWithSelection('busy.py', SOURCE_FOR_EXPLAIN, 0, 1);
+        await vscode.commands.executeCommand('omni.explainSelection');
+        const warning = await waitFor('the still-streaming warning', () => shown.find((m) => /still streaming/.test(m.text)));
+        assert.deepEqual(warning.buttons, ['Stop It and Explain']);
+        assert.equal((await pending).ok, true, 'the answer it warned about ended on its own');
+        // Another answer the user asked for since: the warning never named it, so its button must not stop it.
+        const later = (await omniApi()).ask('and another slow story, about a harbour');
+        await waitFor('the later request to reach the provider', () => fake.chatRequests().length > before + 1);
+        warning.click('Stop It and Explain');
+        assert.equal((await later).ok, true, 'the later answer was not stopped');
+        // Explain runs once nothing streams any more: here it meets that later answer, and says so again.
+        await waitFor('a second still-streaming warning', () => shown.filter((m) => /still streaming/.test(m.text)).length === 2 || undefined);
+        shown.at(-1)?.click(undefined);
+      });
+      // With nothing streaming, the button just explains.
+      await watchMessages(async (shown) => {
+        const { pending, before } = await askSlowly(10);
+        await openWithSelection('busy.py', SOURCE_FOR_EXPLAIN, 0, 1);
+        await vscode.commands.executeCommand('omni.explainSelection');
+        const warning = await waitFor('the still-streaming warning', () => shown.find((m) => /still streaming/.test(m.text)));
+        assert.equal((await pending).ok, true);
+        warning.click('Stop It and Explain');
+        const explained = () => fake.chatRequests().slice(before + 1).some((r) => JSON.stringify(r.body?.messages ?? []).includes('Explain what the selected code does'));
+        await waitFor('the explain request to reach the provider', explained);
+        // Ended before the next test, which counts the turns of a new chat.
+        const api = await omniApi();
+        await waitFor('the explain answer to end', async () => {
+          const [latest] = await api.conversations();
+          const last = latest && (await api.conversation(latest.id))?.turns.at(-1);
+          return last?.role === 'assistant' && last.status === 'done' && last.text.length > 0;
+        });
+      });
     } finally {
       fake.behave('fake-general', { text: 'general answer' });
       fake.behave('fake-coder', { text: 'coder answer' });
