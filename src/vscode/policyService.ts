@@ -60,6 +60,9 @@ export class PolicyService implements vscode.Disposable {
   ) {
     this.disposables.push(
       watchOmniFile(POLICY_PATH, (uri) => void this.reloadFolderOf(uri)),
+      // The file watcher does not follow symbolic links: a save through a linked `.omni` folder (or file) reaches no
+      // watcher, so a save in the editor is applied whether or not one reports it.
+      vscode.workspace.onDidSaveTextDocument((document) => void this.reloadFolderOf(document.uri)),
       // Unsaved edits get diagnostics as the user types; the policy itself changes when the file is saved.
       vscode.workspace.onDidChangeTextDocument((event) => {
         if (this.isPolicyFile(event.document.uri)) this.showUnsaved(event.document);

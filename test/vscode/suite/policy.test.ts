@@ -1,7 +1,9 @@
 // The workspace policy in a real editor: Problems entries at the exact place, the last valid policy keeps routing
 // while the file is broken, and a fix takes effect without a reload.
 import * as assert from 'node:assert/strict';
-import { truncateSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { fakeProvider, modelsAsked, omniApi, openWithSelection, policyUri, testPolicy, usePolicy, waitFor, watchMessages, withProviders, writeText } from './helpers';
 
@@ -152,6 +154,35 @@ suite('Policy in the editor', () => {
       assert.equal((await vscode.commands.executeCommand<{ ok: boolean }>('omni.explainSelection'))?.ok, true);
       assert.deepEqual(modelsAsked(fake, before), ['fake-coder']);
     } finally {
+      await usePolicy(testPolicy());
+    }
+  });
+
+  test('a policy saved in the editor through a symlinked .omni folder takes effect, though no file watcher reports it', async () => {
+    const fake = await fakeProvider();
+    const omniFolder = vscode.Uri.joinPath(policyUri(), '..');
+    // A shared policy kept elsewhere (a dotfiles repo, a monorepo's common folder) and linked into the project.
+    const shared = mkdtempSync(join(tmpdir(), 'omni-shared-'));
+    writeFileSync(join(shared, 'policies.json'), JSON.stringify(testPolicy(), null, 2));
+    await vscode.workspace.fs.delete(omniFolder, { recursive: true });
+    symlinkSync(shared, omniFolder.fsPath);
+    try {
+      const editor = await vscode.window.showTextDocument(policyUri());
+      const { document } = editor;
+      const text = JSON.stringify(testPolicy({ explainRoute: 'general_chat' }), null, 2);
+      await editor.edit((edit) => edit.replace(new vscode.Range(0, 0, document.lineCount, 0), text));
+      assert.ok(await document.save());
+      await openWithSelection('linked_policy.py', 'def p(t):\n    return t\n', 0, 1);
+      await waitFor('the saved policy to route explanations to the general model', async () => {
+        const before = fake.chatRequests().length;
+        await vscode.commands.executeCommand('omni.explainSelection');
+        return modelsAsked(fake, before).join() === 'fake-general';
+      });
+    } finally {
+      await vscode.window.showTextDocument(policyUri());
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      rmSync(omniFolder.fsPath);
+      rmSync(shared, { recursive: true });
       await usePolicy(testPolicy());
     }
   });
