@@ -1,9 +1,10 @@
 /** `omni init`: writes `.omni/policies.json` from a shipped template, as "Omni: Create Policy" does in VS Code. */
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { MAX_POLICY_SIZE } from '../../core/policy/parse';
 import { isBlankPolicy, templates, templateText, type TemplateName } from '../../core/policy/templates';
 import { describeFileError } from '../../core/storage/fileErrors';
+import { readFileUpTo } from '../../core/storage/readFileUpTo';
 import { parseCommandArgs, UsageError } from '../args';
 import { printErrorLine, printLine } from '../terminal';
 import type { CliCommand } from './index';
@@ -37,7 +38,8 @@ export const init: CliCommand = {
     }
     const exists = existsSync(file);
     // A file over the size limit is no blank one; it is not read to find that out.
-    const blank = exists && statSync(file).size <= MAX_POLICY_SIZE && isBlankPolicy(readFileSync(file, 'utf8'));
+    const read = exists ? readFileUpTo(file, MAX_POLICY_SIZE) : undefined;
+    const blank = read !== undefined && 'bytes' in read && isBlankPolicy(new TextDecoder().decode(read.bytes));
     if (exists && !blank) {
       printErrorLine(`omni: ${shown} already exists; edit it, or run "omni check" to see what it says`);
       return 1;
