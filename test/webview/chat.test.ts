@@ -29,6 +29,16 @@ function ofType<T extends WebviewMessage['type']>(messages: WebviewMessage[], ty
   return messages.filter((message): message is WebviewMessageOf<T> => message.type === type);
 }
 
+/** Gives the page exactly `variables` of --vscode-*, as VS Code does for one theme. */
+async function useTheme(view: Webview, variables: Readonly<Record<string, string>>): Promise<void> {
+  await view.page.locator('html').evaluate((html, values) => {
+    // Start from nothing, as a theme that leaves a variable unset does; `initial` makes var() take its fallback.
+    const inherited = html.ownerDocument.defaultView!.getComputedStyle(html);
+    for (let i = 0; i < inherited.length; i++) if (inherited[i].startsWith('--vscode-')) html.style.setProperty(inherited[i], 'initial');
+    for (const [name, value] of Object.entries(values)) html.style.setProperty(name, value);
+  }, variables);
+}
+
 /** Types `text` and presses Enter; returns the request id the webview sent. */
 async function ask(view: Webview, text = 'Write a CSV parser'): Promise<string> {
   await view.page.locator('.composer-input').fill(text);
@@ -479,12 +489,7 @@ describe('chat webview', () => {
     ].join('\n');
     for (const [theme, variables] of Object.entries(THEMES)) {
       const view = await webview();
-      await view.page.locator('html').evaluate((html, values) => {
-        // Start from nothing, as a theme that leaves a variable unset does; `initial` makes var() take its fallback.
-        const inherited = html.ownerDocument.defaultView!.getComputedStyle(html);
-        for (let i = 0; i < inherited.length; i++) if (inherited[i].startsWith('--vscode-')) html.style.setProperty(inherited[i], 'initial');
-        for (const [name, value] of Object.entries(values)) html.style.setProperty(name, value);
-      }, variables);
+      await useTheme(view, variables);
       const stopped = await ask(view);
       await view.sendAll([decision(stopped), { type: 'token', requestId: stopped, text: answer }, done(stopped, true)]);
       const failed = await ask(view, 'and again');
@@ -1251,6 +1256,33 @@ describe('chat webview', () => {
     await page.getByRole('button', { name: /^Delete conversation “Parse a CSV”/ }).focus();
     await view.send({ type: 'history', conversations: [row('c1', 'Parse a CSV', 6), row('c2', 'Fix the build', 2)], activeId: 'c1' });
     assert.match(await focused() ?? '', /^Delete conversation “Parse a CSV”/);
+  });
+
+  it('shows the focus ring on the current conversation of the History list, in the four default themes', async () => {
+    for (const [theme, variables] of Object.entries(THEMES)) {
+      const view = await webview();
+      await useTheme(view, variables);
+      const { page } = view;
+      const conversations = ['c1', 'c2'].map((id, i) => ({ id, title: `Chat ${i}`, updatedAt: 1_700_000_000_000 + i, turnCount: 2 }));
+      await view.send({ type: 'history', conversations, activeId: 'c1' });
+      // By keyboard, as :focus-visible needs: Tab from an open History reaches the list first.
+      await page.getByRole('button', { name: 'History', exact: true }).focus();
+      await page.keyboard.press('Enter');
+      await page.keyboard.press('Tab');
+      const ring = await page.locator('.history-open[aria-current="true"]').evaluate((element: any) => {
+        const document = element.ownerDocument;
+        const style = document.defaultView.getComputedStyle(element);
+        // The theme's focus colour as the browser resolves it, to compare like with like.
+        const probe = document.createElement('i');
+        probe.style.color = 'var(--vscode-focusBorder)';
+        document.body.append(probe);
+        const focusBorder = document.defaultView.getComputedStyle(probe).color;
+        probe.remove();
+        return { focused: element === document.activeElement, style: style.outlineStyle, color: style.outlineColor, focusBorder };
+      });
+      assert.ok(ring.focused, `${theme}: the current conversation has the keyboard`);
+      assert.deepEqual({ style: ring.style, color: ring.color }, { style: 'solid', color: ring.focusBorder }, `${theme}: its focus ring`);
+    }
   });
 
   it('Escape in the History panel closes it and goes back to its button, without stopping the answer', async () => {
