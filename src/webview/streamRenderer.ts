@@ -19,6 +19,9 @@ import { h } from './dom';
 import { parseMarkdown, renderTokens, type Token } from './markdown';
 import { sanitizeToFragment } from './sanitize';
 
+/** What the keyboard reaches in rendered markdown: links, code buttons and the code blocks (they scroll sideways). */
+const focusable = 'a[href], button, [tabindex]';
+
 /** Enough for a screenful or so of blocks; markdown-it puts a newline text node after each block. */
 const nodesPerSegment = 64;
 
@@ -93,12 +96,31 @@ export class StreamRenderer {
       text = text.slice(0, -1);
     }
     this.unfrozen += text.replace(/\r\n?/g, '\n');
+    const focused = this.focusedInOpenPart();
     for (;;) {
       if (this.fence) {
         if (!this.streamFence(final)) break;
       } else if (!this.renderOpenPart(final)) break;
     }
+    if (focused !== undefined) this.refocus(focused);
     this.onRender();
+  }
+
+  /**
+   * Where the keyboard is among the answer's controls, when it is on a link or code button of the open part: drawn
+   * anew, that part takes the focused element away, and the keyboard would fall to the page.
+   */
+  private focusedInOpenPart(): number | undefined {
+    const active = document.activeElement;
+    if (!active || !this.openNodes.some((node) => node.contains(active))) return undefined;
+    return [...this.root.querySelectorAll(focusable)].indexOf(active);
+  }
+
+  /** Puts the keyboard on the control at `index` again: the text only grew, so the controls before it are the same. */
+  private refocus(index: number): void {
+    if (this.root.contains(document.activeElement)) return;
+    // Not scrolled to: the user's own scrolling, or following the end, decides what is in view.
+    this.root.querySelectorAll<HTMLElement>(focusable)[index]?.focus({ preventScroll: true });
   }
 
   /** Freezes the blocks that can no longer change and re-renders the rest; true when a fence opened. */

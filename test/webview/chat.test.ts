@@ -1309,6 +1309,32 @@ describe('chat webview', () => {
     assert.deepEqual(ofType(await view.posted(), 'stop'), [{ type: 'stop', requestId }]);
   });
 
+  it('keeps the keyboard on a Copy button or link of the part of an answer still streaming, which is drawn anew as text arrives', async () => {
+    const view = await webview();
+    const { page } = view;
+    const focused = () => page.evaluate(() => {
+      const active = (globalThis as unknown as { document: any }).document.activeElement;
+      return `${active.closest('.answer') ? 'answer' : 'outside'}: ${active.getAttribute('aria-label') ?? active.textContent}`;
+    });
+    const requestId = await ask(view);
+    // A list is one block until something after it starts: its code and links are drawn anew with every token.
+    await view.sendAll([decision(requestId), { type: 'token', requestId, text: '1. Install it:\n\n   ```sh\n   pip install omni\n   ```\n2. See [the docs](https://example.com/docs) and ' }]);
+    await page.getByRole('button', { name: 'Copy code' }).waitFor();
+    // By keyboard, back from the link: the code (it scrolls sideways), then the code's buttons.
+    await page.locator('.answer .markdown a').focus();
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Shift+Tab');
+    assert.equal(await focused(), 'answer: Apply code to selection');
+    await view.send({ type: 'token', requestId, text: 'run it.' });
+    assert.equal(await focused(), 'answer: Apply code to selection', 'a token redraws the list');
+    await page.keyboard.press('Shift+Tab');
+    await view.send({ type: 'token', requestId, text: '\n3. Enjoy.' });
+    assert.equal(await focused(), 'answer: Insert code at cursor', 'the next Shift+Tab went on from the same button');
+    await page.locator('.answer .markdown a').focus();
+    await view.sendAll([{ type: 'token', requestId, text: '\n\nThat is all.' }, done(requestId)]);
+    assert.equal(await focused(), 'answer: the docs', 'the list, ended by the next paragraph, is drawn once more for good');
+  });
+
   it('keeps the keyboard on a routing tag redrawn by a fallback or the end of its answer, and in the message box after Dismiss', async () => {
     const view = await webview();
     const { page } = view;
