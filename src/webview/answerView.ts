@@ -40,7 +40,8 @@ function formatUsage(usage: Usage): string {
 function footerParts(footer: AnswerFooter): string[] {
   return [
     formatUsage(footer),
-    formatCost(footer.costUsd),
+    // A cost priced on estimated tokens is an estimate too.
+    `${footer.estimated && footer.costUsd !== null ? '~' : ''}${formatCost(footer.costUsd)}`,
     `first token ${footer.timeToFirstTokenMs === null ? '—' : formatDuration(footer.timeToFirstTokenMs)}`,
     `total ${formatDuration(footer.totalMs)}`,
     footer.model,

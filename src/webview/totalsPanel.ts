@@ -30,7 +30,7 @@ export function renderTotals(panel: HTMLElement, totals: Totals): void {
     // Stopped answers count (their tokens were paid for); a request no model answered costs nothing and does not.
     ['Answers', formatCount(totals.answers)],
     ['Tokens', `${mark}${formatCount(totals.inputTokens)} in · ${mark}${formatCount(totals.outputTokens)} out`],
-    ['Cost', formatCost(totals.costUsd)],
+    ['Cost', `${mark}${formatCost(totals.costUsd)}`],
     [`Baseline (${totals.baselineModel})`, formatCost(totals.baselineCostUsd)],
     ['Saved', describeSavings(totals)],
   ];

@@ -610,7 +610,8 @@ describe('chat webview', () => {
     await view.send(done(requestId));
     assert.deepEqual(await answer.locator('.answer-footer span').allTextContents(), [
       '~1,234 in · ~567 out tokens',
-      '$0.0042',
+      // Priced on estimated tokens, the cost is marked as an estimate as well.
+      '~$0.0042',
       'first token 320 ms',
       'total 4.2 s',
       'Qwen3 Coder 480B',
@@ -1073,6 +1074,9 @@ describe('chat webview', () => {
     await view.page.getByRole('button', { name: 'Session' }).click();
     assert.equal(await view.page.getByRole('button', { name: 'Session' }).getAttribute('aria-expanded'), 'true');
     assert.equal(await totals.innerText(), 'Answers\n3\nTokens\n1,000 in · 500 out\nCost\n$0.0100\nBaseline (GPT-5)\n$0.0500\nSaved\n$0.0400 (80%)');
+    // Some answer's tokens were estimated: the cost priced on them is an estimate too.
+    await view.send({ type: 'sessionTotals', answers: 3, inputTokens: 1000, outputTokens: 500, estimated: true, costUsd: 0.01, baselineCostUsd: 0.05, baselineModel: 'GPT-5' });
+    assert.match(await totals.innerText(), /^Answers\n3\nTokens\n~1,000 in · ~500 out\nCost\n~\$0\.0100\n/);
     // A new window: nothing to compare yet, which is not a missing price.
     await view.send({ type: 'sessionTotals', answers: 0, inputTokens: 0, outputTokens: 0, estimated: false, costUsd: 0, baselineCostUsd: null, baselineModel: 'none' });
     assert.equal(await totals.innerText(), 'No answers in this window yet. Tokens, cost and the saving against the baseline model add up here.');
