@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
 import { answer, type AnswerDeps } from '../../src/core/engine/answer';
 import { createCircuitBreaker } from '../../src/core/engine/circuitBreaker';
+import { costUsd, estimateUsage } from '../../src/core/engine/cost';
 import type { AnswerEvent, DoneEvent, ErrorEvent, FallbackEvent } from '../../src/core/engine/events';
 import { modelMessages } from '../../src/core/engine/prompt';
 import { policySchema, type ModelEntry, type Policy } from '../../src/core/policy/schema';
@@ -269,6 +270,21 @@ describe('failover', () => {
     assert.deepEqual(fake.chatRequests().at(-1)?.body?.messages, request.messages);
   });
 
+  test('a partial answer discarded on failover counts in the usage and cost, estimated, at the failed model\'s price', async () => {
+    const deps = await setUp({ coder: { text: 'one two three four', dropAfterChunks: 2 }, coder2: { text: 'complete answer', usage: { input: 100, output: 20 } } });
+    const policy = policyWith();
+    const result = done(await run({ ...deps, policy }));
+    const partial = estimateUsage(modelMessages(request, policy.models.coder), 'one two ');
+    assert.deepEqual(result.usage, { inputTokens: 100 + partial.inputTokens, outputTokens: 20 + partial.outputTokens, estimated: true });
+    // coder2 at $1 per million tokens, coder at $2.
+    assert.ok(Math.abs(result.costUsd - (120 * 1 + (partial.inputTokens + partial.outputTokens) * 2) / 1_000_000) < 1e-12, String(result.costUsd));
+    assert.equal(result.priced, true);
+
+    // The failed model has no price: the cost is not the whole cost, so it is not called priced.
+    const unpriced = policySchema.parse({ ...policy, models: { ...policy.models, coder: { provider: 'hf', model: 'coder' } } });
+    assert.equal(done(await run({ ...deps, policy: unpriced })).priced, false);
+  });
+
   test('an auth failure names the fix and skips the other models of the same provider', async () => {
     const deps = await setUp({ coder: { fail: { status: 401 } }, general: { text: 'ok' } });
     const events = await run({ ...deps, policy: policyWith() });
@@ -505,6 +521,23 @@ describe('cancellation', () => {
     assert.equal(only(events, 'fallback').length, 0);
     await fake.waitForNoOpenRequests();
     assert.equal(fake.chatRequests()[0].closedByClient, true);
+  });
+
+  test('stopped after a failover, the error carries what the discarded partial answer used', async () => {
+    const deps = await setUp({ coder: { text: 'one two three four', dropAfterChunks: 2 }, coder2: { text: 'a b c d e f g h', chunkDelayMs: 50 } });
+    const policy = policyWith();
+    const controller = new AbortController();
+    const events: AnswerEvent[] = [];
+    let fellOver = false;
+    for await (const event of answer(request, { ...deps, policy, signal: controller.signal })) {
+      events.push(event);
+      if (event.type === 'fallback') fellOver = true;
+      if (fellOver && event.type === 'token') controller.abort();
+    }
+    const error = failed(events);
+    assert.equal(error.cancelled, true);
+    const partial = estimateUsage(modelMessages(request, policy.models.coder), 'one two ');
+    assert.deepEqual(error.discarded, { usage: { ...partial, estimated: true }, costUsd: costUsd(policy, 'coder', partial), priced: true });
   });
 
   test('a caller that stops reading closes the model request', async () => {

@@ -4,13 +4,13 @@
  */
 import { displayName } from '../policy/modelNames';
 import type { Policy } from '../policy/schema';
-import { ProviderError, type ProviderErrorKind, type ProviderRegistry, type TokenUsage } from '../providers/types';
+import { ProviderError, type ProviderErrorKind, type ProviderRegistry } from '../providers/types';
 import type { OmniRequest } from '../request';
 import type { Router, RoutingDecision } from '../router/types';
 import { streamAttempt, type AttemptLimits, type AttemptOutcome } from './attempt';
 import { CandidateQueue, candidateOrder, defaultDecision, lookUp, overrideDecision, privacyRefusal } from './candidates';
 import { createCircuitBreaker, type CircuitBreaker } from './circuitBreaker';
-import { costUsd, estimateUsage } from './cost';
+import { addSpend, estimateUsage, spendOn, type Spend } from './cost';
 import type { AnswerEvent, Attempt, DecisionEvent, DoneEvent, FallbackEvent } from './events';
 import { incompleteNote } from './finish';
 import { modelMessages } from './prompt';
@@ -61,7 +61,9 @@ export async function* answer(request: OmniRequest, deps: AnswerDeps): AsyncGene
     settings: deps.timeoutSettings,
   };
   const attempts: Attempt[] = [];
-  const cancelled = (asked: boolean) => ({ type: 'error' as const, message: 'cancelled', cancelled: true, asked, attempts });
+  /** Tokens of attempts that failed after streaming part of an answer: generated, so paid for, though discarded. */
+  let discarded: Spend | undefined;
+  const cancelled = (asked: boolean) => ({ type: 'error' as const, message: 'cancelled', cancelled: true, asked, attempts, ...(discarded ? { discarded } : {}) });
 
   let decision: RoutingDecision;
   if (deps.override) {
@@ -106,15 +108,15 @@ export async function* answer(request: OmniRequest, deps: AnswerDeps): AsyncGene
     const messages = modelMessages(request, entry);
     const provider = lookUp(deps.providers, entry.provider);
     const outcome: AttemptOutcome = provider instanceof ProviderError
-      ? { ok: false, error: provider, partialChars: 0 }
+      ? { ok: false, error: provider, partialChars: 0, partialText: '' }
       : yield* streamAttempt(provider, callFor(entry, messages), signal, limits, clock);
 
     if (outcome.ok) {
       breaker.recordSuccess(model);
-      const usage = outcome.usage ?? estimateUsage(messages, outcome.text + outcome.reasoning);
-      yield { type: 'usage', usage };
+      const spend = addSpend(spendOn(policy, model, outcome.usage ?? estimateUsage(messages, outcome.text + outcome.reasoning)), discarded);
+      yield { type: 'usage', usage: spend.usage };
       const times = { started, firstOutputAt: outcome.firstOutputAt, now: clock() };
-      yield doneEvent(policy, decision.route, model, outcome.text, usage, times, attempts, incompleteNote(outcome.finishReason));
+      yield doneEvent(policy, decision.route, model, outcome.text, spend, times, attempts, incompleteNote(outcome.finishReason));
       return;
     }
 
@@ -123,6 +125,7 @@ export async function* answer(request: OmniRequest, deps: AnswerDeps): AsyncGene
       yield cancelled(!(provider instanceof ProviderError));
       return;
     }
+    if (partialChars > 0) discarded = addSpend(spendOn(policy, model, estimateUsage(messages, outcome.partialText)), discarded);
     const attempt: Attempt = { model, provider: entry.provider, cause: error.kind, message: error.message, skipped: false, status: error.status, fix: error.fix, partialChars };
     // A model that failed again after the wait is one attempt, not the same line twice in the list the user reads.
     const waited = retried.get(model);
@@ -196,7 +199,7 @@ function doneEvent(
   route: string,
   model: string,
   text: string,
-  usage: TokenUsage,
+  spend: Spend,
   times: { started: number; firstOutputAt: number; now: number },
   attempts: Attempt[],
   incomplete: string | undefined,
@@ -210,9 +213,7 @@ function doneEvent(
     provider: entry.provider,
     providerModel: entry.model,
     text,
-    usage,
-    costUsd: costUsd(policy, model, usage),
-    priced: entry.price !== undefined,
+    ...spend,
     ...(incomplete ? { incomplete } : {}),
     timeToFirstTokenMs: times.firstOutputAt - times.started,
     totalMs: times.now - times.started,

@@ -17,6 +17,28 @@ export function costUsd(policy: Policy, model: string, usage: TokenUsage): numbe
   return (usage.inputTokens * price.input + usage.outputTokens * price.output) / 1_000_000;
 }
 
+/** What one or more model calls used: their tokens, and their cost when every model involved has a price. */
+export interface Spend {
+  usage: TokenUsage;
+  costUsd: number;
+  priced: boolean;
+}
+
+/** `usage` on `model`, priced from the policy. */
+export function spendOn(policy: Policy, model: string, usage: TokenUsage): Spend {
+  return { usage, costUsd: costUsd(policy, model, usage), priced: policy.models[model]?.price !== undefined };
+}
+
+/** Two spends added up; estimated when either is, priced only when both are. */
+export function addSpend(a: Spend, b: Spend | undefined): Spend {
+  if (!b) return a;
+  return {
+    usage: { inputTokens: a.usage.inputTokens + b.usage.inputTokens, outputTokens: a.usage.outputTokens + b.usage.outputTokens, estimated: a.usage.estimated || b.usage.estimated },
+    costUsd: a.costUsd + b.costUsd,
+    priced: a.priced && b.priced,
+  };
+}
+
 /** `policy.costBaseline`, else the model with the highest input+output price; undefined when nothing has a price. */
 export function baselineModel(policy: Policy): string | undefined {
   if (policy.costBaseline) return policy.costBaseline;

@@ -1,6 +1,7 @@
 /** What `answer` tells its caller, in order: a decision first, then tokens, notes about failover, and one ending. */
 import type { ProviderErrorKind, TokenUsage } from '../providers/types';
 import type { RoutingDecision } from '../router/types';
+import type { Spend } from './cost';
 
 /** Why a model did not answer: a provider failure, or a reason Omni skipped it. */
 export type AttemptCause = ProviderErrorKind | 'circuit-open' | 'provider-excluded' | 'local-only';
@@ -72,9 +73,11 @@ export interface DoneEvent {
   providerModel: string;
   /** The answer without reasoning. */
   text: string;
+  /** Every model call of the answer that produced tokens: this model's, plus any partial answer discarded on failover. */
   usage: TokenUsage;
   /** From the policy's price table; 0 for a model without a price (e.g. local), which `priced` tells apart from free. */
   costUsd: number;
+  /** False when a model of `usage` has no price, so `costUsd` is not the whole cost. */
   priced: boolean;
   /** Why the answer may be cut short (the model's output limit, a content filter); absent when it ended on its own. */
   incomplete?: string;
@@ -92,6 +95,8 @@ export interface ErrorEvent {
   cancelled: boolean;
   /** For a cancellation: whether a model had the request when it was stopped, so its tokens count. */
   asked?: boolean;
+  /** For a cancellation: partial answers of earlier models, discarded on failover, whose tokens count too. */
+  discarded?: Spend;
   attempts: Attempt[];
 }
 

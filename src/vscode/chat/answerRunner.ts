@@ -4,7 +4,7 @@
  */
 import type * as vscode from 'vscode';
 import { answer, type AnswerDeps } from '../../core/engine/answer';
-import { costUsd, estimateUsage } from '../../core/engine/cost';
+import { addSpend, estimateUsage, spendOn } from '../../core/engine/cost';
 import type { Charge } from '../../core/engine/ledger';
 import type { AnswerEvent, Attempt, DoneEvent } from '../../core/engine/events';
 import { displayName } from '../../core/policy/modelNames';
@@ -125,15 +125,16 @@ export async function runAnswer(options: RunOptions): Promise<RunResult> {
           // The provider never reported usage for a cut stream: estimate what was sent and what arrived (reasoning is
           // output too), and price that. Stopped while no model had the request (waiting to ask a rate-limited one
           // again), nothing was used: the refused request is not charged.
-          const usage = event.asked
+          // Partial answers discarded on failover before the stop were paid for as well.
+          const current = event.asked
             ? { ...(turn.usage ?? estimateUsage(options.request.messages, turn.text + (turn.reasoning ?? ''))), estimated: true }
             : { inputTokens: 0, outputTokens: 0, estimated: false };
-          const priced = deps.policy.models[answering]?.price !== undefined;
-          const charge = { usage, costUsd: priced ? costUsd(deps.policy, answering, usage) : 0 };
-          if (event.asked) result.stopped = charge;
+          const { usage, costUsd, priced } = addSpend(spendOn(deps.policy, answering, current), event.discarded);
+          const charge = { usage, costUsd };
+          if (event.asked || event.discarded) result.stopped = charge;
           turn.footer = {
             ...usage,
-            costUsd: priced ? charge.costUsd : null,
+            costUsd: priced ? costUsd : null,
             timeToFirstTokenMs: firstTokenAt === undefined ? null : firstTokenAt - started,
             totalMs: Date.now() - started,
             // The model that streamed the text, a fallback included: it is the one priced above.
