@@ -164,9 +164,14 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
     type: z.literal('sessionTotals'),
     answers: count,
     ...usageSchema.shape,
+    /** What the answers on priced models cost. */
     costUsd: usd,
-    /** What the same tokens would have cost on the baseline model; null when it has no price. */
+    /** Answers on a model without a price, whose cost is unknown. */
+    unpriced: count,
+    /** What the priced answers' tokens would have cost on the baseline model; null when it has no price. */
     baselineCostUsd: z.nullable(usd),
+    /** The baseline's cost less what the priced answers cost; null when the baseline has no price. */
+    savingUsd: z.nullable(z.number()),
     baselineModel: shortText,
   }),
   /** Models for "Retry with…" and "Choose model"; `chosen` null means routed automatically. */

@@ -7,10 +7,15 @@ type Totals = HostMessageOf<'sessionTotals'>;
 
 /** Savings against the baseline, e.g. `$0.0420 (84%)`, or why there is no figure. */
 function describeSavings(totals: Totals): string {
-  if (totals.baselineCostUsd === null) return `unknown: ${totals.baselineModel} has no price`;
-  const saved = totals.baselineCostUsd - totals.costUsd;
+  if (totals.baselineCostUsd === null || totals.savingUsd === null) return `unknown: ${totals.baselineModel} has no price`;
+  const saved = totals.savingUsd;
   const share = totals.baselineCostUsd > 0 ? ` (${formatPercent(saved / totals.baselineCostUsd)})` : '';
   return saved >= 0 ? `${formatCost(saved)}${share}` : `none: ${formatCost(-saved)} more than the baseline`;
+}
+
+/** `3 answers`, `1 answer`. */
+function answersOf(n: number): string {
+  return `${formatCount(n)} answer${n === 1 ? '' : 's'}`;
 }
 
 /** What the panel says before the window's first answer. */
@@ -30,8 +35,12 @@ export function renderTotals(panel: HTMLElement, totals: Totals): void {
     // Stopped answers count (their tokens were paid for); a request no model answered costs nothing and does not.
     ['Answers', formatCount(totals.answers)],
     ['Tokens', `${mark}${formatCount(totals.inputTokens)} in · ${mark}${formatCount(totals.outputTokens)} out`],
-    ['Cost', `${mark}${formatCost(totals.costUsd)}`],
-    [`Baseline (${totals.baselineModel})`, formatCost(totals.baselineCostUsd)],
+    // A model without a price costs an unknown amount: not $0, and not compared with the baseline.
+    ['Cost', `${mark}${formatCost(totals.costUsd)}${totals.unpriced ? `, and ${answersOf(totals.unpriced)} on models without a price` : ''}`],
+    [
+      `Baseline (${totals.baselineModel})`,
+      `${formatCost(totals.baselineCostUsd)}${totals.unpriced && totals.baselineCostUsd !== null ? ` for the ${answersOf(totals.answers - totals.unpriced)} with a price` : ''}`,
+    ],
     ['Saved', describeSavings(totals)],
   ];
   panel.replaceChildren(h('dl', { class: 'totals' }, ...rows.flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value)])));

@@ -66,10 +66,21 @@ describe('session ledger', () => {
     const totals = ledger.totals();
     assert.deepEqual(
       { ...totals, baseline: undefined },
-      { answers: 2, inputTokens: 2_000_000, outputTokens: 1_000_000, estimated: true, costUsd: 4, baseline: undefined },
+      { answers: 2, inputTokens: 2_000_000, outputTokens: 1_000_000, estimated: true, costUsd: 4, unpriced: 1, baseline: undefined },
     );
-    // On "big": 2M input × $10 + 1M output × $30.
-    assert.deepEqual(totals.baseline, { model: 'big', displayName: 'big-model', costUsd: 50, savingUsd: 46 });
+    // On "big", only the answer on "mid": 1M input × $10 + 1M output × $30. "local" has no price, so what it cost is
+    // unknown; compared at $0, its whole baseline price ($10) would count as saved.
+    assert.deepEqual(totals.baseline, { model: 'big', displayName: 'big-model', costUsd: 40, savingUsd: 36 });
+  });
+
+  test('an answer partly on an unpriced model keeps its known cost but is left out of the comparison', () => {
+    const ledger = createSessionLedger();
+    const usage = { inputTokens: 1_000_000, outputTokens: 0, estimated: true };
+    ledger.record({ usage, costUsd: 1, priced: false }, policy);
+    const totals = ledger.totals();
+    assert.equal(totals.costUsd, 1);
+    assert.equal(totals.unpriced, 1);
+    assert.deepEqual(totals.baseline, { model: 'big', displayName: 'big-model', costUsd: 0, savingUsd: 0 });
   });
 
   test('has no baseline when no model has a price', () => {

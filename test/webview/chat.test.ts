@@ -836,7 +836,7 @@ describe('chat webview', () => {
     await view.sendAll([
       decision(requestId, { ...sampleTag, fallbacks: ['general', 'deepseek-r1-distill'] }),
       done(requestId),
-      { type: 'sessionTotals', answers: 12, inputTokens: 123456, outputTokens: 65432, estimated: true, costUsd: 0.4321, baselineCostUsd: 2.5, baselineModel: 'Qwen2.5 Coder 32B Instruct' },
+      { type: 'sessionTotals', answers: 12, inputTokens: 123456, outputTokens: 65432, estimated: true, costUsd: 0.4321, unpriced: 0, baselineCostUsd: 2.5, savingUsd: 2.0679, baselineModel: 'Qwen2.5 Coder 32B Instruct' },
     ]);
     await view.page.getByRole('button', { name: 'Session' }).click();
     await view.page.locator('.tag-details summary').click();
@@ -1067,7 +1067,7 @@ describe('chat webview', () => {
     const view = await webview();
     await view.sendAll([
       { type: 'history', conversations: [{ id: 'c1', title: 'Parse a CSV', updatedAt: Date.UTC(2025, 0, 2), turnCount: 4, latest: 'and quoted fields?', model: 'Coder' }, { id: 'c2', title: 'Fix the build', updatedAt: Date.UTC(2025, 0, 1), turnCount: 1 }], activeId: 'c1' },
-      { type: 'sessionTotals', answers: 3, inputTokens: 1000, outputTokens: 500, estimated: false, costUsd: 0.01, baselineCostUsd: 0.05, baselineModel: 'GPT-5' },
+      { type: 'sessionTotals', answers: 3, inputTokens: 1000, outputTokens: 500, estimated: false, costUsd: 0.01, unpriced: 0, baselineCostUsd: 0.05, savingUsd: 0.04, baselineModel: 'GPT-5' },
     ]);
     const totals = view.page.locator('#totals-panel');
     assert.equal(await totals.isVisible(), false);
@@ -1075,10 +1075,16 @@ describe('chat webview', () => {
     assert.equal(await view.page.getByRole('button', { name: 'Session' }).getAttribute('aria-expanded'), 'true');
     assert.equal(await totals.innerText(), 'Answers\n3\nTokens\n1,000 in · 500 out\nCost\n$0.0100\nBaseline (GPT-5)\n$0.0500\nSaved\n$0.0400 (80%)');
     // Some answer's tokens were estimated: the cost priced on them is an estimate too.
-    await view.send({ type: 'sessionTotals', answers: 3, inputTokens: 1000, outputTokens: 500, estimated: true, costUsd: 0.01, baselineCostUsd: 0.05, baselineModel: 'GPT-5' });
+    await view.send({ type: 'sessionTotals', answers: 3, inputTokens: 1000, outputTokens: 500, estimated: true, costUsd: 0.01, unpriced: 0, baselineCostUsd: 0.05, savingUsd: 0.04, baselineModel: 'GPT-5' });
     assert.match(await totals.innerText(), /^Answers\n3\nTokens\n~1,000 in · ~500 out\nCost\n~\$0\.0100\n/);
+    // Two answers on a model without a price: their cost is unknown, not $0, and the saving is over the priced ones.
+    await view.send({ type: 'sessionTotals', answers: 3, inputTokens: 1000, outputTokens: 500, estimated: false, costUsd: 0.01, unpriced: 2, baselineCostUsd: 0.02, savingUsd: 0.01, baselineModel: 'GPT-5' });
+    assert.equal(
+      await totals.innerText(),
+      'Answers\n3\nTokens\n1,000 in · 500 out\nCost\n$0.0100, and 2 answers on models without a price\nBaseline (GPT-5)\n$0.0200 for the 1 answer with a price\nSaved\n$0.0100 (50%)',
+    );
     // A new window: nothing to compare yet, which is not a missing price.
-    await view.send({ type: 'sessionTotals', answers: 0, inputTokens: 0, outputTokens: 0, estimated: false, costUsd: 0, baselineCostUsd: null, baselineModel: 'none' });
+    await view.send({ type: 'sessionTotals', answers: 0, inputTokens: 0, outputTokens: 0, estimated: false, costUsd: 0, unpriced: 0, baselineCostUsd: null, savingUsd: null, baselineModel: 'none' });
     assert.equal(await totals.innerText(), 'No answers in this window yet. Tokens, cost and the saving against the baseline model add up here.');
 
     await view.page.getByRole('button', { name: 'History' }).click();
@@ -1118,7 +1124,7 @@ describe('chat webview', () => {
     const conversations = Array.from({ length: 8 }, (_, i) => ({ id: `c${i}`, title: `Conversation ${i}`, updatedAt: Date.UTC(2025, 0, i + 1), turnCount: 2, model: 'Coder' }));
     await view.sendAll([
       { type: 'history', conversations, activeId: 'c0' },
-      { type: 'sessionTotals', answers: 3, inputTokens: 1000, outputTokens: 500, estimated: false, costUsd: 0.01, baselineCostUsd: 0.05, baselineModel: 'Qwen2.5 Coder 32B Instruct' },
+      { type: 'sessionTotals', answers: 3, inputTokens: 1000, outputTokens: 500, estimated: false, costUsd: 0.01, unpriced: 0, baselineCostUsd: 0.05, savingUsd: 0.04, baselineModel: 'Qwen2.5 Coder 32B Instruct' },
     ]);
     const requestId = await ask(view);
     await view.sendAll([decision(requestId), { type: 'token', requestId, text: Array.from({ length: 40 }, (_, i) => `Line ${i}.`).join('\n\n') }, done(requestId)]);

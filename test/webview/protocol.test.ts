@@ -35,7 +35,7 @@ describe('protocol: host → webview', () => {
     { type: 'setup', lines: ['No API key is set.', "Run 'Omni: Set API Key'."] },
     { type: 'setup', requestId: 'r1', lines: ['No model is reachable.', 'Start Ollama or set a key.'] },
     { type: 'history', conversations: [{ id: 'c1', title: 'Parse a CSV', updatedAt: 1_700_000_000_000, turnCount: 2 }], activeId: 'c1' },
-    { type: 'sessionTotals', answers: 3, inputTokens: 100, outputTokens: 50, estimated: true, costUsd: 0.01, baselineCostUsd: 0.05, baselineModel: 'GPT-5' },
+    { type: 'sessionTotals', answers: 3, inputTokens: 100, outputTokens: 50, estimated: true, costUsd: 0.01, unpriced: 0, baselineCostUsd: 0.05, savingUsd: 0.04, baselineModel: 'GPT-5' },
     { type: 'models', models: [{ alias: 'coder', displayName: 'Qwen3 Coder', provider: 'huggingface' }], chosen: null },
   ];
 

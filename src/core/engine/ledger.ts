@@ -4,8 +4,11 @@ import type { Policy } from '../policy/schema';
 import { baselineModel, costUsd } from './cost';
 import type { DoneEvent } from './events';
 
-/** What one answer cost: a finished one (its `DoneEvent`), or one the user stopped, priced on its estimated tokens. */
-export type Charge = Pick<DoneEvent, 'usage' | 'costUsd'>;
+/**
+ * What one answer cost: a finished one (its `DoneEvent`), or one the user stopped, priced on its estimated tokens.
+ * `priced` is false when a model it used has no price, so `costUsd` is not all it cost.
+ */
+export type Charge = Pick<DoneEvent, 'usage' | 'costUsd' | 'priced'>;
 
 export interface SessionTotals {
   answers: number;
@@ -13,15 +16,18 @@ export interface SessionTotals {
   outputTokens: number;
   /** True when any answer's usage was estimated. */
   estimated: boolean;
+  /** What the priced part of the answers cost. */
   costUsd: number;
+  /** Answers on a model without a price: their cost is unknown, so they are left out of the comparison. */
+  unpriced: number;
   /** Absent until a policy in which some model has a price has been seen. */
   baseline?: {
     /** The baseline model of the latest such policy, as its alias and as people see it. */
     model: string;
     displayName: string;
-    /** What every answer's tokens would have cost on that model, at that policy's price. */
+    /** What every priced answer's tokens would have cost on that model, at that policy's price. */
     costUsd: number;
-    /** Against what the answers cost. */
+    /** Against what the priced answers cost. */
     savingUsd: number;
   };
 }
@@ -35,8 +41,9 @@ export interface SessionLedger {
 
 /** A ledger for one session (an editor window, a CLI run). */
 export function createSessionLedger(): SessionLedger {
-  const totals: SessionTotals = { answers: 0, inputTokens: 0, outputTokens: 0, estimated: false, costUsd: 0 };
-  const usages: Charge['usage'][] = [];
+  const totals: SessionTotals = { answers: 0, inputTokens: 0, outputTokens: 0, estimated: false, costUsd: 0, unpriced: 0 };
+  // An answer of unknown cost compared at $0 would count its whole baseline price as saved.
+  const compared: Charge[] = [];
   // One baseline for the whole session: when an edit changes it, earlier answers are priced on the new one too, so the
   // figure never adds two models' prices under one model's name.
   let baseline: { policy: Policy; model: string } | undefined;
@@ -51,15 +58,17 @@ export function createSessionLedger(): SessionLedger {
       totals.outputTokens += done.usage.outputTokens;
       totals.estimated ||= done.usage.estimated;
       totals.costUsd += done.costUsd;
-      usages.push(done.usage);
+      if (done.priced) compared.push(done);
+      else totals.unpriced += 1;
       remember(policy);
     },
     totals(current) {
       if (current) remember(current);
       if (!baseline) return { ...totals };
       const { policy, model } = baseline;
-      const baselineCost = usages.reduce((sum, usage) => sum + costUsd(policy, model, usage), 0);
-      return { ...totals, baseline: { model, displayName: displayName(policy, model), costUsd: baselineCost, savingUsd: baselineCost - totals.costUsd } };
+      const baselineCost = compared.reduce((sum, charge) => sum + costUsd(policy, model, charge.usage), 0);
+      const comparedCost = compared.reduce((sum, charge) => sum + charge.costUsd, 0);
+      return { ...totals, baseline: { model, displayName: displayName(policy, model), costUsd: baselineCost, savingUsd: baselineCost - comparedCost } };
     },
   };
 }

@@ -130,8 +130,7 @@ export async function runAnswer(options: RunOptions): Promise<RunResult> {
             ? { ...(turn.usage ?? estimateUsage(options.request.messages, turn.text + (turn.reasoning ?? ''))), estimated: true }
             : { inputTokens: 0, outputTokens: 0, estimated: false };
           const { usage, costUsd, priced } = addSpend(spendOn(deps.policy, answering, current), event.discarded);
-          const charge = { usage, costUsd };
-          if (event.asked || event.discarded) result.stopped = charge;
+          if (event.asked || event.discarded) result.stopped = { usage, costUsd, priced };
           turn.footer = {
             ...usage,
             costUsd: priced ? costUsd : null,
