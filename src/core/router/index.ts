@@ -26,13 +26,28 @@ export function buildRouter(policy: Policy, setup: RouterSetup = {}): Router {
     archRouterRefusal: (request) => {
       const guard = localOnlyGuard(effective, request);
       if (!guard || !archRouter || !setup.getProvider) return undefined;
-      return guard(setup.getProvider(archRouter.provider));
+      let provider: ChatProvider;
+      try {
+        provider = setup.getProvider(archRouter.provider);
+      } catch {
+        // Nothing can reach an undefined provider; asking it (below) says what to fix.
+        return undefined;
+      }
+      return guard(provider);
     },
     archRouter:
       archRouter &&
       (() => {
+        if (client) return client;
         if (!setup.getProvider) throw new Error(`no provider "${archRouter.provider}" available to reach Arch-Router`);
-        client ??= createArchRouterClient(setup.getProvider(archRouter.provider), {
+        let provider: ChatProvider;
+        try {
+          provider = setup.getProvider(archRouter.provider);
+        } catch (error) {
+          // The registry's message names the fix but not whose provider it is: the reason must say it is Arch-Router's.
+          throw new Error(`Arch-Router not asked (router.archRouter.provider): ${error instanceof Error ? error.message : String(error)}`);
+        }
+        client = createArchRouterClient(provider, {
           model: archRouter.model,
           timeoutMs,
           tokenBudget: archRouter.tokenBudget,

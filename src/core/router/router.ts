@@ -45,9 +45,17 @@ export function createRouter(policy: Policy, deps: RouterDeps): Router {
     });
 
   async function askArch(signal: AbortSignal | undefined, request: OmniRequest): Promise<ArchRouterAnswer | Error> {
+    let client: ArchRouterClient;
     try {
       if (!deps.archRouter) throw new Error('router.archRouter is not configured');
-      const answer = await deps.archRouter().route(routes, request, signal);
+      client = deps.archRouter();
+    } catch (error) {
+      // A setup problem (an undefined provider), not the endpoint's health: no breaker, so every request keeps saying
+      // what to fix instead of "failed 3 times in a row".
+      return error instanceof Error ? error : new Error(String(error));
+    }
+    try {
+      const answer = await client.route(routes, request, signal);
       breaker.recordSuccess(ARCH);
       return answer;
     } catch (error) {

@@ -163,10 +163,21 @@ describe('router', () => {
     assert.equal(fake.chatRequests().at(-1)?.headers.authorization, 'Bearer hf_router_test');
   });
 
-  it('still decides when the Arch-Router provider is not defined, saying why', async () => {
-    const decision = await routerFor(policy({ mode: 'arch' }, 'nowhere')).decide(ask('write a sorting function'));
+  it('still decides when the Arch-Router provider is not defined, saying it is Arch-Router\'s and what to fix, every time', async () => {
+    const router = routerFor(policy({ mode: 'arch' }, 'nowhere'));
+    // A setup problem is no failing endpoint: the fourth request still names the fix, not "failed 3 times in a row".
+    for (let i = 0; i < 4; i++) {
+      const decision = await router.decide(ask('write a sorting function'));
+      assert.equal(decision.stage, 'local');
+      assert.match(decision.reason, /^Arch-Router not asked \(router\.archRouter\.provider\): provider "nowhere" is not defined: add it to .*; local classifier picked code_generation/);
+    }
+  });
+
+  it('with a local-only file and an undefined Arch-Router provider, the local classifier still decides', async () => {
+    const privacy = { privacy: { localOnly: ['**/*.env'] } };
+    const decision = await routerFor(policy({ mode: 'arch' }, 'nowhere', privacy)).decide(ask('what is wrong here', { fileName: 'config/prod.env', selection: 'API_KEY=abc' }));
     assert.equal(decision.stage, 'local');
-    assert.match(decision.reason, /provider "nowhere" is not defined/);
+    assert.match(decision.reason, /^Arch-Router not asked \(router\.archRouter\.provider\): provider "nowhere" is not defined/);
   });
 
   it('never shows a local-only file to an Arch-Router that is not on this machine', async () => {
