@@ -187,6 +187,22 @@ describe('model prompt', () => {
     assert.deepEqual(messages.map((message) => message.content.slice(0, 10)), ['Be brief.', 'recent xxx', 'recent ans', 'latest que']);
   });
 
+  test('sends a question left unanswered and the next one as one user turn, so the roles alternate', () => {
+    // A chat where the first answer was stopped before routing (it has no text, so the history has no answer for it).
+    const messages = modelMessages(
+      {
+        messages: [
+          { role: 'user', content: 'write a function that sorts a list' },
+          { role: 'user', content: 'in Python please' },
+        ],
+        editor: { selection: 'xs = [3, 1]', fileName: 'a.py', languageId: 'python' },
+      },
+      policy.models.mid,
+    );
+    assert.deepEqual(messages.map((message) => message.role), ['user']);
+    assert.equal(messages[0].content, 'write a function that sorts a list\n\nin Python please\n\nSelected code from a.py:\n```python\nxs = [3, 1]\n```');
+  });
+
   test('never starts the kept history with an answer whose question did not fit', () => {
     const messages = modelMessages(
       {

@@ -9,7 +9,14 @@ import { estimateTokens } from '../text/tokens';
  */
 export function modelMessages(request: OmniRequest, model: ModelEntry): ChatMessage[] {
   // Only what the chat APIs define: `fileName` is Omni's own bookkeeping.
-  const messages = request.messages.map(({ role, content }): ChatMessage => ({ role, content }));
+  const messages: ChatMessage[] = [];
+  for (const { role, content } of request.messages) {
+    // A question left unanswered (stopped before routing, or no model could answer) is followed by the next one, and
+    // chat templates that require alternating roles (Mistral's, Gemma's) reject two user turns in a row: send them as one.
+    const previous = messages.at(-1);
+    if (role === 'user' && previous?.role === 'user') previous.content = `${previous.content}\n\n${content}`;
+    else messages.push({ role, content });
+  }
   const latestUser = lastIndexOfUser(messages);
   if (latestUser >= 0) messages[latestUser].content = userTurnContent(messages[latestUser].content, request.editor);
   return model.contextWindow ? fitContextWindow(messages, model.contextWindow, latestUser) : messages;
