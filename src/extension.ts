@@ -80,11 +80,11 @@ export function activate(context: vscode.ExtensionContext) {
   void controller.restore();
   const activationMs = Math.round(performance.now() - started);
   log.info(`Omni activated in ${activationMs} ms`);
-  return api(controller, store, answerCodeActions, activationMs);
+  return api(controller, store, policies, answerCodeActions, activationMs);
 }
 
 /** What other extensions (and the extension-host tests) may call: ask or retry in the chat, list saved conversations. */
-function api(controller: ChatController, store: ConversationStore, answerCodeActions: ReturnType<typeof codeActions>, activationMs: number) {
+function api(controller: ChatController, store: ConversationStore, policies: PolicyService, answerCodeActions: ReturnType<typeof codeActions>, activationMs: number) {
   return {
     activationMs,
     /** What an answer's Copy / Insert / Apply button does, as the chat asks for it; resolves to what the user is told. */
@@ -96,6 +96,8 @@ function api(controller: ChatController, store: ConversationStore, answerCodeAct
     conversations: () => store.summaries(),
     conversation: (id: string) => store.get(id),
     sessionTotals: () => controller.sessionTotals(),
+    /** Fires each time Omni applies a workspace policy anew (read after a change, deleted) or what it says of one changes. */
+    onDidChangePolicy: policies.onDidChange,
   };
 }
 

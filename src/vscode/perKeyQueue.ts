@@ -6,9 +6,9 @@ export class PerKeyQueue {
   private readonly tails = new Map<string, Promise<void>>();
 
   /** Settles as `task` does; a task that throws rejects its own promise but does not stop the ones queued after it. */
-  run(key: string, task: () => Promise<void>): Promise<void> {
+  run<T>(key: string, task: () => Promise<T>): Promise<T> {
     const result = (this.tails.get(key) ?? Promise.resolve()).then(task);
-    const done = result.catch(() => undefined);
+    const done = result.then(() => undefined, () => undefined);
     this.tails.set(key, done);
     // The map holds only keys with work pending, not every folder ever reloaded.
     void done.then(() => {

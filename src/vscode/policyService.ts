@@ -35,6 +35,8 @@ export interface ActivePolicy {
 interface FolderState {
   lastGood?: Policy;
   hasFile: boolean;
+  /** The saved text this state was read from (unset when the file was too large to read, or missing). */
+  text?: string;
   errors: number;
   /** Why there is no file: deleted while the window was open, or a folder in its place. */
   gone?: 'deleted' | 'folder';
@@ -43,6 +45,9 @@ interface FolderState {
 }
 
 const BUILT_IN = 'built-in default policy';
+
+/** When a read of the policy applies: always, or only when the saved text differs from the one loaded. */
+type Reload = 'always' | 'if changed';
 
 export class PolicyService implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -59,10 +64,11 @@ export class PolicyService implements vscode.Disposable {
     private readonly providers: ProviderService,
   ) {
     this.disposables.push(
-      watchOmniFile(POLICY_PATH, (uri) => void this.reloadFolderOf(uri)),
+      watchOmniFile(POLICY_PATH, (uri) => void this.reloadFolderOf(uri, 'if changed')),
       // The file watcher does not follow symbolic links: a save through a linked `.omni` folder (or file) reaches no
-      // watcher, so a save in the editor is applied whether or not one reports it.
-      vscode.workspace.onDidSaveTextDocument((document) => void this.reloadFolderOf(document.uri)),
+      // watcher, so a save in the editor is applied whether or not one reports it. Where one does, the second of the
+      // two reads finds the text already loaded and changes nothing.
+      vscode.workspace.onDidSaveTextDocument((document) => void this.reloadFolderOf(document.uri, 'if changed')),
       // Unsaved edits get diagnostics as the user types; the policy itself changes when the file is saved.
       vscode.workspace.onDidChangeTextDocument((event) => {
         if (this.isPolicyFile(event.document.uri)) this.showUnsaved(event.document);
@@ -70,7 +76,7 @@ export class PolicyService implements vscode.Disposable {
       // Who reports syntax errors depends on whether an editor shows the file (see setDiagnostics).
       vscode.window.tabGroups.onDidChangeTabs(({ opened, closed }) => {
         for (const tab of [...opened, ...closed]) {
-          if (tab.input instanceof vscode.TabInputText && this.isPolicyFile(tab.input.uri)) void this.reloadFolderOf(tab.input.uri);
+          if (tab.input instanceof vscode.TabInputText && this.isPolicyFile(tab.input.uri)) void this.reloadFolderOf(tab.input.uri, 'always');
         }
       }),
       vscode.workspace.onDidChangeWorkspaceFolders(() => void this.reloadAll()),
@@ -104,7 +110,7 @@ export class PolicyService implements vscode.Disposable {
       this.folders.delete(key);
       this.diagnostics.delete(omniFileUri(vscode.Uri.parse(key), POLICY_PATH));
     }
-    await Promise.all(folders.map((folder) => this.reloadFolder(folder)));
+    await Promise.all(folders.map((folder) => this.reloadFolder(folder, 'always')));
     this.changed.fire();
   }
 
@@ -155,43 +161,50 @@ export class PolicyService implements vscode.Disposable {
     return isOmniFile(uri, POLICY_PATH);
   }
 
-  private async reloadFolderOf(uri: vscode.Uri): Promise<void> {
+  /**
+   * `'if changed'` (a file event) leaves the folder as it is when the saved text is the one already loaded; the
+   * Problems entries depend on more than the text (which editors are open, the providers), so other causes reload always.
+   */
+  private async reloadFolderOf(uri: vscode.Uri, when: Reload): Promise<void> {
     const folder = vscode.workspace.getWorkspaceFolder(uri);
     if (!folder || !this.isPolicyFile(uri)) return;
-    await this.reloadFolder(folder);
-    this.changed.fire();
+    if (await this.reloadFolder(folder, when)) this.changed.fire();
   }
 
-  private reloadFolder(folder: vscode.WorkspaceFolder): Promise<void> {
-    return this.reads.run(folder.uri.toString(), () => this.readFolder(folder));
+  /** Resolves to whether it reloaded. */
+  private reloadFolder(folder: vscode.WorkspaceFolder, when: Reload): Promise<boolean> {
+    return this.reads.run(folder.uri.toString(), () => this.readFolder(folder, when));
   }
 
-  private async readFolder(folder: vscode.WorkspaceFolder): Promise<void> {
+  private async readFolder(folder: vscode.WorkspaceFolder, when: Reload): Promise<boolean> {
     const uri = this.policyUri(folder);
     const key = folder.uri.toString();
     const previous = this.folders.get(key);
     const saved = await this.readSaved(uri);
+    // One save is reported twice (the save, then the file watcher): the second read must not log and notify again.
+    if (when === 'if changed' && typeof saved === 'object' && saved.text !== undefined && saved.text === previous?.text) return false;
     if (saved === 'missing' || saved === 'folder') {
       // Only a deletion seen in this window changed routing under the user; a folder in the file's place is always wrong.
       const gone = saved === 'folder' ? 'folder' : previous?.hasFile || previous?.gone ? 'deleted' : undefined;
       if (gone && gone !== previous?.gone) this.log.warn(`${this.removed(folder, gone).problem}; the ${BUILT_IN} routes now`);
       this.folders.set(key, { hasFile: false, errors: 0, gone });
       this.diagnostics.delete(uri);
-      return;
+      return true;
     }
     const { text, ...result } = saved;
     // Problems follow what the user sees: the unsaved text of an open editor, else the file.
     const editor = unsavedDocument(uri);
     const unsaved = editor && this.showDiagnostics(uri, editor.getText());
-    if (!editor) this.setDiagnostics(uri, text, result);
+    if (!editor) this.setDiagnostics(uri, text ?? '', result);
     const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
     if (result.ok) {
-      this.folders.set(key, { lastGood: result.policy, hasFile: true, errors: 0 });
+      this.folders.set(key, { lastGood: result.policy, hasFile: true, text, errors: 0 });
       this.log.info(`policy loaded: ${this.label(folder)} (${result.policy.routes.length} routes)`);
     } else {
-      this.folders.set(key, { lastGood: previous?.lastGood, hasFile: true, errors, fixedUnsaved: unsaved?.ok === true });
+      this.folders.set(key, { lastGood: previous?.lastGood, hasFile: true, text, errors, fixedUnsaved: unsaved?.ok === true });
       this.log.warn(`policy ${this.label(folder)} has ${errors} error(s); ${previous?.lastGood ? 'keeping its last valid version' : `using the ${BUILT_IN}`}`);
     }
+    return true;
   }
 
   /** An editor's text. */
@@ -201,9 +214,9 @@ export class PolicyService implements vscode.Disposable {
 
   /**
    * The saved file, decoded as the CLI decodes it (a file in another encoding gets the same error in both), and its
-   * size checked before it is read, as the CLI does; or why there is no file to read.
+   * size checked before it is read, as the CLI does (`text` is unset then); or why there is no file to read.
    */
-  private async readSaved(uri: vscode.Uri): Promise<(PolicyParseResult & { text: string }) | 'missing' | 'folder'> {
+  private async readSaved(uri: vscode.Uri): Promise<(PolicyParseResult & { text?: string }) | 'missing' | 'folder'> {
     const file = vscode.workspace.asRelativePath(uri);
     let stat: vscode.FileStat;
     try {
@@ -212,11 +225,11 @@ export class PolicyService implements vscode.Disposable {
       return 'missing';
     }
     if (stat.type & vscode.FileType.Directory) return 'folder';
-    if (stat.size > MAX_POLICY_SIZE) return { ...tooLargePolicy(file, stat.size), text: '' };
+    if (stat.size > MAX_POLICY_SIZE) return tooLargePolicy(file, stat.size);
     try {
       // On disk, read as the CLI reads it: a file that grew past the limit since the stat is not read whole either.
       const read = uri.scheme === 'file' ? readFileUpTo(uri.fsPath, MAX_POLICY_SIZE) : { bytes: await vscode.workspace.fs.readFile(uri) };
-      return 'size' in read ? { ...tooLargePolicy(file, read.size), text: '' } : parsePolicyBytes(read.bytes, file, this.parseOptions());
+      return 'size' in read ? tooLargePolicy(file, read.size) : parsePolicyBytes(read.bytes, file, this.parseOptions());
     } catch {
       // Deleted between the two calls.
       return 'missing';

@@ -187,6 +187,40 @@ suite('Policy in the editor', () => {
     }
   });
 
+  test('a save in the editor applies the policy once, though both the save and the file watcher report it', async () => {
+    const fake = await fakeProvider();
+    const api = await omniApi();
+    const document = await vscode.workspace.openTextDocument(policyUri());
+    // Edited without an editor tab, whose opening reloads the policy (for its Problems) on its own.
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(policyUri(), new vscode.Range(0, 0, document.lineCount, 0), JSON.stringify(testPolicy({ explainRoute: 'general_chat' }), null, 2));
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(policyUri(), '..'), 'policies.json'));
+    let reported = 0;
+    let applied = 0;
+    const listeners = vscode.Disposable.from(watcher, watcher.onDidChange(() => reported++), api.onDidChangePolicy(() => applied++));
+    try {
+      assert.ok(await document.save());
+      await waitFor('the file watcher to report the save', () => reported > 0);
+      // Omni's watcher hears of it at the same moment; its read takes a few milliseconds.
+      await new Promise((r) => setTimeout(r, 1000));
+      assert.equal(applied, 1, 'one save, one reload (one "policy loaded" line in the Omni output)');
+      await openWithSelection('saved_once.py', 'def u(v):\n    return v\n', 0, 1);
+      const before = fake.chatRequests().length;
+      await vscode.commands.executeCommand('omni.explainSelection');
+      assert.deepEqual(modelsAsked(fake, before), ['fake-general']);
+      // A change right after it is a change: applied, not taken for the save's second report.
+      await writeText(policyUri(), JSON.stringify(testPolicy(), null, 2));
+      await waitFor('the next change to apply', () => applied === 2);
+      const after = fake.chatRequests().length;
+      await vscode.commands.executeCommand('omni.explainSelection');
+      assert.deepEqual(modelsAsked(fake, after), ['fake-coder']);
+    } finally {
+      listeners.dispose();
+      await usePolicy(testPolicy());
+    }
+  });
+
   test('a folder where the policy file belongs: Create Policy says to move it, instead of failing with EISDIR', async () => {
     await vscode.workspace.fs.delete(policyUri());
     await vscode.workspace.fs.createDirectory(policyUri());
