@@ -2,6 +2,8 @@
  * Omni's files inside a workspace folder (`.omni/…`). The core names them with the platform's path separator,
  * which URIs and file watcher globs do not take, so the adapters reach them through these.
  */
+import { readlink, realpath } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import * as vscode from 'vscode';
 
 /** `relativePath` (e.g. `POLICY_PATH`) inside the folder at `folder`. */
@@ -45,4 +47,59 @@ export function watchOmniFile(relativePath: string, changed: (uri: vscode.Uri) =
     folders.onDidChange(fileIn),
     folders.onDidDelete(fileIn),
   );
+}
+
+/**
+ * Where the file at `uri` (inside the workspace folder `folder`) really is, when a symbolic link (a linked `.omni`
+ * folder, or a linked file) puts it outside the path VS Code watches; undefined when it is where its path says.
+ */
+export async function linkedLocation(folder: vscode.Uri, uri: vscode.Uri): Promise<string | undefined> {
+  if (uri.scheme !== 'file') return undefined;
+  try {
+    const real = await realLocation(uri.fsPath);
+    return real === join(await realpath(folder.fsPath), relative(folder.fsPath, uri.fsPath)) ? undefined : real;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A missing file is placed where it would be created: a checkout deletes a file and writes it again, which must be seen. */
+async function realLocation(path: string): Promise<string> {
+  try {
+    return await realpath(path);
+  } catch {
+    const target = await readlink(path).then((link) => resolve(dirname(path), link), () => path);
+    return join(await realpath(dirname(target)), basename(target));
+  }
+}
+
+/**
+ * Watches, per key (a workspace folder), the real location of a linked file: VS Code's file watcher does not follow
+ * symbolic links, so an edit made there (`git pull`, another editor, a script) would reach no workspace watcher.
+ */
+export class LinkedFileWatchers implements vscode.Disposable {
+  private readonly watched = new Map<string, { path: string; watcher: vscode.Disposable }>();
+
+  /** Watches `path` for `key` from now on (undefined: nothing), replacing the watcher of a link since re-pointed or removed. */
+  follow(key: string, path: string | undefined, changed: () => void): void {
+    if (this.watched.get(key)?.path === path) return;
+    this.forget(key);
+    if (path === undefined) return;
+    // A pattern based outside the workspace folders is watched on its own, without recursion.
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dirname(path)), basename(path)));
+    this.watched.set(key, {
+      path,
+      watcher: vscode.Disposable.from(watcher, watcher.onDidCreate(changed), watcher.onDidChange(changed), watcher.onDidDelete(changed)),
+    });
+  }
+
+  /** Stops watching for `key` (its folder was closed). */
+  forget(key: string): void {
+    this.watched.get(key)?.watcher.dispose();
+    this.watched.delete(key);
+  }
+
+  dispose(): void {
+    for (const key of [...this.watched.keys()]) this.forget(key);
+  }
 }

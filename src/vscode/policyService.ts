@@ -9,7 +9,7 @@ import { MAX_POLICY_SIZE, parsePolicy, parsePolicyBytes, tooLargePolicy, type Pa
 import type { Policy } from '../core/policy/schema';
 import { defaultPolicy } from '../core/policy/templates';
 import { readFileUpTo } from '../core/storage/readFileUpTo';
-import { isOmniFile, omniFileUri, unsavedDocument, watchOmniFile } from './omniFiles';
+import { isOmniFile, LinkedFileWatchers, linkedLocation, omniFileUri, unsavedDocument, watchOmniFile } from './omniFiles';
 import { PerKeyQueue } from './perKeyQueue';
 import type { ProviderService } from './providerService';
 
@@ -57,7 +57,9 @@ export class PolicyService implements vscode.Disposable {
   private readonly folders = new Map<string, FolderState>();
   /** One read of a folder's policy at a time: with two saves in flight, the older read must not land last. */
   private readonly reads = new PerKeyQueue();
-  private readonly disposables: vscode.Disposable[] = [this.changed, this.diagnostics];
+  /** The real location of each folder's policy where a symbolic link takes it out of the workspace watcher's sight. */
+  private readonly links = new LinkedFileWatchers();
+  private readonly disposables: vscode.Disposable[] = [this.changed, this.diagnostics, this.links];
 
   constructor(
     private readonly log: vscode.LogOutputChannel,
@@ -108,6 +110,7 @@ export class PolicyService implements vscode.Disposable {
     const open = new Set(folders.map((folder) => folder.uri.toString()));
     for (const key of [...this.folders.keys()].filter((key) => !open.has(key))) {
       this.folders.delete(key);
+      this.links.forget(key);
       this.diagnostics.delete(omniFileUri(vscode.Uri.parse(key), POLICY_PATH));
     }
     await Promise.all(folders.map((folder) => this.reloadFolder(folder, 'always')));
@@ -173,7 +176,14 @@ export class PolicyService implements vscode.Disposable {
 
   /** Resolves to whether it reloaded. */
   private reloadFolder(folder: vscode.WorkspaceFolder, when: Reload): Promise<boolean> {
-    return this.reads.run(folder.uri.toString(), () => this.readFolder(folder, when));
+    return this.reads.run(folder.uri.toString(), async () => {
+      const reloaded = await this.readFolder(folder, when);
+      // After every read: a link created, re-pointed or removed since is seen by the workspace watcher, as a change of
+      // `.omni` or of the file.
+      const linked = await linkedLocation(folder.uri, this.policyUri(folder));
+      this.links.follow(folder.uri.toString(), linked, () => void this.reloadFolderOf(this.policyUri(folder), 'if changed'));
+      return reloaded;
+    });
   }
 
   private async readFolder(folder: vscode.WorkspaceFolder, when: Reload): Promise<boolean> {

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import type { FakeProvider } from '../../fake-provider/server';
 import { fakeProvider, modelsAsked, omniApi, openWithSelection, policyUri, testPolicy, usePolicy, waitFor, watchMessages, withProviders, writeText } from './helpers';
 
 /** The test policy with its general model on `provider`. */
@@ -12,6 +13,15 @@ function generalOn(provider: string): Record<string, unknown> {
   const policy = testPolicy();
   const models = policy.models as Record<string, Record<string, unknown>>;
   return { ...policy, models: { ...models, general: { ...models.general, provider } } };
+}
+
+/** Waits until Explain Selection (of the selection in the active editor) is routed to `model` of the fake provider. */
+function explanationsGoTo(fake: FakeProvider, model: string): Promise<boolean> {
+  return waitFor(`explanations to be routed to ${model}`, async () => {
+    const before = fake.chatRequests().length;
+    await vscode.commands.executeCommand('omni.explainSelection');
+    return modelsAsked(fake, before).join() === model;
+  });
 }
 
 suite('Policy in the editor', () => {
@@ -182,6 +192,65 @@ suite('Policy in the editor', () => {
       await vscode.window.showTextDocument(policyUri());
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
       rmSync(omniFolder.fsPath);
+      rmSync(shared, { recursive: true });
+      await usePolicy(testPolicy());
+    }
+  });
+
+  test('a symlinked .omni folder edited outside VS Code (git pull, another editor) applies at once, also once re-pointed', async () => {
+    const fake = await fakeProvider();
+    const omniFolder = vscode.Uri.joinPath(policyUri(), '..');
+    const [shared, other] = [mkdtempSync(join(tmpdir(), 'omni-shared-')), mkdtempSync(join(tmpdir(), 'omni-other-'))];
+    const write = (dir: string, policy: Record<string, unknown> | string) =>
+      writeFileSync(join(dir, 'policies.json'), typeof policy === 'string' ? policy : JSON.stringify(policy, null, 2));
+    const explainsWith = (model: string) => explanationsGoTo(fake, model);
+    write(shared, testPolicy({ explainRoute: 'general_chat' }));
+    rmSync(omniFolder.fsPath, { recursive: true });
+    symlinkSync(shared, omniFolder.fsPath);
+    try {
+      await openWithSelection('linked_outside.py', 'def q(r):\n    return r\n', 0, 1);
+      await explainsWith('fake-general');
+      // Written with Node, as git or another editor would: no VS Code save event, and no workspace watcher sees the file.
+      write(shared, JSON.stringify(testPolicy(), null, 2).replace('"model": "coder",\n      "fallbacks"', '"model": "codr",\n      "fallbacks"'));
+      await waitFor('the Problems entry of the broken policy', () => vscode.languages.getDiagnostics(policyUri()).some((d) => /"codr"/.test(d.message)));
+      write(shared, testPolicy());
+      await waitFor('the Problems entry to go', () => vscode.languages.getDiagnostics(policyUri()).length === 0);
+      await explainsWith('fake-coder');
+      // Re-pointed: the edits made at the new target apply.
+      write(other, testPolicy({ explainRoute: 'general_chat' }));
+      rmSync(omniFolder.fsPath);
+      symlinkSync(other, omniFolder.fsPath);
+      await explainsWith('fake-general');
+      write(other, testPolicy());
+      await explainsWith('fake-coder');
+    } finally {
+      rmSync(omniFolder.fsPath);
+      rmSync(shared, { recursive: true });
+      rmSync(other, { recursive: true });
+      await usePolicy(testPolicy());
+    }
+  });
+
+  test('a symlinked policy file follows its target outside the workspace, also when a checkout deletes and writes it again', async () => {
+    const fake = await fakeProvider();
+    const shared = mkdtempSync(join(tmpdir(), 'omni-shared-'));
+    const target = join(shared, 'team-policy.json');
+    writeFileSync(target, JSON.stringify(testPolicy({ explainRoute: 'general_chat' }), null, 2));
+    rmSync(policyUri().fsPath);
+    symlinkSync(target, policyUri().fsPath);
+    try {
+      await openWithSelection('linked_file.py', 'def w(x):\n    return x\n', 0, 1);
+      await explanationsGoTo(fake, 'fake-general');
+      rmSync(target);
+      await waitFor('the built-in policy to route (no request reaches the fake provider)', async () => {
+        const before = fake.chatRequests().length;
+        const result = await vscode.commands.executeCommand<{ ok: boolean }>('omni.explainSelection');
+        return result?.ok === false && fake.chatRequests().length === before;
+      });
+      writeFileSync(target, JSON.stringify(testPolicy(), null, 2));
+      await explanationsGoTo(fake, 'fake-coder');
+    } finally {
+      rmSync(policyUri().fsPath);
       rmSync(shared, { recursive: true });
       await usePolicy(testPolicy());
     }
