@@ -12,6 +12,7 @@ export interface OmniSettings {
   stickiness: SimpleSettings['conversation.stickiness'];
   switchConfidence: number;
   firstTokenTimeoutMs: number;
+  stallTimeoutMs: number;
   /** Explain/Refactor refuse a larger selection (estimated tokens) instead of sending it whole. */
   maxSelectionTokens: number;
   showReasoning: boolean;
@@ -30,6 +31,7 @@ export function readSettings(): OmniSettings {
     stickiness: values['conversation.stickiness'],
     switchConfidence: values['conversation.switchConfidence'],
     firstTokenTimeoutMs: values.firstTokenTimeoutMs,
+    stallTimeoutMs: values.stallTimeoutMs,
     maxSelectionTokens: values.maxSelectionTokens,
     showReasoning: values.showReasoning,
   };

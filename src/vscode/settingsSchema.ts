@@ -4,7 +4,7 @@
  * unit test compares the two so they cannot drift. No `vscode` import: the test runs outside VS Code.
  */
 import { z } from 'zod';
-import { FIRST_TOKEN_TIMEOUT_MS, MODEL_TIMEOUT_RANGE_MS } from '../core/engine/answer';
+import { FIRST_TOKEN_TIMEOUT_MS, MODEL_TIMEOUT_RANGE_MS, STALL_TIMEOUT_MS } from '../core/engine/answer';
 import { oneLinePreview } from '../core/text/preview';
 
 export const STICKINESS = ['keep', 'switch-when-confident', 'always-route'] as const;
@@ -18,6 +18,8 @@ export const settingsSchema = z.object({
   // About 80 KB of code: far more than anyone reads in one answer, and a few cents to a dollar per request.
   maxSelectionTokens: z.number().int().min(100).default(20_000),
   showReasoning: z.boolean().default(false),
+  // The same range and default as the CLI's --stall-timeout-ms.
+  stallTimeoutMs: z.number().int().min(MODEL_TIMEOUT_RANGE_MS.min).max(MODEL_TIMEOUT_RANGE_MS.max).default(STALL_TIMEOUT_MS),
 });
 
 export type SimpleSettings = z.infer<typeof settingsSchema>;

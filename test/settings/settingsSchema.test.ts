@@ -26,11 +26,13 @@ describe('omni.* settings', () => {
   });
 
   it('valid values are used as they are, unset ones get their default', () => {
-    const { values, problems } = validateSettings({ firstTokenTimeoutMs: 1000, 'conversation.stickiness': 'keep' });
+    const { values, problems } = validateSettings({ firstTokenTimeoutMs: 1000, stallTimeoutMs: 2000, 'conversation.stickiness': 'keep' });
     assert.deepEqual(problems, []);
     assert.equal(values.firstTokenTimeoutMs, 1000);
+    assert.equal(values.stallTimeoutMs, 2000);
     assert.equal(values['conversation.stickiness'], 'keep');
     assert.equal(values.maxSelectionTokens, 20_000);
+    assert.equal(validateSettings({}).values.stallTimeoutMs, 30_000, 'the CLI\'s --stall-timeout-ms default');
   });
 
   it('each invalid value is replaced by its default and reported with the setting, the value, why and the default', () => {
@@ -39,8 +41,10 @@ describe('omni.* settings', () => {
       maxSelectionTokens: 'lots',
       'conversation.stickiness': 'sometimes',
       'conversation.switchConfidence': 0.5,
+      stallTimeoutMs: 600_001,
     });
     assert.equal(values.firstTokenTimeoutMs, 20_000);
+    assert.equal(values.stallTimeoutMs, 30_000);
     assert.equal(values.maxSelectionTokens, 20_000);
     assert.equal(values['conversation.stickiness'], 'switch-when-confident');
     assert.equal(values['conversation.switchConfidence'], 0.5, 'a valid neighbour is kept');
@@ -48,6 +52,7 @@ describe('omni.* settings', () => {
       'the setting "omni.conversation.stickiness" is "sometimes", which is not valid: it must be one of "keep", "switch-when-confident", "always-route". Omni uses the default, "switch-when-confident", instead',
       'the setting "omni.firstTokenTimeoutMs" is 5, which is not valid: it must be at least 1000. Omni uses the default, 20000, instead',
       'the setting "omni.maxSelectionTokens" is "lots", which is not valid: it must be a number. Omni uses the default, 20000, instead',
+      'the setting "omni.stallTimeoutMs" is 600001, which is not valid: it must be at most 600000. Omni uses the default, 30000, instead',
     ]);
   });
 

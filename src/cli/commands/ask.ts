@@ -31,7 +31,7 @@ export const ask: CliCommand = {
     const parsed = parseCommandArgs(args, options, usage);
     if (!parsed) return 0;
     const { values, positionals } = parsed;
-    // The same bounds as the extension's omni.firstTokenTimeoutMs setting.
+    // The same bounds as the extension's omni.firstTokenTimeoutMs and omni.stallTimeoutMs settings.
     const firstTokenTimeoutMs = millisecondsOption(values, 'first-token-timeout-ms', MODEL_TIMEOUT_RANGE_MS.min, MODEL_TIMEOUT_RANGE_MS.max, usage);
     const stallTimeoutMs = millisecondsOption(values, 'stall-timeout-ms', MODEL_TIMEOUT_RANGE_MS.min, MODEL_TIMEOUT_RANGE_MS.max, usage);
     const setup = setUpPromptCommand(values, positionals, usage);

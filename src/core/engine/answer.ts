@@ -37,7 +37,7 @@ export interface AnswerDeps {
 }
 
 export const FIRST_TOKEN_TIMEOUT_MS = 20_000;
-const STALL_TIMEOUT_MS = 30_000;
+export const STALL_TIMEOUT_MS = 30_000;
 /** The range the user may set those two limits to, as a setting or a CLI option: under a second no model answers. */
 export const MODEL_TIMEOUT_RANGE_MS = { min: 1000, max: 600_000 } as const;
 /** A rate limit or 503 that asks for at most this long is waited out once; a longer one moves on to the next model. */

@@ -332,7 +332,8 @@ export class ChatController implements vscode.Disposable {
           providers: this.deps.providers.current,
           breaker: this.breaker,
           firstTokenTimeoutMs: settings.firstTokenTimeoutMs,
-          timeoutSettings: { firstToken: 'the "omni.firstTokenTimeoutMs" setting' },
+          stallTimeoutMs: settings.stallTimeoutMs,
+          timeoutSettings: { firstToken: 'the "omni.firstTokenTimeoutMs" setting', stall: 'the "omni.stallTimeoutMs" setting' },
           override: override && policy.models[override] ? { model: override, route: retry?.route } : undefined,
         },
         onDecision: (decision) => {
