@@ -362,7 +362,7 @@ describe('answers that end without a normal stop', () => {
     try {
       const deps = await setUp({ coder: { text: 'one two', garbledChunk: '{not json' }, coder2: { text: 'ok' } });
       const events = await run({ ...deps, policy: policyWith({ coder: 'local' }) });
-      assert.match(only(events, 'fallback')[0].reason, /^coder failed: local sent an answer Omni cannot read/);
+      assert.match(only(events, 'fallback')[0].reason, /^coder failed: local sent a streaming message that is not JSON \("\{not json"\): check that its baseURL /);
       assert.equal(done(events).text, 'ok');
     } finally {
       process.stderr.write = write;

@@ -66,6 +66,9 @@ before(async () => {
       crasher: { text: 'a b c d', chunks: 3, garbledChunk: '{"error":{"message":"model crashed: CUDA out of memory"}}' },
       'qwen2.5-coder:7b': { fail: { status: 404, message: 'model "qwen2.5-coder:7b" not found, try pulling it first' } },
       dropper: { text: 'one two three four', dropAfterChunks: 2 },
+      'garbled-mid': { text: 'one two three', garbledChunk: '{not json' },
+      'garbled-first': { text: 'one two three', garbledFirstChunk: `<html>${'x'.repeat(100)}` },
+      'hang-up': { dropBeforeHeaders: true },
       slow: { text: 'a b c d e f g h', chunkDelayMs: 30 },
     },
   });
@@ -164,6 +167,28 @@ for (const { sdk, provider, key } of sdks) {
       );
       assert.equal(error.kind, 'connection');
       assert.equal(seen.join(''), 'one two ');
+    });
+
+    test('a server that closes the connection mid-answer says so in words, not the socket error code', async () => {
+      const error = await failureOf(collect(provider().stream({ model: 'dropper', messages })));
+      assert.equal(error.kind, 'connection');
+      assert.equal(error.message, `${provider().name} closed the connection before the answer finished`);
+    });
+
+    test('a server that closes the connection before answering says so and where it is', async () => {
+      const error = await failureOf(collect(provider().stream({ model: 'hang-up', messages })));
+      assert.equal(error.kind, 'connection');
+      assert.equal(error.message, `${provider().name} at ${fake.url} closed the connection before answering`);
+    });
+
+    test('a streaming message that is not JSON is quoted and named as such, mid-stream or first, not the JSON parser\'s words', async () => {
+      const name = provider().name;
+      const mid = await failureOf(collect(provider().stream({ model: 'garbled-mid', messages })));
+      assert.equal(mid.kind, 'protocol', 'failover acts on it');
+      assert.equal(mid.message, `${name} sent a streaming message that is not JSON ("{not json"): check that its baseURL ${fake.baseURL} is an OpenAI-compatible server`);
+      const first = await failureOf(collect(provider().stream({ model: 'garbled-first', messages })));
+      assert.equal(first.kind, 'protocol');
+      assert.equal(first.message, `${name} sent a streaming message that is not JSON ("<html>${'x'.repeat(53)}…"): check that its baseURL ${fake.baseURL} is an OpenAI-compatible server`);
     });
 
     test('cancelling mid-stream fails as aborted and closes the HTTP request', async () => {

@@ -46,8 +46,12 @@ export const behaviourSchema = z.strictObject({
     .optional(),
   /** One SSE `data:` line sent verbatim after the first answer chunk, e.g. invalid JSON. */
   garbledChunk: z.string().optional(),
+  /** One SSE `data:` line sent verbatim as the stream's first event, before any answer chunk. */
+  garbledFirstChunk: z.string().optional(),
   /** Destroy the socket after this many answer chunks (mid-stream break). */
   dropAfterChunks: z.number().int().nonnegative().optional(),
+  /** Destroy the socket once the request is read, before sending any response headers. */
+  dropBeforeHeaders: z.boolean().default(false),
   /** Accept the request and never answer. */
   hang: z.boolean().default(false),
   /** Reasoning streamed before the answer, as a separate field or inside `<think>` tags. */

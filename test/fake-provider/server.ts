@@ -92,6 +92,7 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     requestCounts.set(body.model, count);
 
     if (behaviour.hang) return;
+    if (behaviour.dropBeforeHeaders) return void req.socket.destroy();
     const { fail } = behaviour;
     if (fail && (fail.times === undefined || count <= fail.times)) {
       const headers: Record<string, string> = fail.retryAfter === undefined ? {} : { 'retry-after': String(fail.retryAfter) };
@@ -185,6 +186,7 @@ async function streamAnswer(res: ServerResponse, body: ChatBody, behaviour: Reso
   } else if (reasoning) {
     for (const piece of splitInto(reasoning.text, 2)) send({ role: 'assistant', [reasoning.as]: piece });
   }
+  if (behaviour.garbledFirstChunk !== undefined) res.write(`data: ${behaviour.garbledFirstChunk}\n\n`);
   const pieces = splitInto(answer.text, behaviour.chunks);
   for (const [index, piece] of pieces.entries()) {
     if (behaviour.dropAfterChunks === index) return dropConnection(res);

@@ -4,6 +4,7 @@
  */
 import type { ProviderSettings } from './config';
 import { missingKeyError, toProviderError } from './errors';
+import { keepStreamTail } from './streamTail';
 import { ProviderError, type ChatProvider, type CompletionRequest, type CompletionResult, type KeyLookup, type StreamChunk } from './types';
 import { readWireCompletion, readWireStream, type WireChunk, type WireCompletion } from './wire';
 
@@ -57,14 +58,16 @@ export function createChatProvider(
       const cancel = () => controller.abort();
       request.signal?.addEventListener('abort', cancel, { once: true });
       const watcher = watchRefusals(options.fetch);
+      const tail = keepStreamTail(watcher.fetch);
       let apiKey: string | undefined;
       try {
         if (request.signal?.aborted) controller.abort();
         apiKey = await apiKeyFor();
-        const chunks = transport.streamChunks({ request, apiKey, signal: controller.signal, fetch: watcher.fetch });
+        const chunks = transport.streamChunks({ request, apiKey, signal: controller.signal, fetch: tail.fetch });
         yield* readWireStream(chunks, settings);
       } catch (error) {
-        throw withoutKey(toProviderError(settings, error, { signal: request.signal, retryAfterHeader: watcher.retryAfter, keyCommand: options.keyCommand, definedIn: options.definedIn, model: request.model }), apiKey);
+        const unreadableEvent = error instanceof SyntaxError ? tail.unreadableEvent() : undefined;
+        throw withoutKey(toProviderError(settings, error, { signal: request.signal, retryAfterHeader: watcher.retryAfter, keyCommand: options.keyCommand, definedIn: options.definedIn, model: request.model, unreadableEvent }), apiKey);
       } finally {
         controller.abort();
         request.signal?.removeEventListener('abort', cancel);

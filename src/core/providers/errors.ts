@@ -1,6 +1,7 @@
 /** Turns whatever an SDK or fetch throws into a `ProviderError` whose kind failover acts on and whose message says what to do. */
 import { InferenceClientProviderApiError } from '@huggingface/inference';
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import { oneLinePreview } from '../text/preview';
 import type { ProviderSettings } from './config';
 import { ProviderError } from './types';
 
@@ -16,7 +17,12 @@ export interface ErrorContext {
   model?: string;
   /** Where the user edits the provider's entry, e.g. `the "omni.providers" user setting`. */
   definedIn?: string;
+  /** The streamed `data:` payload the SDK could not parse as JSON, when the stream's text still holds it. */
+  unreadableEvent?: string;
 }
+
+/** How much of a streamed message that is not JSON the error quotes: enough to tell an HTML page from a truncated event. */
+const EVENT_PREVIEW = 60;
 
 /** Maps an SDK, fetch or stream failure to a `ProviderError`; cancellation wins over any other cause. */
 export function toProviderError(settings: ProviderSettings, error: unknown, context: ErrorContext = {}): ProviderError {
@@ -24,6 +30,11 @@ export function toProviderError(settings: ProviderSettings, error: unknown, cont
     return new ProviderError(settings.name, 'aborted', `${settings.label}: request cancelled`);
   }
   if (error instanceof ProviderError) return error;
+  // Both SDKs throw JSON.parse's own words, which say neither what came nor what to check.
+  if (error instanceof SyntaxError && context.unreadableEvent !== undefined) {
+    const quoted = oneLinePreview(context.unreadableEvent, EVENT_PREVIEW);
+    return new ProviderError(settings.name, 'protocol', `${settings.label} sent a streaming message that is not JSON ("${quoted}"): check that its baseURL ${settings.baseURL} is an OpenAI-compatible server`);
+  }
   const streamed = streamedError(error);
   if (streamed) return new ProviderError(settings.name, 'server', `${settings.label} reported an error during the answer: ${streamed}`);
   const status = httpStatusOf(error);
@@ -57,6 +68,13 @@ export function toProviderError(settings: ProviderSettings, error: unknown, cont
   if (cert) {
     const entry = `the baseURL of "${settings.name}"${context.definedIn ? ` in ${context.definedIn}` : ''}`;
     return new ProviderError(settings.name, 'connection', `${settings.label}'s certificate at ${originOf(settings)} ${certificateAdvice(cert.code, entry)} (${cert.code}: ${cert.message})`);
+  }
+  // undici's "other side closed": its code means nothing to a user, and whether the answer had begun matters.
+  if (code === 'UND_ERR_SOCKET') {
+    const message = readingAnswer(error)
+      ? `${settings.label} closed the connection before the answer finished`
+      : `${settings.label} at ${originOf(settings)} closed the connection before answering`;
+    return new ProviderError(settings.name, 'connection', message);
   }
   if (code || isFetchFailure(error)) {
     return new ProviderError(settings.name, 'connection', `lost the connection to ${settings.label} (${code ?? messageOf(causeChain(error).at(-1))})`);
@@ -178,6 +196,11 @@ function networkCodeOf(error: unknown): string | undefined {
   const isSocketError = (cause: unknown) => isObject(cause) && typeof cause.code === 'string' && /^(E[A-Z]+|UND_ERR_[A-Z_]+|ERR_SSL_[A-Z_]+)$/.test(cause.code);
   const socketError = causeChain(error).find(isSocketError);
   return isObject(socketError) ? String(socketError.code) : undefined;
+}
+
+/** Fetch fails with "terminated" once the reply's body is being read, and with "fetch failed" before any reply. */
+function readingAnswer(error: unknown): boolean {
+  return causeChain(error).some((cause) => cause instanceof TypeError && cause.message === 'terminated');
 }
 
 function isFetchFailure(error: unknown): boolean {
