@@ -271,8 +271,9 @@ suite('Policy in the editor', () => {
     try {
       assert.ok(await document.save());
       await waitFor('the file watcher to report the save', () => reported > 0);
-      // Omni's watcher hears of it at the same moment; its read takes a few milliseconds.
-      await new Promise((r) => setTimeout(r, 1000));
+      await waitFor('the save to apply', () => applied > 0);
+      // Omni's watcher hears of it at the same moment; a second read would land within milliseconds (seconds on a busy machine).
+      await new Promise((r) => setTimeout(r, 2000));
       assert.equal(applied, 1, 'one save, one reload (one "policy loaded" line in the Omni output)');
       await openWithSelection('saved_once.py', 'def u(v):\n    return v\n', 0, 1);
       const before = fake.chatRequests().length;
