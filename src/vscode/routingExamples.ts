@@ -13,7 +13,7 @@ import { latestUserText } from '../core/request';
 import { buildRouter } from '../core/router';
 import { oneLinePreview } from '../core/text/preview';
 import { decodeText, type DecodedText } from '../core/text/decode';
-import { isOmniFile, omniFileUri, unsavedDocument, watchOmniFile } from './omniFiles';
+import { isOmniFile, LinkedFileWatchers, linkedLocation, omniFileUri, unsavedDocument, watchOmniFile } from './omniFiles';
 import { showOpenFolderFirst } from './openFolder';
 import { noPolicyToTest, offerPolicyFix } from './policyFix';
 import type { ActivePolicy, PolicyService } from './policyService';
@@ -39,7 +39,9 @@ export class RoutingExamples implements vscode.Disposable {
   private readonly controller = vscode.tests.createTestController('omni.routingExamples', 'Omni routing examples');
   /** What each line of an examples file holds: an example, or the reason it is not one. */
   private readonly lines = new WeakMap<vscode.TestItem, LabelledExample | ExampleProblem>();
-  private readonly disposables: vscode.Disposable[] = [this.controller];
+  /** The real location of each folder's examples file where a symbolic link takes it out of the workspace watcher's sight. */
+  private readonly links = new LinkedFileWatchers();
+  private readonly disposables: vscode.Disposable[] = [this.controller, this.links];
 
   constructor(
     private readonly policies: PolicyService,
@@ -65,7 +67,10 @@ export class RoutingExamples implements vscode.Disposable {
       // Examples run as the editor shows them, unsaved lines included, and their results land on those lines.
       vscode.workspace.onDidChangeTextDocument((event) => reload(event.document)),
       vscode.workspace.onDidCloseTextDocument(reload),
-      vscode.workspace.onDidChangeWorkspaceFolders(() => void this.discover()),
+      vscode.workspace.onDidChangeWorkspaceFolders(({ removed }) => {
+        for (const folder of removed) this.links.forget(folder.uri.toString());
+        void this.discover();
+      }),
     );
     // Found up front, not when the Testing view first opens, so the examples file has run buttons in its gutter.
     void this.discover();
@@ -112,6 +117,15 @@ export class RoutingExamples implements vscode.Disposable {
 
   /** (Re)reads one examples file into a file item with a child per example; false when there is no such file. */
   private async load(uri: vscode.Uri): Promise<boolean> {
+    const found = await this.read(uri);
+    // After every read, the file found or not: a link created, re-pointed or removed since is seen by the workspace
+    // watcher, as a change of `.omni` or of the file, and an edit at the link's target by the watcher of that target.
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    if (folder) this.links.follow(folder.uri.toString(), await linkedLocation(folder.uri, uri), () => void this.load(uri));
+    return found;
+  }
+
+  private async read(uri: vscode.Uri): Promise<boolean> {
     let decoded: DecodedText;
     // Unsaved edits count; otherwise the file on disk, which a document kept after its editor closed may lag behind.
     const unsaved = unsavedDocument(uri);

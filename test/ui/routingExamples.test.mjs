@@ -2,7 +2,8 @@
 // "Omni: Run Routing Examples" and sees the result in a notification and in VS Code's Testing view, with the
 // failing example under the examples file.
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually, policyText, uiPolicy } from './omni.mjs';
 import { openWorkbench } from './workbench.mjs';
@@ -65,6 +66,41 @@ describe('Omni: Run Routing Examples (packaged .vsix)', function () {
       (classes) => /testing-failed/.test(classes),
     );
     await workbench.screenshot('routing-examples');
+  });
+
+  it('a symlinked .omni folder edited outside VS Code (git pull, another editor) updates the examples in the Testing view', async function () {
+    const { page } = workbench;
+    // A team's .omni kept elsewhere (a shared repo) and linked in: VS Code's file watcher does not follow the link.
+    const shared = mkdtempSync(join(tmpdir(), 'omni-shared-'));
+    const omni = join(workbench.run.workspace, '.omni');
+    writeFileSync(join(shared, 'policies.json'), policyText(uiPolicy()));
+    const linked = '{"prompt": "write a parser for dates", "route": "code_generation"}';
+    writeFileSync(join(shared, 'policies.test.jsonl'), `${linked}\n`);
+    rmSync(omni, { recursive: true });
+    symlinkSync(shared, omni);
+    try {
+      await workbench.runCommand('Testing: Focus on Test Explorer View');
+      const tree = page.locator('.test-explorer .monaco-list');
+      const listed = async () => {
+        const file = tree.locator('.monaco-list-row', { hasText: 'policies.test.jsonl' }).first();
+        if ((await file.getAttribute('aria-expanded', { timeout: 1_000 })) === 'false') await file.click();
+        return tree.locator('.monaco-list-row').allInnerTexts();
+      };
+      await eventually('the linked examples under the file', listed, (texts) => texts.some((text) => text.includes('write a parser for dates')));
+      // Written with Node, as git or another editor would: no VS Code save event, and no workspace watcher sees the file.
+      // Written again until seen: the watcher of the link's target starts a moment after Omni has read the file.
+      const added = `${linked}\n{"prompt": "what should I cook tonight?", "route": "general_chat"}\n`;
+      const edit = () => {
+        writeFileSync(join(shared, 'policies.test.jsonl'), added);
+        return listed();
+      };
+      await eventually('the example added outside VS Code', edit, (texts) => texts.some((text) => text.includes('what should I cook tonight?')));
+    } finally {
+      rmSync(omni);
+      rmSync(shared, { recursive: true });
+      mkdirSync(omni);
+      writeFileSync(join(omni, 'policies.json'), policyText(uiPolicy()));
+    }
   });
 
   it('with no policy in the workspace, offers to create one first; the offer writes it from the template the user picks', async function () {
