@@ -37,12 +37,18 @@ function formatUsage(usage: Usage): string {
   return `${mark}${formatCount(usage.inputTokens)} in · ${mark}${formatCount(usage.outputTokens)} out tokens`;
 }
 
-function footerParts(footer: AnswerFooter): string[] {
+/** Routing shorter than this is not worth a mention: the local stage decides in under a millisecond. */
+const NOTICEABLE_ROUTING_MS = 100;
+
+/** `routingMs`: the router's time, which the first-token and total times include. */
+function footerParts(footer: AnswerFooter, routingMs: number | undefined): string[] {
+  // A slow router (an Arch-Router timeout) would otherwise pass for a slow model.
+  const routing = routingMs !== undefined && routingMs >= NOTICEABLE_ROUTING_MS ? ` (routing ${formatDuration(routingMs)})` : '';
   return [
     formatUsage(footer),
     // A cost priced on estimated tokens is an estimate too.
     `${footer.estimated && footer.costUsd !== null ? '~' : ''}${formatCost(footer.costUsd)}`,
-    `first token ${footer.timeToFirstTokenMs === null ? '—' : formatDuration(footer.timeToFirstTokenMs)}`,
+    `first token ${footer.timeToFirstTokenMs === null ? '—' : formatDuration(footer.timeToFirstTokenMs)}${routing}`,
     `total ${formatDuration(footer.totalMs)}`,
     footer.model,
   ];
@@ -170,7 +176,7 @@ export class AnswerView {
       if (blocks.length > 0) markUnfinished(blocks[blocks.length - 1]);
     }
     if (footer) {
-      replaceChildren(this.footer, ...footerParts(footer).map((part) => h('span', {}, part)));
+      replaceChildren(this.footer, ...footerParts(footer, this.turn.tag?.routerLatencyMs).map((part) => h('span', {}, part)));
       if (status === 'stopped') this.footer.append(h('span', { class: 'stopped' }, 'stopped'));
       if (footer.incomplete) this.footer.append(h('span', { class: 'incomplete' }, footer.incomplete));
     } else if (status === 'stopped') {

@@ -620,6 +620,18 @@ describe('chat webview', () => {
     assert.match(await answer.locator('.tag dl').innerText(), /Fallbacks tried\ncoder \(HTTP 500\)/);
   });
 
+  it('says in the footer how much of the wait was routing when that is noticeable, so a slow router is not taken for a slow model', async () => {
+    const view = await webview();
+    const slow = await ask(view);
+    const slowDone = done(slow);
+    // Arch-Router timed out after 1.5 s and the local stage decided: the first token came 0.4 s after that.
+    await view.sendAll([decision(slow, { ...sampleTag, stage: 'local', routerLatencyMs: 1500 }), { type: 'token', requestId: slow, text: 'def parse(' }, { ...slowDone, footer: { ...slowDone.footer, timeToFirstTokenMs: 1900 } }]);
+    const quick = await ask(view, 'and again');
+    await view.sendAll([decision(quick, { ...sampleTag, routerLatencyMs: 99 }), { type: 'token', requestId: quick, text: 'def parse(' }, done(quick)]);
+    const firstToken = view.page.locator('.answer-footer span', { hasText: 'first token' });
+    assert.deepEqual(await firstToken.allTextContents(), ['first token 1.9 s (routing 1.5 s)', 'first token 320 ms']);
+  });
+
   it('says in the footer why an answer was cut short', async () => {
     const view = await webview();
     const requestId = await ask(view);
