@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { AssistantTurn } from '../../src/protocol/messages';
 import { ConversationStore } from '../../src/vscode/chat/conversationStore';
 import { scratchDir } from '../support/scratch';
 
@@ -43,5 +44,23 @@ describe('ConversationStore', () => {
       ],
       'a failed latest answer names no model; a single question repeats no title',
     );
+  });
+
+  it('names the model that was answering when a window reload cut the answer off, a fallback included', async () => {
+    const store = new ConversationStore(scratchDir('omni-conversations-'), () => assert.fail('nothing is unreadable'));
+    const tag = { route: 'code_generation', model: 'coder', modelDisplayName: 'Coder', provider: 'fake', stage: 'local' as const, reason: 'code', routerLatencyMs: 1, fallbacks: ['General'] };
+    const savedMidAnswer = async (turn: Partial<AssistantTurn>) => {
+      const conversation = store.create();
+      conversation.turns.push({ role: 'user', text: 'write a parser' }, { role: 'assistant', requestId: 'r1', text: 'def par', notes: [], status: 'streaming', ...turn });
+      await store.save(conversation);
+      return conversation.id;
+    };
+    const routed = await savedMidAnswer({ tag });
+    const fellBack = await savedMidAnswer({ tag, notes: [{ failedModel: 'Coder', cause: 'HTTP 500', nextModel: 'General', partialDiscarded: true }] });
+    // Reopened after the reload and saved again, the answer is stopped: still the same model's.
+    const reopened = await savedMidAnswer({ tag, status: 'stopped' });
+    const unrouted = await savedMidAnswer({ text: '' });
+    const models = new Map((await store.summaries()).map(({ id, model }) => [id, model]));
+    assert.deepEqual([routed, fellBack, reopened, unrouted].map((id) => models.get(id)), ['Coder', 'General', 'Coder', undefined]);
   });
 });

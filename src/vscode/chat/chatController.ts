@@ -338,9 +338,9 @@ export class ChatController implements vscode.Disposable {
         },
         onDecision: (decision) => {
           this.decided.fire({ route: decision.route, model: displayName(policy, decision.model) });
-          // Saved with its tag now, so a window closed mid-answer still shows where the request went. Nothing the
-          // History list shows changed since the save above.
-          void this.persist(conversation, { listHistory: false });
+          // Saved with its tag now, so a window closed mid-answer still shows where the request went, and the History
+          // list names the model answering.
+          void this.persist(conversation);
         },
       });
       // Stickiness keeps what the router picked, not a fallback that stood in for it. A pinned model is the user's,

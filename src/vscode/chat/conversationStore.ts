@@ -5,7 +5,7 @@ import { userTurnContent } from '../../core/engine/prompt';
 import { commandSchema } from '../../core/policy/schema';
 import type { ChatMessage } from '../../core/request';
 import { JsonDirectory } from '../../core/storage/jsonDirectory';
-import { turnSchema, type ConversationSummary, type Turn } from '../../protocol/messages';
+import { turnSchema, type AssistantTurn, type ConversationSummary, type Turn } from '../../protocol/messages';
 
 /**
  * The router's input for one answer: the latest user turn and the editor facts, and the workspace folder whose
@@ -81,9 +81,18 @@ export class ConversationStore {
 function latestOf(turns: Turn[]): Pick<ConversationSummary, 'latest' | 'model'> {
   const questions = turns.filter((turn) => turn.role === 'user');
   const answers = turns.filter((turn) => turn.role === 'assistant');
-  // The footer names the model that streamed the answer, a fallback included; a failed answer has none.
-  const model = answers[answers.length - 1]?.footer?.model;
+  const last = answers[answers.length - 1];
+  const model = last && answeredBy(last);
   return { ...(questions.length > 1 ? { latest: titleFrom(questions[questions.length - 1].text) } : {}), ...(model ? { model } : {}) };
+}
+
+/** The model that streamed the answer, a fallback included; none for an answer that failed or was never routed. */
+function answeredBy(turn: AssistantTurn): string | undefined {
+  if (turn.footer) return turn.footer.model;
+  if (turn.status !== 'streaming' && turn.status !== 'stopped') return undefined;
+  // Saved mid-answer, then the window closed or reloaded: no footer was written, and the model answering then is
+  // the one the last fallback handed over to, else the one routed to.
+  return turn.notes[turn.notes.length - 1]?.nextModel ?? turn.tag?.modelDisplayName;
 }
 
 /** A title from the first request: its first line, cut at a word near 60 characters. */
