@@ -179,12 +179,14 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
 ]);
 
 const code = z.string().check(z.maxLength(5_000_000));
+/** The longest message the chat sends; the message box refuses a longer one, as the host would drop it unanswered. */
+export const MAX_MESSAGE_CHARS = 1_000_000;
 const conversationId = shortText;
 
 /** Everything the webview sends to the extension host. */
 export const webviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
-  z.object({ type: z.literal('send'), requestId, text: z.string().check(z.minLength(1), z.maxLength(1_000_000)) }),
+  z.object({ type: z.literal('send'), requestId, text: z.string().check(z.minLength(1), z.maxLength(MAX_MESSAGE_CHARS)) }),
   z.object({ type: z.literal('stop'), requestId }),
   /** Asks `retryOf`'s prompt again on `model`, as a new request `requestId`. */
   z.object({ type: z.literal('retryWith'), requestId, retryOf: requestId, model: shortText }),

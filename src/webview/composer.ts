@@ -1,4 +1,5 @@
 /** The message box: Enter sends, Shift+Enter adds a line; its button turns into Stop while an answer streams. */
+import { MAX_MESSAGE_CHARS } from '../protocol/messages';
 import { h } from './dom';
 
 /** What the keys do now, below the box. */
@@ -12,6 +13,8 @@ export interface ComposerActions {
   stop(): void;
   /** Enter while an answer streams: nothing is sent, and the user should be told why. */
   busy(): void;
+  /** A message too long to send: it stays in the box, and `why` is shown beside it; announce it too. */
+  refused(why: string): void;
   /** Called when the draft changes, so it can be saved. */
   draftChanged(): void;
 }
@@ -92,6 +95,16 @@ export class Composer {
   private send(): void {
     const text = this.input.value;
     if (!text.trim()) return;
+    if (text.length > MAX_MESSAGE_CHARS) {
+      // The host drops a longer message: sent, it would wait for an answer that never comes.
+      const [length, limit] = [text.length, MAX_MESSAGE_CHARS].map((n) => n.toLocaleString('en-US'));
+      const why = `Not sent: the message has ${length} characters, and the chat takes at most ${limit}. Shorten it, e.g. keep only the part of a log that matters.`;
+      this.showNote(why);
+      this.actions.refused(why);
+      return;
+    }
+    // What the note said was about an earlier attempt.
+    this.note.hidden = true;
     this.input.value = '';
     this.actions.send(text);
     this.actions.draftChanged();

@@ -164,6 +164,7 @@ const composer = new Composer({
     composer.showNote(BUSY);
     announce(BUSY);
   },
+  refused: announce,
   draftChanged: saveNow,
 });
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, describe, it } from 'node:test';
-import type { WebviewMessage, WebviewMessageOf } from '../../src/protocol/messages';
+import { MAX_MESSAGE_CHARS, type WebviewMessage, type WebviewMessageOf } from '../../src/protocol/messages';
 import { closeBrowser, frames, openWebview, type Webview } from './harness';
 import { decision, done, sampleTag, savedConversation, tokens } from './messages';
 import { THEMES } from './themes';
@@ -988,6 +988,27 @@ describe('chat webview', () => {
     await view.page.getByRole('status').filter({ hasText: 'still streaming' }).waitFor();
     assert.deepEqual(ofType(await view.posted(), 'retryWith'), []);
     assert.equal(ofType(await view.posted(), 'send').length, 1, 'Enter while streaming sends nothing');
+  });
+
+  it('keeps a message over the protocol limit in the box and says why, rather than sending what the host drops unanswered', async () => {
+    const view = await webview();
+    const input = view.page.locator('.composer-input');
+    const note = view.page.locator('.composer-note');
+    // A pasted log just over the limit: the host refuses such a `send`, so it would show "Routing…" for ever.
+    const log = 'ERROR something failed at line 42\n'.repeat(Math.ceil(MAX_MESSAGE_CHARS / 34) + 1);
+    // Put in at once, as a paste does.
+    await input.evaluate((box, text) => Object.assign(box, { value: text }), log);
+    await input.press('Enter');
+    assert.deepEqual(ofType(await view.posted(), 'send'), [], 'nothing is sent');
+    assert.equal(await view.page.locator('.user-turn').count(), 0, 'no turn waits for an answer');
+    assert.equal((await input.inputValue()).length, log.length, 'the message stays in the box to be shortened');
+    assert.match((await note.textContent()) ?? '', new RegExp(`^Not sent: the message has ${log.length.toLocaleString('en-US')} characters, and the chat takes at most 1,000,000\\.`));
+    await view.page.getByRole('status').filter({ hasText: 'Not sent' }).waitFor();
+    assert.equal(await view.page.locator('.composer-button').textContent(), 'Send');
+
+    // Shortened, it is sent, and the note about the long one goes.
+    await ask(view, log.slice(0, 1000));
+    assert.equal(await note.isVisible(), false);
   });
 
   it('shows beside the message box why a retry or Enter did nothing while an answer streams, and what Enter does then', async () => {
