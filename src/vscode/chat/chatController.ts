@@ -396,12 +396,28 @@ export class ChatController implements vscode.Disposable {
     if (conversation.turns.length === 0 || this.deleted.has(conversation.id)) return;
     try {
       await this.deps.store.save(conversation);
-      // Only the conversation on screen is the one to reopen after a reload.
-      if (conversation === this.conversation) await this.deps.workspaceState.update(ACTIVE_KEY, conversation.id);
-      if (listHistory) await this.broadcastHistory();
     } catch (error) {
-      this.deps.log.error(`could not save the conversation: ${(error as Error).message}`);
+      this.saveFailed(error as Error);
+      return;
     }
+    this.savesFailing = false;
+    // Only the conversation on screen is the one to reopen after a reload.
+    if (conversation === this.conversation) await this.deps.workspaceState.update(ACTIVE_KEY, conversation.id);
+    if (listHistory) await this.broadcastHistory();
+  }
+
+  /** Set while saves fail: the user hears of it once, not on every save of a streaming answer. */
+  private savesFailing = false;
+
+  /** A conversation that cannot be saved lives on in the window only: the user must know before closing it. */
+  private saveFailed(error: Error): void {
+    this.deps.log.error(`could not save the conversation in ${this.deps.store.folder}: ${error.message}`);
+    if (this.savesFailing) return;
+    this.savesFailing = true;
+    void vscode.window.showWarningMessage(
+      `Omni could not save the conversation (${error.message}). The chat keeps working, but what is not saved is lost when ` +
+        `the window closes: check that ${this.deps.store.folder} can be written and its disk has room.`,
+    );
   }
 
   private stopAll(): void {
@@ -427,7 +443,14 @@ export class ChatController implements vscode.Disposable {
   }
 
   private async broadcastHistory(to?: vscode.Webview): Promise<void> {
-    const summaries = await this.deps.store.summaries();
+    let summaries;
+    try {
+      summaries = await this.deps.store.summaries();
+    } catch (error) {
+      // An unreadable folder leaves History as it was; the rest of the view (models, totals) still comes.
+      this.deps.log.error(`could not list the saved conversations in ${this.deps.store.folder}: ${(error as Error).message}`);
+      return;
+    }
     for (const webview of to ? [to] : this.webviews) {
       this.post({ type: 'history', ...this.historyPages.page(webview, summaries), activeId: this.conversation.id }, webview);
     }

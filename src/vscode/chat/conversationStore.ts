@@ -42,7 +42,11 @@ export type RoutingInput = z.infer<typeof routingInputSchema>;
 export class ConversationStore {
   private readonly files: JsonDirectory<Conversation>;
 
-  constructor(folder: string, onSkipped: (file: string, reason: string) => void) {
+  /** `folder` holds one file per conversation. */
+  constructor(
+    readonly folder: string,
+    onSkipped: (file: string, reason: string) => void,
+  ) {
     this.files = new JsonDirectory(folder, storedConversationSchema, onSkipped);
   }
 

@@ -1,6 +1,8 @@
 // The remaining commands: API keys in SecretStorage, the model override, policy scaffolding, the chat views,
 // conversation persistence and stickiness, all against the loopback fake provider.
 import * as assert from 'node:assert/strict';
+import { existsSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { startFakeProvider } from '../../fake-provider/server';
 import { FAKE_KEY, fakeProvider, modelsAsked, omniApi, openWithSelection, policyUri, testPolicy, usePolicy, waitFor, watchMessages, withProviders, workspaceFolder, writeText } from './helpers';
@@ -212,6 +214,39 @@ suite('Commands', () => {
     const saved = summaries.find((s) => s.title === 'what is a good name for a cat?');
     assert.ok(saved, 'the new conversation is listed');
     assert.equal(saved.turnCount, 2);
+  });
+
+  test('a conversation that cannot be saved: the user is told once, and the chat keeps answering', async () => {
+    const api = await omniApi();
+    await vscode.commands.executeCommand('omni.newChat');
+    await api.ask('what is a good name for a dog?');
+    const saved = (await api.conversations()).find((s) => s.title === 'what is a good name for a dog?');
+    assert.ok(saved, 'the conversation is saved while storage works');
+    // The harness keeps the user data beside the workspace; the conversation's file tells Omni's folder in it.
+    const storage = join(workspaceFolder().uri.fsPath, '..', 'user-data', 'User', 'workspaceStorage');
+    const folder = readdirSync(storage)
+      .map((hash) => join(storage, hash, 'omni-dev.omni-router', 'conversations'))
+      .find((candidate) => existsSync(join(candidate, `${saved.id}.json`)));
+    assert.ok(folder, `the conversations folder under ${storage}`);
+    // A file where the folder was: no write gets through, as on a read-only or full disk (chmod alone does not stop root).
+    renameSync(folder, `${folder}.aside`);
+    writeFileSync(folder, '');
+    try {
+      await watchMessages(async (shown) => {
+        const first = await api.ask('and one for a parrot?');
+        const second = await api.ask('and for a goldfish?');
+        assert.deepEqual([first.ok, second.ok], [true, true], 'the chat keeps answering');
+        const warnings = shown.filter((m) => /could not save the conversation/.test(m.text));
+        assert.equal(warnings.length, 1, `told once: ${JSON.stringify(shown.map((m) => m.text))}`);
+        assert.ok(warnings[0].text.includes(folder), `the warning names the folder: ${warnings[0].text}`);
+      });
+    } finally {
+      rmSync(folder);
+      renameSync(`${folder}.aside`, folder);
+    }
+    // Once saving works again, the next answer saves the whole conversation, the turns it could not save included.
+    await api.ask('and for a cat?');
+    assert.equal((await api.conversation(saved.id))?.turns.length, 8);
   });
 
   test('New Chat during an answer stops it, and the old conversation is saved as stopped, not stuck streaming', async () => {
