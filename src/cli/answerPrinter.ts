@@ -28,6 +28,8 @@ export function textPrinter(stdout: Output, stderr: Output): (event: AnswerEvent
   const endLine = (to: keyof typeof streams) => {
     if (open[to]) write(to, '\n');
   };
+  /** The answer streamed to the terminal since the last one was discarded. */
+  let streamed = '';
   const note = (line: string) => {
     if (live) endLine('stdout');
     endLine('stderr');
@@ -40,17 +42,25 @@ export function textPrinter(stdout: Output, stderr: Output): (event: AnswerEvent
         return note(`${event.decision.route} → ${event.model} (${event.displayName} via ${event.provider}): ${event.reason}`);
       case 'reasoning':
         if (live) endLine('stdout');
+        if (live && event.replacesAnswer) {
+          // The answer on screen was reasoning: its rest goes where reasoning goes, and a note says so.
+          write('stderr', event.text.slice(streamed.length));
+          streamed = '';
+          return note('[the text above was the model\'s reasoning; the answer follows below]');
+        }
         return write('stderr', event.text);
       case 'token':
         // Reasoning ends where the answer starts, also when both streams go to one place (`2>&1`).
         endLine('stderr');
         if (live) write('stdout', event.text);
+        streamed += event.text;
         return;
       case 'retry':
         return note(`[${event.reason}]`);
       case 'fallback':
         note(`[${event.reason}]`);
         if (live && event.partialDiscarded) note('[the text above is discarded; the answer starts again below]');
+        if (event.partialDiscarded) streamed = '';
         return;
       case 'usage':
         return;

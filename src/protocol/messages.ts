@@ -139,7 +139,8 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('userTurn'), requestId, text: z.string() }),
   z.object({ type: z.literal('decision'), requestId, tag: decisionTagSchema }),
   z.object({ type: z.literal('token'), requestId, text: z.string() }),
-  z.object({ type: z.literal('reasoning'), requestId, text: z.string() }),
+  /** `replacesAnswer`: the answer streamed so far was reasoning (a lone `</think>` said so): clear it; `text` repeats it. */
+  z.object({ type: z.literal('reasoning'), requestId, text: z.string(), replacesAnswer: z.optional(z.literal(true)) }),
   z.object({ type: z.literal('fallback'), requestId, note: fallbackNoteSchema }),
   z.object({ type: z.literal('usage'), requestId, usage: usageSchema }),
   // No footer when the user stopped the answer before the router had decided: no model was asked, nothing to count.

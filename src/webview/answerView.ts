@@ -108,7 +108,12 @@ export class AnswerView {
     this.renderer.append(text);
   }
 
-  appendReasoning(text: string): void {
+  /** `replacesAnswer`: the answer shown so far was reasoning, and `text` repeats it. */
+  appendReasoning(text: string, replacesAnswer = false): void {
+    if (replacesAnswer) {
+      this.turn.text = '';
+      this.renderer.reset();
+    }
     this.turn.reasoning = (this.turn.reasoning ?? '') + text;
     this.showReasoning(text);
   }
@@ -117,8 +122,12 @@ export class AnswerView {
     this.turn.notes.push(note);
     this.notes.append(renderFallbackNote(note));
     if (note.partialDiscarded) {
+      // The failed model's reasoning goes with its text: the next model's would otherwise continue it.
       this.turn.text = '';
+      this.turn.reasoning = undefined;
       this.renderer.reset();
+      this.reasoningText.data = '';
+      this.reasoning.hidden = true;
     }
     this.renderTagSlot();
   }

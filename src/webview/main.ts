@@ -269,7 +269,7 @@ function handle(message: HostMessage): void {
       transcript.answer(message.requestId)?.appendToken(message.text);
       break;
     case 'reasoning':
-      transcript.answer(message.requestId)?.appendReasoning(message.text);
+      transcript.answer(message.requestId)?.appendReasoning(message.text, message.replacesAnswer === true);
       break;
     case 'fallback':
       transcript.answer(message.requestId)?.addFallback(message.note);

@@ -62,7 +62,7 @@ describe('a stopped chat answer', () => {
     assert.deepEqual(posted.at(-1), { type: 'done', requestId: 'r1', stopped: true, footer: turn.footer });
   });
 
-  it('stopped while the model reasons, counts the reasoning it streamed as output', async () => {
+  it('stopped while the model reasons, counts the reasoning it streamed as output and times it as the first token', async () => {
     const reasoning = 'Let me think about how two numbers are added, and which language the user wants. '.repeat(3);
     const { result, turn } = await stoppedAnswer(
       { text: 'def add(a, b):\n    return a + b', chunkDelayMs: 200, reasoning: { text: reasoning, as: 'reasoning_content' } },
@@ -72,6 +72,8 @@ describe('a stopped chat answer', () => {
     // At least the first half of the reasoning arrived (the fake streams it in two pieces) before the stop.
     assert.ok(result.stopped.usage.outputTokens >= reasoning.length / 2 / 4, `output tokens ${result.stopped.usage.outputTokens} cover the reasoning streamed (${turn.reasoning?.length} characters)`);
     assert.equal(turn.footer?.outputTokens, result.stopped.usage.outputTokens);
+    // A finished answer's footer times its first output, reasoning included; a stopped one must not say "—".
+    assert.equal(typeof turn.footer?.timeToFirstTokenMs, 'number');
   });
 });
 

@@ -56,6 +56,19 @@ describe("omni ask's text output", () => {
     assert.doesNotMatch(stderr, /the text above/);
   });
 
+  it('on a terminal, marks an answer that turned out to be reasoning; a file gets only the answer', () => {
+    const events: AnswerEvent[] = [
+      { type: 'token', text: 'let me ' },
+      { type: 'reasoning', text: 'let me think', replacesAnswer: true },
+      { type: 'token', text: 'Hello' },
+      done,
+    ];
+    assert.match(print(events, true).screen, /^let me \nthink\n\[the text above was the model's reasoning; the answer follows below\]\nHello\n— good/);
+    const piped = print(events, false);
+    assert.equal(piped.stdout, 'Hello\n');
+    assert.match(piped.stderr, /^let me think\n— good/);
+  });
+
   it('ends reasoning on its own line before the answer', () => {
     const events: AnswerEvent[] = [{ type: 'reasoning', text: 'let me think' }, { type: 'token', text: 'Hello' }, done];
     assert.match(print(events, true).screen, /^let me think\nHello\n— good/);

@@ -130,6 +130,18 @@ describe('a routed answer', () => {
     assert.equal(done(events).text, 'Answer.');
   });
 
+  test('reasoning ended by a lone </think> (the template opened <think>) is withdrawn from the answer and passed on as reasoning', async () => {
+    const deps = await setUp({ coder: { text: 'Answer.', reasoning: { text: 'thinking hard about it', as: 'close-tag-only' } } });
+    const events = await run({ ...deps, policy: policyWith() });
+    const withdrawn = events.findIndex((event) => event.type === 'reasoning' && event.replacesAnswer);
+    assert.ok(withdrawn > 0);
+    const before = events.slice(0, withdrawn).flatMap((event) => (event.type === 'token' ? [event.text] : [])).join('');
+    assert.equal((events[withdrawn] as { text: string }).text, 'thinking hard about it', 'the reasoning repeats the withdrawn text');
+    assert.ok('thinking hard about it'.startsWith(before) && before.length > 0, `withdrawn text "${before}" was streamed as answer first`);
+    assert.equal(events.slice(withdrawn + 1).flatMap((event) => (event.type === 'token' ? [event.text] : [])).join(''), 'Answer.');
+    assert.equal(done(events).text, 'Answer.');
+  });
+
   test('an explicit model choice answers whatever the router picks, under the route the router names for the request', async () => {
     const deps = await setUp({ general: { text: 'hi' } });
     const router: Router = { decide: async () => ({ route: 'code', model: 'coder', fallbacks: [], stage: 'local', reason: 'local classifier picked code (confidence 0.90)', confidence: 0.9, latencyMs: 1 }) };

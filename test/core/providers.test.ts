@@ -60,6 +60,7 @@ before(async () => {
       thinker: { text: 'The answer.', reasoning: { text: 'Let me think.', as: 'reasoning_content' } },
       'thinker-r': { text: 'The answer.', reasoning: { text: 'Let me think.', as: 'reasoning' } },
       tagger: { text: 'The answer.', reasoning: { text: 'Let me think.', as: 'think-tags' } },
+      closer: { text: 'The answer.', reasoning: { text: 'Let me think.', as: 'close-tag-only' } },
       unauthorized: { fail: { status: 401 } },
       limited: { fail: { status: 429, retryAfter: 7 } },
       unavailable: { fail: { status: 503 } },
@@ -110,6 +111,19 @@ for (const { sdk, provider, key } of sdks) {
       const chunks = await collect(provider().stream({ model: 'tagger', messages }));
       assert.equal(textOf(chunks, 'reasoning'), 'Let me think.');
       assert.equal(textOf(chunks, 'token'), 'The answer.');
+    });
+
+    test('a lone </think> turns the text streamed before it into reasoning, without the tag or the blank lines after it', async () => {
+      const chunks = await collect(provider().stream({ model: 'closer', messages }));
+      const retraction = chunks.findIndex((chunk) => chunk.type === 'reasoning' && chunk.answerWasReasoning);
+      assert.ok(retraction > 0, 'the untagged reasoning is withdrawn from the answer');
+      assert.equal(textOf(chunks.slice(0, retraction + 1), 'token') + textOf(chunks.slice(0, retraction + 1), 'reasoning'), 'Let me think.');
+      assert.equal(textOf(chunks.slice(retraction + 1), 'token'), 'The answer.');
+      assert.equal(textOf(chunks.slice(retraction + 1), 'reasoning'), '');
+    });
+
+    test('answers a non-streamed completion without the reasoning a lone </think> ends', async () => {
+      assert.equal((await provider().complete({ model: 'closer', messages })).text, 'The answer.');
     });
 
     test('answers a non-streamed completion without the <think> part, with usage', async () => {

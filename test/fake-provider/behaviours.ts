@@ -30,6 +30,7 @@ export const behaviourSchema = z.strictObject({
   text: z.string().optional(),
   /** How many SSE chunks the answer is cut into; default one per word. */
   chunks: z.number().int().positive().optional(),
+  /** Pause between two chunks of the answer, and between the reasoning and the answer. */
   chunkDelayMs: z.number().nonnegative().default(0),
   /** Wait before the first byte of the answer (streamed or not). */
   firstTokenDelayMs: z.number().nonnegative().default(0),
@@ -54,11 +55,14 @@ export const behaviourSchema = z.strictObject({
   dropBeforeHeaders: z.boolean().default(false),
   /** Accept the request and never answer. */
   hang: z.boolean().default(false),
-  /** Reasoning streamed before the answer, as a separate field or inside `<think>` tags. */
+  /**
+   * Reasoning streamed before the answer, as a separate field, inside `<think>` tags, or ended by a lone `</think>` (chat
+   * templates that open `<think>` in the prompt, as Qwen3's do).
+   */
   reasoning: z
     .strictObject({
       text: z.string(),
-      as: z.enum(['reasoning_content', 'reasoning', 'think-tags']),
+      as: z.enum(['reasoning_content', 'reasoning', 'think-tags', 'close-tag-only']),
     })
     .optional(),
   /** The `finish_reason` the answer ends with: `length` for a cut answer, `content_filter`, `tool_calls`… */

@@ -149,7 +149,7 @@ export async function closedLoopbackPort(): Promise<number> {
 }
 
 interface Answer {
-  reasoning?: { text: string; as: 'reasoning_content' | 'reasoning' | 'think-tags' };
+  reasoning?: ResolvedBehaviour['reasoning'];
   text: string;
   finishReason: string;
   usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number } | undefined;
@@ -170,8 +170,10 @@ function answerFor(body: ChatBody, behaviour: ResolvedBehaviour): Answer {
 
 function completion(body: ChatBody, answer: Answer) {
   const reasoning = answer.reasoning;
-  const content = reasoning?.as === 'think-tags' ? `<think>${reasoning.text}</think>\n\n${answer.text}` : answer.text;
-  const message = { role: 'assistant', content, ...(reasoning && reasoning.as !== 'think-tags' ? { [reasoning.as]: reasoning.text } : {}) };
+  const inContent = reasoning?.as === 'think-tags' || reasoning?.as === 'close-tag-only';
+  const opening = reasoning?.as === 'think-tags' ? '<think>' : '';
+  const content = inContent ? `${opening}${reasoning.text}</think>\n\n${answer.text}` : answer.text;
+  const message = { role: 'assistant', content, ...(reasoning && !inContent ? { [reasoning.as]: reasoning.text } : {}) };
   return { ...envelope(body, 'chat.completion'), choices: [{ index: 0, message, finish_reason: answer.finishReason }], usage: answer.usage };
 }
 
@@ -183,6 +185,8 @@ async function streamAnswer(res: ServerResponse, body: ChatBody, behaviour: Reso
   const { reasoning } = answer;
   if (reasoning?.as === 'think-tags') {
     for (const piece of ['<thi', `nk>${reasoning.text.slice(0, 3)}`, `${reasoning.text.slice(3)}</th`, 'ink>\n\n']) send({ role: 'assistant', content: piece });
+  } else if (reasoning?.as === 'close-tag-only') {
+    for (const piece of [...splitInto(reasoning.text, 2), '</th', 'ink>\n\n']) send({ role: 'assistant', content: piece });
   } else if (reasoning) {
     for (const piece of splitInto(reasoning.text, 2)) send({ role: 'assistant', [reasoning.as]: piece });
   }
@@ -190,7 +194,8 @@ async function streamAnswer(res: ServerResponse, body: ChatBody, behaviour: Reso
   const pieces = splitInto(answer.text, behaviour.chunks);
   for (const [index, piece] of pieces.entries()) {
     if (behaviour.dropAfterChunks === index) return dropConnection(res);
-    if (index > 0) await sleep(behaviour.chunkDelayMs, closed);
+    // The reasoning is a chunk before the answer's first: the pause after it is where a client sees only reasoning.
+    if (index > 0 || reasoning) await sleep(behaviour.chunkDelayMs, closed);
     if (closed.aborted) return;
     send({ role: 'assistant', content: piece });
     if (index === 0 && behaviour.garbledChunk !== undefined) res.write(`data: ${behaviour.garbledChunk}\n\n`);

@@ -632,6 +632,37 @@ describe('chat webview', () => {
     assert.deepEqual(await firstToken.allTextContents(), ['first token 1.9 s (routing 1.5 s)', 'first token 320 ms']);
   });
 
+  it('a failover that discards the partial answer discards its reasoning too', async () => {
+    const view = await webview();
+    const requestId = await ask(view);
+    await view.sendAll([decision(requestId), { type: 'reasoning', requestId, text: 'First model thinks.' }]);
+    await frames(view.page);
+    const answer = view.page.locator('.answer');
+    const note = { failedModel: 'coder', cause: 'lost the connection', nextModel: 'general', partialDiscarded: true };
+    await view.sendAll([{ type: 'fallback', requestId, note }]);
+    await frames(view.page);
+    assert.equal(await answer.locator('.reasoning').isHidden(), true, 'no Reasoning left over while the next model has sent none');
+    await view.sendAll([{ type: 'reasoning', requestId, text: 'Second model thinks.' }, { type: 'token', requestId, text: 'Answer.' }, done(requestId)]);
+    await frames(view.page);
+    assert.equal(await answer.locator('.reasoning-text').textContent(), 'Second model thinks.');
+  });
+
+  it('moves an answer that turned out to be reasoning (a lone </think>) into Reasoning', async () => {
+    const view = await webview();
+    const requestId = await ask(view);
+    await view.sendAll([decision(requestId), { type: 'token', requestId, text: 'The user wants a ' }]);
+    await frames(view.page);
+    await view.sendAll([
+      { type: 'reasoning', requestId, text: 'The user wants a CSV parser.', replacesAnswer: true },
+      { type: 'token', requestId, text: 'Use the csv module.' },
+      done(requestId),
+    ]);
+    await frames(view.page);
+    const answer = view.page.locator('.answer');
+    assert.equal(await answer.locator('.markdown').innerText(), 'Use the csv module.');
+    assert.equal(await answer.locator('.reasoning-text').textContent(), 'The user wants a CSV parser.');
+  });
+
   it('says in the footer why an answer was cut short', async () => {
     const view = await webview();
     const requestId = await ask(view);

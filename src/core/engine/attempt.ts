@@ -12,7 +12,11 @@ export interface AttemptLimits {
   settings?: { firstToken?: string; stall?: string };
 }
 
-export type TextEvent = { type: 'token'; text: string } | { type: 'reasoning'; text: string };
+/**
+ * `replacesAnswer`: the answer text streamed so far was reasoning (the model closed a `</think>` it never opened);
+ * it is withdrawn, and this event's text, which starts with it, is reasoning.
+ */
+export type TextEvent = { type: 'token'; text: string } | { type: 'reasoning'; text: string; replacesAnswer?: true };
 
 export type AttemptOutcome =
   | { ok: true; text: string; reasoning: string; usage?: TokenUsage; firstOutputAt: number; finishReason?: string }
@@ -60,9 +64,18 @@ export async function* streamAttempt(
         continue;
       }
       firstOutputAt ??= clock();
-      if (chunk.type === 'token') text += chunk.text;
-      else reasoning += chunk.text;
-      yield chunk;
+      if (chunk.type === 'token') {
+        text += chunk.text;
+        yield chunk;
+      } else if (chunk.answerWasReasoning) {
+        const event = { type: 'reasoning' as const, text: text + chunk.text, replacesAnswer: true as const };
+        reasoning += event.text;
+        text = '';
+        yield event;
+      } else {
+        reasoning += chunk.text;
+        yield { type: 'reasoning', text: chunk.text };
+      }
     }
     // Nothing to show is a failure the next model may not have: a filter, a tool call, a reasoning-only reply.
     if (text.trim() === '') throw new ProviderError(provider.name, 'protocol', emptyAnswerMessage(provider.name, finishReason, reasoning !== ''));

@@ -103,7 +103,8 @@ export interface ErrorEvent {
 export type AnswerEvent =
   | DecisionEvent
   | { type: 'token'; text: string }
-  | { type: 'reasoning'; text: string }
+  /** `replacesAnswer`: the tokens streamed so far were reasoning; drop them from the answer, this text repeats them. */
+  | { type: 'reasoning'; text: string; replacesAnswer?: true }
   | RetryEvent
   | FallbackEvent
   | { type: 'usage'; usage: TokenUsage }

@@ -6,6 +6,12 @@
 export interface SplitText {
   type: 'token' | 'reasoning';
   text: string;
+  /**
+   * On reasoning only: the answer text split out so far was reasoning too, and this text continues it. Chat templates
+   * that open `<think>` in the prompt (Qwen3's, DeepSeek-R1's) make the model stream its reasoning untagged, up to a
+   * lone `</think>`.
+   */
+  answerWasReasoning?: true;
 }
 
 const OPEN = '<think>';
@@ -17,6 +23,8 @@ export class ThinkSplitter {
   private pending = '';
   /** Right after `</think>` models put blank lines that are not part of the answer. */
   private trimNextAnswer = false;
+  /** Until the first tag, a `</think>` can still turn the text before it into reasoning. */
+  private sawTag = false;
 
   push(text: string): SplitText[] {
     this.pending += text;
@@ -24,13 +32,23 @@ export class ThinkSplitter {
     for (;;) {
       const tag = this.inside ? CLOSE : OPEN;
       const at = this.pending.indexOf(tag);
+      const unopenedClose = this.sawTag ? -1 : this.pending.indexOf(CLOSE);
+      if (unopenedClose >= 0 && (at < 0 || unopenedClose < at)) {
+        out.push({ type: 'reasoning', text: this.pending.slice(0, unopenedClose), answerWasReasoning: true });
+        this.pending = this.pending.slice(unopenedClose + CLOSE.length);
+        this.sawTag = true;
+        this.trimNextAnswer = true;
+        continue;
+      }
       if (at < 0) break;
       this.emit(out, this.pending.slice(0, at));
       this.pending = this.pending.slice(at + tag.length);
       this.inside = !this.inside;
       this.trimNextAnswer = !this.inside;
+      this.sawTag = true;
     }
-    const keep = partialTagLength(this.pending, this.inside ? CLOSE : OPEN);
+    // Before the first tag, a partial `</thi` is held back as well as a partial `<thi`.
+    const keep = Math.max(partialTagLength(this.pending, this.inside ? CLOSE : OPEN), this.sawTag ? 0 : partialTagLength(this.pending, CLOSE));
     this.emit(out, this.pending.slice(0, this.pending.length - keep));
     this.pending = this.pending.slice(this.pending.length - keep);
     return out;

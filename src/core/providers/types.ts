@@ -27,7 +27,8 @@ export interface CompletionResult {
 
 export type StreamChunk =
   | { type: 'token'; text: string }
-  | { type: 'reasoning'; text: string }
+  /** `answerWasReasoning`: the token text streamed so far was reasoning (a lone `</think>` said so); this continues it. */
+  | { type: 'reasoning'; text: string; answerWasReasoning?: true }
   | { type: 'usage'; usage: TokenUsage }
   /** The provider's `finish_reason` (`stop`, `length`, `content_filter`, `tool_calls`…), last in every complete stream. */
   | { type: 'finish'; reason: string };

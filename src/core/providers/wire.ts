@@ -62,8 +62,11 @@ export async function* readWireStream(chunks: AsyncIterable<WireChunk>, provider
 /** The answer of a non-streamed completion, without any `<think>` part. */
 export function readWireCompletion(completion: WireCompletion): CompletionResult {
   const splitter = new ThinkSplitter();
-  const parts = [...splitter.push(completion.choices?.[0]?.message?.content ?? ''), ...splitter.flush()];
-  const text = parts.filter((part) => part.type === 'token').map((part) => part.text).join('');
+  let text = '';
+  for (const part of [...splitter.push(completion.choices?.[0]?.message?.content ?? ''), ...splitter.flush()]) {
+    if (part.type === 'token') text += part.text;
+    else if (part.answerWasReasoning) text = '';
+  }
   return { text, usage: readUsage(completion.usage) };
 }
 

@@ -66,8 +66,11 @@ export async function runAnswer(options: RunOptions): Promise<RunResult> {
         post({ type: 'token', requestId, text: event.text });
         break;
       case 'reasoning':
+        // As the engine times a finished answer: reasoning is the model's first output.
+        firstTokenAt ??= Date.now();
+        if (event.replacesAnswer) turn.text = '';
         turn.reasoning = (turn.reasoning ?? '') + event.text;
-        post({ type: 'reasoning', requestId, text: event.text });
+        post({ type: 'reasoning', requestId, text: event.text, ...(event.replacesAnswer ? { replacesAnswer: true } : {}) });
         break;
       case 'retry': {
         // Up to a few seconds with nothing new on screen: the note says who is waited for, and why.
