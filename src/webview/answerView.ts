@@ -120,14 +120,22 @@ export class AnswerView {
 
   addFallback(note: FallbackNote): void {
     this.turn.notes.push(note);
-    this.notes.append(renderFallbackNote(note));
+    const rendered = renderFallbackNote(note);
+    this.notes.append(rendered);
     if (note.partialDiscarded) {
-      // The failed model's reasoning goes with its text: the next model's would otherwise continue it.
+      const hadFocus = this.body.contains(document.activeElement);
       this.turn.text = '';
+      // The failed model's reasoning goes with its text: the next model's would otherwise continue it.
       this.turn.reasoning = undefined;
       this.renderer.reset();
       this.reasoningText.data = '';
       this.reasoning.hidden = true;
+      if (hadFocus) {
+        // The link or code button that had the keyboard is gone, which would leave it on the page; the note saying
+        // why is the nearest place, and Tab goes on from there into the new answer.
+        rendered.tabIndex = -1;
+        rendered.focus();
+      }
     }
     this.renderTagSlot();
   }

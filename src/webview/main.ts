@@ -23,15 +23,24 @@ function newRequestId(): string {
 }
 
 const status = h('div', { class: 'visually-hidden', role: 'status' });
-let announceTimer = 0;
+/** What was announced since the region was emptied, read together once the moment passes; empty when none is due. */
+let pendingAnnouncements: string[] = [];
 /**
  * Tells screen readers about something that has no visible focus change. The region is emptied first and filled a
- * moment later, so the same words twice ("Code copied") are read twice.
+ * moment later, so the same words twice ("Code copied") are read twice. Whatever else is announced in that moment
+ * joins the same announcement rather than replacing it: "Routed to …" followed at once by "Answer complete" is read
+ * whole, where the region's last words alone would be read.
  */
 function announce(text: string): void {
+  if (pendingAnnouncements.at(-1) === text) return;
+  pendingAnnouncements.push(text);
+  if (pendingAnnouncements.length > 1) return;
   status.textContent = '';
-  window.clearTimeout(announceTimer);
-  announceTimer = window.setTimeout(() => (status.textContent = text), 100);
+  window.setTimeout(() => {
+    const texts = pendingAnnouncements;
+    pendingAnnouncements = [];
+    status.textContent = texts.length === 1 ? texts[0] : texts.map((each) => (/[.!?…]$/.test(each) ? each : `${each}.`)).join(' ');
+  }, 100);
 }
 
 /** The header's panels and their buttons: at most one is open (see showPanel). */

@@ -695,7 +695,8 @@ describe('chat webview', () => {
     assert.equal(await alert.locator('.error-hint').textContent(), 'Check the key.');
     assert.deepEqual(await alert.locator('li').allTextContents(), ['coder: HTTP 401', 'general: connection refused']);
     assert.equal(await view.page.locator('.composer-button').textContent(), 'Send');
-    assert.equal(await view.page.getByRole('status').filter({ hasText: 'Answer failed' }).textContent(), 'Answer failed: Every model failed. coder: HTTP 401; general: connection refused');
+    // Read after the route, which came at the same moment.
+    assert.match(await view.page.getByRole('status').filter({ hasText: 'Answer failed' }).textContent() ?? '', /is answering\. Answer failed: Every model failed\. coder: HTTP 401; general: connection refused\.$/);
 
     // The order the extension sends when every attempt failed for want of a key: error, then setup.
     const both = await ask(view);
@@ -1409,6 +1410,24 @@ describe('chat webview', () => {
     assert.equal(await focused(), 'answer: the docs', 'the list, ended by the next paragraph, is drawn once more for good');
   });
 
+  it('puts the keyboard on the fallback note when the partial text it was in is discarded', async () => {
+    const view = await webview();
+    const { page } = view;
+    const focused = () => page.evaluate(() => {
+      const active = (globalThis as unknown as { document: any }).document.activeElement;
+      return `${active.tagName.toLowerCase()}: ${active.getAttribute('aria-label') ?? active.textContent}`;
+    });
+    const requestId = await ask(view);
+    await view.sendAll([decision(requestId), { type: 'token', requestId, text: 'See [the docs](https://example.com/docs).\n\nThen ' }]);
+    await page.locator('.answer .markdown a').focus();
+    await view.send({ type: 'fallback', requestId, note: { failedModel: 'coder', cause: 'HTTP 500', nextModel: 'general', partialDiscarded: true } });
+    // Before, the link went with the text and the keyboard was left on the page's body.
+    assert.equal(await focused(), 'p: coder failed (HTTP 500); trying general — partial text discarded');
+    await view.sendAll([{ type: 'token', requestId, text: 'Read [the guide](https://example.com/guide).' }, done(requestId)]);
+    await page.keyboard.press('Tab');
+    assert.equal(await focused(), 'a: the guide', 'Tab goes on into the new answer');
+  });
+
   it('keeps the keyboard on a routing tag redrawn by a fallback or the end of its answer, and in the message box after Dismiss', async () => {
     const view = await webview();
     const { page } = view;
@@ -1448,15 +1467,38 @@ describe('chat webview', () => {
     await status.filter({ hasText: 'No model could answer: fake rejected the key. Run "Omni: Set API Key" to store a new one.' }).waitFor();
   });
 
+  it('reads announcements that come in quick succession together, each once', async () => {
+    const view = await webview();
+    const status = view.page.getByRole('status');
+    const requestId = await ask(view);
+    await status.filter({ hasText: 'Sent; routing…' }).waitFor();
+    await status.evaluate((region) => {
+      const page = globalThis as unknown as { __statusChanges: string[]; MutationObserver: any };
+      page.__statusChanges = [];
+      new page.MutationObserver(() => page.__statusChanges.push(region.textContent ?? '')).observe(region, { childList: true, characterData: true, subtree: true });
+    });
+    // A model that fails at once: the route, the fallback and the end all arrive within the region's delay.
+    const note = { failedModel: 'Qwen3 Coder 480B', cause: 'HTTP 500', nextModel: 'Llama 3.3 70B', partialDiscarded: false };
+    await view.sendAll([decision(requestId), { type: 'fallback', requestId, note }, { type: 'token', requestId, text: 'ok' }, done(requestId)]);
+    const all = 'Routed to code-generation; Qwen3 Coder 480B is answering. Qwen3 Coder 480B failed; Llama 3.3 70B is answering. Answer complete.';
+    await status.filter({ hasText: all }).waitFor();
+    // Before, each replaced the last and only "Answer complete" was read.
+    assert.deepEqual(await view.read('__statusChanges'), ['', all]);
+    await view.send({ type: 'notice', text: 'Code copied' });
+    await status.filter({ hasText: /^Code copied$/ }).waitFor();
+    assert.deepEqual(await view.read('__statusChanges'), ['', all, '', 'Code copied'], 'what was read is not read again');
+  });
+
   it('announces what the host did with a code button, every time', async () => {
     const view = await webview();
     const requestId = await ask(view);
     await view.sendAll([decision(requestId), { type: 'token', requestId, text: '```py\nprint(1)\n```' }, done(requestId)]);
     const status = view.page.getByRole('status');
     await status.filter({ hasText: 'Answer complete' }).waitFor();
+    const before = await status.textContent();
     await view.page.getByRole('button', { name: 'Insert code at cursor' }).click();
     assert.equal(ofType(await view.posted(), 'insertAtCursor').length, 1);
-    assert.equal(await status.textContent(), 'Answer complete', 'nothing is claimed before the host answers');
+    assert.equal(await status.textContent(), before, 'nothing is claimed before the host answers');
     await view.send({ type: 'notice', text: 'No editor is open: nothing changed' });
     await status.filter({ hasText: 'No editor is open: nothing changed' }).waitFor();
     // Every change of the region, in order: the same words again must go through an empty region to be read again.
