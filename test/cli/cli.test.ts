@@ -86,7 +86,7 @@ describe('omni CLI', () => {
     const invalid = omni(['check'], root, { OMNI_PROVIDERS: 'providers.json' });
     assert.deepEqual(invalid.stderr.trimEnd().split('\n'), [
       'omni: providers.json: invalid providers config',
-      '  providers.json:1:23: providers.box.baseURL: required, e.g. "http://127.0.0.1:8000/v1"',
+      '  providers.json:1:23: providers.box.baseURL is required, e.g. "http://127.0.0.1:8000/v1"',
       '$OMNI_PROVIDERS names this file: fix it, or unset the variable to use only the built-in providers',
     ]);
   });

@@ -9,6 +9,8 @@ import { ThinkSplitter } from '../../src/core/providers/thinkSplitter';
 import { ProviderError } from '../../src/core/providers/types';
 import { scratchDir } from '../support/scratch';
 
+const KEY_HINT = 'a key is never written here: name the environment variable that holds it in "apiKeyEnv" (in VS Code, or run "Omni: Set API Key")';
+
 describe('the omni.providers setting, read entry by entry', () => {
   test('one bad entry leaves the others in use, and a bad override of a built-in makes it unusable rather than public', () => {
     const { config, rejected } = parseProvidersLeniently({
@@ -19,8 +21,8 @@ describe('the omni.providers setting, read entry by entry', () => {
     });
     assert.deepEqual(Object.keys(config.providers), ['openai']);
     assert.deepEqual(Object.keys(rejected), ['lan', 'ollama', 'typo']);
-    assert.match(rejected.lan, /plain http:\/\/ is only allowed for this machine/);
-    assert.match(rejected.typo, /Unrecognized key: "apiKey".*; a key is never written here: name the environment variable that holds it in "apiKeyEnv"/);
+    assert.match(rejected.lan, /plain http:\/\/ to another machine, which is only allowed for this one/);
+    assert.match(rejected.typo, /unknown field "apiKey".*; a key is never written here: name the environment variable that holds it in "apiKeyEnv"/);
     const registry = createProviderRegistry({ config, rejected, definedIn: 'the "omni.providers" user setting', env: {} });
     assert.equal(registry.get('openai').origin, 'http://127.0.0.1:4000');
     for (const name of ['lan', 'ollama']) {
@@ -30,9 +32,62 @@ describe('the omni.providers setting, read entry by entry', () => {
     assert.ok(!registry.names().includes('ollama') && !registry.localNames().includes('ollama'));
     // The rule a name broke, not zod's "Invalid key in record".
     assert.deepEqual(parseProvidersLeniently({ 'my fake': { type: 'openai-compatible', baseURL: 'http://127.0.0.1:1/v1' } }).rejected, {
-      'my fake': 'providers.my fake: this name is not allowed: use letters, digits, "_", "-" or "." and start with a letter',
+      'my fake': 'this name is not allowed: use letters, digits, "_", "-" or "." and start with a letter',
     });
     assert.deepEqual(parseProvidersLeniently('nope').rejected, { '(the whole setting)': 'must be an object of provider entries, e.g. {"myvllm": {…}}' });
+  });
+
+  test('says each rejected entry\'s problem once: after its name, the field, the value given and what is allowed', () => {
+    const { rejected } = parseProvidersLeniently({
+      nourl: { type: 'openai-compatible' },
+      local: { type: 'openai', baseURL: 'http://127.0.0.1:8000/v1' },
+      lan: { type: 'openai-compatible', baseURL: 'http://192.168.1.20:8000/v1', allowInsecureHttp: 'yes' },
+      huggingface: { type: 'openai-compatible' },
+      spare: { type: 'openai-compatible', baseURL: 'http://127.0.0.1:8001/v1', extra: 1 },
+    });
+    // Before: `providers.nourl.baseURL: required…` after the name, and zod's "Invalid option: expected one of …".
+    assert.deepEqual(rejected, {
+      nourl: 'baseURL is required, e.g. "http://127.0.0.1:8000/v1"',
+      local: 'type "openai" is not one of "openai-compatible", "huggingface"',
+      lan: 'allowInsecureHttp "yes" is not true or false',
+      huggingface: 'type "openai-compatible" differs from the built-in provider\'s, "huggingface": remove "type", or give this entry another name',
+      spare: 'unknown field "extra"; the fields are "type", "baseURL", "apiKeyEnv", "allowInsecureHttp"',
+    });
+    const registry = createProviderRegistry({ config: { providers: {} }, rejected, definedIn: 'the "omni.providers" user setting', env: {} });
+    assert.throws(() => registry.get('local'), {
+      message: 'provider "local" is not used until its entry in the "omni.providers" user setting is fixed: type "openai" is not one of "openai-compatible", "huggingface"',
+    });
+    // A providers file says the same, after the place and the entry's path.
+    assert.throws(() => parseProvidersConfig({ providers: { local: { type: 'openai', baseURL: 'http://127.0.0.1:8000/v1' } } }, 'providers.json'), {
+      message: 'providers.json: invalid providers config\n  providers.local.type "openai" is not one of "openai-compatible", "huggingface"',
+    });
+  });
+  test('a key pasted under any key-like name gets the apiKeyEnv hint, in the setting and in a providers file, and is never repeated', () => {
+    const names = ['apiKey', 'apikey', 'API_KEY', 'key', 'token', 'apiToken', 'access_token', 'secret', 'hf_token', 'password', 'bearer', 'Authorization'];
+    const secret = 'hf_PastedSecretValue0123456789';
+    const base = { type: 'openai-compatible', baseURL: 'http://127.0.0.1:8000/v1' };
+    const { rejected } = parseProvidersLeniently(Object.fromEntries(names.map((name) => [`with-${name}`, { ...base, [name]: secret }])));
+    for (const name of names) {
+      assert.equal(rejected[`with-${name}`], `unknown field "${name}"; the fields are "type", "baseURL", "apiKeyEnv", "allowInsecureHttp"; ${KEY_HINT}`, name);
+    }
+    // Nor a key pasted where a URL, a variable name or the whole entry belongs.
+    const misplaced = parseProvidersLeniently({ url: { type: 'openai-compatible', baseURL: secret }, env: { ...base, apiKeyEnv: `sk-${secret}` }, whole: secret }).rejected;
+    assert.deepEqual(misplaced, {
+      url: 'baseURL (a value that looks like a key, not shown) is not an http:// or https:// URL, e.g. "http://127.0.0.1:8000/v1"',
+      env: 'apiKeyEnv must be the name of an environment variable, e.g. "MY_KEY", not the key itself',
+      whole: 'must be an object of fields, e.g. {"type": "openai-compatible", "baseURL": "http://127.0.0.1:8000/v1"}',
+    });
+    // A field of another name is only unknown.
+    assert.doesNotMatch(parseProvidersLeniently({ x: { ...base, model: 'llama' } }).rejected.x, /a key is never written here/);
+
+    // The CLI's providers file reads entries with the same schema.
+    const path = join(scratchDir('omni-providers-'), 'providers.json');
+    writeFileSync(path, JSON.stringify({ providers: { box: { ...base, HF_TOKEN: secret } } }, null, 2));
+    assert.throws(() => loadProvidersFile(path), (error: Error) => {
+      const place = `${path}:6:7`;
+      assert.equal(error.message, `${path}: invalid providers config\n  ${place}: providers.box: unknown field "HF_TOKEN"; the fields are "type", "baseURL", "apiKeyEnv", "allowInsecureHttp"\n  ${place}: ${KEY_HINT}`);
+      return true;
+    });
   });
 });
 
@@ -55,7 +110,7 @@ describe('providers file', () => {
   test('refuses plain http:// to another machine, naming the field and the way out', () => {
     assert.throws(
       () => parseProvidersConfig({ providers: { lan: { type: 'openai-compatible', baseURL: 'http://192.168.1.5:8000/v1' } } }, 'providers.json'),
-      /providers\.json: invalid providers config\n {2}providers\.lan\.baseURL: plain http:\/\/ is only allowed for this machine .*"allowInsecureHttp": true/,
+      /providers\.json: invalid providers config\n {2}providers\.lan\.baseURL "http:\/\/192\.168\.1\.5:8000\/v1" is plain http:\/\/ to another machine, which is only allowed for this one .*"allowInsecureHttp": true/,
     );
   });
 
@@ -63,7 +118,7 @@ describe('providers file', () => {
     for (const baseURL of ['127.0.0.1:8000/v1', 'http://', 'http//127.0.0.1:8000']) {
       assert.throws(
         () => parseProvidersConfig({ providers: { x: { type: 'openai-compatible', baseURL } } }, 'providers.json'),
-        /providers\.json: invalid providers config\n {2}providers\.x\.baseURL: must be an http:\/\/ or https:\/\/ URL/,
+        new RegExp(`providers\\.json: invalid providers config\n {2}providers\\.x\\.baseURL "${baseURL}" is not an http:\\/\\/ or https:\\/\\/ URL`),
         baseURL,
       );
     }
@@ -86,8 +141,8 @@ describe('providers file', () => {
 
   test('requires type and baseURL for a provider that is not built in', () => {
     assert.throws(() => parseProvidersConfig({ providers: { mine: {} } }, 'settings "omni.providers"'), (error: Error) => {
-      assert.match(error.message, /providers\.mine\.type: required/);
-      assert.match(error.message, /providers\.mine\.baseURL: required/);
+      assert.match(error.message, /providers\.mine\.type is required: "openai-compatible", "huggingface"/);
+      assert.match(error.message, /providers\.mine\.baseURL is required/);
       return true;
     });
   });

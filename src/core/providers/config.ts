@@ -7,7 +7,8 @@ import { parseTree, type ParseError } from 'jsonc-parser';
 import { z } from 'zod';
 import { LineIndex } from '../policy/diagnostics';
 import { jsonValue, NodeIndex } from '../policy/jsonTree';
-import { describeIssues } from '../text/issues';
+import { describeIssues, messageOf } from '../text/issues';
+import { oneLinePreview } from '../text/preview';
 import { describeFileError } from '../storage/fileErrors';
 import { decodeText } from '../text/decode';
 import { describeSyntaxError } from '../text/jsonSyntax';
@@ -50,20 +51,55 @@ const providerNameSchema = z
   .string()
   .regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, 'use letters, digits, "_", "-" or "." and start with a letter');
 
-/** Where a key goes instead, for the names a key is commonly pasted under. */
-const KEY_FIELDS = new Set(['apiKey', 'api_key', 'key', 'token']);
+const PROVIDER_TYPES = ['openai-compatible', 'huggingface'] as const;
+
+/**
+ * Field names a key is pasted under, whatever the case or separators: apiKey, API_KEY, apiToken, access_token, hf_token,
+ * secret, password, bearer, Authorization… They get the hint below instead of only "unknown field".
+ */
+const KEY_LIKE_FIELD = /key|token|secret|passw(or)?d|bearer|auth|credential/;
+const isKeyLikeField = (name: string) => KEY_LIKE_FIELD.test(name.toLowerCase().replace(/[^a-z]/g, ''));
 const KEY_HINT = 'a key is never written here: name the environment variable that holds it in "apiKeyEnv" (in VS Code, or run "Omni: Set API Key")';
 
-const providerEntrySchema = z.strictObject({
-  type: z.enum(['openai-compatible', 'huggingface']).optional().describe('Required for providers that are not built in.'),
+/**
+ * A value the user wrote, quoted in one short line so they can find it. Never a key: a long run of token characters
+ * (sk-…, hf_…) pasted where a URL or type belongs is not repeated into logs and notifications.
+ */
+function shown(value: unknown): string {
+  if (typeof value === 'string' && /^[A-Za-z0-9_-]{20,}$/.test(value)) return '(a value that looks like a key, not shown)';
+  return oneLinePreview(JSON.stringify(value) ?? String(value), 60);
+}
+
+const quotedList = (names: readonly string[]) => names.map((name) => `"${name}"`).join(', ');
+
+// The messages of an entry's fields read after the field's name: `type "openai" is not one of …` (see describeProviderIssues).
+const entryFields = {
+  type: z
+    .enum(PROVIDER_TYPES, { error: (issue) => `${shown(issue.input)} is not one of ${quotedList(PROVIDER_TYPES)}` })
+    .optional()
+    .describe('Required for providers that are not built in.'),
   baseURL: z
-    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL, e.g. "http://127.0.0.1:8000/v1"' })
+    .url({ protocol: /^https?$/, error: (issue) => `${shown(issue.input)} is not an http:// or https:// URL, e.g. "http://127.0.0.1:8000/v1"` })
     .optional(),
+  // Not echoed: what does not fit a variable name here is most likely the key itself.
   apiKeyEnv: z
-    .string()
-    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name, e.g. "MY_KEY"')
+    .string({ error: 'must be the name of an environment variable, e.g. "MY_KEY"' })
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be the name of an environment variable, e.g. "MY_KEY", not the key itself')
     .optional(),
-  allowInsecureHttp: z.boolean().optional().describe('Allow plain http:// to a host that is not this machine.'),
+  allowInsecureHttp: z
+    .boolean({ error: (issue) => `${shown(issue.input)} is not true or false` })
+    .optional()
+    .describe('Allow plain http:// to a host that is not this machine.'),
+};
+
+const providerEntrySchema = z.strictObject(entryFields, {
+  // Not the value: an entry that is a string may be a pasted key.
+  error: (issue) =>
+    issue.code === 'unrecognized_keys'
+      ? `${issue.keys.length === 1 ? 'unknown field' : 'unknown fields'} ${quotedList(issue.keys)}; the fields are ${quotedList(Object.keys(entryFields))}`
+      : issue.code === 'invalid_type'
+        ? 'must be an object of fields, e.g. {"type": "openai-compatible", "baseURL": "http://127.0.0.1:8000/v1"}'
+        : undefined,
 });
 
 export const providersConfigSchema = z
@@ -78,21 +114,21 @@ export const providersConfigSchema = z
         ctx.addIssue({
           code: 'custom',
           path: ['providers', name, 'type'],
-          message: `"${name}" is built in with type "${builtIn.type}"; remove "type" or pick another name`,
+          message: `${shown(entry.type)} differs from the built-in provider's, "${builtIn.type}": remove "type", or give this entry another name`,
         });
       }
       if (!builtIn && !entry.type) {
-        ctx.addIssue({ code: 'custom', path: ['providers', name, 'type'], message: 'required: "openai-compatible" or "huggingface"' });
+        ctx.addIssue({ code: 'custom', path: ['providers', name, 'type'], message: `is required: ${quotedList(PROVIDER_TYPES)}` });
       }
       if (!builtIn && !entry.baseURL) {
-        ctx.addIssue({ code: 'custom', path: ['providers', name, 'baseURL'], message: 'required, e.g. "http://127.0.0.1:8000/v1"' });
+        ctx.addIssue({ code: 'custom', path: ['providers', name, 'baseURL'], message: 'is required, e.g. "http://127.0.0.1:8000/v1"' });
       }
       const baseURL = entry.baseURL ?? builtIn?.baseURL;
       if (baseURL && isPlainHttpToAnotherMachine(baseURL) && !entry.allowInsecureHttp) {
         ctx.addIssue({
           code: 'custom',
           path: ['providers', name, 'baseURL'],
-          message: 'plain http:// is only allowed for this machine (localhost, 127.0.0.1, ::1): use https:// or set "allowInsecureHttp": true',
+          message: `${shown(baseURL)} is plain http:// to another machine, which is only allowed for this one (localhost, 127.0.0.1, ::1): use https:// or set "allowInsecureHttp": true`,
         });
       }
     }
@@ -133,7 +169,7 @@ export function parseProvidersConfig(value: unknown, source: string, locate?: Lo
   if (locate) located.sort((a, b) => a.at!.line - b.at!.line || a.at!.column - b.at!.column);
   const problems = located.flatMap(({ issue, at }) => {
     const where = at ? `${source}:${at.line}:${at.column}: ` : '';
-    return describeProviderIssues([issue]).map((line) => `  ${where}${line}`);
+    return describeProviderIssues([issue], 'path').map((line) => `  ${where}${line}`);
   });
   // The settings value pasted into a file as is: its entries belong under "providers".
   const pasted = typeof value === 'object' && value !== null && !Array.isArray(value) && !('providers' in value) && Object.keys(value).length > 0;
@@ -162,14 +198,26 @@ export function parseProvidersLeniently(entries: unknown): LenientProvidersConfi
   for (const [name, entry] of Object.entries(entries)) {
     const result = providersConfigSchema.safeParse({ providers: { [name]: entry } });
     if (result.success) Object.assign(config.providers, result.data.providers);
-    else rejected[name] = describeProviderIssues(result.error.issues).join('; ');
+    // Shown after the name (`"nourl": baseURL is required…`), so the name is not repeated in each problem.
+    else rejected[name] = describeProviderIssues(result.error.issues, 'field').join('; ');
   }
   return { config, rejected };
 }
 
-function describeProviderIssues(issues: readonly z.core.$ZodIssue[]): string[] {
-  const pastedKey = issues.some((issue) => issue.code === 'unrecognized_keys' && issue.keys.some((key) => KEY_FIELDS.has(key)));
-  return [...describeIssues(issues, '(top level)'), ...(pastedKey ? [KEY_HINT] : [])];
+/**
+ * Each problem in a line: a field's after its path (`providers.local.type "openai" is not one of …`), or for `'field'`,
+ * whose caller names the entry, after the field alone (`type "openai" is not one of …`); a problem of the entry itself
+ * or of the whole file as `path: problem`.
+ */
+function describeProviderIssues(issues: readonly z.core.$ZodIssue[], naming: 'path' | 'field'): string[] {
+  const pastedKey = issues.some((issue) => issue.code === 'unrecognized_keys' && issue.keys.some(isKeyLikeField));
+  const lines = issues.map((issue) => {
+    const [top, name, field] = issue.path;
+    if (top !== 'providers' || name === undefined) return describeIssues([issue], '(top level)')[0];
+    if (field !== undefined) return `${naming === 'path' ? issue.path.join('.') : String(field)} ${messageOf(issue)}`;
+    return naming === 'path' ? describeIssues([issue], '')[0] : messageOf(issue);
+  });
+  return [...lines, ...(pastedKey ? [KEY_HINT] : [])];
 }
 
 /** Reads and validates a providers file (JSON with comments allowed). */

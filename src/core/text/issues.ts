@@ -11,8 +11,8 @@ export function describeIssues(issues: readonly Issue[], whole: string): string[
   return issues.map((issue) => `${issue.path.join('.') || whole}: ${messageOf(issue)}`);
 }
 
-/** "Invalid key in record" says nothing of the rule the name broke: the name's own issue does. */
-function messageOf(issue: Issue): string {
+/** An issue's message without its path. "Invalid key in record" says nothing of the rule the name broke: the name's own issue does. */
+export function messageOf(issue: Issue): string {
   const [nameIssue] = issue.code === 'invalid_key' ? (issue.issues ?? []) : [];
   return nameIssue ? `this name is not allowed: ${nameIssue.message}` : issue.message;
 }
