@@ -71,12 +71,26 @@ describe('the omni.providers setting, read entry by entry', () => {
       assert.equal(rejected[`with-${name}`], `unknown field "${name}"; the fields are "type", "baseURL", "apiKeyEnv", "allowInsecureHttp"; ${KEY_HINT}`, name);
     }
     // Nor a key pasted where a URL, a variable name or the whole entry belongs.
-    const misplaced = parseProvidersLeniently({ url: { type: 'openai-compatible', baseURL: secret }, env: { ...base, apiKeyEnv: `sk-${secret}` }, whole: secret }).rejected;
+    const misplaced = parseProvidersLeniently({
+      url: { type: 'openai-compatible', baseURL: secret },
+      env: { ...base, apiKeyEnv: `sk-${secret}` },
+      // A Hugging Face token, or a long random key, is also a valid variable name: taken for one, it would be quoted as unset.
+      hf: { ...base, apiKeyEnv: secret },
+      random: { ...base, apiKeyEnv: 'Xk29fLqP0aZr7TbV1mNc4Hd8' },
+      whole: secret,
+    }).rejected;
+    const notAKey = 'apiKeyEnv must be the name of an environment variable, e.g. "MY_KEY", not the key itself';
     assert.deepEqual(misplaced, {
       url: 'baseURL (a value that looks like a key, not shown) is not an http:// or https:// URL, e.g. "http://127.0.0.1:8000/v1"',
-      env: 'apiKeyEnv must be the name of an environment variable, e.g. "MY_KEY", not the key itself',
+      env: notAKey,
+      hf: notAKey,
+      random: notAKey,
       whole: 'must be an object of fields, e.g. {"type": "openai-compatible", "baseURL": "http://127.0.0.1:8000/v1"}',
     });
+    // Variable names as people write them are names, long ones included.
+    for (const name of ['HF_TOKEN', 'MY_COMPANY_OPENAI_API_KEY_FOR_VLLM', 'myKey', 'OpenRouterKey2']) {
+      assert.deepEqual(parseProvidersLeniently({ ok: { ...base, apiKeyEnv: name } }).rejected, {}, name);
+    }
     // A field of another name is only unknown.
     assert.doesNotMatch(parseProvidersLeniently({ x: { ...base, model: 'llama' } }).rejected.x, /a key is never written here/);
 

@@ -62,6 +62,15 @@ const isKeyLikeField = (name: string) => KEY_LIKE_FIELD.test(name.toLowerCase().
 const KEY_HINT = 'a key is never written here: name the environment variable that holds it in "apiKeyEnv" (in VS Code, or run "Omni: Set API Key")';
 
 /**
+ * A key rather than a variable's name: a vendor prefix (hf_, ghp_, gsk_…) before a long random run, or a long run
+ * mixing lower case, upper case and digits without the underscores variable names are written with.
+ */
+function looksLikeKey(value: string): boolean {
+  if (/^[a-z0-9]{1,4}_[A-Za-z0-9]{20,}$/.test(value)) return true;
+  return value.length >= 24 && !value.includes('_') && /[a-z]/.test(value) && /[A-Z]/.test(value) && /\d/.test(value);
+}
+
+/**
  * A value the user wrote, quoted in one short line so they can find it. Never a key: a long run of token characters
  * (sk-…, hf_…) pasted where a URL or type belongs is not repeated into logs and notifications.
  */
@@ -85,6 +94,8 @@ const entryFields = {
   apiKeyEnv: z
     .string({ error: 'must be the name of an environment variable, e.g. "MY_KEY"' })
     .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be the name of an environment variable, e.g. "MY_KEY", not the key itself')
+    // Some keys are valid variable names (hf_…): taken for one, the key would be quoted as "variable … is not set".
+    .refine((name) => !looksLikeKey(name), 'must be the name of an environment variable, e.g. "MY_KEY", not the key itself')
     .optional(),
   allowInsecureHttp: z
     .boolean({ error: (issue) => `${shown(issue.input)} is not true or false` })
