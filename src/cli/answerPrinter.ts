@@ -69,6 +69,7 @@ export function textPrinter(stdout: Output, stderr: Output): (event: AnswerEvent
         if (!live) write('stdout', event.text);
         endLine('stdout');
         if (event.incomplete) note(`[${event.incomplete}]`);
+        if (event.trimmed) note(`[${event.trimmed}]`);
         return note(footer(event));
       case 'error':
         return note(event.cancelled ? '[cancelled]' : `omni: ${event.message}`);

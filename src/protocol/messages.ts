@@ -74,6 +74,8 @@ const answerFooterSchema = z.object({
   model: shortText,
   /** Why the answer may be cut short: the model's output limit, a content filter. */
   incomplete: z.optional(shortText),
+  /** Which earlier turns were left out to fit the model's context window, and where that window is set. */
+  trimmed: z.optional(shortText),
 });
 
 /** Why an answer failed and what the user can do about it. */

@@ -196,6 +196,7 @@ export class AnswerView {
       replaceChildren(this.footer, ...footerParts(footer, this.turn.tag?.routerLatencyMs).map((part) => h('span', {}, part)));
       if (status === 'stopped') this.footer.append(h('span', { class: 'stopped' }, 'stopped'));
       if (footer.incomplete) this.footer.append(h('span', { class: 'incomplete' }, footer.incomplete));
+      if (footer.trimmed) this.footer.append(h('span', { class: 'trimmed' }, footer.trimmed));
     } else if (status === 'stopped') {
       // No footer: stopped before the router decided, or saved mid-answer and then the window closed or reloaded.
       const why = this.turn.tag ? 'stopped when the window closed or reloaded' : 'stopped before routing finished; no model was asked';

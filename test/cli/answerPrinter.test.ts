@@ -106,4 +106,12 @@ describe("omni ask's text output", () => {
     assert.equal(stdout, 'Hello\n');
     assert.match(stderr, /^\[the answer was cut off at the model's output limit\]\n— good /);
   });
+
+  it('says on stderr, above the footer, when earlier turns were left out to fit the context window', () => {
+    const trimmed = 'Sent the last 3 of 9 turns: the earlier ones do not fit good\'s context window (4,096 tokens, "contextWindow" in .omni/policies.json)';
+    const { stdout, stderr } = print([{ ...done, trimmed }], false);
+    assert.equal(stdout, 'Hello\n');
+    assert.equal(stderr.split('\n')[0], `[${trimmed}]`);
+    assert.match(stderr, /\]\n— good /);
+  });
 });

@@ -151,7 +151,7 @@ describe('circuit breaker', () => {
 
 describe('model prompt', () => {
   test('adds the selected code to the latest user turn, fenced and labelled with the file', () => {
-    const messages = modelMessages(
+    const { messages } = modelMessages(
       { messages: [{ role: 'user', content: 'Explain this.' }], editor: { selection: 'x = 1\n', fileName: 'src/a.py', languageId: 'python' } },
       policy.models.mid,
     );
@@ -159,19 +159,19 @@ describe('model prompt', () => {
   });
 
   test('fences the selection with more backticks than it contains', () => {
-    const [message] = modelMessages({ messages: [{ role: 'user', content: 'Fix.' }], editor: { selection: 'see ```code```' } }, policy.models.mid);
+    const [message] = modelMessages({ messages: [{ role: 'user', content: 'Fix.' }], editor: { selection: 'see ```code```' } }, policy.models.mid).messages;
     assert.ok(message.content.endsWith('\n````\nsee ```code```\n````'));
   });
 
   test('fences a selection with hundreds of thousands of backtick runs', () => {
     const selection = '`a '.repeat(300_000) + '`````';
-    const [message] = modelMessages({ messages: [{ role: 'user', content: 'Explain.' }], editor: { selection } }, policy.models.mid);
+    const [message] = modelMessages({ messages: [{ role: 'user', content: 'Explain.' }], editor: { selection } }, policy.models.mid).messages;
     assert.ok(message.content.endsWith('\n``````'));
   });
 
   test('drops the oldest turns to fit the context window, keeping system messages and the latest user turn', () => {
     const long = 'x'.repeat(400); // 100 estimated tokens each
-    const messages = modelMessages(
+    const { messages, trimmed } = modelMessages(
       {
         messages: [
           { role: 'system', content: 'Be brief.' },
@@ -185,11 +185,20 @@ describe('model prompt', () => {
       { ...policy.models.mid, contextWindow: 200 },
     );
     assert.deepEqual(messages.map((message) => message.content.slice(0, 10)), ['Be brief.', 'recent xxx', 'recent ans', 'latest que']);
+    // The system message is no turn: three of the five turns went.
+    assert.deepEqual(trimmed, { sentTurns: 3, totalTurns: 5, contextWindow: 200 });
+  });
+
+  test('says nothing was trimmed when the whole conversation fits the context window', () => {
+    const conversation = { messages: [{ role: 'user' as const, content: 'hi' }, { role: 'assistant' as const, content: 'hello' }, { role: 'user' as const, content: 'and?' }] };
+    const { messages, trimmed } = modelMessages(conversation, { ...policy.models.mid, contextWindow: 200 });
+    assert.equal(messages.length, 3);
+    assert.equal(trimmed, undefined);
   });
 
   test('sends a question left unanswered and the next one as one user turn, so the roles alternate', () => {
     // A chat where the first answer was stopped before routing (it has no text, so the history has no answer for it).
-    const messages = modelMessages(
+    const { messages } = modelMessages(
       {
         messages: [
           { role: 'user', content: 'write a function that sorts a list' },
@@ -204,7 +213,7 @@ describe('model prompt', () => {
   });
 
   test('never starts the kept history with an answer whose question did not fit', () => {
-    const messages = modelMessages(
+    const { messages, trimmed } = modelMessages(
       {
         messages: [
           { role: 'system', content: 'Be brief.' },
@@ -217,5 +226,6 @@ describe('model prompt', () => {
     );
     assert.deepEqual(messages.map((message) => message.role), ['system', 'user']);
     assert.equal(messages[1].content, 'latest question');
+    assert.deepEqual(trimmed, { sentTurns: 1, totalTurns: 3, contextWindow: 200 });
   });
 });

@@ -286,7 +286,7 @@ describe('failover', () => {
     const deps = await setUp({ coder: { text: 'one two three four', dropAfterChunks: 2 }, coder2: { text: 'complete answer', usage: { input: 100, output: 20 } } });
     const policy = policyWith();
     const result = done(await run({ ...deps, policy }));
-    const partial = estimateUsage(modelMessages(request, policy.models.coder), 'one two ');
+    const partial = estimateUsage(modelMessages(request, policy.models.coder).messages, 'one two ');
     assert.deepEqual(result.usage, { inputTokens: 100 + partial.inputTokens, outputTokens: 20 + partial.outputTokens, estimated: true });
     // coder2 at $1 per million tokens, coder at $2.
     assert.ok(Math.abs(result.costUsd - (120 * 1 + (partial.inputTokens + partial.outputTokens) * 2) / 1_000_000) < 1e-12, String(result.costUsd));
@@ -328,6 +328,38 @@ describe('failover', () => {
     assert.equal(fallback.cause, 'config');
     assert.match(fallback.reason, /provider "nowhere" is not defined: add it to your providers file/);
     assert.equal(done(events).model, 'coder2');
+  });
+});
+
+describe('history trimmed to a context window', () => {
+  /** Twenty turns of about 100 estimated tokens each, then the question. */
+  const longChat: OmniRequest = {
+    messages: [
+      ...Array.from({ length: 20 }, (_, index) => ({ role: index % 2 === 0 ? ('user' as const) : ('assistant' as const), content: `turn ${index} ${'x'.repeat(400)}` })),
+      { role: 'user', content: 'And now?' },
+    ],
+  };
+  const withWindows = (windows: Partial<Record<Alias, number>>, providers: Partial<Record<Alias, string>> = {}) => {
+    const policy = policyWith(providers);
+    for (const [alias, contextWindow] of Object.entries(windows)) policy.models[alias] = { ...policy.models[alias], contextWindow, displayName: `${alias} model` };
+    return policy;
+  };
+
+  test('done says how many turns the answering model was sent, of how many, and where its window is set', async () => {
+    const deps = await setUp({ coder: { text: 'ok' } });
+    const result = done(await run({ ...deps, policy: withWindows({ coder: 1000 }) }, longChat));
+    // 750 of the 1,000 tokens go to the prompt: the question and seven turns of ~102 tokens, less the first, an answer.
+    assert.equal(fake.chatRequests().at(-1)?.body?.messages.length, 7);
+    assert.equal(result.trimmed, 'Sent the last 7 of 21 turns: the earlier ones do not fit coder model\'s context window (1,000 tokens, "contextWindow" in .omni/policies.json)');
+  });
+
+  test('after a failover the note is about the model that answered, and a model sent everything has none', async () => {
+    const deps = await setUp({ coder: { fail: { status: 500 } }, coder2: { text: 'ok' } });
+    const trimmedByCoder = done(await run({ ...deps, policy: withWindows({ coder: 1000 }) }, longChat));
+    assert.equal(trimmedByCoder.model, 'coder2');
+    assert.equal(trimmedByCoder.trimmed, undefined);
+    const trimmedByCoder2 = done(await run({ ...deps, policy: withWindows({ coder2: 2000 }) }, longChat));
+    assert.match(trimmedByCoder2.trimmed ?? '', /^Sent the last 15 of 21 turns: .* coder2 model's context window \(2,000 tokens/);
   });
 });
 
@@ -477,7 +509,7 @@ describe('privacy', () => {
     const { value: decision } = await answer(carrying, { ...deps, policy }).next();
     assert.equal(decision?.type === 'decision' && decision.model, 'coder2');
     assert.match(decision?.type === 'decision' ? decision.reason : '', /secrets\/notes\.txt \(the --selection-file\) may only go to providers on this machine/);
-    const sent = modelMessages({ messages: [{ role: 'user', content: 'hi', fileName: 'a.py' }] }, { provider: 'x', model: 'y' } as ModelEntry);
+    const sent = modelMessages({ messages: [{ role: 'user', content: 'hi', fileName: 'a.py' }] }, { provider: 'x', model: 'y' } as ModelEntry).messages;
     assert.deepEqual(sent, [{ role: 'user', content: 'hi' }]);
   });
 
@@ -548,7 +580,7 @@ describe('cancellation', () => {
     }
     const error = failed(events);
     assert.equal(error.cancelled, true);
-    const partial = estimateUsage(modelMessages(request, policy.models.coder), 'one two ');
+    const partial = estimateUsage(modelMessages(request, policy.models.coder).messages, 'one two ');
     assert.deepEqual(error.discarded, { usage: { ...partial, estimated: true }, costUsd: costUsd(policy, 'coder', partial), priced: true });
   });
 

@@ -671,6 +671,18 @@ describe('chat webview', () => {
     assert.equal(await view.page.locator('.answer-footer .incomplete').textContent(), "the answer was cut off at the model's output limit");
   });
 
+  it('says under the answer, on a line of its own, when earlier turns were left out to fit the context window', async () => {
+    const view = await webview();
+    const requestId = await ask(view);
+    const answered = done(requestId);
+    const trimmed = 'Sent the last 12 of 40 turns: the earlier ones do not fit Coder\'s context window (32,768 tokens, "contextWindow" in .omni/policies.json)';
+    await view.sendAll([decision(requestId), { type: 'token', requestId, text: 'def add(a, b):' }, { ...answered, footer: { ...answered.footer, trimmed } }]);
+    const note = view.page.locator('.answer-footer .trimmed');
+    assert.equal(await note.textContent(), trimmed);
+    const [figures, sentence] = await Promise.all([view.page.locator('.answer-footer span').first().boundingBox(), note.boundingBox()]);
+    assert.ok(figures && sentence && sentence.y >= figures.y + figures.height, 'the note starts below the footer\'s figures');
+  });
+
   it('shows errors with their hint and attempts, and setup notices in two lines', async () => {
     const view = await webview();
     await view.send({ type: 'setup', lines: ['No API key is set for Hugging Face.', "Run 'Omni: Set API Key', or start Ollama."] });

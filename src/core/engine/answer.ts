@@ -13,7 +13,7 @@ import { createCircuitBreaker, type CircuitBreaker } from './circuitBreaker';
 import { addSpend, estimateUsage, spendOn, type Spend } from './cost';
 import type { AnswerEvent, Attempt, DecisionEvent, DoneEvent, FallbackEvent } from './events';
 import { incompleteNote } from './finish';
-import { modelMessages } from './prompt';
+import { modelMessages, trimmedNote, type ModelPrompt } from './prompt';
 import { linkedController, sleep, within } from './timing';
 
 export interface AnswerDeps {
@@ -105,7 +105,7 @@ export async function* answer(request: OmniRequest, deps: AnswerDeps): AsyncGene
   while (current) {
     const model = current;
     const entry = policy.models[model];
-    const messages = modelMessages(request, entry);
+    const { messages, trimmed } = modelMessages(request, entry);
     const provider = lookUp(deps.providers, entry.provider);
     const outcome: AttemptOutcome = provider instanceof ProviderError
       ? { ok: false, error: provider, partialChars: 0, partialText: '' }
@@ -116,7 +116,8 @@ export async function* answer(request: OmniRequest, deps: AnswerDeps): AsyncGene
       const spend = addSpend(spendOn(policy, model, outcome.usage ?? estimateUsage(messages, outcome.text + outcome.reasoning)), discarded);
       yield { type: 'usage', usage: spend.usage };
       const times = { started, firstOutputAt: outcome.firstOutputAt, now: clock() };
-      yield doneEvent(policy, decision.route, model, outcome.text, spend, times, attempts, incompleteNote(outcome.finishReason));
+      const notes = { incomplete: incompleteNote(outcome.finishReason), trimmed: trimmed && trimmedNote(trimmed, displayName(policy, model)) };
+      yield doneEvent(policy, decision.route, model, outcome.text, spend, times, attempts, notes);
       return;
     }
 
@@ -183,7 +184,7 @@ function shortRetryAfter(error: ProviderError): number | undefined {
   return (error.kind === 'rate-limit' || error.status === 503) && seconds !== undefined && seconds <= MAX_RETRY_AFTER_SECONDS ? seconds : undefined;
 }
 
-function callFor(entry: Policy['models'][string], messages: ReturnType<typeof modelMessages>) {
+function callFor(entry: Policy['models'][string], messages: ModelPrompt['messages']) {
   return { model: entry.model, messages, reasoningEffort: entry.reasoningEffort, inferenceProvider: entry.inferenceProvider };
 }
 
@@ -202,7 +203,7 @@ function doneEvent(
   spend: Spend,
   times: { started: number; firstOutputAt: number; now: number },
   attempts: Attempt[],
-  incomplete: string | undefined,
+  { incomplete, trimmed }: { incomplete?: string; trimmed?: string },
 ): DoneEvent {
   const entry = policy.models[model];
   return {
@@ -215,6 +216,7 @@ function doneEvent(
     text,
     ...spend,
     ...(incomplete ? { incomplete } : {}),
+    ...(trimmed ? { trimmed } : {}),
     timeToFirstTokenMs: times.firstOutputAt - times.started,
     totalMs: times.now - times.started,
     attempts,

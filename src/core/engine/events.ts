@@ -81,6 +81,8 @@ export interface DoneEvent {
   priced: boolean;
   /** Why the answer may be cut short (the model's output limit, a content filter); absent when it ended on its own. */
   incomplete?: string;
+  /** Which earlier turns were left out to fit this model's `contextWindow`; absent when the whole conversation was sent. */
+  trimmed?: string;
   /** From the start of `answer` to the first streamed text, routing and failed attempts included. */
   timeToFirstTokenMs: number;
   totalMs: number;

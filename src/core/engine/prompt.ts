@@ -3,11 +3,26 @@ import type { ModelEntry } from '../policy/schema';
 import type { ChatMessage, EditorContext, OmniRequest } from '../request';
 import { estimateTokens } from '../text/tokens';
 
+/** Earlier turns left out to fit a model's `contextWindow`, so the user learns why the model forgot them. */
+export interface TrimmedHistory {
+  /** Turns (user and assistant messages, system ones aside) sent, and in the conversation. */
+  sentTurns: number;
+  totalTurns: number;
+  contextWindow: number;
+}
+
+/** What a model is sent, and what was left out of it. */
+export interface ModelPrompt {
+  messages: ChatMessage[];
+  /** Absent when the whole conversation was sent. */
+  trimmed?: TrimmedHistory;
+}
+
 /**
  * `request.editor.selection` is added here, once, for every entry point (chat, Explain, Refactor, CLI):
  * callers put the code in the editor context, not in the message text.
  */
-export function modelMessages(request: OmniRequest, model: ModelEntry): ChatMessage[] {
+export function modelMessages(request: OmniRequest, model: ModelEntry): ModelPrompt {
   // Only what the chat APIs define: `fileName` is Omni's own bookkeeping.
   const messages: ChatMessage[] = [];
   for (const { role, content } of request.messages) {
@@ -19,7 +34,17 @@ export function modelMessages(request: OmniRequest, model: ModelEntry): ChatMess
   }
   const latestUser = lastIndexOfUser(messages);
   if (latestUser >= 0) messages[latestUser].content = userTurnContent(messages[latestUser].content, request.editor);
-  return model.contextWindow ? fitContextWindow(messages, model.contextWindow, latestUser) : messages;
+  if (!model.contextWindow) return { messages };
+  const sent = fitContextWindow(messages, model.contextWindow, latestUser);
+  const turns = (list: ChatMessage[]) => list.filter((message) => message.role !== 'system').length;
+  const [sentTurns, totalTurns] = [turns(sent), turns(messages)];
+  return sentTurns < totalTurns ? { messages: sent, trimmed: { sentTurns, totalTurns, contextWindow: model.contextWindow } } : { messages: sent };
+}
+
+/** The note under an answer whose history was trimmed; `model` is the name the chat shows. */
+export function trimmedNote({ sentTurns, totalTurns, contextWindow }: TrimmedHistory, model: string): string {
+  const tokens = contextWindow.toLocaleString('en-US');
+  return `Sent the last ${sentTurns} of ${totalTurns} turns: the earlier ones do not fit ${model}'s context window (${tokens} tokens, "contextWindow" in .omni/policies.json)`;
 }
 
 /** A user turn as the model reads it: the prompt, then the selected code, fenced and labelled with its file. */

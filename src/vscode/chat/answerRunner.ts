@@ -110,8 +110,10 @@ export async function runAnswer(options: RunOptions): Promise<RunResult> {
           totalMs: event.totalMs,
           model: event.displayName,
           ...(event.incomplete ? { incomplete: event.incomplete } : {}),
+          ...(event.trimmed ? { trimmed: event.trimmed } : {}),
         };
         post({ type: 'done', requestId, stopped: false, footer: turn.footer });
+        if (event.trimmed) log.info(`[${requestId}] ${event.trimmed}`);
         log.info(
           `[${requestId}] done by ${event.model}: ${event.usage.inputTokens}+${event.usage.outputTokens} tokens${event.usage.estimated ? ' (estimated)' : ''}, ` +
             `$${event.costUsd.toFixed(6)}, first token ${event.timeToFirstTokenMs} ms, total ${event.totalMs} ms`,
