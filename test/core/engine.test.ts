@@ -297,6 +297,16 @@ describe('failover', () => {
     assert.equal(done(await run({ ...deps, policy: unpriced })).priced, false);
   });
 
+  test('a conversation too long for one model is asked of the next, and the note says how to make it fit', async () => {
+    const tooLong = { status: 400, body: { object: 'error', message: "This model's maximum context length is 4096 tokens. However, you requested 5000 tokens.", code: 400 } };
+    const deps = await setUp({ coder: { fail: tooLong }, coder2: { text: 'fits' } });
+    const events = await run({ ...deps, policy: policyWith({ coder: 'local' }) });
+    assert.equal(done(events).text, 'fits');
+    const [fallback] = only(events, 'fallback');
+    assert.equal(fallback.to, 'coder2');
+    assert.match(fallback.message, /too long for "coder" \(4,096 tokens\): start a New Chat .* set "contextWindow": 4096 on its entry in \.omni\/policies\.json/);
+  });
+
   test('an auth failure names the fix and skips the other models of the same provider', async () => {
     const deps = await setUp({ coder: { fail: { status: 401 } }, general: { text: 'ok' } });
     const events = await run({ ...deps, policy: policyWith() });

@@ -66,6 +66,11 @@ before(async () => {
       unavailable: { fail: { status: 503 } },
       crasher: { text: 'a b c d', chunks: 3, garbledChunk: '{"error":{"message":"model crashed: CUDA out of memory"}}' },
       'qwen2.5-coder:7b': { fail: { status: 404, message: 'model "qwen2.5-coder:7b" not found, try pulling it first' } },
+      // A conversation longer than the model's context, refused in each server's own shape.
+      'gpt-4': { fail: { status: 400, body: { error: { message: "This model's maximum context length is 8192 tokens. However, your messages resulted in 9120 tokens. Please reduce the length of the messages.", type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' } } } },
+      'vllm-model': { fail: { status: 400, body: { object: 'error', message: "This model's maximum context length is 4096 tokens. However, you requested 5000 tokens (4900 in the messages, 100 in the completion). Please reduce the length of the messages or completion.", type: 'BadRequestError', param: null, code: 400 } } },
+      'tgi-model': { fail: { status: 422, body: { error: 'Input validation error: `inputs` tokens + `max_new_tokens` must be <= 4096. Given: 4000 `inputs` tokens and 500 `max_new_tokens`', error_type: 'validation' } } },
+      'llama-cpp-model': { fail: { status: 400, body: { error: { code: 400, message: 'the request exceeds the available context size, try increasing it', type: 'exceed_context_size_error' } } } },
       dropper: { text: 'one two three four', dropAfterChunks: 2 },
       'garbled-mid': { text: 'one two three', garbledChunk: '{not json' },
       'garbled-first': { text: 'one two three', garbledFirstChunk: `<html>${'x'.repeat(100)}` },
@@ -164,6 +169,23 @@ for (const { sdk, provider, key } of sdks) {
       const error = await failureOf(collect(provider().stream({ model: 'qwen2.5-coder:7b', messages })));
       assert.equal(error.kind, 'bad-request');
       assert.match(error.message, /\(HTTP 404\): .*not found.*; check "qwen2\.5-coder:7b" against the models .* serves \(the "model" of the policy's entry\), or install it there \(Ollama: ollama pull qwen2\.5-coder:7b\)$/);
+    });
+
+    test('a conversation too long for the model names it, the window the server states, and the fixes (OpenAI, vLLM, TGI)', async () => {
+      for (const [model, tokens] of [['gpt-4', 8192], ['vllm-model', 4096], ['tgi-model', 4096]] as const) {
+        const error = await failureOf(collect(provider().stream({ model, messages })));
+        // Not a settings error: failover asks the next model, which may have a bigger window.
+        assert.equal(error.kind, 'bad-request');
+        assert.equal(
+          error.message.replace(/^.* refused the request \(HTTP 4\d\d\): /, ''),
+          `the conversation is too long for "${model}" (${tokens.toLocaleString('en-US')} tokens): start a New Chat (or send less code), or set "contextWindow": ${tokens} on its entry in .omni/policies.json so Omni sends only the latest turns that fit`,
+        );
+      }
+    });
+
+    test('a context refusal that states no window asks for the model\'s context length instead (llama.cpp)', async () => {
+      const error = await failureOf(collect(provider().stream({ model: 'llama-cpp-model', messages })));
+      assert.match(error.message, /\(HTTP 400\): the conversation is too long for "llama-cpp-model": start a New Chat .* set "contextWindow" \(its context length in tokens\) on its entry in \.omni\/policies\.json/);
     });
 
     test('reports an error event inside the stream as the server\'s error, in its words', async () => {

@@ -42,6 +42,8 @@ export const behaviourSchema = z.strictObject({
       message: z.string().optional(),
       /** Send this HTML page as the body instead of a JSON error, as a gateway does. */
       html: z.string().optional(),
+      /** Send this JSON as the body instead of OpenAI's `{"error":{"message"}}`, as servers with their own shape do (TGI). */
+      body: z.unknown().optional(),
       times: z.number().int().positive().optional(),
     })
     .optional(),

@@ -48,7 +48,7 @@ export function createChatProvider(
         const call = { request, apiKey, signal: request.signal, fetch: watcher.fetch };
         return readWireCompletion(await transport.completion(call));
       } catch (error) {
-        throw withoutKey(toProviderError(settings, error, { signal: request.signal, retryAfterHeader: watcher.retryAfter, keyCommand: options.keyCommand, definedIn: options.definedIn, model: request.model }), apiKey);
+        throw withoutKey(toProviderError(settings, error, { signal: request.signal, retryAfterHeader: watcher.retryAfter, refusalBody: watcher.refusalBody, keyCommand: options.keyCommand, definedIn: options.definedIn, model: request.model }), apiKey);
       }
     },
 
@@ -67,7 +67,7 @@ export function createChatProvider(
         yield* readWireStream(chunks, settings);
       } catch (error) {
         const unreadableEvent = error instanceof SyntaxError ? tail.unreadableEvent() : undefined;
-        throw withoutKey(toProviderError(settings, error, { signal: request.signal, retryAfterHeader: watcher.retryAfter, keyCommand: options.keyCommand, definedIn: options.definedIn, model: request.model, unreadableEvent }), apiKey);
+        throw withoutKey(toProviderError(settings, error, { signal: request.signal, retryAfterHeader: watcher.retryAfter, refusalBody: watcher.refusalBody, keyCommand: options.keyCommand, definedIn: options.definedIn, model: request.model, unreadableEvent }), apiKey);
       } finally {
         controller.abort();
         request.signal?.removeEventListener('abort', cancel);
@@ -86,13 +86,21 @@ function withoutKey(error: ProviderError, apiKey: string | undefined): ProviderE
   return new ProviderError(error.provider, error.kind, message, error.status, error.retryAfterSeconds);
 }
 
-/** Wraps fetch to keep the Retry-After of a refused response: the Hugging Face SDK drops response headers from its errors. */
-function watchRefusals(baseFetch: typeof fetch): { fetch: typeof fetch; retryAfter: string | null } {
+/**
+ * Wraps fetch to keep the Retry-After and the body of a refused response: the Hugging Face SDK drops response headers
+ * from its errors, and the OpenAI SDK drops a body that is not shaped `{"error": …}`.
+ */
+function watchRefusals(baseFetch: typeof fetch): { fetch: typeof fetch; retryAfter: string | null; refusalBody?: string } {
   const watcher = {
     retryAfter: null as string | null,
+    refusalBody: undefined as string | undefined,
     fetch: (async (input, init) => {
       const response = await baseFetch(input, init);
-      if (!response.ok) watcher.retryAfter = response.headers.get('retry-after');
+      if (!response.ok) {
+        watcher.retryAfter = response.headers.get('retry-after');
+        // A copy, read now: the SDK reads the original to build its error.
+        watcher.refusalBody = await response.clone().text().catch(() => undefined);
+      }
       return response;
     }) as typeof fetch,
   };

@@ -19,6 +19,8 @@ export interface ErrorContext {
   definedIn?: string;
   /** The streamed `data:` payload the SDK could not parse as JSON, when the stream's text still holds it. */
   unreadableEvent?: string;
+  /** The body of a refused response, for the servers whose error shape the SDK cannot read (vLLM's top-level `message`). */
+  refusalBody?: string;
 }
 
 /** How much of a streamed message that is not JSON the error quotes: enough to tell an HTML page from a truncated event. */
@@ -42,7 +44,7 @@ export function toProviderError(settings: ProviderSettings, error: unknown, cont
   if (status !== undefined && status >= 200 && status < 300) {
     return new ProviderError(settings.name, 'protocol', `${settings.label} sent an answer Omni cannot read: ${messageOf(error)}`, status);
   }
-  if (status !== undefined) return fromHttpStatus(settings, status, messageOf(error), retryAfterOf(error, context), context);
+  if (status !== undefined) return fromHttpStatus(settings, status, refusalDetail(error, context.refusalBody), retryAfterOf(error, context), context);
   if (error instanceof APIConnectionTimeoutError) {
     return new ProviderError(settings.name, 'timeout', `${settings.label} did not answer in time (${originOf(settings)})`);
   }
@@ -102,6 +104,9 @@ function fromHttpStatus(settings: ProviderSettings, status: number, detail: stri
   if (status >= 500) return new ProviderError(name, 'server', `${label} failed with HTTP ${status}: ${detail}`, status, retryAfterSeconds);
   if (status === 408) return new ProviderError(name, 'timeout', `${label} timed out (HTTP 408)`, status);
   if (status === 404) return new ProviderError(name, 'bad-request', `${label} refused the request (HTTP 404): ${detail}; ${notFoundFix(settings, detail, model)}`, status);
+  // Still 'bad-request', so failover asks the next model: a bigger one may take the whole conversation.
+  const window = contextOverflow(detail);
+  if (window) return new ProviderError(name, 'bad-request', `${label} refused the request (HTTP ${status}): ${contextOverflowFix(model, window.tokens)}`, status);
   return new ProviderError(name, 'bad-request', `${label} refused the request (HTTP ${status}): ${detail}`, status);
 }
 
@@ -114,6 +119,41 @@ function notFoundFix(settings: ProviderSettings, detail: string, model: string |
     return `check "${model}" against the models ${settings.label} serves (the "model" of the policy's entry), or install it there (Ollama: ollama pull ${model})`;
   }
   return `check the baseURL ${settings.baseURL}: OpenAI-compatible servers serve chat completions under /v1`;
+}
+
+/**
+ * A prompt longer than the model's context, in the words of OpenAI and vLLM ("maximum context length is 8192 tokens"),
+ * Hugging Face TGI ("inputs tokens + max_new_tokens must be <= 4096"), llama.cpp ("exceeds the available context
+ * size") and Ollama ("prompt too long"); `tokens` is the window when the server states it.
+ */
+function contextOverflow(detail: string): { tokens?: number } | undefined {
+  const stated = /maximum context length is (\d+) tokens/i.exec(detail) ?? /max_new_tokens`? must be <= (\d+)/i.exec(detail);
+  if (stated) return { tokens: Number(stated[1]) };
+  return /context_length_exceeded|context (length|size|window)|prompt (is )?too long/i.test(detail) ? {} : undefined;
+}
+
+/** The fixes for a conversation too long for a model with no `contextWindow` in the policy, so Omni sent all of it. */
+function contextOverflowFix(model: string | undefined, tokens: number | undefined): string {
+  const named = model ? `"${model}"` : 'the model';
+  const window = tokens ? ` (${tokens.toLocaleString('en-US')} tokens)` : '';
+  const setting = tokens ? `"contextWindow": ${tokens}` : '"contextWindow" (its context length in tokens)';
+  return `the conversation is too long for ${named}${window}: start a New Chat (or send less code), or set ${setting} on its entry in .omni/policies.json so Omni sends only the latest turns that fit`;
+}
+
+/**
+ * What a refused request's server said. The OpenAI SDK reads only `{"error": …}` and says "status code (no body)"
+ * for other shapes, such as vLLM's `{"object": "error", "message": …}`: the body itself is quoted then.
+ */
+function refusalDetail(error: unknown, body: string | undefined): string {
+  const detail = messageOf(error);
+  if (!body || !/status code \(no body\)$/.test(detail)) return detail;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return messageOf(body);
+  }
+  return isObject(parsed) && typeof parsed.message === 'string' ? messageOf(parsed.message) : messageOf(body);
 }
 
 /**
