@@ -236,6 +236,17 @@ describe('failover', () => {
     assert.equal(done(events).text, 'back again');
   });
 
+  for (const provider of ['hf', 'local']) {
+    test(`a model that is loading with a short estimated_time and no Retry-After is waited out once too (${provider})`, async () => {
+      const loading = { error: 'Model coder is currently loading', estimated_time: 0.05 };
+      const deps = await setUp({ coder: { fail: { status: 503, json: loading, times: 1 }, text: 'loaded now' } });
+      const events = await run({ ...deps, policy: policyWith({ coder: provider }) });
+      assert.deepEqual(only(events, 'retry').map((event) => [event.model, event.waitMs, event.message]), [['coder', 50, `${provider} failed with HTTP 503: Model coder is currently loading (ready in about 1 s)`]]);
+      assert.deepEqual(modelsAsked(), ['coder', 'coder']);
+      assert.equal(done(events).text, 'loaded now');
+    });
+  }
+
   test("a gateway's HTML error page is named by its title, not pasted into the note", async () => {
     const html = '<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><center>nginx</center></body></html>';
     const deps = await setUp({ coder: { fail: { status: 502, html } }, coder2: { text: 'ok' } });
@@ -298,7 +309,7 @@ describe('failover', () => {
   });
 
   test('a conversation too long for one model is asked of the next, and the note says how to make it fit', async () => {
-    const tooLong = { status: 400, body: { object: 'error', message: "This model's maximum context length is 4096 tokens. However, you requested 5000 tokens.", code: 400 } };
+    const tooLong = { status: 400, json: { object: 'error', message: "This model's maximum context length is 4096 tokens. However, you requested 5000 tokens.", code: 400 } };
     const deps = await setUp({ coder: { fail: tooLong }, coder2: { text: 'fits' } });
     const events = await run({ ...deps, policy: policyWith({ coder: 'local' }) });
     assert.equal(done(events).text, 'fits');

@@ -67,15 +67,22 @@ before(async () => {
       crasher: { text: 'a b c d', chunks: 3, garbledChunk: '{"error":{"message":"model crashed: CUDA out of memory"}}' },
       'qwen2.5-coder:7b': { fail: { status: 404, message: 'model "qwen2.5-coder:7b" not found, try pulling it first' } },
       // A conversation longer than the model's context, refused in each server's own shape.
-      'gpt-4': { fail: { status: 400, body: { error: { message: "This model's maximum context length is 8192 tokens. However, your messages resulted in 9120 tokens. Please reduce the length of the messages.", type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' } } } },
-      'vllm-model': { fail: { status: 400, body: { object: 'error', message: "This model's maximum context length is 4096 tokens. However, you requested 5000 tokens (4900 in the messages, 100 in the completion). Please reduce the length of the messages or completion.", type: 'BadRequestError', param: null, code: 400 } } },
-      'tgi-model': { fail: { status: 422, body: { error: 'Input validation error: `inputs` tokens + `max_new_tokens` must be <= 4096. Given: 4000 `inputs` tokens and 500 `max_new_tokens`', error_type: 'validation' } } },
-      'llama-cpp-model': { fail: { status: 400, body: { error: { code: 400, message: 'the request exceeds the available context size, try increasing it', type: 'exceed_context_size_error' } } } },
+      'gpt-4': { fail: { status: 400, json: { error: { message: "This model's maximum context length is 8192 tokens. However, your messages resulted in 9120 tokens. Please reduce the length of the messages.", type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' } } } },
+      'vllm-model': { fail: { status: 400, json: { object: 'error', message: "This model's maximum context length is 4096 tokens. However, you requested 5000 tokens (4900 in the messages, 100 in the completion). Please reduce the length of the messages or completion.", type: 'BadRequestError', param: null, code: 400 } } },
+      'tgi-model': { fail: { status: 422, json: { error: 'Input validation error: `inputs` tokens + `max_new_tokens` must be <= 4096. Given: 4000 `inputs` tokens and 500 `max_new_tokens`', error_type: 'validation' } } },
+      'llama-cpp-model': { fail: { status: 400, json: { error: { code: 400, message: 'the request exceeds the available context size, try increasing it', type: 'exceed_context_size_error' } } } },
       dropper: { text: 'one two three four', dropAfterChunks: 2 },
       'garbled-mid': { text: 'one two three', garbledChunk: '{not json' },
       'garbled-first': { text: 'one two three', garbledFirstChunk: `<html>${'x'.repeat(100)}` },
       'hang-up': { dropBeforeHeaders: true },
       slow: { text: 'a b c d e f g h', chunkDelayMs: 30 },
+      'login-page': { htmlPage: '<html><body>Sign in</body></html>' },
+      'text-500': { fail: { status: 500, text: 'Internal Server Error' } },
+      'html-502': { fail: { status: 502, html: '<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>' } },
+      'string-503': { fail: { status: 503, json: { error: 'Model string-503 is currently loading' } } },
+      'loading-503': { fail: { status: 503, json: { error: 'Model loading-503 is currently loading', estimated_time: 20.5 } } },
+      'warming-503': { fail: { status: 503, json: { error: 'Model warming-503 is currently loading', estimated_time: 1.5 } } },
+      'loading-503-retry-after': { fail: { status: 503, retryAfter: 40, json: { error: 'Model loading-503-retry-after is currently loading', estimated_time: 1.5 } } },
     },
   });
 });
@@ -352,6 +359,61 @@ describe('provider failures before any answer', () => {
     const registry = createProviderRegistry({ config, env: { HF_TOKEN: 'hf_wrong' }, keyCommand });
     const rejected = await failureOf(collect(registry.get('hf').stream({ model: 'unauthorized', messages })));
     assert.equal(rejected.message, 'hf rejected the token: run "Omni: Set API Key" to store a new one (a stored key is used before HF_TOKEN)');
+  });
+});
+
+describe('refused requests read the same whichever SDK sends them', () => {
+  /** The same refusal through both SDKs, streamed and not, from a provider named "vllm" each time. */
+  async function refusals(model: string): Promise<Array<{ via: string; error: ProviderError }>> {
+    const refused = [];
+    for (const type of ['openai-compatible', 'huggingface'] as const) {
+      const provider = createProviderRegistry({ config: { providers: { vllm: { type, baseURL: fake.baseURL } } }, env: {} }).get('vllm');
+      refused.push({ via: `${type} stream`, error: await failureOf(collect(provider.stream({ model, messages }))) });
+      refused.push({ via: `${type} complete`, error: await failureOf(provider.complete({ model, messages })) });
+    }
+    return refused;
+  }
+
+  test('without the Hugging Face SDK\'s "Failed to perform inference: " in front', async () => {
+    for (const { via, error } of await refusals('qwen2.5-coder:7b')) {
+      assert.equal(error.kind, 'bad-request', via);
+      assert.match(error.message, /^vllm refused the request \(HTTP 404\): model "qwen2\.5-coder:7b" not found, try pulling it first; check /, via);
+    }
+    // An answer that is not a stream (a proxy's login page) is said in each SDK's own words, after Omni's.
+    const login = await failureOf(collect(registry().get('hf').stream({ model: 'login-page', messages })));
+    assert.equal(login.message, 'hf sent an answer Omni cannot read: server does not support event stream content type, it returned text/html');
+  });
+
+  test('a proxy\'s plain-text error body is shown, not "an HTTP error occurred"', async () => {
+    for (const { via, error } of await refusals('text-500')) {
+      assert.equal(error.kind, 'server', via);
+      assert.equal(error.message, 'vllm failed with HTTP 500: Internal Server Error', via);
+    }
+  });
+
+  test('a gateway\'s HTML error page is named by its title', async () => {
+    for (const { via, error } of await refusals('html-502')) {
+      assert.equal(error.kind, 'server', via);
+      assert.equal(error.message, 'vllm failed with HTTP 502: an HTML page titled "502 Bad Gateway"', via);
+    }
+  });
+
+  test('an error that is a bare JSON string is shown without quotes', async () => {
+    for (const { via, error } of await refusals('string-503')) {
+      assert.equal(error.kind, 'server', via);
+      assert.equal(error.message, 'vllm failed with HTTP 503: Model string-503 is currently loading', via);
+      assert.equal(error.retryAfterSeconds, undefined, via);
+    }
+  });
+
+  test('a model still loading says for how long, and its estimate counts as a Retry-After unless one was sent', async () => {
+    for (const { via, error } of await refusals('loading-503')) {
+      assert.equal(error.kind, 'server', via);
+      assert.equal(error.message, 'vllm failed with HTTP 503: Model loading-503 is currently loading (ready in about 21 s)', via);
+      assert.equal(error.retryAfterSeconds, 20.5, via);
+    }
+    for (const { via, error } of await refusals('warming-503')) assert.equal(error.retryAfterSeconds, 1.5, via);
+    for (const { via, error } of await refusals('loading-503-retry-after')) assert.equal(error.retryAfterSeconds, 40, via);
   });
 });
 

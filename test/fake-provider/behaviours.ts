@@ -42,8 +42,10 @@ export const behaviourSchema = z.strictObject({
       message: z.string().optional(),
       /** Send this HTML page as the body instead of a JSON error, as a gateway does. */
       html: z.string().optional(),
-      /** Send this JSON as the body instead of OpenAI's `{"error":{"message"}}`, as servers with their own shape do (TGI). */
-      body: z.unknown().optional(),
+      /** Send this plain text as the body instead of a JSON error, as a proxy does ("Internal Server Error"). */
+      text: z.string().optional(),
+      /** Send this JSON value as the body instead of the OpenAI error shape, e.g. HF's `{"error": "…", "estimated_time": 20}`. */
+      json: z.unknown().optional(),
       times: z.number().int().positive().optional(),
     })
     .optional(),

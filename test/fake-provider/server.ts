@@ -100,7 +100,11 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
         res.writeHead(fail.status, { 'content-type': 'text/html', ...headers });
         return void res.end(fail.html);
       }
-      if (fail.body !== undefined) return sendJson(res, fail.status, fail.body, headers);
+      if (fail.text !== undefined) {
+        res.writeHead(fail.status, { 'content-type': 'text/plain', ...headers });
+        return void res.end(fail.text);
+      }
+      if (fail.json !== undefined) return sendJson(res, fail.status, fail.json, headers);
       return sendJson(res, fail.status, { error: { message: fail.message ?? `fake failure ${fail.status}`, type: 'fake' } }, headers);
     }
     await sleep(behaviour.firstTokenDelayMs, closed);

@@ -48,7 +48,7 @@ export function createChatProvider(
         const call = { request, apiKey, signal: request.signal, fetch: watcher.fetch };
         return readWireCompletion(await transport.completion(call));
       } catch (error) {
-        throw withoutKey(toProviderError(settings, error, { signal: request.signal, retryAfterHeader: watcher.retryAfter, refusalBody: watcher.refusalBody, keyCommand: options.keyCommand, definedIn: options.definedIn, model: request.model }), apiKey);
+        throw withoutKey(toProviderError(settings, error, { signal: request.signal, retryAfterHeader: watcher.retryAfter, refusedBody: watcher.refusedBody, keyCommand: options.keyCommand, definedIn: options.definedIn, model: request.model }), apiKey);
       }
     },
 
@@ -67,7 +67,7 @@ export function createChatProvider(
         yield* readWireStream(chunks, settings);
       } catch (error) {
         const unreadableEvent = error instanceof SyntaxError ? tail.unreadableEvent() : undefined;
-        throw withoutKey(toProviderError(settings, error, { signal: request.signal, retryAfterHeader: watcher.retryAfter, refusalBody: watcher.refusalBody, keyCommand: options.keyCommand, definedIn: options.definedIn, model: request.model, unreadableEvent }), apiKey);
+        throw withoutKey(toProviderError(settings, error, { signal: request.signal, retryAfterHeader: watcher.retryAfter, refusedBody: watcher.refusedBody, keyCommand: options.keyCommand, definedIn: options.definedIn, model: request.model, unreadableEvent }), apiKey);
       } finally {
         controller.abort();
         request.signal?.removeEventListener('abort', cancel);
@@ -87,22 +87,40 @@ function withoutKey(error: ProviderError, apiKey: string | undefined): ProviderE
 }
 
 /**
- * Wraps fetch to keep the Retry-After and the body of a refused response: the Hugging Face SDK drops response headers
- * from its errors, and the OpenAI SDK drops a body that is not shaped `{"error": …}`.
+ * Wraps fetch to keep the Retry-After and the start of the body of a refused response: the Hugging Face SDK drops
+ * response headers from its errors, and a body that is not its JSON (a proxy's text or HTML page) too.
  */
-function watchRefusals(baseFetch: typeof fetch): { fetch: typeof fetch; retryAfter: string | null; refusalBody?: string } {
+function watchRefusals(baseFetch: typeof fetch): { fetch: typeof fetch; retryAfter: string | null; refusedBody: string | undefined } {
   const watcher = {
     retryAfter: null as string | null,
-    refusalBody: undefined as string | undefined,
+    refusedBody: undefined as string | undefined,
     fetch: (async (input, init) => {
       const response = await baseFetch(input, init);
       if (!response.ok) {
         watcher.retryAfter = response.headers.get('retry-after');
-        // A copy, read now: the SDK reads the original to build its error.
-        watcher.refusalBody = await response.clone().text().catch(() => undefined);
+        watcher.refusedBody = await startOf(response.clone());
       }
       return response;
     }) as typeof fetch,
   };
   return watcher;
+}
+
+/** Enough of an error body for its message or an HTML page's title, without holding a large page in memory. */
+const REFUSED_BODY_CHARS = 2048;
+
+async function startOf(response: Response): Promise<string | undefined> {
+  const reader = response.body?.getReader();
+  if (!reader) return undefined;
+  const decoder = new TextDecoder();
+  let text = '';
+  try {
+    for (let chunk = await reader.read(); !chunk.done && text.length < REFUSED_BODY_CHARS; chunk = await reader.read()) text += decoder.decode(chunk.value, { stream: true });
+  } catch {
+    // The SDK reads the same body and reports its failure; the SDK's own message is used then.
+    return undefined;
+  } finally {
+    void reader.cancel().catch(() => undefined);
+  }
+  return text.slice(0, REFUSED_BODY_CHARS);
 }

@@ -12,6 +12,8 @@ import { ProviderError } from './types';
 export interface ErrorContext {
   signal?: AbortSignal;
   retryAfterHeader?: string | null;
+  /** The start of a refused response's body, which the Hugging Face SDK drops unless it is JSON of its own shape. */
+  refusedBody?: string;
   keyCommand?: string;
   /** The model id asked for, which a 404 usually means the server does not have. */
   model?: string;
@@ -19,8 +21,6 @@ export interface ErrorContext {
   definedIn?: string;
   /** The streamed `data:` payload the SDK could not parse as JSON, when the stream's text still holds it. */
   unreadableEvent?: string;
-  /** The body of a refused response, for the servers whose error shape the SDK cannot read (vLLM's top-level `message`). */
-  refusalBody?: string;
 }
 
 /** How much of a streamed message that is not JSON the error quotes: enough to tell an HTML page from a truncated event. */
@@ -44,7 +44,12 @@ export function toProviderError(settings: ProviderSettings, error: unknown, cont
   if (status !== undefined && status >= 200 && status < 300) {
     return new ProviderError(settings.name, 'protocol', `${settings.label} sent an answer Omni cannot read: ${messageOf(error)}`, status);
   }
-  if (status !== undefined) return fromHttpStatus(settings, status, refusalDetail(error, context.refusalBody), retryAfterOf(error, context), context);
+  if (status !== undefined) {
+    const loading = loadingEstimateOf(context.refusedBody);
+    const detail = `${refusalOf(error, context.refusedBody)}${loading === undefined ? '' : ` (ready in about ${Math.ceil(loading)} s)`}`;
+    // A loading estimate says when to ask again as a Retry-After does; the engine waits out a short one the same way.
+    return fromHttpStatus(settings, status, detail, retryAfterOf(error, context) ?? loading, context);
+  }
   if (error instanceof APIConnectionTimeoutError) {
     return new ProviderError(settings.name, 'timeout', `${settings.label} did not answer in time (${originOf(settings)})`);
   }
@@ -141,22 +146,6 @@ function contextOverflowFix(model: string | undefined, tokens: number | undefine
 }
 
 /**
- * What a refused request's server said. The OpenAI SDK reads only `{"error": …}` and says "status code (no body)"
- * for other shapes, such as vLLM's `{"object": "error", "message": …}`: the body itself is quoted then.
- */
-function refusalDetail(error: unknown, body: string | undefined): string {
-  const detail = messageOf(error);
-  if (!body || !/status code \(no body\)$/.test(detail)) return detail;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    return messageOf(body);
-  }
-  return isObject(parsed) && typeof parsed.message === 'string' ? messageOf(parsed.message) : messageOf(body);
-}
-
-/**
  * The message of an error event inside an answer's stream (`data: {"error": …}`): the server is up and said what
  * went wrong, which is no unreadable answer. The OpenAI SDK throws it without a status; the Hugging Face SDK wraps it.
  */
@@ -186,6 +175,36 @@ function rejectedKeyFix(settings: ProviderSettings, keyCommand: string | undefin
 
 function originOf(settings: ProviderSettings): string {
   return new URL(settings.baseURL).origin;
+}
+
+/**
+ * What a refused response said, read from its body the same way whichever SDK made the request: the error's message,
+ * an error that is a bare string (unquoted), a proxy's plain text, an HTML page's title. The SDK's message without its
+ * message when the body was not kept.
+ */
+function refusalOf(error: unknown, body: string | undefined): string {
+  if (body === undefined || body.trim() === '') return messageOf(error);
+  const json = parseJson(body);
+  if (!isObject(json)) return describe(body.trim());
+  const { error: inner, detail, message } = json;
+  if (isObject(inner) && typeof inner.message === 'string') return describe(inner.message);
+  const text = [inner, detail, message].find((value): value is string => typeof value === 'string');
+  return describe(text ?? JSON.stringify(inner ?? json));
+}
+
+/** The Hugging Face Inference API's "model is loading" 503 says how long in `estimated_time` (seconds). */
+function loadingEstimateOf(body: string | undefined): number | undefined {
+  const json = body === undefined ? undefined : parseJson(body);
+  const estimate = isObject(json) ? json.estimated_time : undefined;
+  return typeof estimate === 'number' && Number.isFinite(estimate) && estimate >= 0 ? estimate : undefined;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** HTTP status from the OpenAI SDK (`status`) or the Hugging Face SDK (`httpResponse.status`). */
@@ -254,8 +273,12 @@ function isAbortError(error: unknown): boolean {
 }
 
 function messageOf(error: unknown): string {
-  // The openai SDK starts its messages with the status, which Omni's messages already state.
-  const text = (error instanceof Error ? error.message : String(error)).replace(/^\d{3} /, '');
+  // The openai SDK starts its messages with the status, which Omni's messages already state; the Hugging Face SDK
+  // with words that add nothing to Omni's own.
+  return describe((error instanceof Error ? error.message : String(error)).replace(/^(\d{3} |Failed to perform inference: )/, ''));
+}
+
+function describe(text: string): string {
   // A gateway's error page: its title says what happened, its markup says nothing.
   if (/^\s*(<!doctype html|<html)/i.test(text)) {
     const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
