@@ -2,6 +2,7 @@
 import { InferenceClientProviderApiError } from '@huggingface/inference';
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { oneLinePreview } from '../text/preview';
+import { tryJson } from '../text/tryJson';
 import type { ProviderSettings } from './config';
 import { ProviderError } from './types';
 
@@ -184,7 +185,7 @@ function originOf(settings: ProviderSettings): string {
  */
 function refusalOf(error: unknown, body: string | undefined): string {
   if (body === undefined || body.trim() === '') return messageOf(error);
-  const json = parseJson(body);
+  const json = tryJson(body);
   if (!isObject(json)) return describe(body.trim());
   const { error: inner, detail, message } = json;
   if (isObject(inner) && typeof inner.message === 'string') return describe(inner.message);
@@ -194,17 +195,9 @@ function refusalOf(error: unknown, body: string | undefined): string {
 
 /** The Hugging Face Inference API's "model is loading" 503 says how long in `estimated_time` (seconds). */
 function loadingEstimateOf(body: string | undefined): number | undefined {
-  const json = body === undefined ? undefined : parseJson(body);
+  const json = body === undefined ? undefined : tryJson(body);
   const estimate = isObject(json) ? json.estimated_time : undefined;
   return typeof estimate === 'number' && Number.isFinite(estimate) && estimate >= 0 ? estimate : undefined;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 /** HTTP status from the OpenAI SDK (`status`) or the Hugging Face SDK (`httpResponse.status`). */

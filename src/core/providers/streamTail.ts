@@ -2,6 +2,7 @@
  * The end of the event stream an SDK is reading, so a message it cannot parse can be quoted: both SDKs throw
  * JSON.parse's own error ("Expected property name or '}' in JSON at position 1"), which does not say what came.
  */
+import { tryJson } from '../text/tryJson';
 
 /** Far more than the events one network read completes; both SDKs parse each read before the next. */
 const TAIL_CHARS = 16_384;
@@ -39,11 +40,7 @@ export function keepStreamTail(baseFetch: typeof fetch): StreamTail {
       for (const line of lines) {
         const data = /^data: ?(.*)$/.exec(line)?.[1];
         if (data === undefined || data === '' || data === '[DONE]') continue;
-        try {
-          JSON.parse(data);
-        } catch {
-          return data;
-        }
+        if (tryJson(data) === undefined) return data;
       }
       return undefined;
     },

@@ -1,4 +1,5 @@
 /** Reads Arch-Router's answer, which in practice comes fenced, single-quoted, with literal `\n`, or as a list. */
+import { tryJson } from '../../text/tryJson';
 import { NO_ROUTE } from './prompt';
 
 export type ArchRouterVerdict =
@@ -40,14 +41,6 @@ export function readVerdict(raw: string, routeNames: readonly string[]): ArchRou
   const loose = (s: string) => s.toLowerCase().replace(/[\s-]+/g, '_');
   const near = routeNames.find((name) => loose(name) === loose(first));
   return near ? { kind: 'route', route: near } : { kind: 'no-match', answered: first };
-}
-
-function tryJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 function routeField(value: unknown): string[] | undefined {
