@@ -108,7 +108,7 @@ export async function* answer(request: OmniRequest, deps: AnswerDeps): AsyncGene
     const { messages, trimmed } = modelMessages(request, entry);
     const provider = lookUp(deps.providers, entry.provider);
     const outcome: AttemptOutcome = provider instanceof ProviderError
-      ? { ok: false, error: provider, partialChars: 0, partialText: '' }
+      ? { ok: false, error: provider, partialText: '' }
       : yield* streamAttempt(provider, callFor(entry, messages), signal, limits, clock);
 
     if (outcome.ok) {
@@ -121,12 +121,13 @@ export async function* answer(request: OmniRequest, deps: AnswerDeps): AsyncGene
       return;
     }
 
-    const { error, partialChars } = outcome;
+    const { error, partialText } = outcome;
+    const partialChars = partialText.length;
     if (error.kind === 'aborted' || signal?.aborted) {
       yield cancelled(!(provider instanceof ProviderError));
       return;
     }
-    if (partialChars > 0) discarded = addSpend(spendOn(policy, model, estimateUsage(messages, outcome.partialText)), discarded);
+    if (partialChars > 0) discarded = addSpend(spendOn(policy, model, estimateUsage(messages, partialText)), discarded);
     const attempt: Attempt = { model, provider: entry.provider, cause: error.kind, message: error.message, skipped: false, status: error.status, fix: error.fix, partialChars };
     // A model that failed again after the wait is one attempt, not the same line twice in the list the user reads.
     const waited = retried.get(model);

@@ -20,7 +20,7 @@ export type TextEvent = { type: 'token'; text: string } | { type: 'reasoning'; t
 
 export type AttemptOutcome =
   | { ok: true; text: string; reasoning: string; usage?: TokenUsage; firstOutputAt: number; finishReason?: string }
-  | { ok: false; error: ProviderError; partialChars: number; partialText: string };
+  | { ok: false; error: ProviderError; partialText: string };
 
 /**
  * Streams `request` from `provider`, yielding its text as it comes; the return value says how it ended.
@@ -83,7 +83,7 @@ export async function* streamAttempt(
   } catch (error) {
     const failure = error instanceof ProviderError ? error : new ProviderError(provider.name, 'protocol', String(error));
     // The text that arrived before the failure, reasoning included: it was generated, so it is paid for.
-    return { ok: false, error: failure, partialChars: text.length + reasoning.length, partialText: text + reasoning };
+    return { ok: false, error: failure, partialText: text + reasoning };
   } finally {
     controller.abort();
     dispose();
