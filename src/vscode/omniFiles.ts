@@ -53,7 +53,7 @@ export function watchOmniFile(relativePath: string, changed: (uri: vscode.Uri) =
  * Where the file at `uri` (inside the workspace folder `folder`) really is, when a symbolic link (a linked `.omni`
  * folder, or a linked file) puts it outside the path VS Code watches; undefined when it is where its path says.
  */
-export async function linkedLocation(folder: vscode.Uri, uri: vscode.Uri): Promise<string | undefined> {
+async function linkedLocation(folder: vscode.Uri, uri: vscode.Uri): Promise<string | undefined> {
   if (uri.scheme !== 'file') return undefined;
   try {
     const real = await realLocation(uri.fsPath);
@@ -74,14 +74,20 @@ async function realLocation(path: string): Promise<string> {
 }
 
 /**
- * Watches, per key (a workspace folder), the real location of a linked file: VS Code's file watcher does not follow
+ * Watches, per workspace folder, the real location of a linked file: VS Code's file watcher does not follow
  * symbolic links, so an edit made there (`git pull`, another editor, a script) would reach no workspace watcher.
  */
 export class LinkedFileWatchers implements vscode.Disposable {
   private readonly watched = new Map<string, { path: string; watcher: vscode.Disposable }>();
 
-  /** Watches `path` for `key` from now on (undefined: nothing), replacing the watcher of a link since re-pointed or removed. */
-  follow(key: string, path: string | undefined, changed: () => void): void {
+  /**
+   * Watches where `file` of `folder` really is, if a link takes it elsewhere, replacing the watcher of a link since
+   * re-pointed or removed. Call it after every read: the workspace watcher sees a link created, re-pointed or removed
+   * as a change of `.omni` or of the file.
+   */
+  async follow(folder: vscode.Uri, file: vscode.Uri, changed: () => void): Promise<void> {
+    const key = folder.toString();
+    const path = await linkedLocation(folder, file);
     if (this.watched.get(key)?.path === path) return;
     this.forget(key);
     if (path === undefined) return;
@@ -93,7 +99,7 @@ export class LinkedFileWatchers implements vscode.Disposable {
     });
   }
 
-  /** Stops watching for `key` (its folder was closed). */
+  /** Stops watching for `key`, a workspace folder's URI (the folder was closed). */
   forget(key: string): void {
     this.watched.get(key)?.watcher.dispose();
     this.watched.delete(key);

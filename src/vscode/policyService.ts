@@ -9,7 +9,7 @@ import { MAX_POLICY_SIZE, parsePolicy, parsePolicyBytes, tooLargePolicy, type Pa
 import type { Policy } from '../core/policy/schema';
 import { defaultPolicy } from '../core/policy/templates';
 import { readFileUpTo } from '../core/storage/readFileUpTo';
-import { isOmniFile, LinkedFileWatchers, linkedLocation, omniFileUri, unsavedDocument, watchOmniFile } from './omniFiles';
+import { isOmniFile, LinkedFileWatchers, omniFileUri, unsavedDocument, watchOmniFile } from './omniFiles';
 import { PerKeyQueue } from './perKeyQueue';
 import type { ProviderService } from './providerService';
 
@@ -178,10 +178,7 @@ export class PolicyService implements vscode.Disposable {
   private reloadFolder(folder: vscode.WorkspaceFolder, when: Reload): Promise<boolean> {
     return this.reads.run(folder.uri.toString(), async () => {
       const reloaded = await this.readFolder(folder, when);
-      // After every read: a link created, re-pointed or removed since is seen by the workspace watcher, as a change of
-      // `.omni` or of the file.
-      const linked = await linkedLocation(folder.uri, this.policyUri(folder));
-      this.links.follow(folder.uri.toString(), linked, () => void this.reloadFolderOf(this.policyUri(folder), 'if changed'));
+      await this.links.follow(folder.uri, this.policyUri(folder), () => void this.reloadFolderOf(this.policyUri(folder), 'if changed'));
       return reloaded;
     });
   }

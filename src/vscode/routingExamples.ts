@@ -13,7 +13,7 @@ import { latestUserText } from '../core/request';
 import { buildRouter } from '../core/router';
 import { oneLinePreview } from '../core/text/preview';
 import { decodeText, type DecodedText } from '../core/text/decode';
-import { isOmniFile, LinkedFileWatchers, linkedLocation, omniFileUri, unsavedDocument, watchOmniFile } from './omniFiles';
+import { isOmniFile, LinkedFileWatchers, omniFileUri, unsavedDocument, watchOmniFile } from './omniFiles';
 import { showOpenFolderFirst } from './openFolder';
 import { noPolicyToTest, offerPolicyFix } from './policyFix';
 import type { ActivePolicy, PolicyService } from './policyService';
@@ -118,10 +118,9 @@ export class RoutingExamples implements vscode.Disposable {
   /** (Re)reads one examples file into a file item with a child per example; false when there is no such file. */
   private async load(uri: vscode.Uri): Promise<boolean> {
     const found = await this.read(uri);
-    // After every read, the file found or not: a link created, re-pointed or removed since is seen by the workspace
-    // watcher, as a change of `.omni` or of the file, and an edit at the link's target by the watcher of that target.
+    // The file found or not: a checkout may delete it and write it again at the link's target.
     const folder = vscode.workspace.getWorkspaceFolder(uri);
-    if (folder) this.links.follow(folder.uri.toString(), await linkedLocation(folder.uri, uri), () => void this.load(uri));
+    if (folder) await this.links.follow(folder.uri, uri, () => void this.load(uri));
     return found;
   }
 
