@@ -1,6 +1,7 @@
 /** Builds the request a CLI invocation stands for, from the prompt and the editor-context flags. */
-import { readFileSync, realpathSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, resolve } from 'node:path';
+import { pathIn, realPath } from '../core/files/paths';
 import { commandSchema, type Policy } from '../core/policy/schema';
 import { describeFileError } from '../core/storage/fileErrors';
 import { decodeText } from '../core/text/decode';
@@ -80,22 +81,6 @@ export function workspaceFile(file: string, policySource: string, cwd = process.
 function policyWorkspace(policySource: string): string {
   const folder = dirname(policySource);
   return basename(folder) === '.omni' ? dirname(folder) : folder;
-}
-
-/** `path` relative to `folder` when it lies inside it (and is not the folder itself). */
-function pathIn(folder: string, path: string): string | undefined {
-  const rel = relative(folder, path);
-  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : undefined;
-}
-
-/** The path with every symbolic link resolved, as far as it exists (a file named but not yet created keeps its name). */
-function realPath(path: string): string {
-  try {
-    return realpathSync.native(path);
-  } catch {
-    const parent = dirname(path);
-    return parent === path ? path : join(realPath(parent), basename(path));
-  }
 }
 
 export function requestFromFlags(prompt: string, flags: RequestFlags, policySource: string): OmniRequest {

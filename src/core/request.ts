@@ -37,6 +37,11 @@ export interface CarriedFile {
   fileName: string;
   /** How the request carries it, to end "secrets/key.env (…) may only go to…": "the --selection-file". */
   via: string;
+  /**
+   * Already found local-only by the policy that covers it (another workspace folder's, in a multi-root workspace):
+   * kept local whatever the routing policy's own globs say.
+   */
+  localOnly?: boolean;
 }
 
 /** The latest user turn's text, or '' when there is none. */

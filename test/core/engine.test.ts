@@ -495,6 +495,17 @@ describe('privacy', () => {
     }
   });
 
+  test('a file the caller found local-only (by another folder\'s policy) stays local under a policy without privacy rules', async () => {
+    const deps = await setUp({ coder2: { text: 'local answer' } });
+    const policy = policyWith({ coder: 'remote' });
+    const carriedFiles = [{ fileName: 'alpha/secrets/keys.py', via: 'from earlier in this conversation', localOnly: true }];
+    const events = await run({ ...deps, policy }, { ...request, editor: { fileName: 'src/app.py' }, carriedFiles });
+    const [decision] = only(events, 'decision');
+    assert.equal(decision.model, 'coder2');
+    assert.match(decision.reason, /coder skipped: alpha\/secrets\/keys\.py \(from earlier in this conversation\) may only go to providers on this machine/);
+    assert.equal(done(events).text, 'local answer');
+  });
+
   test('a follow-up asked from another file stays local when an earlier turn came from a local-only file', async () => {
     const deps = await setUp({});
     const policy = policyWith({ coder: 'remote' }, { privacy: { localOnly: ['secrets/**'] } });

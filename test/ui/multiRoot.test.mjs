@@ -17,15 +17,18 @@ describe('Omni in a multi-root workspace', function () {
     fake = await startFake();
     workbench = await openWorkbench({
       name: 'multi-root',
-      settings: omniSettings(fake),
+      // A provider off this machine: privacy.localOnly keeps private files from it (nothing answers there).
+      settings: omniSettings(fake, { 'omni.providers': { ...omniSettings(fake)['omni.providers'], cloud: { type: 'openai-compatible', baseURL: 'https://cloud.invalid/v1', apiKeyEnv: 'OMNI_FAKE_KEY' } } }),
       env: { OMNI_FAKE_KEY: FAKE_KEY },
       window: 'multi.code-workspace',
       files: {
-        'multi.code-workspace': JSON.stringify({ folders: [{ path: 'alpha' }, { path: 'beta' }] }),
-        'alpha/.omni/policies.json': policyText(uiPolicy()),
+        'multi.code-workspace': JSON.stringify({ folders: [{ path: 'alpha' }, { path: 'beta' }, { path: 'gamma' }] }),
+        'alpha/.omni/policies.json': policyText(uiPolicy({ extraModels: { cloud: { provider: 'cloud', model: 'cloud-model', displayName: 'Cloud' } } })),
         'alpha/a.py': 'def f():\n    return 1\n',
         'beta/.omni/policies.json': BROKEN,
         'beta/b.py': 'def g():\n    return 2\n',
+        'gamma/.omni/policies.json': policyText({ ...uiPolicy(), privacy: { localOnly: ['secrets/**'] } }),
+        'gamma/secrets/key.py': 'API_KEY = "hunter2"\n',
       },
     });
     await workbench.runCommand('Omni: Open Chat');
@@ -77,5 +80,34 @@ describe('Omni in a multi-root workspace', function () {
     await page.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: /^Local models with Ollama$/ }) }).click();
     await page.locator('.editor-group-container.active .tab.active .label-name', { hasText: /^policies\.json$/ }).waitFor();
     await textOf(page.locator('.editor-group-container.active .monaco-breadcrumbs .monaco-breadcrumb-item').first(), 'beta', "the new policy's folder");
+  });
+
+  it("a private file of one folder stays on this machine when the conversation goes on in another folder, whose policy has no privacy rules", async function () {
+    await chat.newChat();
+    await workbench.openFile('key.py');
+    await workbench.selectLines(1, 1);
+    const from = fake.chatRequests().length;
+    await workbench.runCommand('Omni: Explain Selection');
+    await eventually('the explanation', () => chat.answers.count(), (n) => n === 1);
+    const explained = chat.answer(0);
+    await explained.settled(30_000);
+
+    // In alpha, Retry with… offers alpha's models, Cloud among them: the selection it repeats is gamma's private file.
+    await workbench.openFile('a.py');
+    await explained.root.locator('.retry-menu summary').click();
+    await explained.root.locator('.retry-menu .menu-item', { hasText: /^Cloud/ }).click();
+    await eventually('the retried answer', () => chat.answers.count(), (n) => n === 2);
+    const retried = chat.answer(1);
+    await retried.settled(30_000);
+    await textOf(retried.reason, /Cloud skipped: gamma\/secrets\/key\.py \(the file it is asked from\) may only go to providers on this machine \(privacy\.localOnly\)/, "the retry's reason");
+
+    // A model pinned in alpha: the follow-up carries the explained code as an earlier turn.
+    await chat.frame.locator('select.model-select').selectOption({ label: 'Cloud · cloud' });
+    const followUp = await chat.ask('and rename the variable');
+    await followUp.settled(30_000);
+    await textOf(followUp.reason, /Cloud skipped: gamma\/secrets\/key\.py \(from earlier in this conversation\) may only go to providers on this machine/, "the follow-up's reason");
+    await chat.frame.locator('select.model-select').selectOption({ index: 0 });
+    // Every request went to the local (fake) models; nothing reached a provider off this machine.
+    assert.deepEqual(fake.chatRequests().slice(from).map((request) => request.body.model), ['fake-coder', 'fake-general', 'fake-general']);
   });
 });

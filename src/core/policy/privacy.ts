@@ -11,18 +11,22 @@ import type { CarriedFile, OmniRequest } from '../request';
  * Undefined when there is none.
  */
 export function localOnlyGuard(policy: Policy, request: OmniRequest): ((provider: ChatProvider) => string | undefined) | undefined {
-  const globs = policy.privacy?.localOnly ?? [];
-  if (globs.length === 0) return undefined;
-  // Case-insensitive: on Windows and macOS `Secrets/key.env` is the same file, and a false match only keeps it local.
-  const isLocalOnly = fileMatcher(globs, { nocase: true });
+  const isLocalOnly = localOnlyMatcher(policy);
   const current = request.editor?.fileName;
-  const where = current && isLocalOnly(current) ? current : carried(request).find((file) => isLocalOnly(file.fileName));
+  const where = current && isLocalOnly(current) ? current : carried(request).find((file) => file.localOnly || isLocalOnly(file.fileName));
   if (!where) return undefined;
   const what = typeof where === 'string' ? where : `${where.fileName} (${where.via})`;
   return (provider) =>
     isOnThisMachine(provider.origin)
       ? undefined
       : `${what} may only go to providers on this machine (privacy.localOnly), and ${provider.name} is at ${provider.origin}`;
+}
+
+/** Whether `policy`'s `privacy.localOnly` covers `fileName` (workspace-relative). */
+export function localOnlyMatcher(policy: Policy): (fileName: string) => boolean {
+  const globs = policy.privacy?.localOnly ?? [];
+  // Case-insensitive: on Windows and macOS `Secrets/key.env` is the same file, and a false match only keeps it local.
+  return globs.length === 0 ? () => false : fileMatcher(globs, { nocase: true });
 }
 
 /** Omni's own label for quoted code (see `userTurnContent`): history written by hand or by older versions has no `fileName`. */

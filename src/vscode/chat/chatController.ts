@@ -15,9 +15,10 @@ import { isOpenableHref, parseWebviewMessage, type AssistantTurn, type DecisionT
 import { editorContext, workingEditor } from '../editorContext';
 import type { ActivePolicy, PolicyService } from '../policyService';
 import type { ProviderService } from '../providerService';
+import { localOnlyElsewhere } from '../privateFiles';
 import { readSettings } from '../settings';
 import { runAnswer } from './answerRunner';
-import { messagesOf, titleFrom, type Conversation, type ConversationStore, type RoutingInput, type Turn } from './conversationStore';
+import { askedFiles, messagesOf, titleFrom, type Conversation, type ConversationStore, type RoutingInput, type Turn } from './conversationStore';
 import { HistoryPages } from './historyPages';
 
 const ACTIVE_KEY = 'omni.activeConversation';
@@ -158,7 +159,7 @@ export class ChatController implements vscode.Disposable {
     const editor = sent ? { languageId: sent.languageId, fileName: sent.fileName, selection: sent.selection, command: sent.command } : editorContext('chat', false);
     // The same request on another model: its route stays, and it is asked as it was first asked, after the turns
     // before it, not after the answer it replaces or what followed.
-    const retry = { model, route: retried.tag?.route, earlier: turns.slice(0, index - 1) };
+    const retry = { model, route: retried.tag?.route, earlier: turns.slice(0, index - 1), folder: sent?.folder };
     const answered = this.run(requestId, asked.text, sent?.prompt ?? asked.text, editor, retry);
     this.retried.fire({ retryOf, requestId, editor, answered });
     return answered;
@@ -283,21 +284,26 @@ export class ChatController implements vscode.Disposable {
     return handler(message, from);
   }
 
-  private async run(requestId: string, display: string, prompt: string, editor: EditorContext, retry?: { model: string; route?: string; earlier: Turn[] }): Promise<AskResult> {
+  private async run(requestId: string, display: string, prompt: string, editor: EditorContext, retry?: Retry): Promise<AskResult> {
     await Promise.all([this.restored, this.deps.policies.ready]);
     this.chosen = true;
     // Every open chat view shows the request; the one it came from already does and ignores this.
     this.post({ type: 'userTurn', requestId, text: display });
     const conversation = this.conversation;
-    // Earlier user turns carry the file each was asked from (messagesOf): privacy.localOnly covers them too.
+    const active = this.deps.policies.current(this.activeResource());
+    // A retry's file is the first request's, in the folder it was asked in, whichever folder routes the retry.
+    const folder = retry?.folder ?? active.folder?.uri.toString();
+    // Earlier user turns carry the file each was asked from (messagesOf): privacy.localOnly covers them too. Files
+    // of another folder, whose own policy decides, and files behind links are named to the core as they really are.
     const earlier = retry?.earlier ?? conversation.turns;
-    const request: OmniRequest = { messages: [...messagesOf(earlier, conversation.routedOn), { role: 'user', content: prompt }], editor };
+    const asked = [...askedFiles(earlier, conversation.routedOn), ...(editor.fileName ? [{ fileName: editor.fileName, folder, via: 'the file it is asked from' }] : [])];
+    const carriedFiles = localOnlyElsewhere(asked, active.folder, (uri) => this.deps.policies.current(uri).policy);
+    const messages: ChatMessage[] = [...messagesOf(earlier, conversation.routedOn), { role: 'user', content: prompt }];
+    const request: OmniRequest = { messages, editor, ...(carriedFiles.length > 0 ? { carriedFiles } : {}) };
     if (conversation.turns.length === 0) conversation.title = titleFrom(display);
     const turn: AssistantTurn = { role: 'assistant', requestId, text: '', notes: [], status: 'streaming' };
     conversation.turns.push({ role: 'user', text: display }, turn);
-    const active = this.deps.policies.current(this.activeResource());
     const { languageId, fileName, selection, command } = editor;
-    const folder = active.folder?.uri.toString();
     (conversation.routedOn ??= {})[requestId] = { prompt, languageId, fileName, selection, command, folder, ...(retry ? { earlierTurns: retry.earlier.length } : {}) };
     await this.persist(conversation);
 
@@ -517,6 +523,14 @@ export class ChatController implements vscode.Disposable {
       to,
     );
   }
+}
+
+/** Retry with…: the model, the route and the turns the first request had, and the folder it was asked in. */
+interface Retry {
+  model: string;
+  route?: string;
+  earlier: Turn[];
+  folder?: string;
 }
 
 /** An id for a request the host starts; the webview mints its own. */

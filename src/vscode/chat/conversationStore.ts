@@ -5,6 +5,7 @@ import { userTurnContent } from '../../core/engine/prompt';
 import { commandSchema } from '../../core/policy/schema';
 import type { ChatMessage } from '../../core/request';
 import { JsonDirectory } from '../../core/storage/jsonDirectory';
+import type { AskedFile } from '../privateFiles';
 import { turnSchema, type AssistantTurn, type ConversationSummary, type Turn } from '../../protocol/messages';
 
 /**
@@ -119,6 +120,14 @@ export function messagesOf(turns: readonly Turn[], routedOn: Conversation['route
     const sent = answer?.role === 'assistant' ? routedOn[answer.requestId] : undefined;
     const content = sent ? userTurnContent(sent.prompt, sent) : turn.text;
     return [sent?.fileName ? { role: 'user', content, fileName: sent.fileName } : { role: 'user', content }];
+  });
+}
+
+/** The files earlier user turns were asked from, with the folder each was asked in (see `localOnlyElsewhere`). */
+export function askedFiles(turns: readonly Turn[], routedOn: Conversation['routedOn'] = {}): AskedFile[] {
+  return turns.flatMap((turn) => {
+    const sent = turn.role === 'assistant' ? routedOn[turn.requestId] : undefined;
+    return sent?.fileName ? [{ fileName: sent.fileName, folder: sent.folder, via: 'from earlier in this conversation' }] : [];
   });
 }
 

@@ -194,6 +194,13 @@ describe('router', () => {
     assert.match(decision.reason, /^Arch-Router not asked: /);
   });
 
+  it('never shows a remote Arch-Router a file another folder\'s policy keeps local, though this policy has no privacy rules', async () => {
+    const request = { ...ask('and now refactor it', { fileName: 'src/app.py' }), carriedFiles: [{ fileName: 'alpha/config/prod.env', via: 'from earlier in this conversation', localOnly: true }] };
+    const decision = await routerFor(policy({ mode: 'arch' }, 'huggingface')).decide(request);
+    assert.equal(decision.stage, 'local');
+    assert.match(decision.reason, /^Arch-Router not asked: alpha\/config\/prod\.env \(from earlier in this conversation\) may only go to providers on this machine/);
+  });
+
   it('never shows a remote Arch-Router a follow-up whose earlier turns came from a local-only file', async () => {
     const followUp: OmniRequest = {
       messages: [{ role: 'user', content: 'what is wrong here', fileName: 'config/prod.env' }, { role: 'assistant', content: 'A typo.' }, { role: 'user', content: 'and now refactor it' }],

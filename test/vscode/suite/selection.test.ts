@@ -1,8 +1,9 @@
 // Explain and Refactor Selection end to end: routed by the policy, answered by the (fake) provider, and for
 // Refactor a diff whose Apply is one undoable edit that never overwrites a changed file.
 import * as assert from 'node:assert/strict';
+import { rmSync, symlinkSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { fakeProvider, omniApi, openWithSelection, testPolicy, usePolicy, waitFor, watchMessages, workspaceFolder, writeText, type ShownMessage } from './helpers';
+import { fakeProvider, modelsAsked, omniApi, openWithSelection, testPolicy, usePolicy, waitFor, watchMessages, withProviders, workspaceFolder, writeText, type ShownMessage } from './helpers';
 
 const SOURCE = 'import os\n\ndef add(a, b):\n    total = a + b\n    return total\n\nprint(add(1, 2))\n';
 const PROPOSAL = '```python\ndef add(a, b):\n    return a + b\n```\nInlined the temporary variable.';
@@ -263,6 +264,39 @@ suite('Explain and Refactor Selection', () => {
     } finally {
       registration.dispose();
     }
+  });
+
+  test('Explain in a symbolic link to a privacy.localOnly file stays on this machine: the link is the file it leads to', async () => {
+    const fake = await fakeProvider();
+    fake.behave('fake-coder', { text: 'It reads a key.' });
+    const root = workspaceFolder().uri;
+    await writeText(vscode.Uri.joinPath(root, 'secrets/key.py'), 'API_KEY = "hunter2"\n');
+    const link = vscode.Uri.joinPath(root, 'key-link.py');
+    rmSync(link.fsPath, { force: true });
+    symlinkSync('secrets/key.py', link.fsPath);
+    await withProviders(async (addProviders) => {
+      await addProviders({ remote: { type: 'openai-compatible', baseURL: 'https://remote.invalid/v1' } });
+      const policy = testPolicy();
+      await usePolicy({
+        ...policy,
+        models: { ...(policy.models as object), remote: { provider: 'remote', model: 'remote-coder' } },
+        routes: [{ name: 'code_explanation', description: 'explaining what code does', model: 'remote', fallbacks: ['coder'] }],
+        rules: [{ when: { command: 'explain' }, route: 'code_explanation' }],
+        defaultRoute: 'code_explanation',
+        privacy: { localOnly: ['secrets/**'] },
+      });
+      await vscode.commands.executeCommand('omni.newChat');
+      const editor = await vscode.window.showTextDocument(link);
+      editor.selection = new vscode.Selection(0, 0, 0, 19);
+      const before = fake.chatRequests().length;
+      await vscode.commands.executeCommand('omni.explainSelection');
+      assert.deepEqual(modelsAsked(fake, before), ['fake-coder']);
+      const api = await omniApi();
+      const [latest] = await api.conversations();
+      const answer = (await api.conversation(latest.id))!.turns.at(-1)!;
+      assert.ok(answer.role === 'assistant');
+      assert.match(answer.tag?.reason ?? '', /remote-coder skipped: secrets\/key\.py \(key-link\.py links to it\) may only go to providers on this machine \(privacy\.localOnly\)/);
+    });
   });
 
   test("an answer's Insert puts code on lines of its own; its Apply with only a cursor proposes to replace the function", async () => {
