@@ -62,6 +62,9 @@ export class AnswerView {
   private readonly setupSlot = h('div', { class: 'setup-slot' });
   private readonly reasoningText = document.createTextNode('');
   private readonly reasoning = h('details', { class: 'reasoning', hidden: true }, h('summary', {}, 'Reasoning'), h('div', { class: 'reasoning-text' }, this.reasoningText));
+  /** "Reasoning… 12 s" while the model reasons and has sent no answer yet: a reasoning model may think for a minute. */
+  private readonly thinking = h('p', { class: 'reasoning-status', hidden: true });
+  private thinkingTimer = 0;
   private readonly body = h('div', { class: 'markdown' });
   private readonly errorSlot = h('div', { class: 'error-slot' });
   private readonly footer = h('div', { class: 'answer-footer' });
@@ -81,6 +84,7 @@ export class AnswerView {
       this.notes,
       this.setupSlot,
       this.reasoning,
+      this.thinking,
       this.body,
       this.errorSlot,
       this.footer,
@@ -104,21 +108,28 @@ export class AnswerView {
   }
 
   appendToken(text: string): void {
+    this.stopThinking();
     this.turn.text += text;
     this.renderer.append(text);
   }
 
-  /** `replacesAnswer`: the answer shown so far was reasoning, and `text` repeats it. */
-  appendReasoning(text: string, replacesAnswer = false): void {
+  /**
+   * `replacesAnswer`: the answer shown so far was reasoning, and `text` repeats it. Returns whether this starts the
+   * "Reasoning…" status, for main.ts to announce once.
+   */
+  appendReasoning(text: string, replacesAnswer = false): boolean {
     if (replacesAnswer) {
       this.turn.text = '';
       this.renderer.reset();
     }
     this.turn.reasoning = (this.turn.reasoning ?? '') + text;
     this.showReasoning(text);
+    return this.startThinking();
   }
 
   addFallback(note: FallbackNote): void {
+    // The next model may not reason; if it does, its reasoning starts the status anew.
+    this.stopThinking();
     this.turn.notes.push(note);
     const rendered = renderFallbackNote(note);
     this.notes.append(rendered);
@@ -177,11 +188,16 @@ export class AnswerView {
     if (turn.reasoning) this.showReasoning(turn.reasoning);
     this.renderer.append(turn.text);
     if (turn.usage) this.setUsage(turn.usage);
-    if (this.streaming) this.element.setAttribute('aria-busy', 'true');
-    else this.settle();
+    if (this.streaming) {
+      this.element.setAttribute('aria-busy', 'true');
+      if (turn.reasoning) this.startThinking();
+    } else {
+      this.settle();
+    }
   }
 
   private settle(): void {
+    this.stopThinking();
     this.renderer.finish();
     this.element.removeAttribute('aria-busy');
     // The "Routing…" placeholder goes once the answer ends, decided or not.
@@ -253,6 +269,27 @@ export class AnswerView {
 
   private showSetup(lines: SetupLines): void {
     replaceChildren(this.setupSlot, renderSetupNotice(lines));
+  }
+
+  /** Shows the ticking status if the answer streams and has no text yet; true when it was not shown before. */
+  private startThinking(): boolean {
+    if (this.thinkingTimer !== 0 || !this.streaming || this.turn.text !== '') return false;
+    const since = Date.now();
+    const tick = () => {
+      // An answer dropped from the page (another conversation opened) stops its own clock.
+      if (this.thinkingTimer !== 0 && !this.element.isConnected) this.stopThinking();
+      else this.thinking.textContent = `Reasoning… ${Math.floor((Date.now() - since) / 1000)} s`;
+    };
+    tick();
+    this.thinking.hidden = false;
+    this.thinkingTimer = window.setInterval(tick, 1000);
+    return true;
+  }
+
+  private stopThinking(): void {
+    window.clearInterval(this.thinkingTimer);
+    this.thinkingTimer = 0;
+    this.thinking.hidden = true;
   }
 
   private showReasoning(text: string): void {

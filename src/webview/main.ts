@@ -277,9 +277,12 @@ function handle(message: HostMessage): void {
     case 'token':
       transcript.answer(message.requestId)?.appendToken(message.text);
       break;
-    case 'reasoning':
-      transcript.answer(message.requestId)?.appendReasoning(message.text, message.replacesAnswer === true);
+    case 'reasoning': {
+      const answer = transcript.answer(message.requestId);
+      // Once, not per tick: the status itself is not a live region.
+      if (answer?.appendReasoning(message.text, message.replacesAnswer === true)) announce(`${answer.turn.tag?.modelDisplayName ?? 'The model'} is reasoning`);
       break;
+    }
     case 'fallback':
       transcript.answer(message.requestId)?.addFallback(message.note);
       announce(`${message.note.failedModel} failed; ${message.note.retryInMs === undefined ? `${message.note.nextModel} is answering` : 'asking it again'}`);

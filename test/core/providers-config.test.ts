@@ -263,4 +263,52 @@ describe('<think> splitter', () => {
   test('treats text without tags as answer', () => {
     assert.deepEqual(split(['just ', 'text']), [['token', 'just text']]);
   });
+
+  /** Answer and reasoning as a reader ends up with them: a lone `</think>` withdraws the answer before it. */
+  function read(pieces: string[]): { answer: string; reasoning: string } {
+    const splitter = new ThinkSplitter();
+    let answer = '';
+    let reasoning = '';
+    for (const part of [...pieces.flatMap((piece) => splitter.push(piece)), ...splitter.flush()]) {
+      if (part.type === 'token') answer += part.text;
+      else if (part.answerWasReasoning) [answer, reasoning] = ['', reasoning + answer + part.text];
+      else reasoning += part.text;
+    }
+    return { answer, reasoning };
+  }
+
+  function everyCut(text: string): string[][] {
+    return Array.from({ length: text.length + 1 }, (_, cut) => [text.slice(0, cut), text.slice(cut)]);
+  }
+
+  test('a </think> that ends its line, with no <think> before it, ends reasoning the template opened', () => {
+    const cases = [
+      ['The user wants `parse()`.\n</think>\n\nUse a loop.', 'The user wants `parse()`.\n', 'Use a loop.'],
+      ['Let me think.</think>\n\nThe answer.', 'Let me think.', 'The answer.'],
+      ['Plan:\n```js\nf();\n```\n</think>  \r\nDone.', 'Plan:\n```js\nf();\n```\n', 'Done.'],
+      ['Only reasoning, then the stream ends.\n</think>', 'Only reasoning, then the stream ends.\n', ''],
+    ];
+    for (const [text, reasoning, answer] of cases) {
+      for (const pieces of everyCut(text)) assert.deepEqual(read(pieces), { answer, reasoning }, `${JSON.stringify(pieces)}`);
+    }
+  });
+
+  test('a </think> quoted in an answer, inline or in a code block, stays answer text', () => {
+    const answers = [
+      'Close the block with `</think>`.',
+      'A stray </think> mid-line is text.\nMore.',
+      'Close it like this:\n\n```xml\n</think>\n```\n\nThat ends it.',
+      'It ends with `</think>`',
+    ];
+    for (const text of answers) {
+      for (const pieces of everyCut(text)) assert.deepEqual(read(pieces), { answer: text, reasoning: '' }, `${JSON.stringify(pieces)}`);
+    }
+  });
+
+  test('after a quoted </think>, a lone one still ends the reasoning before it', () => {
+    const text = 'They wrote `</think>` too early.\n</think>\n\nFixed.';
+    for (const pieces of everyCut(text)) {
+      assert.deepEqual(read(pieces), { answer: 'Fixed.', reasoning: 'They wrote `</think>` too early.\n' }, `${JSON.stringify(pieces)}`);
+    }
+  });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, describe, it } from 'node:test';
-import { MAX_MESSAGE_CHARS, type WebviewMessage, type WebviewMessageOf } from '../../src/protocol/messages';
+import { MAX_MESSAGE_CHARS, type HostMessage, type WebviewMessage, type WebviewMessageOf } from '../../src/protocol/messages';
 import { closeBrowser, frames, openWebview, type Webview } from './harness';
 import { decision, done, sampleTag, savedConversation, tokens } from './messages';
 import { THEMES } from './themes';
@@ -661,6 +661,63 @@ describe('chat webview', () => {
     const answer = view.page.locator('.answer');
     assert.equal(await answer.locator('.markdown').innerText(), 'Use the csv module.');
     assert.equal(await answer.locator('.reasoning-text').textContent(), 'The user wants a CSV parser.');
+  });
+
+  it('says "Reasoning… N s" while the model reasons with no answer yet, announced once, gone at the first answer token', async () => {
+    const view = await webview();
+    const { page } = view;
+    await page.clock.install();
+    const requestId = await ask(view);
+    const announced = page.getByRole('status');
+    await announced.evaluate((region) => {
+      const page = globalThis as unknown as { __statusChanges: string[]; MutationObserver: any };
+      page.__statusChanges = [];
+      new page.MutationObserver(() => page.__statusChanges.push(region.textContent ?? '')).observe(region, { childList: true, characterData: true, subtree: true });
+    });
+    await view.sendAll([decision(requestId), { type: 'reasoning', requestId, text: 'The user wants ' }]);
+    const status = page.locator('.answer .reasoning-status');
+    assert.equal(await status.textContent(), 'Reasoning… 0 s');
+    await page.clock.runFor(12_000);
+    assert.equal(await status.textContent(), 'Reasoning… 12 s', 'the count ticks with no message from the host');
+    await view.send({ type: 'reasoning', requestId, text: 'a parser.' });
+    await page.clock.runFor(1_000);
+    assert.equal(await status.textContent(), 'Reasoning… 13 s', 'more reasoning does not restart the count');
+    assert.equal(await status.getAttribute('role'), null, 'the ticking count is not a live region');
+    const changes = (await view.read('__statusChanges')) as string[];
+    assert.equal(changes.filter((text) => text.includes('Qwen3 Coder 480B is reasoning')).length, 1, `announced once: ${JSON.stringify(changes)}`);
+    await view.send({ type: 'token', requestId, text: 'Use the csv module.' });
+    assert.equal(await status.isHidden(), true, 'the answer has started');
+    await view.send({ type: 'reasoning', requestId, text: ' More thoughts.' });
+    assert.equal(await status.isHidden(), true, 'reasoning after answer text does not bring it back');
+  });
+
+  it('takes the "Reasoning…" status away when the answer is stopped, fails or fails over', async () => {
+    const view = await webview();
+    const error = { message: 'Every model failed.', attempts: [] };
+    const endings: [string, (requestId: string) => HostMessage][] = [
+      ['stopped', (requestId) => done(requestId, true)],
+      ['failed', (requestId) => ({ type: 'error', requestId, error })],
+      ['failed over', (requestId) => ({ type: 'fallback', requestId, note: { failedModel: 'coder', cause: 'HTTP 500', nextModel: 'general', partialDiscarded: true } })],
+    ];
+    for (const [ending, end] of endings) {
+      const requestId = await ask(view, ending);
+      await view.sendAll([decision(requestId), { type: 'reasoning', requestId, text: 'Thinking.' }]);
+      const status = view.page.locator('.answer').last().locator('.reasoning-status');
+      assert.equal(await status.isVisible(), true, `${ending}: shown while reasoning`);
+      await view.send(end(requestId));
+      assert.equal(await status.isHidden(), true, `${ending}: gone`);
+      if (ending === 'failed over') await view.send(done(requestId, true));
+    }
+  });
+
+  it('pulses the "Reasoning…" dot only for users who have not asked for reduced motion', async () => {
+    const view = await webview();
+    const requestId = await ask(view);
+    await view.sendAll([decision(requestId), { type: 'reasoning', requestId, text: 'Thinking.' }]);
+    const animation = () => view.page.locator('.reasoning-status').evaluate((element: any) => element.ownerDocument.defaultView.getComputedStyle(element, '::before').animationName);
+    assert.equal(await animation(), 'reasoning-pulse');
+    await view.page.emulateMedia({ reducedMotion: 'reduce' });
+    assert.equal(await animation(), 'none');
   });
 
   it('says in the footer why an answer was cut short', async () => {

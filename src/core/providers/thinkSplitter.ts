@@ -25,18 +25,39 @@ export class ThinkSplitter {
   private trimNextAnswer = false;
   /** Until the first tag, a `</think>` can still turn the text before it into reasoning. */
   private sawTag = false;
+  /** The answer text passed on before the first tag: whether a `</think>` sits in a code fence depends on all of it. */
+  private untagged = '';
 
   push(text: string): SplitText[] {
     this.pending += text;
+    return this.split(false);
+  }
+
+  /** Whatever was held back as a possible tag is decided with nothing after it, and the rest is plain text. */
+  flush(): SplitText[] {
+    const out = this.split(true);
+    this.emit(out, this.pending);
+    this.pending = '';
+    return out;
+  }
+
+  private split(final: boolean): SplitText[] {
     const out: SplitText[] = [];
     for (;;) {
       const tag = this.inside ? CLOSE : OPEN;
       const at = this.pending.indexOf(tag);
-      const unopenedClose = this.sawTag ? -1 : this.pending.indexOf(CLOSE);
-      if (unopenedClose >= 0 && (at < 0 || unopenedClose < at)) {
-        out.push({ type: 'reasoning', text: this.pending.slice(0, unopenedClose), answerWasReasoning: true });
-        this.pending = this.pending.slice(unopenedClose + CLOSE.length);
+      const close = this.sawTag ? undefined : this.unopenedClose(at < 0 ? this.pending.length : at, final);
+      if (close?.undecided) {
+        // Only the next chunk says whether the line goes on after this `</think>`.
+        this.emit(out, this.pending.slice(0, close.at));
+        this.pending = this.pending.slice(close.at);
+        return out;
+      }
+      if (close) {
+        out.push({ type: 'reasoning', text: this.pending.slice(0, close.at), answerWasReasoning: true });
+        this.pending = this.pending.slice(close.at + CLOSE.length);
         this.sawTag = true;
+        this.untagged = '';
         this.trimNextAnswer = true;
         continue;
       }
@@ -46,7 +67,9 @@ export class ThinkSplitter {
       this.inside = !this.inside;
       this.trimNextAnswer = !this.inside;
       this.sawTag = true;
+      this.untagged = '';
     }
+    if (final) return out;
     // Before the first tag, a partial `</thi` is held back as well as a partial `<thi`.
     const keep = Math.max(partialTagLength(this.pending, this.inside ? CLOSE : OPEN), this.sawTag ? 0 : partialTagLength(this.pending, CLOSE));
     this.emit(out, this.pending.slice(0, this.pending.length - keep));
@@ -54,12 +77,19 @@ export class ThinkSplitter {
     return out;
   }
 
-  /** Whatever was held back as a possible tag start is plain text after all. */
-  flush(): SplitText[] {
-    const out: SplitText[] = [];
-    this.emit(out, this.pending);
-    this.pending = '';
-    return out;
+  /**
+   * The first `</think>` in `pending` before `end` that ends untagged reasoning: one that ends its line (or the stream),
+   * outside a code fence, as templates that open `<think>` make models write it. Any other `</think>`, such as an
+   * answer's "close it with `</think>`", is answer text.
+   */
+  private unopenedClose(end: number, final: boolean): { at: number; undecided?: true } | undefined {
+    for (let at = this.pending.indexOf(CLOSE); at >= 0 && at < end; at = this.pending.indexOf(CLOSE, at + 1)) {
+      const rest = /^[ \t\r]*(\n)?/.exec(this.pending.slice(at + CLOSE.length))!;
+      const endsLine = rest[1] !== undefined || at + CLOSE.length + rest[0].length === this.pending.length;
+      if (!endsLine || inCodeFence(this.untagged + this.pending.slice(0, at))) continue;
+      return rest[1] === undefined && !final ? { at, undecided: true } : { at };
+    }
+    return undefined;
   }
 
   private emit(out: SplitText[], text: string): void {
@@ -68,8 +98,14 @@ export class ThinkSplitter {
       value = value.replace(/^\s+/, '');
       if (value.length > 0) this.trimNextAnswer = false;
     }
+    if (!this.sawTag) this.untagged += value;
     if (value.length > 0) out.push({ type: this.inside ? 'reasoning' : 'token', text: value });
   }
+}
+
+/** Whether `text` ends inside a fenced code block: it has an odd number of fence lines (``` or ~~~). */
+function inCodeFence(text: string): boolean {
+  return (text.match(/^ {0,3}(```|~~~)/gm)?.length ?? 0) % 2 === 1;
 }
 
 /** Length of the longest suffix of `text` that is a proper prefix of `tag`. */
