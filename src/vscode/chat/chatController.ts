@@ -170,18 +170,6 @@ export class ChatController implements vscode.Disposable {
     return this.running.size > 0;
   }
 
-  /** The answers streaming now, by request id. */
-  get answering(): string[] {
-    return [...this.running.keys()];
-  }
-
-  /** Stops those of `requestIds` still in progress; resolves once each has ended and been saved. */
-  async stopAnswers(requestIds: string[]): Promise<void> {
-    const runs = requestIds.flatMap((requestId) => this.running.get(requestId) ?? []);
-    for (const run of runs) run.controller.abort();
-    await Promise.all(runs.map((run) => run.ended));
-  }
-
   newChat(): void {
     this.chosen = true;
     this.stopAll();
@@ -285,6 +273,25 @@ export class ChatController implements vscode.Disposable {
   }
 
   private async run(requestId: string, display: string, prompt: string, editor: EditorContext, retry?: Retry): Promise<AskResult> {
+    // Busy from the first moment, before any await: a command waiting for the chat to be free (whenIdle) must see
+    // this answer, or two would start together and each take the other's unfinished text for an earlier turn.
+    const controller = new AbortController();
+    let ended = () => {};
+    this.running.set(requestId, { controller, ended: new Promise<void>((resolve) => (ended = resolve)) });
+    try {
+      return await this.answer(requestId, display, prompt, editor, retry, controller.signal);
+    } finally {
+      this.running.delete(requestId);
+      ended();
+    }
+  }
+
+  /** Resolves once no answer is streaming, counting those that start while it waits. */
+  async whenIdle(): Promise<void> {
+    while (this.running.size > 0) await Promise.all([...this.running.values()].map((run) => run.ended));
+  }
+
+  private async answer(requestId: string, display: string, prompt: string, editor: EditorContext, retry: Retry | undefined, signal: AbortSignal): Promise<AskResult> {
     await Promise.all([this.restored, this.deps.policies.ready]);
     this.chosen = true;
     // Every open chat view shows the request; the one it came from already does and ignores this.
@@ -314,9 +321,6 @@ export class ChatController implements vscode.Disposable {
     // A pinned or retried model answers whatever the conversation's last pick: the router only names the route.
     const router = override ? this.routerFor(policy) : withStickiness(this.routerFor(policy), policy, conversation.lastPick, settings);
 
-    const controller = new AbortController();
-    let ended = () => {};
-    this.running.set(requestId, { controller, ended: new Promise<void>((resolve) => (ended = resolve)) });
     let savedText = turn.text;
     const checkpoint = setInterval(() => {
       if (turn.text === savedText) return;
@@ -328,7 +332,7 @@ export class ChatController implements vscode.Disposable {
         requestId,
         turn,
         request,
-        signal: controller.signal,
+        signal,
         post: (message) => this.post(message),
         log: this.deps.log,
         folderOpen: (vscode.workspace.workspaceFolders?.length ?? 0) > 0,
@@ -364,11 +368,9 @@ export class ChatController implements vscode.Disposable {
       return { requestId, text: turn.text, ok: !!result.done, incomplete: result.done?.incomplete };
     } finally {
       clearInterval(checkpoint);
-      this.running.delete(requestId);
       if (turn.status === 'streaming') turn.status = 'error';
       // The user may have switched conversations meanwhile (New Chat stops this run): save the one it belongs to.
       await this.persist(conversation);
-      ended();
     }
   }
 

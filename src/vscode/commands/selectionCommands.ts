@@ -83,22 +83,29 @@ export function registerSelectionCommands(deps: SelectionCommandDeps): vscode.Di
 
   /**
    * One answer at a time, as in the chat's composer: a second one would take the first's unfinished text as an
-   * earlier turn. The user may stop the first and go on.
+   * earlier turn. Given while an answer streams, the command is not dropped: it starts once the chat is free, with
+   * the selection (and instruction) taken when it was given. The notice saying so goes by itself when it starts, as
+   * a warning could not; Cancel drops the command, and stopping the answer in the chat starts it at once. Resolves
+   * with what `start` returned, or undefined when cancelled.
    */
-  const waitsForAnswer = (command: string, again: () => Thenable<unknown>): boolean => {
-    if (!controller.busy) return false;
-    // "It" is the answer streaming now: the warning stays up after that answer ends, and a click then must not stop
-    // one the user started since. With nothing of it left to stop, the button just runs the command.
-    const streaming = controller.answering;
-    const stop = `Stop It and ${command}`;
-    void vscode.window
-      .showWarningMessage(`Omni: an answer is still streaming in the chat. Wait for it, or stop it and ${command.toLowerCase()} the selection.`, stop)
-      .then(async (choice) => {
-        if (choice !== stop) return;
-        await controller.stopAnswers(streaming);
-        await again();
-      });
-    return true;
+  const whenChatIsFree = async <T>(command: string, start: () => Promise<T>): Promise<T | undefined> => {
+    // Checked and started in one step: a second waiting command must see this one's answer, not a free chat.
+    while (controller.busy) {
+      const waited = await vscode.window.withProgress(
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: `Omni: ${command} starts when the answer streaming in the chat ends; stop that answer to start now.`,
+          cancellable: true,
+        },
+        (_progress, token) =>
+          new Promise<boolean>((resolve) => {
+            token.onCancellationRequested(() => resolve(false));
+            void controller.whenIdle().then(() => resolve(true));
+          }),
+      );
+      if (!waited) return undefined;
+    }
+    return start();
   };
 
   return [
@@ -106,7 +113,6 @@ export function registerSelectionCommands(deps: SelectionCommandDeps): vscode.Di
     vscode.commands.registerCommand('omni.explainSelection', async (source?: unknown) => {
       // Extensions cannot read the Output panel's selection: explaining the editor behind it would explain other code.
       if (fromOutputPanel.safeParse(source).success) return explainsOnlyEditors(views);
-      if (waitsForAnswer('Explain', () => vscode.commands.executeCommand('omni.explainSelection'))) return undefined;
       const editor = await selectedEditor();
       if (!editor) return undefined;
       const context = editorContext('explain', true);
@@ -115,18 +121,18 @@ export function registerSelectionCommands(deps: SelectionCommandDeps): vscode.Di
         around && (around.before.trim() || around.after.trim())
           ? `\n\nFor context, the lines around it:\n\`\`\`\n${around.before}…selection…\n${around.after}\n\`\`\``
           : '';
-      await views.reveal();
-      return controller.ask({
+      const request = {
         display: `Explain the selection (${where(editor)})`,
         prompt: `Explain what the selected code does and why, for a developer reading it.${surrounding}`,
         editor: context,
-      });
+      };
+      await views.reveal();
+      return whenChatIsFree('Explain Selection', () => controller.ask(request));
     }),
 
     // From the editor's context menu VS Code passes the document's URI as the first argument: only a string is an
     // instruction, anything else still asks for one.
     vscode.commands.registerCommand('omni.refactorSelection', async (instructionArg?: unknown) => {
-      if (waitsForAnswer('Refactor', () => vscode.commands.executeCommand('omni.refactorSelection', instructionArg))) return undefined;
       const editor = await selectedEditor();
       if (!editor) return undefined;
       const instruction =
@@ -140,15 +146,16 @@ export function registerSelectionCommands(deps: SelectionCommandDeps): vscode.Di
       if (instruction === undefined) return undefined;
       // Taken before the answer streams: Apply must replace this code, or refuse if it changed meanwhile.
       const selected = snapshotSelection(editor);
-      await views.reveal();
-      const result = await controller.ask({
+      const request = {
         display: `Refactor the selection (${where(editor)}): ${instruction.trim() || DEFAULT_INSTRUCTION}`,
         prompt:
           `Refactor the selected code: ${instruction.trim() || DEFAULT_INSTRUCTION}. ` +
           'Answer with the complete replacement for the selection in one fenced code block, then at most three sentences on what changed.',
         editor: editorContext('refactor', true),
-      });
-      return refactorAnswers.propose(selected, result);
+      };
+      await views.reveal();
+      const result = await whenChatIsFree('Refactor Selection', () => controller.ask(request));
+      return result && refactorAnswers.propose(selected, result);
     }),
 
     vscode.commands.registerCommand('omni.applyProposal', (arg?: unknown) => preview.applyAndReport(proposalIdOf(arg) ?? preview.activeId())),

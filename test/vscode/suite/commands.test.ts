@@ -5,7 +5,7 @@ import { existsSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { startFakeProvider } from '../../fake-provider/server';
-import { FAKE_KEY, fakeProvider, modelsAsked, omniApi, openWithSelection, policyUri, testPolicy, usePolicy, waitFor, watchMessages, withProviders, workspaceFolder, writeText } from './helpers';
+import { FAKE_KEY, fakeProvider, modelsAsked, omniApi, openWithSelection, policyUri, testPolicy, usePolicy, waitFor, watchMessages, watchProgress, withProviders, workspaceFolder, writeText } from './helpers';
 
 const SOURCE_FOR_EXPLAIN = 'def add(a, b):\n    return a + b\n';
 
@@ -149,56 +149,59 @@ suite('Commands', () => {
     assert.doesNotMatch(tags[2].reason, /^kept /);
   });
 
-  test('Explain during a streaming answer starts nothing: two answers at once would each take the other for context', async () => {
+  test('Explain during a streaming answer waits for it, then explains what was selected, and its notice goes by itself', async () => {
     const fake = await fakeProvider();
     try {
-      const { pending, before } = await askSlowly(40);
-      await openWithSelection('busy.py', SOURCE_FOR_EXPLAIN, 0, 1);
-      assert.equal(await vscode.commands.executeCommand('omni.explainSelection'), undefined);
-      assert.equal((await pending).ok, true);
-      assert.equal(fake.chatRequests().length, before + 1, 'only the first request reached a model');
+      await watchProgress(async (shown) => {
+        const { pending, before } = await askSlowly(20);
+        const editor = await openWithSelection('busy.py', SOURCE_FOR_EXPLAIN, 0, 0);
+        const explained = vscode.commands.executeCommand<{ ok: boolean } | undefined>('omni.explainSelection');
+        const notice = await waitFor('the waiting notice', () => shown.find((p) => /Explain Selection starts when the answer streaming in the chat ends/.test(p.title ?? '')));
+        assert.equal(notice.cancellable, true);
+        // Selected when the command was given: moving on while it waits must not change what is explained.
+        editor.selection = new vscode.Selection(1, 0, 1, 0);
+        assert.equal(fake.chatRequests().length, before + 1, 'two answers at once would each take the other for context');
+        assert.equal((await pending).ok, true, 'the streaming answer is not stopped');
+        assert.equal((await explained)?.ok, true, 'the explanation ran once the chat was free');
+        assert.equal(notice.ended, true, 'the notice closed when the explanation started');
+        const sent = fake.chatRequests().slice(before + 1);
+        assert.equal(sent.length, 1);
+        const prompt = JSON.stringify(sent[0].body?.messages.at(-1));
+        assert.match(prompt, /Explain what the selected code does/);
+        assert.match(prompt, /def add\(a, b\):/);
+        const api = await omniApi();
+        const [latest] = await api.conversations();
+        const asked = (await api.conversation(latest.id))?.turns.filter((turn) => turn.role === 'user').at(-1);
+        assert.equal(asked?.text, 'Explain the selection (busy.py:1-1)', 'the line selected when Explain was given');
+        assert.match(JSON.stringify(sent[0].body?.messages), /a slow story about a lighthouse/, 'asked after the answer it waited for');
+      });
     } finally {
       fake.behave('fake-general', { text: 'general answer' });
       fake.behave('fake-coder', { text: 'coder answer' });
     }
   });
 
-  test('"Stop It and Explain" clicked after that answer ended stops only what it warned about, and then explains', async () => {
+  test('Cancel on the waiting notice drops the Explain; two waiting commands run one after the other', async () => {
     const fake = await fakeProvider();
     try {
-      await watchMessages(async (shown) => {
+      await watchProgress(async (shown) => {
         const { pending, before } = await askSlowly(10);
         await openWithSelection('busy.py', SOURCE_FOR_EXPLAIN, 0, 1);
-        await vscode.commands.executeCommand('omni.explainSelection');
-        const warning = await waitFor('the still-streaming warning', () => shown.find((m) => /still streaming/.test(m.text)));
-        assert.deepEqual(warning.buttons, ['Stop It and Explain']);
-        assert.equal((await pending).ok, true, 'the answer it warned about ended on its own');
-        // Another answer the user asked for since: the warning never named it, so its button must not stop it.
-        const later = (await omniApi()).ask('and another slow story, about a harbour');
-        await waitFor('the later request to reach the provider', () => fake.chatRequests().length > before + 1);
-        warning.click('Stop It and Explain');
-        assert.equal((await later).ok, true, 'the later answer was not stopped');
-        // Explain runs once nothing streams any more: here it meets that later answer, and says so again.
-        await waitFor('a second still-streaming warning', () => shown.filter((m) => /still streaming/.test(m.text)).length === 2 || undefined);
-        shown.at(-1)?.click(undefined);
-      });
-      // With nothing streaming, the button just explains.
-      await watchMessages(async (shown) => {
-        const { pending, before } = await askSlowly(10);
-        await openWithSelection('busy.py', SOURCE_FOR_EXPLAIN, 0, 1);
-        await vscode.commands.executeCommand('omni.explainSelection');
-        const warning = await waitFor('the still-streaming warning', () => shown.find((m) => /still streaming/.test(m.text)));
-        assert.equal((await pending).ok, true);
-        warning.click('Stop It and Explain');
-        const explained = () => fake.chatRequests().slice(before + 1).some((r) => JSON.stringify(r.body?.messages ?? []).includes('Explain what the selected code does'));
-        await waitFor('the explain request to reach the provider', explained);
-        // Ended before the next test, which counts the turns of a new chat.
-        const api = await omniApi();
-        await waitFor('the explain answer to end', async () => {
-          const [latest] = await api.conversations();
-          const last = latest && (await api.conversation(latest.id))?.turns.at(-1);
-          return last?.role === 'assistant' && last.status === 'done' && last.text.length > 0;
-        });
+        const dropped = vscode.commands.executeCommand('omni.explainSelection');
+        const notice = await waitFor('the waiting notice', () => shown[0]);
+        notice.cancel();
+        assert.equal(await dropped, undefined);
+        assert.equal(notice.ended, true);
+        const first = vscode.commands.executeCommand<{ ok: boolean } | undefined>('omni.explainSelection');
+        const second = vscode.commands.executeCommand<{ ok: boolean } | undefined>('omni.explainSelection');
+        await waitFor('both waiting notices', () => shown.length === 3 || undefined);
+        await pending;
+        assert.deepEqual([(await first)?.ok, (await second)?.ok], [true, true]);
+        const sent = fake.chatRequests().slice(before + 1);
+        assert.equal(sent.length, 2, 'the cancelled Explain asked nothing');
+        // The second started after the first had answered: it was sent that answer as an earlier turn.
+        assert.equal(sent[1].body?.messages.filter((m: { content: unknown }) => /Explain what the selected code does/.test(String(m.content))).length, 2);
+        assert.equal(shown.every((p) => p.ended), true, 'no notice is left on screen');
       });
     } finally {
       fake.behave('fake-general', { text: 'general answer' });

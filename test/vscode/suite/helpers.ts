@@ -143,3 +143,42 @@ export async function watchMessages<T>(body: (shown: ShownMessage[]) => Promise<
     Object.assign(window, originals);
   }
 }
+
+export interface ShownProgress {
+  title: string | undefined;
+  cancellable: boolean;
+  /** Whether the task ended, which closes the notification. */
+  ended: boolean;
+  /** Presses the notification's Cancel. */
+  cancel(): void;
+}
+
+/**
+ * Runs `body` with VS Code's progress notifications recorded as well as shown, so a test can see when each closes and
+ * press its Cancel; the extension shares this `vscode` API object, being loaded from the same folder.
+ */
+export async function watchProgress<T>(body: (shown: ShownProgress[]) => Promise<T>): Promise<T> {
+  const shown: ShownProgress[] = [];
+  const { window } = vscode as { window: Record<string, unknown> };
+  const original = vscode.window.withProgress;
+  const withProgress: typeof original = (options, task) => {
+    const cancelled = new vscode.CancellationTokenSource();
+    const entry: ShownProgress = { title: options.title, cancellable: options.cancellable === true, ended: false, cancel: () => cancelled.cancel() };
+    shown.push(entry);
+    return original(options, async (progress, token) => {
+      token.onCancellationRequested(() => cancelled.cancel());
+      try {
+        return await task(progress, cancelled.token);
+      } finally {
+        entry.ended = true;
+        cancelled.dispose();
+      }
+    });
+  };
+  Object.assign(window, { withProgress });
+  try {
+    return await body(shown);
+  } finally {
+    Object.assign(window, { withProgress: original });
+  }
+}
