@@ -112,7 +112,7 @@ export const turnSchema = z.discriminatedUnion('role', [userTurnSchema, assistan
 
 const modelChoiceSchema = z.object({ alias: shortText, displayName: shortText, provider: shortText });
 
-const conversationSummarySchema = z.object({
+export const conversationSummarySchema = z.object({
   id: shortText,
   title: shortText,
   /** Epoch milliseconds. */

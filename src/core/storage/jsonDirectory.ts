@@ -2,7 +2,8 @@
  * One JSON file per record in a folder, each written atomically and validated on read. A record that cannot be
  * read (hand-edited, or from a future version) is skipped and reported, never allowed to hide the others.
  */
-import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
+import type { BigIntStats } from 'node:fs';
+import { mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from './atomicFile';
@@ -17,14 +18,17 @@ export class JsonDirectory<T> {
   ) {}
 
   /** The last change of each record still being written: a record's changes land in the order they were made. */
-  private readonly pending = new Map<string, Promise<void>>();
+  private readonly pending = new Map<string, Promise<unknown>>();
 
-  /** Writes `value` as it is now; a later put or delete of the same id lands after this one. */
-  put(id: string, value: T): Promise<void> {
+  /**
+   * Writes `value` as it is now; a later put or delete of the same id lands after this one. Resolves with the stamp
+   * of what it wrote (see stamps).
+   */
+  put(id: string, value: T): Promise<string> {
     const data = JSON.stringify(value);
     return this.inOrder(id, async () => {
       await mkdir(this.folder, { recursive: true });
-      await writeFileAtomic(this.file(id), data);
+      return stampOf(await writeFileAtomic(this.file(id), data));
     });
   }
 
@@ -40,7 +44,7 @@ export class JsonDirectory<T> {
     );
   }
 
-  private inOrder(id: string, change: () => Promise<void>): Promise<void> {
+  private inOrder<R>(id: string, change: () => Promise<R>): Promise<R> {
     const done = (this.pending.get(id) ?? Promise.resolve()).catch(() => undefined).then(change);
     this.pending.set(id, done);
     const forget = () => {
@@ -50,17 +54,33 @@ export class JsonDirectory<T> {
     return done;
   }
 
-  /** Every readable record; leftovers of interrupted writes (`*.tmp`) are ignored. */
-  async list(): Promise<T[]> {
+  /**
+   * The id of every record on disk, with a stamp that changes whenever its file is written, by this process or
+   * another (each write makes a new file, renamed over the old). Leftovers of interrupted writes (`*.tmp`) and
+   * files that are not named as records are not listed.
+   */
+  async stamps(): Promise<Map<string, string>> {
     let names: string[];
     try {
       names = await readdir(this.folder);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
       throw error;
     }
-    const records = await Promise.all(names.filter((n) => n.endsWith('.json')).map((n) => this.read(join(this.folder, n))));
-    return records.filter((r): r is Awaited<T> => r !== undefined);
+    const ids = names.flatMap((name) => (name.endsWith('.json') && SAFE_ID.test(name.slice(0, -5)) ? [name.slice(0, -5)] : []));
+    const stamped = await Promise.all(
+      ids.map((id) =>
+        stat(this.file(id), { bigint: true }).then(
+          (stats) => [[id, stampOf(stats)] as const],
+          // Deleted since the folder was read.
+          (error: NodeJS.ErrnoException) => {
+            if (error.code === 'ENOENT') return [];
+            throw error;
+          },
+        ),
+      ),
+    );
+    return new Map(stamped.flat());
   }
 
   private file(id: string): string {
@@ -86,4 +106,9 @@ export class JsonDirectory<T> {
     }
     return undefined;
   }
+}
+
+/** Which write of a file this is: a write renames a new file (a new inode) over the old one, with its own time. */
+function stampOf(stats: BigIntStats): string {
+  return `${stats.ino}:${stats.mtimeNs}:${stats.size}`;
 }

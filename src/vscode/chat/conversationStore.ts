@@ -5,8 +5,9 @@ import { userTurnContent } from '../../core/engine/prompt';
 import { commandSchema } from '../../core/policy/schema';
 import type { ChatMessage } from '../../core/request';
 import { JsonDirectory } from '../../core/storage/jsonDirectory';
+import { SummaryIndex } from '../../core/storage/summaryIndex';
 import type { AskedFile } from '../privateFiles';
-import { turnSchema, type AssistantTurn, type ConversationSummary, type Turn } from '../../protocol/messages';
+import { conversationSummarySchema, turnSchema, type AssistantTurn, type ConversationSummary, type Turn } from '../../protocol/messages';
 
 /**
  * The router's input for one answer: the latest user turn and the editor facts, and the workspace folder whose
@@ -42,13 +43,16 @@ export type RoutingInput = z.infer<typeof routingInputSchema>;
 
 export class ConversationStore {
   private readonly files: JsonDirectory<Conversation>;
+  /** What History lists of each conversation, kept beside them so an update of the list does not read them all. */
+  private readonly index: SummaryIndex<Conversation, ConversationSummary>;
 
-  /** `folder` holds one file per conversation. */
+  /** `folder` holds one file per conversation, and the index of their summaries. */
   constructor(
     readonly folder: string,
     onSkipped: (file: string, reason: string) => void,
   ) {
     this.files = new JsonDirectory(folder, storedConversationSchema, onSkipped);
+    this.index = new SummaryIndex(this.files, folder, conversationSummarySchema, summaryOf);
   }
 
   /** A new, unsaved conversation; it is written on its first message. */
@@ -59,7 +63,7 @@ export class ConversationStore {
 
   async save(conversation: Conversation): Promise<void> {
     conversation.updatedAt = Date.now();
-    await this.files.put(conversation.id, conversation);
+    await this.index.put(conversation.id, conversation);
   }
 
   async get(id: string): Promise<Conversation | undefined> {
@@ -71,16 +75,17 @@ export class ConversationStore {
   }
 
   delete(id: string): Promise<void> {
-    return this.files.delete(id);
+    return this.index.delete(id);
   }
 
   /** Newest first. */
   async summaries(): Promise<ConversationSummary[]> {
-    const all = await this.files.list();
-    return all
-      .sort((a, b) => b.updatedAt - a.updatedAt)
-      .map(({ id, title, updatedAt, turns }) => ({ id, title, updatedAt, turnCount: turns.length, ...latestOf(turns) }));
+    return (await this.index.summaries()).sort((a, b) => b.updatedAt - a.updatedAt);
   }
+}
+
+function summaryOf({ id, title, updatedAt, turns }: Conversation): ConversationSummary {
+  return { id, title, updatedAt, turnCount: turns.length, ...latestOf(turns) };
 }
 
 function latestOf(turns: Turn[]): Pick<ConversationSummary, 'latest' | 'model'> {

@@ -10,12 +10,20 @@ import { scratchDir } from '../../support/scratch';
 const recordSchema = z.object({ n: z.number(), payload: z.string() });
 const folder = () => scratchDir('omni-store-');
 
+/** Every readable record, by id. */
+async function readAll<T>(store: JsonDirectory<T>): Promise<T[]> {
+  const ids = [...(await store.stamps()).keys()].sort();
+  return (await Promise.all(ids.map((id) => store.get(id)))).filter((record) => record !== undefined);
+}
+
 describe('JsonDirectory', () => {
   it('stores, lists, reads and deletes records', async () => {
     const store = new JsonDirectory(folder(), recordSchema);
-    await store.put('a', { n: 1, payload: 'x' });
+    const stamp = await store.put('a', { n: 1, payload: 'x' });
     await store.put('b', { n: 2, payload: 'y' });
-    assert.deepEqual((await store.list()).map((r) => r.n).sort(), [1, 2]);
+    assert.deepEqual(await readAll(store), [{ n: 1, payload: 'x' }, { n: 2, payload: 'y' }]);
+    assert.equal((await store.stamps()).get('a'), stamp, 'a stamp is what put returned until the record is written again');
+    assert.notEqual(await store.put('a', { n: 1, payload: 'x' }), stamp, 'the same content written again is another write');
     assert.deepEqual(await store.get('a'), { n: 1, payload: 'x' });
     await store.delete('a');
     assert.equal(await store.get('a'), undefined);
@@ -42,7 +50,7 @@ describe('JsonDirectory', () => {
     await store.put('good', { n: 1, payload: 'ok' });
     writeFileSync(join(dir, 'broken.json'), '{"n": 2, "payl');
     writeFileSync(join(dir, 'wrong.json'), '{"n": "two"}');
-    assert.deepEqual(await store.list(), [{ n: 1, payload: 'ok' }]);
+    assert.deepEqual(await readAll(store), [{ n: 1, payload: 'ok' }]);
     assert.equal(skipped.length, 2);
     assert.match(skipped.join('\n'), /broken\.json: not valid JSON/);
   });
@@ -70,6 +78,6 @@ describe('JsonDirectory', () => {
       assert.deepEqual(await store.get('earlier'), { n: -1, payload: 'kept' });
     }
     const leftovers = readdirSync(dir).filter((f) => f.endsWith('.tmp'));
-    assert.deepEqual((await store.list()).length, 2, `leftover temporary files are ignored (${leftovers.length} present)`);
+    assert.deepEqual([...(await store.stamps()).keys()].sort(), ['busy', 'earlier'], `leftover temporary files are ignored (${leftovers.length} present)`);
   });
 });
