@@ -3,8 +3,9 @@
 // answering from a loopback fake provider that runs in this process. One window serves all scenarios (each starts
 // with a fresh conversation and a tidy window); the reload scenario runs last.
 import * as assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { Chat, FAKE_KEY, eventually, omniSettings, policyText, startFake, textOf, uiPolicy } from './omni.mjs';
 import { openWorkbench } from './workbench.mjs';
 
@@ -439,6 +440,33 @@ describe('Omni chat, selection commands and policy (packaged .vsix)', function (
     await textOf(chat.button, 'Send', 'the composer button');
   });
 
+  it('a conversation History cannot delete (its file is locked) stays listed, and a notification says which file and why', async function () {
+    const question = 'what is a good name for a lighthouse keeper\'s cat?';
+    await (await chat.ask(question)).settled();
+    const file = await eventually('the conversation saved in the workspace storage', () => conversationFile(workbench.run.userDataDir, question), Boolean);
+    const unlock = lockAgainstDeletion(file);
+    try {
+      await chat.newChat();
+      await chat.frame.getByRole('button', { name: 'History' }).click();
+      const row = chat.frame.locator('.history-item', { hasText: question });
+      await row.locator('.history-delete').click();
+      await workbench.page.locator('.monaco-dialog-box .monaco-button', { hasText: /^Delete$/ }).click();
+      // Before, the failure went to the log only: no notification, and the row stayed with no word why.
+      const toast = workbench.page.locator('.notification-toast', { hasText: 'could not delete the conversation' });
+      await toast.waitFor();
+      const text = await toast.innerText();
+      assert.ok(text.includes(`Omni could not delete the conversation “${question}”`), text);
+      assert.ok(text.includes(basename(file)), `the notification names the file: ${text}`);
+      assert.equal(await row.count(), 1, 'the conversation is still on disk, so still listed');
+    } finally {
+      unlock();
+    }
+    await chat.frame.locator('.history-item', { hasText: question }).locator('.history-delete').click();
+    await workbench.page.locator('.monaco-dialog-box .monaco-button', { hasText: /^Delete$/ }).click();
+    await eventually('the row to go once the file can be deleted', () => chat.frame.locator('.history-item', { hasText: question }).count(), (n) => n === 0);
+    assert.equal(existsSync(file), false);
+  });
+
   it('Save as routing example: the user picks the route the request should take, and it becomes a line of .omni/policies.test.jsonl', async function () {
     const { page } = workbench;
     const question = 'write a python function that parses a CSV line into fields';
@@ -681,4 +709,24 @@ async function widenSideBar(page) {
   await page.mouse.down();
   await page.mouse.move(x + 200, y, { steps: 5 });
   await page.mouse.up();
+}
+
+/** The file of the saved conversation that asked `question`, in the workspace storage under `userDataDir`. */
+function conversationFile(userDataDir, question) {
+  const storage = join(userDataDir, 'User', 'workspaceStorage');
+  for (const workspace of existsSync(storage) ? readdirSync(storage) : []) {
+    const folder = join(storage, workspace, 'omni-dev.omni-router', 'conversations');
+    for (const name of existsSync(folder) ? readdirSync(folder).filter((n) => n.endsWith('.json')) : []) {
+      if (readFileSync(join(folder, name), 'utf8').includes(JSON.stringify(question).slice(1, -1))) return join(folder, name);
+    }
+  }
+  return undefined;
+}
+
+/** Makes `file` undeletable until the returned function is called: its folder read-only, and for root (whom that does not stop) the file immutable. */
+function lockAgainstDeletion(file) {
+  const root = process.getuid?.() === 0;
+  if (root) execFileSync('chattr', ['+i', file]);
+  else chmodSync(dirname(file), 0o555);
+  return () => (root ? execFileSync('chattr', ['-i', file]) : chmodSync(dirname(file), 0o755));
 }

@@ -247,7 +247,15 @@ export class ChatController implements vscode.Disposable {
       }
       // An answer still streaming in it must not save it back when New Chat below stops it.
       this.deleted.add(message.conversationId);
-      await this.deps.store.delete(message.conversationId);
+      try {
+        await this.deps.store.delete(message.conversationId);
+      } catch (error) {
+        // Still on disk, so still listed, and still saved as it goes on.
+        this.deleted.delete(message.conversationId);
+        this.deleteFailed(title, error as Error);
+        await this.broadcastHistory();
+        return;
+      }
       if (message.conversationId === this.conversation.id) this.newChat();
       else await this.broadcastHistory();
     },
@@ -425,6 +433,15 @@ export class ChatController implements vscode.Disposable {
     void vscode.window.showWarningMessage(
       `Omni could not save the conversation (${error.message}). The chat keeps working, but what is not saved is lost when ` +
         `the window closes: check that ${this.deps.store.folder} can be written and its disk has room.`,
+    );
+  }
+
+  /** The row stays in History: without a word the user would not know why, nor what to fix. */
+  private deleteFailed(title: string, error: Error): void {
+    this.deps.log.error(`could not delete the conversation "${title}": ${error.message}`);
+    void vscode.window.showErrorMessage(
+      `Omni could not delete the conversation “${title}” (${error.message}). It is still saved: check that ${this.deps.store.folder} ` +
+        'and its files can be written, then delete it again.',
     );
   }
 
