@@ -15,6 +15,7 @@ import { oneLinePreview } from '../core/text/preview';
 import { decodeText, type DecodedText } from '../core/text/decode';
 import { isOmniFile, LinkedFileWatchers, omniFileUri, unsavedDocument, watchOmniFile } from './omniFiles';
 import { showOpenFolderFirst } from './openFolder';
+import { PerKeyQueue } from './perKeyQueue';
 import { noPolicyToTest, offerPolicyFix } from './policyFix';
 import type { ActivePolicy, PolicyService } from './policyService';
 import type { ProviderService } from './providerService';
@@ -41,6 +42,8 @@ export class RoutingExamples implements vscode.Disposable {
   private readonly lines = new WeakMap<vscode.TestItem, LabelledExample | ExampleProblem>();
   /** The real location of each folder's examples file where a symbolic link takes it out of the workspace watcher's sight. */
   private readonly links = new LinkedFileWatchers();
+  /** One read of a file at a time, in the order the changes came: a slow read of older content must not land last. */
+  private readonly reads = new PerKeyQueue();
   private readonly disposables: vscode.Disposable[] = [this.controller, this.links];
 
   constructor(
@@ -116,12 +119,14 @@ export class RoutingExamples implements vscode.Disposable {
   }
 
   /** (Re)reads one examples file into a file item with a child per example; false when there is no such file. */
-  private async load(uri: vscode.Uri): Promise<boolean> {
-    const found = await this.read(uri);
-    // The file found or not: a checkout may delete it and write it again at the link's target.
-    const folder = vscode.workspace.getWorkspaceFolder(uri);
-    if (folder) await this.links.follow(folder.uri, uri, () => void this.load(uri));
-    return found;
+  private load(uri: vscode.Uri): Promise<boolean> {
+    return this.reads.run(uri.toString(), async () => {
+      const found = await this.read(uri);
+      // The file found or not: a checkout may delete it and write it again at the link's target.
+      const folder = vscode.workspace.getWorkspaceFolder(uri);
+      if (folder) await this.links.follow(folder.uri, uri, () => void this.load(uri));
+      return found;
+    });
   }
 
   private async read(uri: vscode.Uri): Promise<boolean> {
