@@ -5,7 +5,7 @@ import { existsSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { startFakeProvider } from '../../fake-provider/server';
-import { FAKE_KEY, fakeProvider, modelsAsked, omniApi, openWithSelection, policyUri, testPolicy, usePolicy, waitFor, watchMessages, watchProgress, withProviders, workspaceFolder, writeText } from './helpers';
+import { FAKE_KEY, fakeProvider, modelsAsked, nextPolicyChange, omniApi, openWithSelection, policyUri, testPolicy, usePolicy, waitFor, watchMessages, watchProgress, withProviders, workspaceFolder, writeText } from './helpers';
 
 const SOURCE_FOR_EXPLAIN = 'def add(a, b):\n    return a + b\n';
 
@@ -117,12 +117,19 @@ suite('Commands', () => {
     const api = await omniApi();
     const base = testPolicy();
     const withReviewer = { ...base, models: { ...(base.models as Record<string, unknown>), reviewer: { provider: 'fake', model: 'fake-reviewer' } } };
+    // Each version applied before the next is written: under load the watcher reported the first edit after the
+    // second, so Omni read the policy with the reviewer twice and never saw it leave.
+    const applied = async (policy: Record<string, unknown>) => {
+      const change = nextPolicyChange(api);
+      await usePolicy(policy);
+      await change;
+    };
     try {
-      await usePolicy(withReviewer);
+      await applied(withReviewer);
       await vscode.commands.executeCommand('omni.newChat');
       assert.equal(await vscode.commands.executeCommand('omni.chooseModel', 'reviewer'), 'reviewer');
-      await usePolicy(base);
-      await usePolicy(withReviewer);
+      await applied(base);
+      await applied(withReviewer);
       const before = fake.chatRequests().length;
       await api.ask('any tips for a pasta recipe tonight?');
       assert.deepEqual(modelsAsked(fake, before), ['fake-general'], 'routed, not the model pinned before it left the policy');

@@ -63,6 +63,24 @@ export async function usePolicy(policy: Record<string, unknown>): Promise<void> 
 }
 
 /**
+ * Resolves when Omni next applies a workspace policy (its onDidChangePolicy), failing after `timeoutMs`. Call it before
+ * the change: usePolicy's wait ends once the diagnostics are clear, which they often were before the write.
+ */
+export function nextPolicyChange(api: OmniApi, timeoutMs = 10_000): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      listener.dispose();
+      reject(new Error('timed out waiting for Omni to apply .omni/policies.json'));
+    }, timeoutMs);
+    const listener = api.onDidChangePolicy(() => {
+      clearTimeout(timer);
+      listener.dispose();
+      resolve();
+    });
+  });
+}
+
+/**
  * Runs `body` with `addProviders`, which sets the user's "omni.providers" to the fake provider's entries plus the given
  * ones (an entry of the same name replaces it); afterwards the setting and the test policy are back, whatever happened.
  */
