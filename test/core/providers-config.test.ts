@@ -62,6 +62,30 @@ describe('the omni.providers setting, read entry by entry', () => {
       message: 'providers.json: invalid providers config\n  providers.local.type "openai" is not one of "openai-compatible", "huggingface"',
     });
   });
+  test('says every problem of every entry at once, so fixing one does not reveal the next', () => {
+    const { rejected } = parseProvidersLeniently({
+      typo: { type: 'openai' },
+      lan: { type: 'openai', baseURL: 'http://192.168.1.20:8000/v1' },
+      openai: { type: 'huggingface', baseURL: 'api.openai.com' },
+    });
+    assert.deepEqual(rejected, {
+      typo: 'type "openai" is not one of "openai-compatible", "huggingface"; baseURL is required, e.g. "http://127.0.0.1:8000/v1"',
+      lan: 'type "openai" is not one of "openai-compatible", "huggingface"; baseURL "http://192.168.1.20:8000/v1" is plain http:// to another machine, which is only allowed for this one (localhost, 127.0.0.1, ::1): use https:// or set "allowInsecureHttp": true',
+      openai: 'baseURL "api.openai.com" is not an http:// or https:// URL, e.g. "http://127.0.0.1:8000/v1"; type "huggingface" differs from the built-in provider\'s, "openai-compatible": remove "type", or give this entry another name',
+    });
+    // A providers file (the CLI's) lists them all too, one a line, not only the entries whose fields are well formed.
+    const file = { providers: { typo: { type: 'openai' }, nourl: { type: 'openai-compatible' }, lan: { type: 'openai-compatible', baseURL: 'http://192.168.1.20:8000/v1' } } };
+    assert.throws(() => parseProvidersConfig(file, 'providers.json'), {
+      message: [
+        'providers.json: invalid providers config',
+        '  providers.typo.type "openai" is not one of "openai-compatible", "huggingface"',
+        '  providers.typo.baseURL is required, e.g. "http://127.0.0.1:8000/v1"',
+        '  providers.nourl.baseURL is required, e.g. "http://127.0.0.1:8000/v1"',
+        '  providers.lan.baseURL "http://192.168.1.20:8000/v1" is plain http:// to another machine, which is only allowed for this one (localhost, 127.0.0.1, ::1): use https:// or set "allowInsecureHttp": true',
+      ].join('\n'),
+    });
+  });
+
   test('a key pasted under any key-like name gets the apiKeyEnv hint, in the setting and in a providers file, and is never repeated', () => {
     const names = ['apiKey', 'apikey', 'API_KEY', 'key', 'token', 'apiToken', 'access_token', 'secret', 'hf_token', 'password', 'bearer', 'Authorization'];
     const secret = 'hf_PastedSecretValue0123456789';

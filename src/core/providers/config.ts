@@ -118,24 +118,31 @@ export const providersConfigSchema = z
     $schema: z.string().optional(),
     providers: z.record(providerNameSchema, providerEntrySchema).default({}),
   })
+  // Also run when a field failed its own check (which stops zod's refinements by default): every problem of every
+  // entry is reported at once, so fixing one does not reveal the next. The value may then hold what failed.
   .superRefine((config, ctx) => {
-    for (const [name, entry] of Object.entries(config.providers)) {
+    const providers: unknown = isRecord(config) ? config.providers : undefined;
+    if (!isRecord(providers)) return;
+    for (const [name, entry] of Object.entries(providers)) {
+      if (!isRecord(entry)) continue;
       const builtIn = BUILT_IN_PROVIDERS[name];
-      if (builtIn && entry.type && entry.type !== builtIn.type) {
+      const type = PROVIDER_TYPES.find((known) => known === entry.type);
+      if (builtIn && type && type !== builtIn.type) {
         ctx.addIssue({
           code: 'custom',
           path: ['providers', name, 'type'],
-          message: `${shown(entry.type)} differs from the built-in provider's, "${builtIn.type}": remove "type", or give this entry another name`,
+          message: `${shown(type)} differs from the built-in provider's, "${builtIn.type}": remove "type", or give this entry another name`,
         });
       }
-      if (!builtIn && !entry.type) {
+      if (!builtIn && entry.type === undefined) {
         ctx.addIssue({ code: 'custom', path: ['providers', name, 'type'], message: `is required: ${quotedList(PROVIDER_TYPES)}` });
       }
-      if (!builtIn && !entry.baseURL) {
+      if (!builtIn && entry.baseURL === undefined) {
         ctx.addIssue({ code: 'custom', path: ['providers', name, 'baseURL'], message: 'is required, e.g. "http://127.0.0.1:8000/v1"' });
       }
       const baseURL = entry.baseURL ?? builtIn?.baseURL;
-      if (baseURL && isPlainHttpToAnotherMachine(baseURL) && !entry.allowInsecureHttp) {
+      // An allowInsecureHttp that is no boolean has its own problem, which says what to write.
+      if (typeof baseURL === 'string' && isPlainHttpToAnotherMachine(baseURL) && !entry.allowInsecureHttp) {
         ctx.addIssue({
           code: 'custom',
           path: ['providers', name, 'baseURL'],
@@ -143,7 +150,11 @@ export const providersConfigSchema = z
         });
       }
     }
-  });
+  }, { when: () => true });
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
 export type ProvidersConfig = z.output<typeof providersConfigSchema>;
 
