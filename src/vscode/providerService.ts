@@ -51,6 +51,7 @@ export class ProviderService implements vscode.Disposable {
       rejected: rejectedProviders,
       keys: this.keys.lookup,
       keyCommand: '"Omni: Set API Key"',
+      lessText: 'start a New Chat (or send less code)',
     });
   }
 

@@ -661,7 +661,7 @@ describe('omni ask', () => {
   let root: string;
   const policy = {
     version: 1,
-    models: Object.fromEntries(['good', 'drop', 'think', 'slow', 'late'].map((model) => [model, { provider: 'fake', model }])),
+    models: Object.fromEntries(['good', 'drop', 'think', 'slow', 'late', 'small'].map((model) => [model, { provider: 'fake', model }])),
     routes: [{ name: 'general_chat', description: 'anything', model: 'good' }],
     defaultRoute: 'general_chat',
     router: { mode: 'local' },
@@ -677,6 +677,7 @@ describe('omni ask', () => {
         think: { text: 'final answer', reasoning: { text: 'let me think', as: 'think-tags' } },
         slow: { text: Array.from({ length: 40 }, (_, i) => `word${i}`).join(' '), chunkDelayMs: 250 },
         late: { text: 'too late', firstTokenDelayMs: 5000 },
+        small: { fail: { status: 400, json: { error: { message: "This model's maximum context length is 2048 tokens. However, your messages resulted in 3000 tokens.", code: 'context_length_exceeded' } } } },
       },
     });
     root = workspace(JSON.stringify(policy));
@@ -710,6 +711,14 @@ describe('omni ask', () => {
     assert.match(bad.stderr, /--stall-timeout-ms must be whole milliseconds from 1000 to 600000, got "5s"/);
   });
 
+  it('a conversation too long for a model gives the command line\'s fixes, not the chat\'s New Chat', async () => {
+    const { code, stdout, stderr } = await startOmni(ask('small'), root).done;
+    assert.equal(code, 0, stderr);
+    assert.equal(stdout, 'Hello from good model.\n');
+    assert.match(stderr, /small failed: fake refused the request \(HTTP 400\): the conversation is too long for "small" \(2,048 tokens\): send less text or fewer turns, or set "contextWindow": 2048 on its entry in \.omni\/policies\.json/);
+    assert.doesNotMatch(stderr, /New Chat/);
+  });
+
   it('Ctrl-C cancels with exit 130, leaving a redirected stdout without the partial answer', async () => {
     const { child, done } = startOmni(ask('slow'), root);
     child.stderr!.once('data', () => setTimeout(() => child.kill('SIGINT'), 600));
@@ -737,7 +746,7 @@ describe('omni ask', () => {
     const { code, stdout, stderr } = await startOmni(ask('gpt-9'), routed).done;
     assert.equal(code, 2, stderr);
     assert.equal(stdout, '');
-    assert.match(stderr, /^omni: --model "gpt-9" is not a model of .*policies\.json: use one of good, drop, think, slow, late$/m);
+    assert.match(stderr, /^omni: --model "gpt-9" is not a model of .*policies\.json: use one of good, drop, think, slow, late, small$/m);
     assert.equal(fake.requests.length, before, 'nothing sent');
   });
 

@@ -315,7 +315,17 @@ describe('failover', () => {
     assert.equal(done(events).text, 'fits');
     const [fallback] = only(events, 'fallback');
     assert.equal(fallback.to, 'coder2');
-    assert.match(fallback.message, /too long for "coder" \(4,096 tokens\): start a New Chat .* set "contextWindow": 4096 on its entry in \.omni\/policies\.json/);
+    assert.match(fallback.message, /too long for "coder" \(4,096 tokens\): .* set "contextWindow": 4096 on its entry in \.omni\/policies\.json/);
+  });
+
+  test('a conversation still too long for a model with a contextWindow asks to lower it, naming its value', async () => {
+    const tooLong = { status: 400, json: { object: 'error', message: "This model's maximum context length is 4096 tokens. However, you requested 5000 tokens.", code: 400 } };
+    const deps = await setUp({ coder: { fail: tooLong }, coder2: { text: 'fits' } });
+    const policy = policyWith({ coder: 'local' });
+    policy.models.coder = { ...policy.models.coder, contextWindow: 16000 };
+    const [fallback] = only(await run({ ...deps, policy }), 'fallback');
+    assert.match(fallback.message, /too long for "coder" \(4,096 tokens\) even trimmed to its "contextWindow" of 16000: .*, or lower that "contextWindow" to 4096 on its entry in \.omni\/policies\.json so Omni sends fewer turns$/);
+    assert.doesNotMatch(fallback.message, /\bset "contextWindow"/);
   });
 
   test('an auth failure names the fix and skips the other models of the same provider', async () => {

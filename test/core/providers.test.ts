@@ -75,8 +75,10 @@ before(async () => {
       'garbled-mid': { text: 'one two three', garbledChunk: '{not json' },
       'garbled-first': { text: 'one two three', garbledFirstChunk: `<html>${'x'.repeat(100)}` },
       'hang-up': { dropBeforeHeaders: true },
+      'reset-up': { dropBeforeHeaders: true, dropWith: 'reset' },
       slow: { text: 'a b c d e f g h', chunkDelayMs: 30 },
       'login-page': { htmlPage: '<html><body>Sign in</body></html>' },
+      'login-page-as-json': { htmlPage: '<html><body>Sign in</body></html>', htmlPageType: 'application/json' },
       'text-500': { fail: { status: 500, text: 'Internal Server Error' } },
       'html-502': { fail: { status: 502, html: '<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>' } },
       'string-503': { fail: { status: 503, json: { error: 'Model string-503 is currently loading' } } },
@@ -185,14 +187,24 @@ for (const { sdk, provider, key } of sdks) {
         assert.equal(error.kind, 'bad-request');
         assert.equal(
           error.message.replace(/^.* refused the request \(HTTP 4\d\d\): /, ''),
-          `the conversation is too long for "${model}" (${tokens.toLocaleString('en-US')} tokens): start a New Chat (or send less code), or set "contextWindow": ${tokens} on its entry in .omni/policies.json so Omni sends only the latest turns that fit`,
+          `the conversation is too long for "${model}" (${tokens.toLocaleString('en-US')} tokens): send less text or fewer turns, or set "contextWindow": ${tokens} on its entry in .omni/policies.json so Omni sends only the latest turns that fit`,
         );
       }
     });
 
     test('a context refusal that states no window asks for the model\'s context length instead (llama.cpp)', async () => {
       const error = await failureOf(collect(provider().stream({ model: 'llama-cpp-model', messages })));
-      assert.match(error.message, /\(HTTP 400\): the conversation is too long for "llama-cpp-model": start a New Chat .* set "contextWindow" \(its context length in tokens\) on its entry in \.omni\/policies\.json/);
+      assert.match(error.message, /\(HTTP 400\): the conversation is too long for "llama-cpp-model": send less text or fewer turns, or set "contextWindow" \(its context length in tokens\) on its entry in \.omni\/policies\.json/);
+    });
+
+    test('where Omni runs says how to send less (the chat\'s New Chat), a context refusal gives that fix', async () => {
+      const chat = createProviderRegistry({
+        config: { providers: { vllm: { type: 'openai-compatible', baseURL: fake.baseURL } } },
+        env: {},
+        lessText: 'start a New Chat (or send less code)',
+      });
+      const error = await failureOf(collect(chat.get('vllm').stream({ model: 'gpt-4', messages })));
+      assert.match(error.message, /too long for "gpt-4" \(8,192 tokens\): start a New Chat \(or send less code\), or set "contextWindow": 8192 /);
     });
 
     test('reports an error event inside the stream as the server\'s error, in its words', async () => {
@@ -222,6 +234,12 @@ for (const { sdk, provider, key } of sdks) {
       const error = await failureOf(collect(provider().stream({ model: 'hang-up', messages })));
       assert.equal(error.kind, 'connection');
       assert.equal(error.message, `${provider().name} at ${fake.url} closed the connection before answering`);
+    });
+
+    test('a server that resets the connection before answering says so in the same words, keeping the code', async () => {
+      const error = await failureOf(collect(provider().stream({ model: 'reset-up', messages })));
+      assert.equal(error.kind, 'connection');
+      assert.equal(error.message, `${provider().name} at ${fake.url} closed the connection before answering (ECONNRESET)`);
     });
 
     test('a streaming message that is not JSON is quoted and named as such, mid-stream or first, not the JSON parser\'s words', async () => {
@@ -382,6 +400,17 @@ describe('refused requests read the same whichever SDK sends them', () => {
     // An answer that is not a stream (a proxy's login page) is said in each SDK's own words, after Omni's.
     const login = await failureOf(collect(registry().get('hf').stream({ model: 'login-page', messages })));
     assert.equal(login.message, 'hf sent an answer Omni cannot read: server does not support event stream content type, it returned text/html');
+  });
+
+  test('a non-streamed answer that is not JSON (a proxy\'s page) is quoted with the baseURL to check, whatever its content type says', async () => {
+    for (const type of ['openai-compatible', 'huggingface'] as const) {
+      const provider = createProviderRegistry({ config: { providers: { vllm: { type, baseURL: fake.baseURL } } }, env: {} }).get('vllm');
+      for (const model of ['login-page', 'login-page-as-json']) {
+        const error = await failureOf(provider.complete({ model, messages }));
+        assert.equal(error.kind, 'protocol', `${type} ${model}: failover acts on it`);
+        assert.equal(error.message, `vllm sent an answer that is not JSON ("<html><body>Sign in</body></html>"): check that its baseURL ${fake.baseURL} is an OpenAI-compatible server`, `${type} ${model}`);
+      }
+    }
   });
 
   test('a proxy\'s plain-text error body is shown, not "an HTTP error occurred"', async () => {

@@ -57,6 +57,8 @@ export const behaviourSchema = z.strictObject({
   dropAfterChunks: z.number().int().nonnegative().optional(),
   /** Destroy the socket once the request is read, before sending any response headers. */
   dropBeforeHeaders: z.boolean().default(false),
+  /** How a drop breaks the socket: a FIN (undici's "other side closed"), or a TCP reset (ECONNRESET), as a proxy or firewall does. */
+  dropWith: z.enum(['close', 'reset']).default('close'),
   /** Accept the request and never answer. */
   hang: z.boolean().default(false),
   /**
@@ -73,6 +75,8 @@ export const behaviourSchema = z.strictObject({
   finishReason: z.string().default('stop'),
   /** Answer 200 with this HTML instead of the completion, as a proxy's login page does. */
   htmlPage: z.string().optional(),
+  /** The content type `htmlPage` is sent with: a misconfigured proxy may label its page JSON. */
+  htmlPageType: z.enum(['text/html', 'application/json']).default('text/html'),
   /** Reported usage; default computed from characters/4; `false` never reports usage. */
   usage: z.union([z.literal(false), z.strictObject({ input: z.number().int(), output: z.number().int() })]).optional(),
   /** Answer as Arch-Router does. */

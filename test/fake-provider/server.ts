@@ -3,7 +3,7 @@
  * and records every request so tests can check headers, bodies and that no request was left open.
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { archRouterAnswer } from './archRouter';
 import { behaviourSchema, type Behaviour, type ResolvedBehaviour } from './behaviours';
 
@@ -92,7 +92,7 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     requestCounts.set(body.model, count);
 
     if (behaviour.hang) return;
-    if (behaviour.dropBeforeHeaders) return void req.socket.destroy();
+    if (behaviour.dropBeforeHeaders) return breakSocket(req.socket, behaviour);
     const { fail } = behaviour;
     if (fail && (fail.times === undefined || count <= fail.times)) {
       const headers: Record<string, string> = fail.retryAfter === undefined ? {} : { 'retry-after': String(fail.retryAfter) };
@@ -110,7 +110,7 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     await sleep(behaviour.firstTokenDelayMs, closed);
     if (closed.aborted) return;
     if (behaviour.htmlPage !== undefined) {
-      res.writeHead(200, { 'content-type': 'text/html' });
+      res.writeHead(200, { 'content-type': behaviour.htmlPageType });
       return void res.end(behaviour.htmlPage);
     }
     const answer = answerFor(body, behaviour);
@@ -198,14 +198,14 @@ async function streamAnswer(res: ServerResponse, body: ChatBody, behaviour: Reso
   if (behaviour.garbledFirstChunk !== undefined) res.write(`data: ${behaviour.garbledFirstChunk}\n\n`);
   const pieces = splitInto(answer.text, behaviour.chunks);
   for (const [index, piece] of pieces.entries()) {
-    if (behaviour.dropAfterChunks === index) return dropConnection(res);
+    if (behaviour.dropAfterChunks === index) return dropConnection(res, behaviour);
     // The reasoning is a chunk before the answer's first: the pause after it is where a client sees only reasoning.
     if (index > 0 || reasoning) await sleep(behaviour.chunkDelayMs, closed);
     if (closed.aborted) return;
     send({ role: 'assistant', content: piece });
     if (index === 0 && behaviour.garbledChunk !== undefined) res.write(`data: ${behaviour.garbledChunk}\n\n`);
   }
-  if (behaviour.dropAfterChunks !== undefined && behaviour.dropAfterChunks >= pieces.length) return dropConnection(res);
+  if (behaviour.dropAfterChunks !== undefined && behaviour.dropAfterChunks >= pieces.length) return dropConnection(res, behaviour);
   res.write(`data: ${JSON.stringify({ ...envelope(body, 'chat.completion.chunk'), choices: [{ index: 0, delta: {}, finish_reason: answer.finishReason }] })}\n\n`);
   if (body.stream_options?.include_usage && answer.usage) {
     res.write(`data: ${JSON.stringify({ ...envelope(body, 'chat.completion.chunk'), choices: [], usage: answer.usage })}\n\n`);
@@ -214,9 +214,14 @@ async function streamAnswer(res: ServerResponse, body: ChatBody, behaviour: Reso
 }
 
 /** Breaks the connection mid-answer, after what was already written has reached the client. */
-async function dropConnection(res: ServerResponse): Promise<void> {
+async function dropConnection(res: ServerResponse, behaviour: ResolvedBehaviour): Promise<void> {
   await new Promise<void>((resolve) => res.write('', () => resolve()));
-  res.socket?.destroy();
+  if (res.socket) breakSocket(res.socket, behaviour);
+}
+
+function breakSocket(socket: Socket, behaviour: ResolvedBehaviour): void {
+  if (behaviour.dropWith === 'reset') socket.resetAndDestroy();
+  else socket.destroy();
 }
 
 /** Cuts `text` into `count` pieces of about equal length, or one piece per word (keeping the spaces). */

@@ -186,7 +186,7 @@ function shortRetryAfter(error: ProviderError): number | undefined {
 }
 
 function callFor(entry: Policy['models'][string], messages: ModelPrompt['messages']) {
-  return { model: entry.model, messages, reasoningEffort: entry.reasoningEffort, inferenceProvider: entry.inferenceProvider };
+  return { model: entry.model, messages, reasoningEffort: entry.reasoningEffort, inferenceProvider: entry.inferenceProvider, contextWindow: entry.contextWindow };
 }
 
 function decisionEvent(policy: Policy, decision: RoutingDecision, model: string, skipped: Attempt[]): DecisionEvent {

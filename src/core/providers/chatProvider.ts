@@ -3,7 +3,7 @@
  * cancels or stops reading, read the wire format, and report failures as `ProviderError`.
  */
 import type { ProviderSettings } from './config';
-import { missingKeyError, toProviderError } from './errors';
+import { missingKeyError, notJsonError, toProviderError } from './errors';
 import { keepStreamTail } from './streamTail';
 import { ProviderError, type ChatProvider, type CompletionRequest, type CompletionResult, type KeyLookup, type StreamChunk } from './types';
 import { readWireCompletion, readWireStream, type WireChunk, type WireCompletion } from './wire';
@@ -28,7 +28,7 @@ export interface WireTransport {
 export function createChatProvider(
   settings: ProviderSettings,
   transport: WireTransport,
-  options: { keys: KeyLookup; fetch: typeof fetch; keyCommand?: string; definedIn?: string },
+  options: { keys: KeyLookup; fetch: typeof fetch; keyCommand?: string; lessText?: string; definedIn?: string },
 ): ChatProvider {
   async function apiKeyFor(): Promise<string | undefined> {
     const key = (await options.keys(settings.name, settings.apiKeyEnv))?.trim();
@@ -42,13 +42,17 @@ export function createChatProvider(
 
     async complete(request: CompletionRequest): Promise<CompletionResult> {
       const watcher = watchRefusals(options.fetch);
+      const tail = keepStreamTail(watcher.fetch);
       let apiKey: string | undefined;
       try {
         apiKey = await apiKeyFor();
-        const call = { request, apiKey, signal: request.signal, fetch: watcher.fetch };
-        return readWireCompletion(await transport.completion(call));
+        const completion: unknown = await transport.completion({ request, apiKey, signal: request.signal, fetch: tail.fetch });
+        // A body not labelled JSON comes back as it came (openai: text, Hugging Face: a Blob), not as an error.
+        if (!isPlainObject(completion)) throw notJsonError(settings, 'an answer', tail.bodyStart());
+        return readWireCompletion(completion);
       } catch (error) {
-        throw withoutKey(toProviderError(settings, error, { signal: request.signal, retryAfterHeader: watcher.retryAfter, refusedBody: watcher.refusedBody, keyCommand: options.keyCommand, definedIn: options.definedIn, model: request.model }), apiKey);
+        const unreadableAnswer = error instanceof SyntaxError ? tail.bodyStart() : undefined;
+        throw withoutKey(toProviderError(settings, error, { signal: request.signal, retryAfterHeader: watcher.retryAfter, refusedBody: watcher.refusedBody, keyCommand: options.keyCommand, lessText: options.lessText, definedIn: options.definedIn, model: request.model, unreadableAnswer, contextWindow: request.contextWindow }), apiKey);
       }
     },
 
@@ -67,7 +71,7 @@ export function createChatProvider(
         yield* readWireStream(chunks, settings);
       } catch (error) {
         const unreadableEvent = error instanceof SyntaxError ? tail.unreadableEvent() : undefined;
-        throw withoutKey(toProviderError(settings, error, { signal: request.signal, retryAfterHeader: watcher.retryAfter, refusedBody: watcher.refusedBody, keyCommand: options.keyCommand, definedIn: options.definedIn, model: request.model, unreadableEvent }), apiKey);
+        throw withoutKey(toProviderError(settings, error, { signal: request.signal, retryAfterHeader: watcher.retryAfter, refusedBody: watcher.refusedBody, keyCommand: options.keyCommand, lessText: options.lessText, definedIn: options.definedIn, model: request.model, unreadableEvent, contextWindow: request.contextWindow }), apiKey);
       } finally {
         controller.abort();
         request.signal?.removeEventListener('abort', cancel);
@@ -104,6 +108,10 @@ function watchRefusals(baseFetch: typeof fetch): { fetch: typeof fetch; retryAft
     }) as typeof fetch,
   };
   return watcher;
+}
+
+function isPlainObject(value: unknown): value is WireCompletion {
+  return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
 }
 
 /** Enough of an error body for its message or an HTML page's title, without holding a large page in memory. */

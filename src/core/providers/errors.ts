@@ -7,8 +7,9 @@ import type { ProviderSettings } from './config';
 import { ProviderError } from './types';
 
 /**
- * Facts only the caller knows: whether the user cancelled, the Retry-After header of a refused response, and the
- * command that stores a key where Omni runs (the extension's; the CLI has none, it reads only the environment).
+ * Facts only the caller knows: whether the user cancelled, the Retry-After header of a refused response, and what the
+ * user does where Omni runs: the command that stores a key (the extension's; the CLI has none, it reads only the
+ * environment), and how to send less.
  */
 export interface ErrorContext {
   signal?: AbortSignal;
@@ -16,16 +17,25 @@ export interface ErrorContext {
   /** The start of a refused response's body, which the Hugging Face SDK drops unless it is JSON of its own shape. */
   refusedBody?: string;
   keyCommand?: string;
+  /** How the user sends less where Omni runs (the chat's "start a New Chat"); default words fit any surface. */
+  lessText?: string;
   /** The model id asked for, which a 404 usually means the server does not have. */
   model?: string;
+  /** The policy's `contextWindow` for that model, when it has one: the conversation was trimmed to it, and still too long. */
+  contextWindow?: number;
   /** Where the user edits the provider's entry, e.g. `the "omni.providers" user setting`. */
   definedIn?: string;
   /** The streamed `data:` payload the SDK could not parse as JSON, when the stream's text still holds it. */
   unreadableEvent?: string;
+  /** The start of a non-streamed reply the SDK could not parse as JSON. */
+  unreadableAnswer?: string;
 }
 
-/** How much of a streamed message that is not JSON the error quotes: enough to tell an HTML page from a truncated event. */
+/** How much of a reply that is not JSON the error quotes: enough to tell an HTML page from a truncated event. */
 const EVENT_PREVIEW = 60;
+
+/** Socket codes for a connection the other end (or a proxy between) broke off. */
+const CLOSED_CODES: ReadonlySet<string> = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
 
 /** Maps an SDK, fetch or stream failure to a `ProviderError`; cancellation wins over any other cause. */
 export function toProviderError(settings: ProviderSettings, error: unknown, context: ErrorContext = {}): ProviderError {
@@ -34,10 +44,8 @@ export function toProviderError(settings: ProviderSettings, error: unknown, cont
   }
   if (error instanceof ProviderError) return error;
   // Both SDKs throw JSON.parse's own words, which say neither what came nor what to check.
-  if (error instanceof SyntaxError && context.unreadableEvent !== undefined) {
-    const quoted = oneLinePreview(context.unreadableEvent, EVENT_PREVIEW);
-    return new ProviderError(settings.name, 'protocol', `${settings.label} sent a streaming message that is not JSON ("${quoted}"): check that its baseURL ${settings.baseURL} is an OpenAI-compatible server`);
-  }
+  if (error instanceof SyntaxError && context.unreadableEvent !== undefined) return notJsonError(settings, 'a streaming message', context.unreadableEvent);
+  if (error instanceof SyntaxError && context.unreadableAnswer !== undefined) return notJsonError(settings, 'an answer', context.unreadableAnswer);
   const streamed = streamedError(error);
   if (streamed) return new ProviderError(settings.name, 'server', `${settings.label} reported an error during the answer: ${streamed}`);
   const status = httpStatusOf(error);
@@ -77,17 +85,28 @@ export function toProviderError(settings: ProviderSettings, error: unknown, cont
     const entry = `the baseURL of "${settings.name}"${context.definedIn ? ` in ${context.definedIn}` : ''}`;
     return new ProviderError(settings.name, 'connection', `${settings.label}'s certificate at ${originOf(settings)} ${certificateAdvice(cert.code, entry)} (${cert.code}: ${cert.message})`);
   }
-  // undici's "other side closed": its code means nothing to a user, and whether the answer had begun matters.
-  if (code === 'UND_ERR_SOCKET') {
+  // undici's "other side closed", or a reset by the server or a proxy on the way: the codes mean nothing to a user,
+  // and whether the answer had begun matters. A reset keeps its code, which tells a network admin what to look for.
+  if (code === 'UND_ERR_SOCKET' || (code !== undefined && CLOSED_CODES.has(code))) {
+    const reason = code === 'UND_ERR_SOCKET' ? '' : ` (${code})`;
     const message = readingAnswer(error)
-      ? `${settings.label} closed the connection before the answer finished`
-      : `${settings.label} at ${originOf(settings)} closed the connection before answering`;
+      ? `${settings.label} closed the connection before the answer finished${reason}`
+      : `${settings.label} at ${originOf(settings)} closed the connection before answering${reason}`;
     return new ProviderError(settings.name, 'connection', message);
+  }
+  if (code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
+    return new ProviderError(settings.name, 'connection', `${settings.label} at ${originOf(settings)} stopped responding (${code}): is the network or a firewall dropping the connection?`);
   }
   if (code || isFetchFailure(error)) {
     return new ProviderError(settings.name, 'connection', `lost the connection to ${settings.label} (${code ?? messageOf(causeChain(error).at(-1))})`);
   }
   return new ProviderError(settings.name, 'protocol', `${settings.label} sent an answer Omni cannot read: ${messageOf(error)}`);
+}
+
+/** A streamed message or a whole answer that is not JSON: a proxy's page, or a server that is not OpenAI-compatible. */
+export function notJsonError(settings: ProviderSettings, what: 'a streaming message' | 'an answer', text: string): ProviderError {
+  const quoted = oneLinePreview(text, EVENT_PREVIEW);
+  return new ProviderError(settings.name, 'protocol', `${settings.label} sent ${what} that is not JSON ("${quoted}"): check that its baseURL ${settings.baseURL} is an OpenAI-compatible server`);
 }
 
 /** The error for a provider that needs a key Omni does not have. */
@@ -112,7 +131,7 @@ function fromHttpStatus(settings: ProviderSettings, status: number, detail: stri
   if (status === 404) return new ProviderError(name, 'bad-request', `${label} refused the request (HTTP 404): ${detail}; ${notFoundFix(settings, detail, model)}`, status);
   // Still 'bad-request', so failover asks the next model: a bigger one may take the whole conversation.
   const window = contextOverflow(detail);
-  if (window) return new ProviderError(name, 'bad-request', `${label} refused the request (HTTP ${status}): ${contextOverflowFix(model, window.tokens)}`, status);
+  if (window) return new ProviderError(name, 'bad-request', `${label} refused the request (HTTP ${status}): ${contextOverflowFix(model, window.tokens, context)}`, status);
   return new ProviderError(name, 'bad-request', `${label} refused the request (HTTP ${status}): ${detail}`, status);
 }
 
@@ -138,12 +157,20 @@ function contextOverflow(detail: string): { tokens?: number } | undefined {
   return /context_length_exceeded|context (length|size|window)|prompt (is )?too long/i.test(detail) ? {} : undefined;
 }
 
-/** The fixes for a conversation too long for a model with no `contextWindow` in the policy, so Omni sent all of it. */
-function contextOverflowFix(model: string | undefined, tokens: number | undefined): string {
+/**
+ * The fixes for a conversation too long for the model. Without a `contextWindow` in the policy Omni sent all of it;
+ * with one, it sent only the latest turns that fit, so the setting is larger than the model's window (or the
+ * estimate fell short): lowering it sends fewer.
+ */
+function contextOverflowFix(model: string | undefined, tokens: number | undefined, { contextWindow, lessText = 'send less text or fewer turns' }: ErrorContext): string {
   const named = model ? `"${model}"` : 'the model';
   const window = tokens ? ` (${tokens.toLocaleString('en-US')} tokens)` : '';
+  if (contextWindow !== undefined) {
+    const to = tokens && tokens < contextWindow ? ` to ${tokens}` : '';
+    return `the conversation is too long for ${named}${window} even trimmed to its "contextWindow" of ${contextWindow}: ${lessText}, or lower that "contextWindow"${to} on its entry in .omni/policies.json so Omni sends fewer turns`;
+  }
   const setting = tokens ? `"contextWindow": ${tokens}` : '"contextWindow" (its context length in tokens)';
-  return `the conversation is too long for ${named}${window}: start a New Chat (or send less code), or set ${setting} on its entry in .omni/policies.json so Omni sends only the latest turns that fit`;
+  return `the conversation is too long for ${named}${window}: ${lessText}, or set ${setting} on its entry in .omni/policies.json so Omni sends only the latest turns that fit`;
 }
 
 /**

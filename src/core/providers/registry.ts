@@ -20,6 +20,8 @@ export interface ProviderRegistryOptions {
   keys?: KeyLookup;
   /** The command that stores a key where Omni runs, named in key errors; the CLI has none and names the variable. */
   keyCommand?: string;
+  /** How the user sends less where Omni runs, named when a model refuses a conversation as too long: the chat's New Chat. */
+  lessText?: string;
   fetch?: typeof fetch;
 }
 
@@ -45,7 +47,7 @@ export function createProviderRegistry(options: ProviderRegistryOptions = {}): P
         const defined = [...settings.keys()].join(', ');
         throw new ProviderError(name, 'config', `provider "${name}" is not defined: add it to ${definedIn}; defined: ${defined}`);
       }
-      const provider = createChatProvider(entry, transportFor(entry), { keys, fetch: options.fetch ?? globalThis.fetch, keyCommand: options.keyCommand, definedIn });
+      const provider = createChatProvider(entry, transportFor(entry), { keys, fetch: options.fetch ?? globalThis.fetch, keyCommand: options.keyCommand, lessText: options.lessText, definedIn });
       providers.set(name, provider);
       return provider;
     },

@@ -1,30 +1,39 @@
 /**
- * The end of the event stream an SDK is reading, so a message it cannot parse can be quoted: both SDKs throw
- * JSON.parse's own error ("Expected property name or '}' in JSON at position 1"), which does not say what came.
+ * The end of the event stream an SDK is reading, and the start of a reply that is not a stream, so a message it cannot
+ * parse can be quoted: both SDKs throw JSON.parse's own error ("Expected property name or '}' in JSON at position 1"),
+ * which does not say what came.
  */
 import { tryJson } from '../text/tryJson';
 
 /** Far more than the events one network read completes; both SDKs parse each read before the next. */
 const TAIL_CHARS = 16_384;
+/** Enough of a whole reply to quote its start and tell an HTML page from a truncated answer. */
+const START_CHARS = 1024;
 
 export interface StreamTail {
   /** The fetch the SDK must use; it copies the end of each successful reply's body as the SDK reads it. */
   fetch: typeof fetch;
   /** The first `data:` payload in the copied text that is not JSON, if any. */
   unreadableEvent(): string | undefined;
+  /** The start of the last successful reply's body, to quote when a non-streamed answer could not be read as JSON. */
+  bodyStart(): string;
 }
 
 export function keepStreamTail(baseFetch: typeof fetch): StreamTail {
   let tail = '';
   let cut = false;
+  let start = '';
   return {
     fetch: (async (input, init) => {
       const response = await baseFetch(input, init);
       if (!response.ok || !response.body) return response;
       const decoder = new TextDecoder();
+      start = '';
       const copy = new TransformStream<Uint8Array, Uint8Array>({
         transform(chunk, controller) {
-          tail += decoder.decode(chunk, { stream: true });
+          const text = decoder.decode(chunk, { stream: true });
+          if (start.length < START_CHARS) start += text.slice(0, START_CHARS - start.length);
+          tail += text;
           if (tail.length > TAIL_CHARS) {
             tail = tail.slice(-TAIL_CHARS);
             cut = true;
@@ -44,5 +53,6 @@ export function keepStreamTail(baseFetch: typeof fetch): StreamTail {
       }
       return undefined;
     },
+    bodyStart: () => start,
   };
 }

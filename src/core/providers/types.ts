@@ -17,6 +17,8 @@ export interface CompletionRequest {
   reasoningEffort?: 'minimal' | 'low' | 'medium' | 'high';
   /** Hugging Face Inference Provider to pin, when the provider supports it. */
   inferenceProvider?: string;
+  /** The policy's `contextWindow` for the model, which the conversation was trimmed to: never sent, named if still too long. */
+  contextWindow?: number;
   signal?: AbortSignal;
 }
 
