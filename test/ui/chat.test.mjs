@@ -681,6 +681,28 @@ describe('Omni chat, selection commands and policy (packaged .vsix)', function (
     await eventually('the applied refactoring in refactor_me.py', () => workbench.editorLines(), (lines) => lines.join('\n') === applied.join('\n'));
   });
 
+  it('Ctrl+Alt+J opens the chat with the keyboard in the message box: from an editor with the chat hidden or shown, and from inside the chat', async function () {
+    const { page } = workbench;
+    const composerHasFocus = () => chat.input.evaluate((node) => node.ownerDocument.activeElement === node && node.ownerDocument.hasFocus());
+    const editor = page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
+    await workbench.openFile('refactor_me.py');
+    // Hidden: the Explorer takes the side bar, and the chat view is gone from the screen.
+    await workbench.runCommand('View: Show Explorer');
+    await eventually('the Explorer in place of the chat', () => page.locator('.part.sidebar .composite.title').innerText(), (title) => /^explorer/i.test(title));
+    for (const where of ['the chat hidden', 'the chat shown']) {
+      await editor.click();
+      await page.keyboard.press('Control+Alt+J');
+      await eventually(`the message box to have the keyboard after Ctrl+Alt+J with ${where}`, composerHasFocus, (focused) => focused);
+      await editor.click();
+      await eventually('the editor to take the keyboard back', composerHasFocus, (focused) => !focused);
+    }
+    // Inside the chat the webview passes the key on to VS Code, which sends the keyboard back to the message box.
+    const history = chat.frame.getByRole('button', { name: 'History', exact: true });
+    await history.focus();
+    await page.keyboard.press('Control+Alt+J');
+    await eventually('the message box to have the keyboard after Ctrl+Alt+J on History', composerHasFocus, (focused) => focused);
+  });
+
   it('Ctrl+Alt+E on a selection in the Output panel says Explain works in editors, instead of explaining the file open behind it', async function () {
     const { page } = workbench;
     // The binding used to take the code around the cursor of this file, which the user never selected.
