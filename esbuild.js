@@ -37,6 +37,8 @@ if (existsSync('src/webview/main.ts')) {
     entryPoints: { webview: 'src/webview/main.ts' },
     outdir: 'media',
     loader: { '.css': 'css' },
+    // The stylesheet's font stays a file of its own beside it (media/fonts), loaded only where a page needs it.
+    external: ['*.woff2'],
     // One KaTeX: the markdown plugin requires its CommonJS build and math.ts imports it, which would resolve to its
     // ES module build and bundle a second copy (270 KB).
     alias: { katex: './node_modules/katex/dist/katex.js' },

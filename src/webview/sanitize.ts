@@ -13,7 +13,8 @@ const inlineImage = /^data:image\/(?:png|gif|jpeg|webp);/i;
 
 /**
  * The MathML KaTeX writes for formulas (see math.ts), with the attributes that lay it out. Not `annotation-xml`, which
- * may hold HTML, nor `mathcolor` / `mathbackground`: a colour picked by the model may be unreadable in the theme.
+ * may hold HTML. `mathcolor` (TeX's \color, \textcolor) only as `isMathColor` allows; not `mathbackground`
+ * (\colorbox): the text keeps the theme's colour, which a box of the model's colour could make unreadable.
  */
 const MATHML_TAGS = [
   'math', 'semantics', 'annotation', 'mrow', 'mi', 'mn', 'mo', 'ms', 'mtext', 'mspace', 'msup', 'msub', 'msubsup',
@@ -24,8 +25,17 @@ const MATHML_ATTRS = [
   'display', 'xmlns', 'encoding', 'mathvariant', 'displaystyle', 'scriptlevel', 'fence', 'separator', 'stretchy',
   'symmetric', 'largeop', 'movablelimits', 'lspace', 'rspace', 'minsize', 'maxsize', 'accent', 'accentunder',
   'linethickness', 'notation', 'width', 'height', 'depth', 'voffset', 'columnalign', 'columnlines', 'columnspacing',
-  'rowalign', 'rowlines', 'rowspacing', 'frame',
+  'rowalign', 'rowlines', 'rowspacing', 'frame', 'mathcolor',
 ];
+
+/**
+ * A colour as KaTeX passes it on from TeX: a name ("red") or #hex. Anything else (url(), var(), expression(), a
+ * second declaration) is dropped, so a formula cannot load or run anything through its colour.
+ */
+function isMathColor(value: string): boolean {
+  if (/^#(?:[\da-f]{3,4}|[\da-f]{6}|[\da-f]{8})$/i.test(value)) return true;
+  return /^[a-z]+$/i.test(value) && CSS.supports('color', value);
+}
 
 const config: Config & { RETURN_DOM_FRAGMENT: true } = {
   ALLOWED_TAGS: [
@@ -37,6 +47,10 @@ const config: Config & { RETURN_DOM_FRAGMENT: true } = {
   ALLOW_ARIA_ATTR: false,
   RETURN_DOM_FRAGMENT: true,
 };
+
+purify.addHook('uponSanitizeAttribute', (_node, data) => {
+  if (data.attrName === 'mathcolor' && !isMathColor(data.attrValue)) data.keepAttr = false;
+});
 
 purify.addHook('afterSanitizeAttributes', (node) => {
   if (node.nodeName === 'A') {

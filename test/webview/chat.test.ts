@@ -1011,19 +1011,41 @@ describe('chat webview', () => {
     assert.match((await broken.getAttribute('title')) ?? '', /KaTeX parse error/, 'with the reason on hover');
   });
 
-  it('stretches matrix and \\left( … \\right) brackets to the height of what they enclose', async () => {
+  it("colours TeX's \\color and \\textcolor with a named or #hex colour, but not \\colorbox, nor in high-contrast themes", async () => {
     const view = await webview();
     const requestId = await ask(view);
-    const text = ['$$', '\\begin{pmatrix} a & b \\\\ c & d \\end{pmatrix} \\left( \\frac{a}{b} \\right)', '$$'].join('\n');
+    const text = '$\\textcolor{red}{a} + \\textcolor{#00f}{b} + {\\color{green} c} + \\colorbox{yellow}{d} + e$';
     await view.sendAll([decision(requestId), { type: 'token', requestId, text }, done(requestId)]);
-    const heights = await view.page.locator('.answer math').evaluate((formula) => ({
-      brackets: [...formula.querySelectorAll('mo')].map((bracket) => bracket.getBoundingClientRect().height),
-      matrix: formula.querySelector('mtable')!.getBoundingClientRect().height,
-      fraction: formula.querySelector('mfrac')!.getBoundingClientRect().height,
-    }));
-    const [open, close, left, right] = heights.brackets;
-    assert.ok(open >= 0.9 * heights.matrix && close >= 0.9 * heights.matrix, `the matrix's brackets span its ${heights.matrix} px: ${heights.brackets}`);
-    assert.ok(left >= 0.9 * heights.fraction && right >= 0.9 * heights.fraction, `\\left( \\right) span the ${heights.fraction} px fraction: ${heights.brackets}`);
+    const formula = view.page.locator('.answer math');
+    const colours = () => formula.evaluate((math) =>
+      Object.fromEntries([...math.querySelectorAll('mi, mtext')].map((letter) => [letter.textContent, math.ownerDocument.defaultView!.getComputedStyle(letter).color])),
+    );
+    const plain = await view.page.locator('.answer .markdown p').evaluate((p) => p.ownerDocument.defaultView!.getComputedStyle(p).color);
+    assert.deepEqual(await colours(), { a: 'rgb(255, 0, 0)', b: 'rgb(0, 0, 255)', c: 'rgb(0, 128, 0)', d: plain, e: plain });
+    assert.equal(await formula.locator('[mathbackground]').count(), 0, "\\colorbox's background is left out");
+    await view.page.locator('body').evaluate((body) => body.classList.add('vscode-high-contrast'));
+    assert.deepEqual(await colours(), { a: plain, b: plain, c: plain, d: plain, e: plain });
+  });
+
+  it('stretches matrix and \\left( … \\right) brackets to the height of what they enclose, also on a system without a math font', async () => {
+    for (const fonts of ['system fonts', 'no math font'] as const) {
+      const view = await openWebview({ fonts });
+      open.push(view);
+      const requestId = await ask(view);
+      const text = ['$$', '\\begin{pmatrix} a & b \\\\ c & d \\end{pmatrix} \\left( \\frac{a}{b} \\right)', '$$'].join('\n');
+      await view.sendAll([decision(requestId), { type: 'token', requestId, text }, done(requestId)]);
+      // A font the stylesheet loads lays the formula out again when it arrives.
+      await view.page.locator('html').evaluate(async (html) => void (await html.ownerDocument.fonts.ready));
+      const heights = await view.page.locator('.answer math').evaluate((formula) => ({
+        brackets: [...formula.querySelectorAll('mo')].map((bracket) => bracket.getBoundingClientRect().height),
+        matrix: formula.querySelector('mtable')!.getBoundingClientRect().height,
+        fraction: formula.querySelector('mfrac')!.getBoundingClientRect().height,
+      }));
+      const [opening, closing, left, right] = heights.brackets;
+      const where = `with ${fonts}: ${heights.brackets}`;
+      assert.ok(opening >= 0.9 * heights.matrix && closing >= 0.9 * heights.matrix, `the matrix's brackets span its ${heights.matrix} px ${where}`);
+      assert.ok(left >= 0.9 * heights.fraction && right >= 0.9 * heights.fraction, `\\left( \\right) span the ${heights.fraction} px fraction ${where}`);
+    }
   });
 
   it('shows a link the host would not open as plain text, not as a dead link', async () => {

@@ -3,7 +3,8 @@
  * headless Chromium under the production HTML shell and CSP, with a stub `acquireVsCodeApi`. Files are served from a
  * fake origin; every other request is refused and recorded, so tests can assert the page asked for nothing else.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { HostMessage, WebviewMessage } from '../../src/protocol/messages';
@@ -59,6 +60,7 @@ function initScript(savedState: unknown): string {
 const files: Record<string, { path: string; contentType: string }> = {
   '/webview.js': { path: 'media/webview.js', contentType: 'text/javascript' },
   '/webview.css': { path: 'media/webview.css', contentType: 'text/css' },
+  '/fonts/omni-math.woff2': { path: 'media/fonts/omni-math.woff2', contentType: 'font/woff2' },
   '/theme.css': { path: 'test/webview/theme.css', contentType: 'text/css' },
 };
 
@@ -80,34 +82,57 @@ export interface Webview {
   close(): Promise<void>;
 }
 
-let browser: Promise<Browser> | undefined;
+const browsers = new Map<'system fonts' | 'no math font', Promise<Browser>>();
 
-/** One headless Chromium per test process, started on first use. */
-export function launchBrowser(): Promise<Browser> {
+/**
+ * A fontconfig file that hides every font file with "Math" or "math" in its path from Chromium, as on a Linux
+ * system that has no math font (this machine may have some, e.g. fonts-dejavu-extra's DejaVu Math TeX Gyre).
+ */
+function noMathFontConfig(): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'omni-fonts-')), 'fonts.conf');
+  writeFileSync(file, `<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig>
+  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
+  <selectfont><rejectfont><glob>*Math*</glob><glob>*math*</glob></rejectfont></selectfont>
+</fontconfig>
+`);
+  return file;
+}
+
+/** One headless Chromium per test process and kind of system, started on first use. */
+export function launchBrowser(fonts: 'system fonts' | 'no math font' = 'system fonts'): Promise<Browser> {
   const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
   if (!existsSync(executablePath)) {
     throw new Error(`no Chromium at ${executablePath}: run 'apt-get install -y chromium' or set CHROMIUM_PATH`);
   }
-  browser ??= chromium.launch({ executablePath, args: chromiumArgs });
+  let browser = browsers.get(fonts);
+  if (!browser) {
+    const env = fonts === 'no math font' ? { ...process.env, FONTCONFIG_FILE: noMathFontConfig() } : undefined;
+    browser = chromium.launch({ executablePath, args: chromiumArgs, env });
+    browsers.set(fonts, browser);
+  }
   return browser;
 }
 
-/** Closes the shared browser, if one was started. */
+/** Closes the shared browsers, if any were started. */
 export async function closeBrowser(): Promise<void> {
-  const started = browser;
-  browser = undefined;
-  if (started) await (await started).close();
+  const started = [...browsers.values()];
+  browsers.clear();
+  for (const browser of started) await (await browser).close();
 }
 
 /**
  * Opens the webview in a fresh page; `savedState` is what `getState()` returns, as after a reload; `userAgent` stands
- * for another platform's VS Code.
+ * for another platform's VS Code; `fonts: 'no math font'` for a Linux system without one.
  */
-export async function openWebview(options: { savedState?: unknown; userAgent?: string } = {}): Promise<Webview> {
+export async function openWebview(
+  options: { savedState?: unknown; userAgent?: string; fonts?: 'system fonts' | 'no math font' } = {},
+): Promise<Webview> {
   for (const { path } of Object.values(files)) {
     if (!existsSync(join(root, path))) throw new Error(`${path} is missing: build first with 'node esbuild.js'`);
   }
-  const context = await (await launchBrowser()).newContext({ viewport: { width: 480, height: 800 }, userAgent: options.userAgent });
+  const context = await (await launchBrowser(options.fonts)).newContext({ viewport: { width: 480, height: 800 }, userAgent: options.userAgent });
   const page = await context.newPage();
   const foreignRequests: string[] = [];
   const pageErrors: Error[] = [];

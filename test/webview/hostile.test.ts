@@ -139,13 +139,17 @@ describe('hostile model output', () => {
         '<math><annotation-xml encoding="text/html"><img src=x onerror="window.__pwned=10"></annotation-xml></math>',
         '<math><maction actiontype="statusline"><mi xlink:href="javascript:alert(1)">x</mi></maction><mtext><style>*{color:red}</style></mtext></math>',
         '<math><semantics><mi mathcolor="red" mathbackground="url(https://evil.test/bg)">y</mi></semantics></math>',
+        // A colour only as a name or #hex.
+        '<math><mi mathcolor="url(https://evil.test/c)">c</mi><mi mathcolor="red;background:url(https://evil.test/d)">d</mi></math>',
+        '<math><mi mathcolor="expression(alert(1))">e</mi><mi mathcolor="var(--vscode-foreground)">f</mi><mi mathcolor="#12345">g</mi></math>',
       ];
       const cleaned = await view.page.evaluate((inputs) => inputs.map((html) => (globalThis as unknown as { __sanitize(html: string): string }).__sanitize(html)), payloads);
       await frames(view.page, 3);
       await view.page.waitForTimeout(200);
       const all = cleaned.join('\n');
       assert.doesNotMatch(all, /<(script|svg|mglyph|maction|annotation-xml|style|iframe|object|form|input|button|details|template|noscript)\b/i);
-      assert.doesNotMatch(all, /\s(mathcolor|mathbackground|xlink:href)=/i);
+      assert.doesNotMatch(all, /\s(mathbackground|xlink:href)=/i);
+      assert.deepEqual(all.match(/\smathcolor="[^"]*"/gi), [' mathcolor="red"']);
       assert.match(all, /<math><mrow><mi>x<\/mi><\/mrow><\/math>/, 'a formula keeps its MathML, without its links');
       assert.doesNotMatch(all, /\s(on\w+|style|srcset|formaction|data-[\w-]+|aria-[\w-]+|id|name)=/i);
       assert.doesNotMatch(all, /javascript:|evil\.test/i);
