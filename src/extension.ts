@@ -55,7 +55,7 @@ export function activate(context: vscode.ExtensionContext) {
     controller,
     views,
     examples,
-    controller.onDidDecide(({ route, model }) => statusBar.show(route, model)),
+    controller.onDidDecide(({ route, model, policy }) => statusBar.show(route, model, policy)),
     policies.onDidChange(showPolicyState),
     vscode.window.onDidChangeActiveTextEditor(showPolicyState),
     vscode.commands.registerCommand('omni.showRoutingLog', () => log.show(true)),
@@ -90,7 +90,10 @@ function api(controller: ChatController, store: ConversationStore, policies: Pol
     /** What an answer's Copy / Insert / Apply button does, as the chat asks for it; resolves to what the user is told. */
     codeAction: answerCodeActions,
     /** Sends `prompt` to the chat as if typed, with the active editor as context; resolves when answered. */
-    ask: (prompt: string) => controller.ask({ display: prompt, prompt, editor: editorContext('chat', false) }),
+    ask: (prompt: string) => {
+      const editor = workingEditor();
+      return controller.ask({ display: prompt, prompt, editor: editorContext('chat', false, editor), resource: editor?.document.uri });
+    },
     /** What an answer's Retry with… does: asks its request again on `model` (a policy alias); resolves when answered. */
     retry: (retryOf: string, model: string) => controller.retry(retryOf, model),
     conversations: () => store.summaries(),

@@ -44,6 +44,8 @@ const decisionTagSchema = z.object({
   fallbacks: z.array(shortText),
   /** The router's own route when the conversation kept its earlier one (`route`); a routing example tests this one. */
   routerPick: z.optional(shortText),
+  /** Which folder's policy routed ("beta/.omni/policies.json"): set only in a multi-root workspace, where folders' policies differ. */
+  policy: z.optional(shortText),
 });
 
 /**

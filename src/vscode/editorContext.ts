@@ -43,14 +43,29 @@ function isWorkEditor(editor: vscode.TextEditor): boolean {
  */
 export function workspaceFileName(uri: vscode.Uri): string | undefined {
   if (uri.scheme === 'untitled') return undefined;
-  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-  const asFile = vscode.workspace.getWorkspaceFolder(uri) || !folder ? uri : uri.with({ scheme: folder.scheme, authority: folder.authority, query: '', fragment: '' });
-  return vscode.workspace.asRelativePath(asFile, false);
+  return vscode.workspace.asRelativePath(fileOfView(uri), false);
 }
 
-/** The working editor's context; the selection only when `withSelection` (a chat message does not send it unasked). */
-export function editorContext(command: OmniCommand, withSelection: boolean): SelectionContext {
-  const editor = workingEditor();
+/**
+ * The workspace folder of the file a document shows, a view of it under another scheme included: in a multi-root
+ * workspace a git diff's side of beta/b.py is routed by beta's policy, not the first folder's.
+ */
+export function workspaceFolderOf(uri: vscode.Uri): vscode.WorkspaceFolder | undefined {
+  return uri.scheme === 'untitled' ? undefined : vscode.workspace.getWorkspaceFolder(fileOfView(uri));
+}
+
+/** The file a view shows (the path under the workspace's scheme), or `uri` itself when it is in a folder already. */
+function fileOfView(uri: vscode.Uri): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  if (vscode.workspace.getWorkspaceFolder(uri) || !folder || !uri.path.startsWith('/')) return uri;
+  return uri.with({ scheme: folder.scheme, authority: folder.authority, query: '', fragment: '' });
+}
+
+/**
+ * `editor`'s context (the working editor's by default); the selection only when `withSelection` (a chat message does
+ * not send it unasked).
+ */
+export function editorContext(command: OmniCommand, withSelection: boolean, editor = workingEditor()): SelectionContext {
   if (!editor) return { command };
   const { document, selection } = editor;
   const context: SelectionContext = {

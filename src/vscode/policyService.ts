@@ -9,6 +9,7 @@ import { MAX_POLICY_SIZE, parsePolicy, parsePolicyBytes, tooLargePolicy, type Pa
 import type { Policy } from '../core/policy/schema';
 import { defaultPolicy } from '../core/policy/templates';
 import { readFileUpTo } from '../core/storage/readFileUpTo';
+import { workspaceFolderOf } from './editorContext';
 import { isOmniFile, LinkedFileWatchers, omniFileUri, unsavedDocument, watchOmniFile } from './omniFiles';
 import { PerKeyQueue } from './perKeyQueue';
 import type { ProviderService } from './providerService';
@@ -117,10 +118,13 @@ export class PolicyService implements vscode.Disposable {
     this.changed.fire();
   }
 
-  /** The policy that routes a request from `resource` (the active file), or from the first folder. */
+  /**
+   * The policy that routes a request from `resource` (the active file, or a view of it such as a git diff's side),
+   * or from the first folder.
+   */
   current(resource?: vscode.Uri): ActivePolicy {
     const restricted = !vscode.workspace.isTrusted;
-    const folder = (resource && vscode.workspace.getWorkspaceFolder(resource)) ?? vscode.workspace.workspaceFolders?.[0];
+    const folder = (resource && workspaceFolderOf(resource)) ?? vscode.workspace.workspaceFolders?.[0];
     const state = folder && this.folders.get(folder.uri.toString());
     if (restricted || !folder || !state?.hasFile || !state.lastGood) {
       const warning = !restricted && state?.hasFile && !state.lastGood ? `${this.problem(folder!, state)}; the ${BUILT_IN} routes until it is fixed` : undefined;

@@ -8,7 +8,7 @@ import type { ActivePolicy } from './policyService';
 
 export class RouteStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('omni.route', vscode.StatusBarAlignment.Right, 100);
-  private lastRoute?: { route: string; model: string | undefined };
+  private lastRoute?: { route: string; model: string | undefined; policy?: string };
   private problem?: { text: string; click: string; command: vscode.Command };
 
   constructor() {
@@ -17,9 +17,12 @@ export class RouteStatusBar implements vscode.Disposable {
     this.item.show();
   }
 
-  /** `model` undefined: the request was routed, and no model answered it. */
-  show(route: string, model: string | undefined): void {
-    this.lastRoute = { route, model };
+  /**
+   * `model` undefined: the request was routed, and no model answered it. `policy` names the folder's policy that
+   * routed it, in a multi-root workspace only.
+   */
+  show(route: string, model: string | undefined, policy?: string): void {
+    this.lastRoute = { route, model, policy };
     this.render();
   }
 
@@ -45,11 +48,12 @@ export class RouteStatusBar implements vscode.Disposable {
 
   private render(): void {
     const routed = this.lastRoute ? `${this.lastRoute.route} → ${this.lastRoute.model ?? 'no answer'}` : 'Omni';
+    const by = this.lastRoute?.policy ? ` by ${this.lastRoute.policy}` : '';
     const last = !this.lastRoute
       ? 'Omni: no request routed yet.'
       : this.lastRoute.model
-        ? `Omni routed the last request to ${routed}.`
-        : `Omni routed the last request to ${this.lastRoute.route}, and no model answered it (the chat says why).`;
+        ? `Omni routed the last request${by} to ${routed}.`
+        : `Omni routed the last request${by} to ${this.lastRoute.route}, and no model answered it (the chat says why).`;
     if (this.problem) {
       this.item.text = `$(warning) ${routed}`;
       this.item.tooltip = `${last}\nPolicy problem: ${this.problem.text}. ${this.problem.click}`;
@@ -68,6 +72,7 @@ export class RouteStatusBar implements vscode.Disposable {
   /** The route in words for a screen reader, which would read the arrow of the item's text as "right arrow". */
   private spoken(): string {
     if (!this.lastRoute) return 'Omni: no request routed yet';
-    return `Omni: last route ${this.lastRoute.route}, ${this.lastRoute.model ? `model ${this.lastRoute.model}` : 'no model answered'}`;
+    const by = this.lastRoute.policy ? `, by ${this.lastRoute.policy}` : '';
+    return `Omni: last route ${this.lastRoute.route}, ${this.lastRoute.model ? `model ${this.lastRoute.model}` : 'no model answered'}${by}`;
   }
 }

@@ -24,6 +24,7 @@ export function renderTag(tag: DecisionTag, notes: FallbackNote[], detailsOpen: 
     ['Router latency', formatDuration(tag.routerLatencyMs)],
     ['Fallback order', tag.fallbacks.length > 0 ? tag.fallbacks.join(' → ') : 'none'],
     ['Fallbacks tried', notes.length > 0 ? notes.map((note) => `${note.failedModel} (${note.cause})`).join(', ') : 'none'],
+    ...(tag.policy === undefined ? [] : [['Policy', tag.policy] as [string, string]]),
   ];
   return h(
     'div',

@@ -718,6 +718,13 @@ describe('Omni chat, selection commands and policy (packaged .vsix)', function (
     assert.equal(requestsSince(from).length, 0, 'nothing was sent');
     await toast.locator('.monaco-button', { hasText: /^Open Chat$/ }).click();
     await eventually('the focus in the message box, to paste the output into', () => chat.input.evaluate((node) => node.ownerDocument.activeElement === node && node.ownerDocument.hasFocus()), (focused) => focused);
+
+    // From the command palette too: it used to explain the code around the cursor in refactor_me.py.
+    await page.locator('.part.panel .monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+A');
+    await workbench.runCommand('Omni: Explain Selection');
+    await toast.waitFor();
+    assert.equal(requestsSince(from).length, 0, 'nothing was sent from the palette either');
   });
 });
 

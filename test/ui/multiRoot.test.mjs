@@ -43,6 +43,13 @@ describe('Omni in a multi-root workspace', function () {
   const banner = () => chat.frame.locator('.setup-banner');
   const models = () => chat.frame.locator('select.model-select option').allTextContents();
   const toast = (text) => workbench.page.locator('.notification-toast', { hasText: text });
+  const omniItem = () => workbench.page.locator('.statusbar-item[id="omni-dev.omni-router.omni.route"]');
+  /** The policy an answer's Details name as the one that routed it. */
+  const routedBy = async (answer) => {
+    const details = answer.root.locator('.tag-details');
+    if ((await details.getAttribute('open')) === null) await details.locator('summary').click();
+    return textOf(details.locator('dt', { hasText: /^Policy$/ }).locator('xpath=following-sibling::dd[1]'), /./, 'the Policy row of the Details');
+  };
 
   it("shows the policy notice and the models of the active file's folder, before anything is asked", async function () {
     await workbench.openFile('a.py');
@@ -109,5 +116,70 @@ describe('Omni in a multi-root workspace', function () {
     await chat.frame.locator('select.model-select').selectOption({ index: 0 });
     // Every request went to the local (fake) models; nothing reached a provider off this machine.
     assert.deepEqual(fake.chatRequests().slice(from).map((request) => request.body.model), ['fake-coder', 'fake-general', 'fake-general']);
+  });
+
+  it("each answer's Details and the status bar name the folder whose policy routed it", async function () {
+    await workbench.tidy();
+    await chat.newChat();
+    await workbench.openFile('a.py');
+    const inAlpha = await chat.ask('any tips for a pasta recipe tonight?');
+    await inAlpha.settled(30_000);
+    assert.equal(await routedBy(inAlpha), 'alpha/.omni/policies.json');
+    await eventually("the status item to name alpha's policy", () => omniItem().getAttribute('aria-label'), (label) => label === 'Omni: last route general_chat, model Fake General, by alpha/.omni/policies.json');
+
+    await workbench.openFile('key.py');
+    const inGamma = await chat.ask('any tips for a salad recipe tonight?');
+    await inGamma.settled(30_000);
+    assert.equal(await routedBy(inGamma), 'gamma/.omni/policies.json');
+    await eventually("the status item to name gamma's policy", () => omniItem().getAttribute('aria-label'), (label) => label.endsWith(', by gamma/.omni/policies.json'));
+  });
+
+  it("a view of a file under another scheme (Compare with Saved's saved side) is routed by its own folder's policy, not the first folder's", async function () {
+    const { page } = workbench;
+    await workbench.tidy();
+    await chat.newChat();
+    await workbench.openFile('key.py');
+    // The saved line differs from the editor's: what is asked shows which side the selection came from.
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.type('EDITED_');
+    await workbench.runCommand('File: Compare Active File with Saved');
+    await page.locator('.editor-group-container.active .monaco-diff-editor .editor.original .view-line').first().click();
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Shift+End');
+    const from = fake.chatRequests().length;
+    // The key binding, not the palette: the palette gives the focus back to the diff's modified side.
+    await page.keyboard.press('Control+Alt+E');
+    await eventually('the explanation', () => chat.answers.count(), (n) => n === 1);
+    const explained = chat.answer(0);
+    await explained.settled(30_000);
+    const asked = JSON.stringify(fake.chatRequests().slice(from).map((request) => request.body.messages));
+    assert.ok(asked.includes('API_KEY = \\"hunter2\\"') && !asked.includes('EDITED_'), `the saved side's line is asked about: ${asked.slice(0, 300)}`);
+    assert.equal(await routedBy(explained), 'gamma/.omni/policies.json');
+    await workbench.tidy();
+  });
+
+  it('a selection command waiting for the chat keeps the policy of the file it was given in, whatever file is open when it starts', async function () {
+    await workbench.tidy();
+    await chat.newChat();
+    fake.behave('fake-general', { hang: true });
+    try {
+      await workbench.openFile('a.py');
+      const streaming = await chat.ask('any tips for a soup recipe tonight?');
+      await textOf(chat.button, 'Stop', 'the composer button while the first answer waits');
+      await workbench.openFile('key.py');
+      await workbench.selectLines(1, 1);
+      await workbench.runCommand('Omni: Explain Selection');
+      await workbench.page.locator('.notification-toast', { hasText: 'Omni: Explain Selection starts when the answer streaming in the chat ends' }).waitFor();
+      await workbench.openFile('a.py');
+      await chat.button.click();
+      await streaming.settled(10_000);
+      await eventually('the explanation', () => chat.answers.count(), (n) => n === 2);
+      const explained = chat.answer(1);
+      await explained.settled(30_000);
+      await textOf(chat.frame.locator('.transcript .user-turn').last(), 'Explain the selection (secrets/key.py:1-1)', 'the request');
+      assert.equal(await routedBy(explained), 'gamma/.omni/policies.json');
+    } finally {
+      fake.behave('fake-general', {});
+    }
   });
 });

@@ -33,6 +33,8 @@ export interface RunOptions {
   log: vscode.LogOutputChannel;
   /** Whether a workspace folder is open, where "Omni: Create Policy" can write a policy. */
   folderOpen: boolean;
+  /** Which folder's policy routes, for the tag; set only in a multi-root workspace. */
+  policyName?: string;
   /** Called with the first model as soon as routing is done (status bar). */
   onDecision?: (decision: RoutingDecision, displayName: string) => void;
 }
@@ -54,7 +56,7 @@ export async function runAnswer(options: RunOptions): Promise<RunResult> {
         decided = decision;
         result.routed = { route: event.decision.route, model: event.decision.model };
         answering = event.model;
-        turn.tag = toDecisionTag(decision, { displayName: event.displayName, provider: event.provider }, display);
+        turn.tag = { ...toDecisionTag(decision, { displayName: event.displayName, provider: event.provider }, display), ...(options.policyName ? { policy: options.policyName } : {}) };
         post({ type: 'decision', requestId, tag: turn.tag });
         options.onDecision?.(decision, event.displayName);
         log.info(`[${requestId}] ${decision.route} → ${event.model} (${event.provider}) by ${decision.stage}: ${event.reason}`);

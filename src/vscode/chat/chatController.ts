@@ -46,6 +46,8 @@ export interface HostRequest {
   /** What the model receives as the user's turn (may add context the transcript does not show). */
   prompt: string;
   editor: EditorContext;
+  /** The document `editor` was read from: its folder's policy routes the request, whatever the user opens meanwhile. */
+  resource?: vscode.Uri;
 }
 
 /** How a request ended: `ok` when a model answered; `incomplete` says why that answer may be cut short. */
@@ -74,7 +76,7 @@ export class ChatController implements vscode.Disposable {
   private readonly breaker = createCircuitBreaker();
   private readonly historyPages = new HistoryPages<vscode.Webview>(HISTORY_BATCH);
   /** Who is answering, as routing and failover go; `model` undefined when in the end no model answered. */
-  private readonly decided = new vscode.EventEmitter<{ route: string; model: string | undefined }>();
+  private readonly decided = new vscode.EventEmitter<{ route: string; model: string | undefined; policy?: string }>();
   /** Fires when routing picked a model (the status bar listens). */
   readonly onDidDecide = this.decided.event;
   private readonly retried = new vscode.EventEmitter<RetryStarted>();
@@ -142,7 +144,7 @@ export class ChatController implements vscode.Disposable {
 
   /** Starts a request from a command (Explain, Refactor); resolves with the answer text when it finishes. */
   async ask(request: HostRequest): Promise<AskResult> {
-    return this.run(hostRequestId(), request.display, request.prompt, request.editor);
+    return this.run(hostRequestId(), request.display, request.prompt, request.editor, { resource: request.resource });
   }
 
   /**
@@ -160,7 +162,7 @@ export class ChatController implements vscode.Disposable {
     // The same request on another model: its route stays, and it is asked as it was first asked, after the turns
     // before it, not after the answer it replaces or what followed.
     const retry = { model, route: retried.tag?.route, earlier: turns.slice(0, index - 1), folder: sent?.folder };
-    const answered = this.run(requestId, asked.text, sent?.prompt ?? asked.text, editor, retry);
+    const answered = this.run(requestId, asked.text, sent?.prompt ?? asked.text, editor, { resource: this.activeResource(), retry });
     this.retried.fire({ retryOf, requestId, editor, answered });
     return answered;
   }
@@ -214,7 +216,10 @@ export class ChatController implements vscode.Disposable {
 
   private readonly handlers: { [T in WebviewMessage['type']]: (message: WebviewMessageOf<T>, from: vscode.Webview) => Promise<void> | void } = {
     ready: (_message, from) => this.sendState(from),
-    send: (message) => void this.run(message.requestId, message.text, message.text, editorContext('chat', false)),
+    send: (message) => {
+      const editor = workingEditor();
+      void this.run(message.requestId, message.text, message.text, editorContext('chat', false, editor), { resource: editor?.document.uri });
+    },
     stop: (message) => this.running.get(message.requestId)?.controller.abort(),
     retryWith: (message) => void this.retry(message.retryOf, message.model, message.requestId),
     copy: async (message, from) => this.post({ type: 'notice', text: await this.deps.codeActions(message) }, from),
@@ -280,14 +285,15 @@ export class ChatController implements vscode.Disposable {
     return handler(message, from);
   }
 
-  private async run(requestId: string, display: string, prompt: string, editor: EditorContext, retry?: Retry): Promise<AskResult> {
+  /** `from.resource`: the document the request was read from, whose folder's policy routes it. */
+  private async run(requestId: string, display: string, prompt: string, editor: EditorContext, from: AskedFrom): Promise<AskResult> {
     // Busy from the first moment, before any await: a command waiting for the chat to be free (whenIdle) must see
     // this answer, or two would start together and each take the other's unfinished text for an earlier turn.
     const controller = new AbortController();
     let ended = () => {};
     this.running.set(requestId, { controller, ended: new Promise<void>((resolve) => (ended = resolve)) });
     try {
-      return await this.answer(requestId, display, prompt, editor, retry, controller.signal);
+      return await this.answer(requestId, display, prompt, editor, from, controller.signal);
     } finally {
       this.running.delete(requestId);
       ended();
@@ -299,13 +305,13 @@ export class ChatController implements vscode.Disposable {
     while (this.running.size > 0) await Promise.all([...this.running.values()].map((run) => run.ended));
   }
 
-  private async answer(requestId: string, display: string, prompt: string, editor: EditorContext, retry: Retry | undefined, signal: AbortSignal): Promise<AskResult> {
+  private async answer(requestId: string, display: string, prompt: string, editor: EditorContext, { resource, retry }: AskedFrom, signal: AbortSignal): Promise<AskResult> {
     await Promise.all([this.restored, this.deps.policies.ready]);
     this.chosen = true;
     // Every open chat view shows the request; the one it came from already does and ignores this.
     this.post({ type: 'userTurn', requestId, text: display });
     const conversation = this.conversation;
-    const active = this.deps.policies.current(this.activeResource());
+    const active = this.deps.policies.current(resource);
     // A retry's file is the first request's, in the folder it was asked in, whichever folder routes the retry.
     const folder = retry?.folder ?? active.folder?.uri.toString();
     // Earlier user turns carry the file each was asked from (messagesOf): privacy.localOnly covers them too. Files
@@ -326,6 +332,7 @@ export class ChatController implements vscode.Disposable {
     const { policy } = active;
     const settings = readSettings();
     const override = retry?.model ?? conversation.modelOverride ?? undefined;
+    const policyName = routingPolicyName(active);
     // A pinned or retried model answers whatever the conversation's last pick: the router only names the route.
     const router = override ? this.routerFor(policy) : withStickiness(this.routerFor(policy), policy, conversation.lastPick, settings);
 
@@ -344,6 +351,7 @@ export class ChatController implements vscode.Disposable {
         post: (message) => this.post(message),
         log: this.deps.log,
         folderOpen: (vscode.workspace.workspaceFolders?.length ?? 0) > 0,
+        policyName,
         deps: {
           policy,
           router,
@@ -355,7 +363,7 @@ export class ChatController implements vscode.Disposable {
           override: override && policy.models[override] ? { model: override, route: retry?.route } : undefined,
         },
         onDecision: (decision) => {
-          this.decided.fire({ route: decision.route, model: displayName(policy, decision.model) });
+          this.decided.fire({ route: decision.route, model: displayName(policy, decision.model), policy: policyName });
           // Saved with its tag now, so a window closed mid-answer still shows where the request went, and the History
           // list names the model answering.
           void this.persist(conversation);
@@ -372,7 +380,7 @@ export class ChatController implements vscode.Disposable {
         this.ledger.record(charge, policy);
         this.postTotals();
       }
-      if (turn.status === 'error' && turn.tag) this.decided.fire({ route: turn.tag.route, model: undefined });
+      if (turn.status === 'error' && turn.tag) this.decided.fire({ route: turn.tag.route, model: undefined, policy: policyName });
       return { requestId, text: turn.text, ok: !!result.done, incomplete: result.done?.incomplete };
     } finally {
       clearInterval(checkpoint);
@@ -544,6 +552,12 @@ export class ChatController implements vscode.Disposable {
   }
 }
 
+/** Where a request comes from: the document it was read from, and for Retry with… the request it repeats. */
+interface AskedFrom {
+  resource: vscode.Uri | undefined;
+  retry?: Retry;
+}
+
 /** Retry with…: the model, the route and the turns the first request had, and the folder it was asked in. */
 interface Retry {
   model: string;
@@ -555,6 +569,16 @@ interface Retry {
 /** An id for a request the host starts; the webview mints its own. */
 function hostRequestId(): string {
   return `h-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/**
+ * Which folder's policy routes, named only in a multi-root workspace: there folders' policies differ, and the tag
+ * and status bar must say which one decided; with one folder it would only be noise.
+ */
+function routingPolicyName({ label, uri, folder }: ActivePolicy): string | undefined {
+  if ((vscode.workspace.workspaceFolders?.length ?? 0) < 2 || !folder) return undefined;
+  // The workspace policy's label already names its folder; the built-in one routes for the folder that has none.
+  return uri ? label : `${label} (for ${folder.name})`;
 }
 
 function policyNotice({ label, warning, restricted, removed }: ActivePolicy): SetupLines | undefined {

@@ -112,10 +112,12 @@ export function registerSelectionCommands(deps: SelectionCommandDeps): vscode.Di
     refactorAnswers,
     vscode.commands.registerCommand('omni.explainSelection', async (source?: unknown) => {
       // Extensions cannot read the Output panel's selection: explaining the editor behind it would explain other code.
-      if (fromOutputPanel.safeParse(source).success) return explainsOnlyEditors(views);
+      // From the key binding the argument says so; from the palette, the Output panel is the active editor.
+      if (fromOutputPanel.safeParse(source).success || vscode.window.activeTextEditor?.document.uri.scheme === 'output') return explainsOnlyEditors(views);
       const editor = await selectedEditor();
       if (!editor) return undefined;
-      const context = editorContext('explain', true);
+      // The request and the policy that routes it come from this editor, whatever the user opens while the chat is busy.
+      const context = editorContext('explain', true, editor);
       const around = context.surrounding;
       const surrounding =
         around && (around.before.trim() || around.after.trim())
@@ -125,6 +127,7 @@ export function registerSelectionCommands(deps: SelectionCommandDeps): vscode.Di
         display: `Explain the selection (${where(editor)})`,
         prompt: `Explain what the selected code does and why, for a developer reading it.${surrounding}`,
         editor: context,
+        resource: editor.document.uri,
       };
       await views.reveal();
       return whenChatIsFree('Explain Selection', () => controller.ask(request));
@@ -151,7 +154,8 @@ export function registerSelectionCommands(deps: SelectionCommandDeps): vscode.Di
         prompt:
           `Refactor the selected code: ${instruction.trim() || DEFAULT_INSTRUCTION}. ` +
           'Answer with the complete replacement for the selection in one fenced code block, then at most three sentences on what changed.',
-        editor: editorContext('refactor', true),
+        editor: editorContext('refactor', true, editor),
+        resource: editor.document.uri,
       };
       await views.reveal();
       const result = await whenChatIsFree('Refactor Selection', () => controller.ask(request));
