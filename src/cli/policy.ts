@@ -1,6 +1,6 @@
 /** Loads the policy a command should use, printing located errors when it is invalid. */
 import { formatDiagnostic } from '../core/policy/diagnostics';
-import { POLICY_PATH, resolvePolicy } from '../core/policy/load';
+import { DEFAULT_POLICY_SOURCE, POLICY_PATH, resolvePolicy } from '../core/policy/load';
 import type { Policy } from '../core/policy/schema';
 import { printErrorLine } from './terminal';
 
@@ -21,4 +21,13 @@ export function loadPolicyForCommand(explicit: string | undefined): { policy: Po
  */
 export function noProjectPolicy(alternative: string): string {
   return `omni: no ${POLICY_PATH} in ${process.cwd()} or any folder above it; run "omni init" there to create one, or ${alternative}`;
+}
+
+/**
+ * Where advice to change a model's entry (its "contextWindow") sends the user: the policy file in use, or for the
+ * built-in policy, which no one can edit, a file of their own.
+ */
+export function editablePolicy(source: string): string {
+  if (source !== DEFAULT_POLICY_SOURCE) return source;
+  return `a policy of your own (the built-in one cannot be edited: "omni init" creates ${POLICY_PATH}, or name one with --policy)`;
 }

@@ -43,6 +43,12 @@ function workspace(policyText: string, tests?: string): string {
 }
 
 const localPolicy = templateText('openai');
+
+/** `text` as a regular expression that matches it literally. */
+function literal(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 /** Whether util-linux's `script` is here to run the CLI on a terminal (a pseudo-terminal) of its own. */
 const hasScript = spawnSync('script', ['--version']).status === 0;
 
@@ -669,6 +675,8 @@ describe('omni ask', () => {
   /** `omni ask` with `model` answering first and `good`, the default route's model, as its fallback. */
   const ask = (model: string, extra: string[] = []) => ['ask', 'hello', '--model', model, '--providers', 'providers.json', ...extra];
 
+  const contextExceeded = { status: 400, json: { error: { message: "This model's maximum context length is 2048 tokens. However, your messages resulted in 3000 tokens.", code: 'context_length_exceeded' } } };
+
   before(async () => {
     fake = await startFakeProvider({
       behaviours: {
@@ -677,11 +685,14 @@ describe('omni ask', () => {
         think: { text: 'final answer', reasoning: { text: 'let me think', as: 'think-tags' } },
         slow: { text: Array.from({ length: 40 }, (_, i) => `word${i}`).join(' '), chunkDelayMs: 250 },
         late: { text: 'too late', firstTokenDelayMs: 5000 },
-        small: { fail: { status: 400, json: { error: { message: "This model's maximum context length is 2048 tokens. However, your messages resulted in 3000 tokens.", code: 'context_length_exceeded' } } } },
+        small: { fail: contextExceeded },
+        // The built-in policy's Ollama model, with "ollama" pointed here.
+        'qwen2.5-coder:7b': { fail: contextExceeded },
       },
     });
     root = workspace(JSON.stringify(policy));
     writeFileSync(join(root, 'providers.json'), JSON.stringify({ providers: { fake: { type: 'openai-compatible', baseURL: fake.baseURL } } }));
+    writeFileSync(join(root, 'ollama-here.json'), JSON.stringify({ providers: { ollama: { baseURL: fake.baseURL } } }));
   });
   after(() => fake.close());
 
@@ -715,8 +726,28 @@ describe('omni ask', () => {
     const { code, stdout, stderr } = await startOmni(ask('small'), root).done;
     assert.equal(code, 0, stderr);
     assert.equal(stdout, 'Hello from good model.\n');
-    assert.match(stderr, /small failed: fake refused the request \(HTTP 400\): the conversation is too long for "small" \(2,048 tokens\): send less text or fewer turns, or set "contextWindow": 2048 on its entry in \.omni\/policies\.json/);
+    const policyFile = literal(join(root, '.omni', 'policies.json'));
+    assert.match(stderr, new RegExp(`small failed: fake refused the request \\(HTTP 400\\): the conversation is too long for "small" \\(2,048 tokens\\): send less text or fewer turns, or set "contextWindow": 2048 on its entry in ${policyFile} `));
     assert.doesNotMatch(stderr, /New Chat/);
+  });
+
+  it('names the policy file in use where it tells to set a "contextWindow", and a file of one\'s own for the built-in policy', async () => {
+    const teamPolicy = join(root, 'team', 'omni-policy.json');
+    mkdirSync(dirname(teamPolicy), { recursive: true });
+    writeFileSync(teamPolicy, JSON.stringify({ ...policy, models: { ...policy.models, good: { provider: 'fake', model: 'good', contextWindow: 100 } } }));
+    const turns = Array.from({ length: 20 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: `turn ${i} `.repeat(10) }));
+    writeFileSync(join(root, 'long-history.json'), JSON.stringify(turns));
+    const named = await startOmni(ask('small', ['--policy', teamPolicy, '--history-file', 'long-history.json']), root).done;
+    assert.equal(named.code, 0, named.stderr);
+    const file = literal(teamPolicy);
+    assert.match(named.stderr, new RegExp(`small failed: .* or set "contextWindow": 2048 on its entry in ${file} so Omni sends only the latest turns that fit`));
+    assert.match(named.stderr, new RegExp(`^\\[Sent the last \\d+ of 21 turns: .*\\(100 tokens, "contextWindow" in ${file}\\)\\]$`, 'm'));
+    assert.doesNotMatch(named.stderr, /\.omni\/policies\.json/, 'the policy in use is another file');
+
+    // Outside any workspace the built-in policy, which no one can edit, routes: its "local" model is Ollama's.
+    const outside = scratchDir('omni-nopolicy-');
+    const builtIn = await startOmni(['ask', 'hello', '--model', 'local', '--providers', join(root, 'ollama-here.json')], outside).done;
+    assert.match(builtIn.stderr, /too long for "qwen2\.5-coder:7b" \(2,048 tokens\): send less text or fewer turns, or set "contextWindow": 2048 on its entry in a policy of your own \(the built-in one cannot be edited: "omni init" creates \.omni\/policies\.json, or name one with --policy\) so Omni/);
   });
 
   it('Ctrl-C cancels with exit 130, leaving a redirected stdout without the partial answer', async () => {

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -32,6 +32,17 @@ async function failureOf(promise: Promise<unknown>): Promise<ProviderError> {
     return error;
   }
   assert.fail('expected the call to fail');
+}
+
+/**
+ * Node's own fetch with a shorter connect timeout than its 10 s. The dispatcher class is that of fetch's global one
+ * (undici's cross-version symbol), which exists once fetch has run: the bundled undici is not importable.
+ */
+async function nodeFetchWithConnectTimeout(timeoutMs: number): Promise<typeof fetch> {
+  await fetch('data:,');
+  const global = (globalThis as Record<symbol, unknown>)[Symbol.for('undici.globalDispatcher.1')] as { constructor: new (options: object) => unknown };
+  const dispatcher = new global.constructor({ connect: { timeout: timeoutMs } });
+  return ((input, init) => fetch(input, { ...init, dispatcher } as RequestInit)) as typeof fetch;
 }
 
 let fake: FakeProvider;
@@ -79,6 +90,8 @@ before(async () => {
       slow: { text: 'a b c d e f g h', chunkDelayMs: 30 },
       'login-page': { htmlPage: '<html><body>Sign in</body></html>' },
       'login-page-as-json': { htmlPage: '<html><body>Sign in</body></html>', htmlPageType: 'application/json' },
+      'detail-200': { notCompletion: { detail: 'Not Found' } },
+      'error-200': { notCompletion: { error: { message: 'model overloaded', type: 'server_error' } } },
       'text-500': { fail: { status: 500, text: 'Internal Server Error' } },
       'html-502': { fail: { status: 502, html: '<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>' } },
       'string-503': { fail: { status: 503, json: { error: 'Model string-503 is currently loading' } } },
@@ -252,6 +265,26 @@ for (const { sdk, provider, key } of sdks) {
       assert.equal(first.message, `${name} sent a streaming message that is not JSON ("<html>${'x'.repeat(53)}…"): check that its baseURL ${fake.baseURL} is an OpenAI-compatible server`);
     });
 
+    test('JSON that is no chat completion is quoted with the baseURL to check, streamed or not, instead of an empty answer', async () => {
+      const name = provider().name;
+      const answer = await failureOf(provider().complete({ model: 'detail-200', messages }));
+      assert.equal(answer.kind, 'protocol', 'failover acts on it');
+      assert.equal(answer.message, `${name} sent an answer that is not a chat completion ("{"detail":"Not Found"}"): check that its baseURL ${fake.baseURL} is an OpenAI-compatible server`);
+      const streamed = await failureOf(collect(provider().stream({ model: 'detail-200', messages })));
+      assert.equal(streamed.kind, 'protocol');
+      assert.equal(streamed.message, `${name} sent a streaming message that is not a chat completion ("{"detail":"Not Found"}"): check that its baseURL ${fake.baseURL} is an OpenAI-compatible server`);
+    });
+
+    test('an error a server reports with status 200 is its message, streamed or not', async () => {
+      const name = provider().name;
+      const answer = await failureOf(provider().complete({ model: 'error-200', messages }));
+      assert.equal(answer.kind, 'server');
+      assert.equal(answer.message, `${name} reported an error instead of an answer: model overloaded`);
+      const streamed = await failureOf(collect(provider().stream({ model: 'error-200', messages })));
+      assert.equal(streamed.kind, 'server');
+      assert.equal(streamed.message, `${name} reported an error during the answer: model overloaded`);
+    });
+
     test('cancelling mid-stream fails as aborted and closes the HTTP request', async () => {
       const controller = new AbortController();
       const error = await failureOf(
@@ -345,6 +378,38 @@ describe('provider failures before any answer', () => {
         `vllm's certificate at ${new URL(baseURL).origin} is not trusted: if your organisation signs its own certificates, add its authority to the system's trusted certificates or set NODE_EXTRA_CA_CERTS=/path/to/ca.pem before starting (DEPTH_ZERO_SELF_SIGNED_CERT: self-signed certificate)`,
         type,
       );
+    }
+  });
+
+  test('a server that never completes the connection stopped responding, on both SDKs, whatever code says so', async (t) => {
+    // Accepts TCP and never answers the TLS handshake, which fetch's connect timeout covers: a connection nothing
+    // answers (a firewall dropping it), without leaving the machine.
+    const sockets: Socket[] = [];
+    const server = createTcpServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    t.after(() => {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    });
+    const origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const shortConnect = await nodeFetchWithConnectTimeout(100);
+    const failures = (['openai-compatible', 'huggingface'] as const).map(async (type) => {
+      const providers = createProviderRegistry({ config: { providers: { vllm: { type, baseURL: `${origin}/v1` } } }, env: { HF_TOKEN: 'hf_x' }, fetch: shortConnect });
+      return { type, error: await failureOf(collect(providers.get('vllm').stream({ model: 'plain', messages }))) };
+    });
+    for (const { type, error } of await Promise.all(failures)) {
+      assert.equal(error.kind, 'connection', type);
+      assert.equal(error.message, `vllm at ${origin} stopped responding (UND_ERR_CONNECT_TIMEOUT): is the network or a firewall dropping the connection?`, type);
+    }
+    // The system's own timeout (a connect or a read the kernel gave up on) reaches fetch's caller as undici throws it.
+    const timedOut: typeof fetch = async () => {
+      throw new TypeError('fetch failed', { cause: Object.assign(new Error('connect ETIMEDOUT 10.1.2.3:443'), { errno: -110, code: 'ETIMEDOUT', syscall: 'connect', address: '10.1.2.3', port: 443 }) });
+    };
+    for (const type of ['openai-compatible', 'huggingface'] as const) {
+      const providers = createProviderRegistry({ config: { providers: { far: { type, baseURL: 'https://10.1.2.3/v1' } } }, env: { HF_TOKEN: 'hf_x' }, fetch: timedOut });
+      const error = await failureOf(collect(providers.get('far').stream({ model: 'plain', messages })));
+      assert.equal(error.kind, 'connection', type);
+      assert.equal(error.message, 'far at https://10.1.2.3 stopped responding (ETIMEDOUT): is the network or a firewall dropping the connection?', type);
     }
   });
 

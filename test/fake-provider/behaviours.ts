@@ -77,6 +77,11 @@ export const behaviourSchema = z.strictObject({
   htmlPage: z.string().optional(),
   /** The content type `htmlPage` is sent with: a misconfigured proxy may label its page JSON. */
   htmlPageType: z.enum(['text/html', 'application/json']).default('text/html'),
+  /**
+   * Answer 200 with this JSON value instead of the completion (streamed: as every event), as a server that is not
+   * OpenAI-compatible does (`{"detail": …}`), or one that reports its error with status 200.
+   */
+  notCompletion: z.unknown().optional(),
   /** Reported usage; default computed from characters/4; `false` never reports usage. */
   usage: z.union([z.literal(false), z.strictObject({ input: z.number().int(), output: z.number().int() })]).optional(),
   /** Answer as Arch-Router does. */

@@ -113,6 +113,11 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
       res.writeHead(200, { 'content-type': behaviour.htmlPageType });
       return void res.end(behaviour.htmlPage);
     }
+    if (behaviour.notCompletion !== undefined) {
+      if (!body.stream) return sendJson(res, 200, behaviour.notCompletion);
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      return void res.end(`data: ${JSON.stringify(behaviour.notCompletion)}\n\ndata: [DONE]\n\n`);
+    }
     const answer = answerFor(body, behaviour);
     if (body.stream) return streamAnswer(res, body, behaviour, answer, closed);
     return sendJson(res, 200, completion(body, answer));

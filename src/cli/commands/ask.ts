@@ -6,6 +6,7 @@ import { DEFAULT_POLICY_SOURCE } from '../../core/policy/load';
 import { buildRouter } from '../../core/router';
 import { textPrinter } from '../answerPrinter';
 import { millisecondsOption, parseCommandArgs, requestOptions, requestUsage, UsageError } from '../args';
+import { editablePolicy } from '../policy';
 import { setUpPromptCommand } from '../request';
 import { printErrorLine, printJson } from '../terminal';
 import type { CliCommand } from './index';
@@ -74,6 +75,7 @@ export const ask: CliCommand = {
         firstTokenTimeoutMs,
         stallTimeoutMs,
         timeoutSettings: { firstToken: '--first-token-timeout-ms', stall: '--stall-timeout-ms' },
+        policyFile: editablePolicy(loaded.source),
       });
       for await (const event of events) {
         if (readerGone && event.type === 'error' && event.cancelled) return 0;

@@ -32,6 +32,11 @@ export interface AnswerDeps {
   stallTimeoutMs?: number;
   /** Where the user changes those two limits, named in timeout messages. */
   timeoutSettings?: AttemptLimits['settings'];
+  /**
+   * Where the user edits a model's entry, named by the note on trimmed turns and the advice for a conversation too
+   * long: the file `omni ask` loaded, say; default `.omni/policies.json`, the workspace folder's.
+   */
+  policyFile?: string;
   /** An explicit model choice (alias or provider model id): skips the router. `route`: the route to show for it. */
   override?: { model: string; route?: string };
 }
@@ -109,14 +114,14 @@ export async function* answer(request: OmniRequest, deps: AnswerDeps): AsyncGene
     const provider = lookUp(deps.providers, entry.provider);
     const outcome: AttemptOutcome = provider instanceof ProviderError
       ? { ok: false, error: provider, partialText: '' }
-      : yield* streamAttempt(provider, callFor(entry, messages), signal, limits, clock);
+      : yield* streamAttempt(provider, callFor(entry, messages, deps.policyFile), signal, limits, clock);
 
     if (outcome.ok) {
       breaker.recordSuccess(model);
       const spend = addSpend(spendOn(policy, model, outcome.usage ?? estimateUsage(messages, outcome.text + outcome.reasoning)), discarded);
       yield { type: 'usage', usage: spend.usage };
       const times = { started, firstOutputAt: outcome.firstOutputAt, now: clock() };
-      const notes = { incomplete: incompleteNote(outcome.finishReason), trimmed: trimmed && trimmedNote(trimmed, displayName(policy, model)) };
+      const notes = { incomplete: incompleteNote(outcome.finishReason), trimmed: trimmed && trimmedNote(trimmed, displayName(policy, model), deps.policyFile) };
       yield doneEvent(policy, decision.route, model, outcome.text, spend, times, attempts, notes);
       return;
     }
@@ -185,8 +190,8 @@ function shortRetryAfter(error: ProviderError): number | undefined {
   return (error.kind === 'rate-limit' || error.status === 503) && seconds !== undefined && seconds <= MAX_RETRY_AFTER_SECONDS ? seconds : undefined;
 }
 
-function callFor(entry: Policy['models'][string], messages: ModelPrompt['messages']) {
-  return { model: entry.model, messages, reasoningEffort: entry.reasoningEffort, inferenceProvider: entry.inferenceProvider, contextWindow: entry.contextWindow };
+function callFor(entry: Policy['models'][string], messages: ModelPrompt['messages'], policyFile: string | undefined) {
+  return { model: entry.model, messages, reasoningEffort: entry.reasoningEffort, inferenceProvider: entry.inferenceProvider, contextWindow: entry.contextWindow, policyFile };
 }
 
 function decisionEvent(policy: Policy, decision: RoutingDecision, model: string, skipped: Attempt[]): DecisionEvent {

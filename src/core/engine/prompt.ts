@@ -41,10 +41,10 @@ export function modelMessages(request: OmniRequest, model: ModelEntry): ModelPro
   return sentTurns < totalTurns ? { messages: sent, trimmed: { sentTurns, totalTurns, contextWindow: model.contextWindow } } : { messages: sent };
 }
 
-/** The note under an answer whose history was trimmed; `model` is the name the chat shows. */
-export function trimmedNote({ sentTurns, totalTurns, contextWindow }: TrimmedHistory, model: string): string {
+/** The note under an answer whose history was trimmed; `model` is the name the chat shows, `policyFile` where its entry is. */
+export function trimmedNote({ sentTurns, totalTurns, contextWindow }: TrimmedHistory, model: string, policyFile = '.omni/policies.json'): string {
   const tokens = contextWindow.toLocaleString('en-US');
-  return `Sent the last ${sentTurns} of ${totalTurns} turns: the earlier ones do not fit ${model}'s context window (${tokens} tokens, "contextWindow" in .omni/policies.json)`;
+  return `Sent the last ${sentTurns} of ${totalTurns} turns: the earlier ones do not fit ${model}'s context window (${tokens} tokens, "contextWindow" in ${policyFile})`;
 }
 
 /** A user turn as the model reads it: the prompt, then the selected code, fenced and labelled with its file. */

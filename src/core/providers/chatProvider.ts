@@ -3,10 +3,10 @@
  * cancels or stops reading, read the wire format, and report failures as `ProviderError`.
  */
 import type { ProviderSettings } from './config';
-import { missingKeyError, notJsonError, toProviderError } from './errors';
+import { missingKeyError, toProviderError, unreadableAnswerError } from './errors';
 import { keepStreamTail } from './streamTail';
 import { ProviderError, type ChatProvider, type CompletionRequest, type CompletionResult, type KeyLookup, type StreamChunk } from './types';
-import { readWireCompletion, readWireStream, type WireChunk, type WireCompletion } from './wire';
+import { isWireCompletion, readWireCompletion, readWireStream, type WireChunk, type WireCompletion } from './wire';
 
 /** One call as an SDK adapter gets it. */
 export interface WireCall {
@@ -47,12 +47,11 @@ export function createChatProvider(
       try {
         apiKey = await apiKeyFor();
         const completion: unknown = await transport.completion({ request, apiKey, signal: request.signal, fetch: tail.fetch });
-        // A body not labelled JSON comes back as it came (openai: text, Hugging Face: a Blob), not as an error.
-        if (!isPlainObject(completion)) throw notJsonError(settings, 'an answer', tail.bodyStart());
+        if (!isWireCompletion(completion)) throw unreadableAnswerError(settings, completion, tail.bodyStart());
         return readWireCompletion(completion);
       } catch (error) {
         const unreadableAnswer = error instanceof SyntaxError ? tail.bodyStart() : undefined;
-        throw withoutKey(toProviderError(settings, error, { signal: request.signal, retryAfterHeader: watcher.retryAfter, refusedBody: watcher.refusedBody, keyCommand: options.keyCommand, lessText: options.lessText, definedIn: options.definedIn, model: request.model, unreadableAnswer, contextWindow: request.contextWindow }), apiKey);
+        throw withoutKey(toProviderError(settings, error, { signal: request.signal, retryAfterHeader: watcher.retryAfter, refusedBody: watcher.refusedBody, fetchFailure: watcher.fetchFailure, keyCommand: options.keyCommand, lessText: options.lessText, definedIn: options.definedIn, model: request.model, unreadableAnswer, contextWindow: request.contextWindow, policyFile: request.policyFile }), apiKey);
       }
     },
 
@@ -71,7 +70,7 @@ export function createChatProvider(
         yield* readWireStream(chunks, settings);
       } catch (error) {
         const unreadableEvent = error instanceof SyntaxError ? tail.unreadableEvent() : undefined;
-        throw withoutKey(toProviderError(settings, error, { signal: request.signal, retryAfterHeader: watcher.retryAfter, refusedBody: watcher.refusedBody, keyCommand: options.keyCommand, lessText: options.lessText, definedIn: options.definedIn, model: request.model, unreadableEvent, contextWindow: request.contextWindow }), apiKey);
+        throw withoutKey(toProviderError(settings, error, { signal: request.signal, retryAfterHeader: watcher.retryAfter, refusedBody: watcher.refusedBody, fetchFailure: watcher.fetchFailure, keyCommand: options.keyCommand, lessText: options.lessText, definedIn: options.definedIn, model: request.model, unreadableEvent, contextWindow: request.contextWindow, policyFile: request.policyFile }), apiKey);
       } finally {
         controller.abort();
         request.signal?.removeEventListener('abort', cancel);
@@ -92,14 +91,19 @@ function withoutKey(error: ProviderError, apiKey: string | undefined): ProviderE
 
 /**
  * Wraps fetch to keep the Retry-After and the start of the body of a refused response: the Hugging Face SDK drops
- * response headers from its errors, and a body that is not its JSON (a proxy's text or HTML page) too.
+ * response headers from its errors, and a body that is not its JSON (a proxy's text or HTML page) too. Keeps what
+ * fetch threw as well: the openai SDK drops the cause (ETIMEDOUT…) of a connection that timed out.
  */
-function watchRefusals(baseFetch: typeof fetch): { fetch: typeof fetch; retryAfter: string | null; refusedBody: string | undefined } {
+function watchRefusals(baseFetch: typeof fetch): { fetch: typeof fetch; retryAfter: string | null; refusedBody: string | undefined; fetchFailure: unknown } {
   const watcher = {
     retryAfter: null as string | null,
     refusedBody: undefined as string | undefined,
+    fetchFailure: undefined as unknown,
     fetch: (async (input, init) => {
-      const response = await baseFetch(input, init);
+      const response = await baseFetch(input, init).catch((error: unknown) => {
+        watcher.fetchFailure = error;
+        throw error;
+      });
       if (!response.ok) {
         watcher.retryAfter = response.headers.get('retry-after');
         watcher.refusedBody = await startOf(response.clone());
@@ -108,10 +112,6 @@ function watchRefusals(baseFetch: typeof fetch): { fetch: typeof fetch; retryAft
     }) as typeof fetch,
   };
   return watcher;
-}
-
-function isPlainObject(value: unknown): value is WireCompletion {
-  return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
 }
 
 /** Enough of an error body for its message or an HTML page's title, without holding a large page in memory. */

@@ -23,12 +23,16 @@ export interface ErrorContext {
   model?: string;
   /** The policy's `contextWindow` for that model, when it has one: the conversation was trimmed to it, and still too long. */
   contextWindow?: number;
+  /** Where the user edits the model's entry, e.g. the file `omni ask --policy` names; default `.omni/policies.json`. */
+  policyFile?: string;
   /** Where the user edits the provider's entry, e.g. `the "omni.providers" user setting`. */
   definedIn?: string;
   /** The streamed `data:` payload the SDK could not parse as JSON, when the stream's text still holds it. */
   unreadableEvent?: string;
   /** The start of a non-streamed reply the SDK could not parse as JSON. */
   unreadableAnswer?: string;
+  /** What fetch threw: the openai SDK replaces an error whose words say "timed out" by one without its cause. */
+  fetchFailure?: unknown;
 }
 
 /** How much of a reply that is not JSON the error quotes: enough to tell an HTML page from a truncated event. */
@@ -44,8 +48,8 @@ export function toProviderError(settings: ProviderSettings, error: unknown, cont
   }
   if (error instanceof ProviderError) return error;
   // Both SDKs throw JSON.parse's own words, which say neither what came nor what to check.
-  if (error instanceof SyntaxError && context.unreadableEvent !== undefined) return notJsonError(settings, 'a streaming message', context.unreadableEvent);
-  if (error instanceof SyntaxError && context.unreadableAnswer !== undefined) return notJsonError(settings, 'an answer', context.unreadableAnswer);
+  if (error instanceof SyntaxError && context.unreadableEvent !== undefined) return unreadableReplyError(settings, 'a streaming message', context.unreadableEvent);
+  if (error instanceof SyntaxError && context.unreadableAnswer !== undefined) return unreadableReplyError(settings, 'an answer', context.unreadableAnswer);
   const streamed = streamedError(error);
   if (streamed) return new ProviderError(settings.name, 'server', `${settings.label} reported an error during the answer: ${streamed}`);
   const status = httpStatusOf(error);
@@ -60,6 +64,8 @@ export function toProviderError(settings: ProviderSettings, error: unknown, cont
     return fromHttpStatus(settings, status, detail, retryAfterOf(error, context) ?? loading, context);
   }
   if (error instanceof APIConnectionTimeoutError) {
+    // A connection that timed out (ETIMEDOUT, undici's connect timeout) reads as the SDK's own timeout, which it is not.
+    if (networkCodeOf(context.fetchFailure) !== undefined) return toProviderError(settings, context.fetchFailure, { ...context, fetchFailure: undefined });
     return new ProviderError(settings.name, 'timeout', `${settings.label} did not answer in time (${originOf(settings)})`);
   }
   const code = networkCodeOf(error);
@@ -103,10 +109,28 @@ export function toProviderError(settings: ProviderSettings, error: unknown, cont
   return new ProviderError(settings.name, 'protocol', `${settings.label} sent an answer Omni cannot read: ${messageOf(error)}`);
 }
 
-/** A streamed message or a whole answer that is not JSON: a proxy's page, or a server that is not OpenAI-compatible. */
-export function notJsonError(settings: ProviderSettings, what: 'a streaming message' | 'an answer', text: string): ProviderError {
+/**
+ * A streamed message or a whole answer that is not JSON (a proxy's page), or JSON that is no chat completion (a
+ * server's `{"detail": "Not Found"}`): either way the server at the baseURL is not OpenAI-compatible.
+ */
+export function unreadableReplyError(settings: ProviderSettings, what: 'a streaming message' | 'an answer', text: string, isNot: 'JSON' | 'a chat completion' = 'JSON'): ProviderError {
   const quoted = oneLinePreview(text, EVENT_PREVIEW);
-  return new ProviderError(settings.name, 'protocol', `${settings.label} sent ${what} that is not JSON ("${quoted}"): check that its baseURL ${settings.baseURL} is an OpenAI-compatible server`);
+  return new ProviderError(settings.name, 'protocol', `${settings.label} sent ${what} that is not ${isNot} ("${quoted}"): check that its baseURL ${settings.baseURL} is an OpenAI-compatible server`);
+}
+
+/**
+ * Why a non-streamed reply is no chat completion. Both SDKs hand back whatever came with status 200: a body not
+ * labelled JSON as it came (openai: text, Hugging Face: a Blob, whose start is `body`), and any JSON, a server's
+ * `{"detail": …}` or an error it reports with status 200, as if it were the answer.
+ */
+export function unreadableAnswerError(settings: ProviderSettings, reply: unknown, body: string): ProviderError {
+  const json = typeof reply === 'string' ? tryJson(reply) : reply instanceof Blob ? tryJson(body) : reply;
+  if (json === undefined) return unreadableReplyError(settings, 'an answer', body);
+  // The server is up and says what went wrong, as a streamed error event does.
+  if (isObject(json) && json.error !== undefined) {
+    return new ProviderError(settings.name, 'server', `${settings.label} reported an error instead of an answer: ${refusalOf(undefined, JSON.stringify(json))}`);
+  }
+  return unreadableReplyError(settings, 'an answer', JSON.stringify(json), 'a chat completion');
 }
 
 /** The error for a provider that needs a key Omni does not have. */
@@ -162,15 +186,15 @@ function contextOverflow(detail: string): { tokens?: number } | undefined {
  * with one, it sent only the latest turns that fit, so the setting is larger than the model's window (or the
  * estimate fell short): lowering it sends fewer.
  */
-function contextOverflowFix(model: string | undefined, tokens: number | undefined, { contextWindow, lessText = 'send less text or fewer turns' }: ErrorContext): string {
+function contextOverflowFix(model: string | undefined, tokens: number | undefined, { contextWindow, lessText = 'send less text or fewer turns', policyFile = '.omni/policies.json' }: ErrorContext): string {
   const named = model ? `"${model}"` : 'the model';
   const window = tokens ? ` (${tokens.toLocaleString('en-US')} tokens)` : '';
   if (contextWindow !== undefined) {
     const to = tokens && tokens < contextWindow ? ` to ${tokens}` : '';
-    return `the conversation is too long for ${named}${window} even trimmed to its "contextWindow" of ${contextWindow}: ${lessText}, or lower that "contextWindow"${to} on its entry in .omni/policies.json so Omni sends fewer turns`;
+    return `the conversation is too long for ${named}${window} even trimmed to its "contextWindow" of ${contextWindow}: ${lessText}, or lower that "contextWindow"${to} on its entry in ${policyFile} so Omni sends fewer turns`;
   }
   const setting = tokens ? `"contextWindow": ${tokens}` : '"contextWindow" (its context length in tokens)';
-  return `the conversation is too long for ${named}${window}: ${lessText}, or set ${setting} on its entry in .omni/policies.json so Omni sends only the latest turns that fit`;
+  return `the conversation is too long for ${named}${window}: ${lessText}, or set ${setting} on its entry in ${policyFile} so Omni sends only the latest turns that fit`;
 }
 
 /**

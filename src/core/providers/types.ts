@@ -19,6 +19,8 @@ export interface CompletionRequest {
   inferenceProvider?: string;
   /** The policy's `contextWindow` for the model, which the conversation was trimmed to: never sent, named if still too long. */
   contextWindow?: number;
+  /** Where the user edits the model's entry, named if it is still too long; default `.omni/policies.json`. */
+  policyFile?: string;
   signal?: AbortSignal;
 }
 

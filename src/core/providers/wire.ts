@@ -2,6 +2,8 @@
  * The OpenAI chat-completions wire shapes both SDKs hand back, and how Omni reads them:
  * reasoning (a separate `reasoning_content`/`reasoning` field, or `<think>` tags in the text) never becomes answer text.
  */
+import type { ProviderSettings } from './config';
+import { unreadableReplyError } from './errors';
 import { ThinkSplitter } from './thinkSplitter';
 import { ProviderError, type CompletionResult, type StreamChunk, type TokenUsage } from './types';
 
@@ -30,21 +32,28 @@ const MAX_REPORTED_TOKENS = 10_000_000;
 
 /**
  * Stream chunks out of wire chunks, ending with the `finish_reason`; throws `protocol` when the stream stops before
- * one, i.e. was cut, or when nothing at all arrived, i.e. the response was not an event stream.
+ * one, i.e. was cut, or when nothing at all arrived, i.e. the response was not an event stream, or no event was a
+ * chat completion chunk.
  */
-export async function* readWireStream(chunks: AsyncIterable<WireChunk>, provider: ProviderNaming): AsyncGenerator<StreamChunk> {
+export async function* readWireStream(chunks: AsyncIterable<WireChunk>, provider: ProviderSettings): AsyncGenerator<StreamChunk> {
   const splitter = new ThinkSplitter();
   let finishReason: string | undefined;
   let received = false;
+  /** The first event without `choices`: when no event has them, the server is not OpenAI-compatible. */
+  let foreign: unknown;
+  let sawChoices = false;
   for await (const chunk of chunks) {
     received = true;
-    const choice = chunk.choices?.[0];
+    // `choices: []` is a chunk too: the usage chunk, Azure's content-filter results.
+    if (Array.isArray(chunk?.choices)) sawChoices = true;
+    else foreign ??= chunk;
+    const choice = chunk?.choices?.[0];
     const reasoning = choice?.delta?.reasoning_content ?? choice?.delta?.reasoning;
     if (typeof reasoning === 'string' && reasoning.length > 0) yield { type: 'reasoning', text: reasoning };
     const content = choice?.delta?.content;
     if (typeof content === 'string' && content.length > 0) yield* splitter.push(content);
     if (choice?.finish_reason) finishReason = choice.finish_reason;
-    const usage = readUsage(chunk.usage);
+    const usage = readUsage(chunk?.usage);
     if (usage) yield { type: 'usage', usage };
   }
   yield* splitter.flush();
@@ -53,10 +62,16 @@ export async function* readWireStream(chunks: AsyncIterable<WireChunk>, provider
     const message = `${provider.label} answered with no event stream: check that its baseURL is an OpenAI-compatible endpoint (…/v1) that streams`;
     throw new ProviderError(provider.name, 'protocol', message);
   }
+  if (!sawChoices && foreign !== undefined) throw unreadableReplyError(provider, 'a streaming message', JSON.stringify(foreign), 'a chat completion');
   if (finishReason === undefined) {
     throw new ProviderError(provider.name, 'protocol', `${provider.label} stopped streaming before the answer was complete`);
   }
   yield { type: 'finish', reason: finishReason };
+}
+
+/** Whether a non-streamed reply is a chat completion: a server that is not OpenAI-compatible may answer 200 with other JSON. */
+export function isWireCompletion(reply: unknown): reply is WireCompletion {
+  return typeof reply === 'object' && reply !== null && Array.isArray((reply as WireCompletion).choices);
 }
 
 /** The answer of a non-streamed completion, without any `<think>` part. */
@@ -78,9 +93,4 @@ function readUsage(usage: WireUsage | null | undefined): TokenUsage | undefined 
 
 function isTokenCount(value: unknown): value is number {
   return Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) <= MAX_REPORTED_TOKENS;
-}
-
-interface ProviderNaming {
-  name: string;
-  label: string;
 }
