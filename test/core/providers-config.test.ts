@@ -329,6 +329,31 @@ describe('<think> splitter', () => {
     }
   });
 
+  test('a <think> quoted in an answer, inline or in a code block, stays answer text', () => {
+    const answers = [
+      'Wrap the reasoning in `<think>` tags.',
+      'Write `<think>…</think>` first.\nThen the answer.',
+      'Tags such as <think> mid-line are text.',
+      'Like this:\n\n```xml\n<think>\nplan\n</think>\n```\n\nThen answer.',
+      'A tilde fence:\n~~~\n<think>\n~~~',
+      'Indented, it is code:\n\n    <think>',
+    ];
+    for (const text of answers) {
+      for (const pieces of everyCut(text)) assert.deepEqual(read(pieces), { answer: text, reasoning: '' }, `${JSON.stringify(pieces)}`);
+    }
+  });
+
+  test('a <think> that starts the answer, or a line outside a code fence, opens reasoning', () => {
+    const cases = [
+      ['\n  <think>plan</think>\n\nAnswer.', 'plan', 'Answer.'],
+      ['Intro.\n<think>plan</think>\n\nAnswer.', 'plan', 'Intro.\nAnswer.'],
+      ['See `<think>`:\n```\n<think>\n```\n<think>plan</think>\nDone.', 'plan', 'See `<think>`:\n```\n<think>\n```\nDone.'],
+    ];
+    for (const [text, reasoning, answer] of cases) {
+      for (const pieces of everyCut(text)) assert.deepEqual(read(pieces), { answer, reasoning }, `${JSON.stringify(pieces)}`);
+    }
+  });
+
   test('after a quoted </think>, a lone one still ends the reasoning before it', () => {
     const text = 'They wrote `</think>` too early.\n</think>\n\nFixed.';
     for (const pieces of everyCut(text)) {

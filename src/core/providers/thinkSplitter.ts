@@ -1,6 +1,7 @@
 /**
  * Separates `<think>…</think>` reasoning from answer text in a stream whose chunks may cut a tag anywhere,
- * e.g. `<thi` + `nk>`: a possible partial tag is held back until the next chunk decides it.
+ * e.g. `<thi` + `nk>`: a possible partial tag is held back until the next chunk decides it. Only tags where models
+ * write them count: an answer that quotes `<think>` or `</think>` keeps its text.
  */
 
 export interface SplitText {
@@ -21,12 +22,15 @@ const CLOSE = '</think>';
 export class ThinkSplitter {
   private inside = false;
   private pending = '';
-  /** Right after `</think>` models put blank lines that are not part of the answer. */
-  private trimNextAnswer = false;
+  /** Models put blank lines at the start and right after `</think>` that are not part of the answer. */
+  private trimNextAnswer = true;
   /** Until the first tag, a `</think>` can still turn the text before it into reasoning. */
   private sawTag = false;
-  /** The answer text passed on before the first tag: whether a `</think>` sits in a code fence depends on all of it. */
-  private untagged = '';
+  /**
+   * The answer text passed on so far (since a lone `</think>` withdrew the earlier one): whether a tag sits in a code
+   * fence, or starts the answer, depends on all of it.
+   */
+  private answer = '';
 
   push(text: string): SplitText[] {
     this.pending += text;
@@ -45,7 +49,7 @@ export class ThinkSplitter {
     const out: SplitText[] = [];
     for (;;) {
       const tag = this.inside ? CLOSE : OPEN;
-      const at = this.pending.indexOf(tag);
+      const at = this.inside ? this.pending.indexOf(CLOSE) : this.opening();
       const close = this.sawTag ? undefined : this.unopenedClose(at < 0 ? this.pending.length : at, final);
       if (close?.undecided) {
         // Only the next chunk says whether the line goes on after this `</think>`.
@@ -57,7 +61,7 @@ export class ThinkSplitter {
         out.push({ type: 'reasoning', text: this.pending.slice(0, close.at), answerWasReasoning: true });
         this.pending = this.pending.slice(close.at + CLOSE.length);
         this.sawTag = true;
-        this.untagged = '';
+        this.answer = '';
         this.trimNextAnswer = true;
         continue;
       }
@@ -67,7 +71,6 @@ export class ThinkSplitter {
       this.inside = !this.inside;
       this.trimNextAnswer = !this.inside;
       this.sawTag = true;
-      this.untagged = '';
     }
     if (final) return out;
     // Before the first tag, a partial `</thi` is held back as well as a partial `<thi`.
@@ -86,10 +89,23 @@ export class ThinkSplitter {
     for (let at = this.pending.indexOf(CLOSE); at >= 0 && at < end; at = this.pending.indexOf(CLOSE, at + 1)) {
       const rest = /^[ \t\r]*(\n)?/.exec(this.pending.slice(at + CLOSE.length))!;
       const endsLine = rest[1] !== undefined || at + CLOSE.length + rest[0].length === this.pending.length;
-      if (!endsLine || inCodeFence(this.untagged + this.pending.slice(0, at))) continue;
+      if (!endsLine || inCodeFence(this.answer + this.pending.slice(0, at))) continue;
       return rest[1] === undefined && !final ? { at, undecided: true } : { at };
     }
     return undefined;
+  }
+
+  /**
+   * Where the first `<think>` in `pending` that opens reasoning is, or -1: one at the start of the answer, or at the
+   * start of a line outside a code fence, as models write it (Qwen3, DeepSeek-R1 and QwQ open with it). Any other,
+   * such as an answer's "wrap it in `<think>` tags" or a code block that shows one, is answer text.
+   */
+  private opening(): number {
+    for (let at = this.pending.indexOf(OPEN); at >= 0; at = this.pending.indexOf(OPEN, at + 1)) {
+      const before = this.answer + this.pending.slice(0, at);
+      if (before.trim() === '' || (/\n {0,3}$/.test(before) && !inCodeFence(before))) return at;
+    }
+    return -1;
   }
 
   private emit(out: SplitText[], text: string): void {
@@ -98,7 +114,7 @@ export class ThinkSplitter {
       value = value.replace(/^\s+/, '');
       if (value.length > 0) this.trimNextAnswer = false;
     }
-    if (!this.sawTag) this.untagged += value;
+    if (!this.inside) this.answer += value;
     if (value.length > 0) out.push({ type: this.inside ? 'reasoning' : 'token', text: value });
   }
 }
