@@ -99,6 +99,11 @@ const assistantTurnSchema = z.object({
   requestId,
   text: z.string(),
   reasoning: z.optional(z.string()),
+  /**
+   * While streaming with no answer text yet: when the model began reasoning (epoch ms), so a view built anew (closed
+   * and reopened) counts "Reasoning… N s" on from there rather than from 0.
+   */
+  reasoningSince: z.optional(millis),
   tag: z.optional(decisionTagSchema),
   notes: z.array(fallbackNoteSchema),
   usage: z.optional(usageSchema),
@@ -138,6 +143,11 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
     conversationId: z.nullable(shortText),
     title: shortText,
     turns: z.array(turnSchema),
+    /**
+     * The host's clock when it sent this (epoch ms): the turns' times are on it, and a remote or WSL extension host's
+     * clock may differ from the webview's. Absent when the webview replays its own saved state.
+     */
+    sentAt: z.optional(millis),
   }),
   /** A request the host started itself (e.g. Explain from the editor): show its prompt and an empty answer. */
   z.object({ type: z.literal('userTurn'), requestId, text: z.string() }),

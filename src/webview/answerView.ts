@@ -274,7 +274,8 @@ export class AnswerView {
   /** Shows the ticking status if the answer streams and has no text yet; true when it was not shown before. */
   private startThinking(): boolean {
     if (this.thinkingTimer !== 0 || !this.streaming || this.turn.text !== '') return false;
-    const since = Date.now();
+    // A view built anew while the model reasons counts on from when it started.
+    const since = (this.turn.reasoningSince ??= Date.now());
     const tick = () => {
       // An answer dropped from the page (another conversation opened) stops its own clock.
       if (this.thinkingTimer !== 0 && !this.element.isConnected) this.stopThinking();
@@ -289,6 +290,7 @@ export class AnswerView {
   private stopThinking(): void {
     window.clearInterval(this.thinkingTimer);
     this.thinkingTimer = 0;
+    delete this.turn.reasoningSince;
     this.thinking.hidden = true;
   }
 

@@ -69,9 +69,11 @@ export class Transcript {
     this.root.replaceChildren();
     this.resizes.disconnect();
     this.resizes.observe(this.root);
+    // Times from the host move onto this page's clock, which a remote or WSL extension host need not share.
+    const skew = conversation.sentAt === undefined ? 0 : Date.now() - conversation.sentAt;
     for (const turn of conversation.turns) {
       if (turn.role === 'user') this.addUserTurn(turn.text);
-      else this.addAnswer(turn);
+      else this.addAnswer(turn.reasoningSince === undefined ? turn : { ...turn, reasoningSince: turn.reasoningSince + skew });
     }
     this.jumpToEnd();
   }

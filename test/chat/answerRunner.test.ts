@@ -24,18 +24,18 @@ afterEach(() => fake?.close());
 
 /**
  * Runs one chat answer to the coder behaving as `behaviour`; `stopWhen` sees each message posted to the chat and each
- * line logged, and stops the answer the first time it returns true.
+ * line logged, with the turn as it is then, and stops the answer the first time it returns true.
  */
-async function stoppedAnswer(behaviour: Behaviour, stopWhen: (seen: { message?: HostMessage; warning?: string }) => boolean) {
+async function stoppedAnswer(behaviour: Behaviour, stopWhen: (seen: { message?: HostMessage; warning?: string }, turn: AssistantTurn) => boolean) {
   fake = await startFakeProvider({ behaviours: { 'fake-coder': behaviour } });
   const providers = createProviderRegistry({ config: { providers: { fake: { type: 'openai-compatible', baseURL: fake.baseURL } } }, env: {} });
   const controller = new AbortController();
+  const turn: AssistantTurn = { role: 'assistant', requestId: 'r1', text: '', notes: [], status: 'streaming' };
   const stopIf = (seen: { message?: HostMessage; warning?: string }) => {
-    if (stopWhen(seen)) controller.abort();
+    if (stopWhen(seen, turn)) controller.abort();
   };
   const posted: HostMessage[] = [];
   const log = { info() {}, error() {}, warn: (warning: string) => stopIf({ warning }) } as unknown as vscode.LogOutputChannel;
-  const turn: AssistantTurn = { role: 'assistant', requestId: 'r1', text: '', notes: [], status: 'streaming' };
   const result: RunResult = await runAnswer({
     requestId: 'r1',
     turn,
@@ -74,6 +74,26 @@ describe('a stopped chat answer', () => {
     assert.equal(turn.footer?.outputTokens, result.stopped.usage.outputTokens);
     // A finished answer's footer times its first output, reasoning included; a stopped one must not say "—".
     assert.equal(typeof turn.footer?.timeToFirstTokenMs, 'number');
+  });
+});
+
+describe('a reasoning answer', () => {
+  it('keeps in its turn when the model began reasoning, until the first answer token, for a chat view built anew', async () => {
+    const started = Date.now();
+    const seen: Array<[string, number | undefined]> = [];
+    await stoppedAnswer(
+      { text: 'def add(a, b):\n    return a + b', chunkDelayMs: 100, reasoning: { text: 'Two numbers, added in Python.', as: 'reasoning_content' } },
+      ({ message }, turn) => {
+        if (message?.type === 'reasoning' || message?.type === 'token') seen.push([message.type, turn.reasoningSince]);
+        return false;
+      },
+    );
+    const reasoning = seen.filter(([type]) => type === 'reasoning');
+    assert.ok(reasoning.length >= 2, `the fake streams its reasoning in pieces: ${JSON.stringify(seen)}`);
+    const since = reasoning[0][1];
+    assert.ok(since !== undefined && since >= started && since <= Date.now(), `set when reasoning began: ${JSON.stringify(seen)}`);
+    assert.ok(reasoning.every(([, at]) => at === since), `more reasoning does not move it: ${JSON.stringify(seen)}`);
+    assert.ok(seen.filter(([type]) => type === 'token').every(([, at]) => at === undefined), `gone once the answer started: ${JSON.stringify(seen)}`);
   });
 });
 

@@ -7,8 +7,9 @@ import { THEMES } from './themes';
 
 let open: Webview[] = [];
 
-async function webview(savedState?: unknown, userAgent?: string): Promise<Webview> {
-  const opened = await openWebview({ savedState, userAgent });
+/** `clock`: the page's fake clock's time (epoch ms), from before the webview starts. */
+async function webview(savedState?: unknown, userAgent?: string, clock?: number): Promise<Webview> {
+  const opened = await openWebview({ savedState, userAgent, clock });
   open.push(opened);
   return opened;
 }
@@ -708,6 +709,24 @@ describe('chat webview', () => {
       assert.equal(await status.isHidden(), true, `${ending}: gone`);
       if (ending === 'failed over') await view.send(done(requestId, true));
     }
+  });
+
+  it('counts "Reasoning… N s" on from when the model began reasoning in a view built anew', async () => {
+    const start = Date.UTC(2026, 0, 5, 9);
+    const view = await webview(undefined, undefined, start);
+    // The host's clock runs an hour ahead of the page's, as a remote or WSL extension host's may.
+    const hostNow = start + 3_600_000;
+    const reasoning = { text: '', reasoning: 'The user wants a parser.', status: 'streaming', reasoningSince: hostNow - 40_000 } as const;
+    await view.send({ ...savedConversation('c1', 'CSV parser', 'Write a CSV parser', reasoning), sentAt: hostNow });
+    const status = view.page.locator('.answer .reasoning-status');
+    assert.equal(await status.textContent(), 'Reasoning… 40 s', 'the host reopened the view 40 s into the reasoning');
+    await view.page.clock.runFor(12_000);
+    assert.equal(await status.textContent(), 'Reasoning… 52 s');
+
+    // Hidden and shown again, the view first replays what it saved, on the page's clock: reasoning began at start − 40 s.
+    // Half a second either way leaves room for the time each page takes to load.
+    const reopened = await webview(await view.read('__state'), undefined, start + 20_500);
+    assert.equal(await reopened.page.locator('.answer .reasoning-status').textContent(), 'Reasoning… 60 s');
   });
 
   it('pulses the "Reasoning…" dot only for users who have not asked for reduced motion', async () => {

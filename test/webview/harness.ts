@@ -124,10 +124,11 @@ export async function closeBrowser(): Promise<void> {
 
 /**
  * Opens the webview in a fresh page; `savedState` is what `getState()` returns, as after a reload; `userAgent` stands
- * for another platform's VS Code; `fonts: 'no math font'` for a Linux system without one.
+ * for another platform's VS Code; `fonts: 'no math font'` for a Linux system without one; `clock`, the page's fake
+ * clock's time (epoch ms) from before the webview starts.
  */
 export async function openWebview(
-  options: { savedState?: unknown; userAgent?: string; fonts?: 'system fonts' | 'no math font' } = {},
+  options: { savedState?: unknown; userAgent?: string; fonts?: 'system fonts' | 'no math font'; clock?: number } = {},
 ): Promise<Webview> {
   for (const { path } of Object.values(files)) {
     if (!existsSync(join(root, path))) throw new Error(`${path} is missing: build first with 'node esbuild.js'`);
@@ -159,6 +160,7 @@ export async function openWebview(
     }
   });
   await page.addInitScript({ content: initScript(options.savedState) });
+  if (options.clock !== undefined) await page.clock.install({ time: options.clock });
   await page.goto(`${origin}/index.html`);
   // Theme variables and VS Code's default webview styles, as VS Code injects them: before the page's own stylesheet,
   // which wins ties. A <link>, so the CSP allows it.

@@ -64,6 +64,7 @@ export async function runAnswer(options: RunOptions): Promise<RunResult> {
       }
       case 'token':
         firstTokenAt ??= Date.now();
+        delete turn.reasoningSince;
         turn.text += event.text;
         post({ type: 'token', requestId, text: event.text });
         break;
@@ -71,10 +72,14 @@ export async function runAnswer(options: RunOptions): Promise<RunResult> {
         // As the engine times a finished answer: reasoning is the model's first output.
         firstTokenAt ??= Date.now();
         if (event.replacesAnswer) turn.text = '';
+        // Kept in the turn, not only in the view: a view built anew counts on from here.
+        if (turn.text === '') turn.reasoningSince ??= Date.now();
         turn.reasoning = (turn.reasoning ?? '') + event.text;
         post({ type: 'reasoning', requestId, text: event.text, ...(event.replacesAnswer ? { replacesAnswer: true } : {}) });
         break;
       case 'retry': {
+        // The model asked next reasons anew, if at all: the webview's status starts over too.
+        delete turn.reasoningSince;
         // Up to a few seconds with nothing new on screen: the note says who is waited for, and why.
         const note = { failedModel: display(event.model), cause: event.message.slice(0, 500), nextModel: display(event.model), partialDiscarded: false, retryInMs: event.waitMs };
         turn.notes.push(note);
@@ -83,6 +88,7 @@ export async function runAnswer(options: RunOptions): Promise<RunResult> {
         break;
       }
       case 'fallback': {
+        delete turn.reasoningSince;
         if (event.partialDiscarded) {
           turn.text = '';
           turn.reasoning = undefined;

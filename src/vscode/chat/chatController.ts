@@ -385,6 +385,8 @@ export class ChatController implements vscode.Disposable {
     } finally {
       clearInterval(checkpoint);
       if (turn.status === 'streaming') turn.status = 'error';
+      // Only a streaming answer counts its reasoning time.
+      delete turn.reasoningSince;
       // The user may have switched conversations meanwhile (New Chat stops this run): save the one it belongs to.
       await this.persist(conversation);
     }
@@ -469,7 +471,7 @@ export class ChatController implements vscode.Disposable {
     await Promise.all([this.restored, this.deps.policies.ready]);
     this.postConfig(to);
     this.postBanner(this.deps.policies.current(this.activeResource()), to);
-    this.post({ type: 'conversation', conversationId: this.conversation.id, title: this.conversation.title, turns: this.conversation.turns }, to);
+    this.post({ type: 'conversation', conversationId: this.conversation.id, title: this.conversation.title, turns: this.conversation.turns, sentAt: Date.now() }, to);
     await this.broadcastModels(to);
     await this.broadcastHistory(to);
     this.postTotals(to);
