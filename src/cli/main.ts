@@ -2,7 +2,7 @@
 import { version } from '../../package.json';
 import { UsageError } from './args';
 import { commands } from './commands';
-import { failureJson, printErrorLine, printLine } from './terminal';
+import { EXIT_CANCELLED, failureJson, printErrorLine, printLine } from './terminal';
 
 const usage = `usage: omni <command> [options]
        omni --version
@@ -38,6 +38,15 @@ async function main(argv: string[]): Promise<number> {
   if (!command) {
     printErrorLine(`omni: unknown command "${name}"\n\n${usage}`);
     return 2;
+  }
+  // Killed by the signal, `omni eval --json` waiting on a slow Arch-Router would end without the JSON line a script reads.
+  if (!command.handlesCtrlC && wantsJson(rest)) {
+    process.once('SIGINT', () => {
+      printErrorLine('omni: cancelled (Ctrl-C)');
+      const failure = failureJson(EXIT_CANCELLED);
+      if (failure) printLine(failure);
+      process.exit(EXIT_CANCELLED);
+    });
   }
   return command.run(rest);
 }

@@ -12,6 +12,7 @@ import type { ProviderRegistry } from '../core/providers/types';
 import { UsageError } from './args';
 import { loadPolicyForCommand } from './policy';
 import { cliProviders } from './providers';
+import { printErrorLine } from './terminal';
 
 export interface RequestFlags {
   lang?: string;
@@ -111,13 +112,27 @@ export interface PromptCommandSetup {
   providers: ProviderRegistry;
 }
 
+/** The prompt piped in for `-`: `git diff | omni ask -`, or one longer than the system lets an argument be (128 KiB on Linux). */
+async function readStdinPrompt(): Promise<string> {
+  if (process.stdin.isTTY) printErrorLine('omni: reading the prompt from stdin (-); end it with Ctrl-D');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  const { text, problem } = decodeText(Buffer.concat(chunks));
+  if (problem) throw new Error(`the prompt on stdin (-) is not UTF-8 text (at ${problem.line}:${problem.column}); convert it first, e.g. iconv -f latin1 -t utf-8`);
+  // The line end `echo` and editors leave is not part of the question.
+  const prompt = text.replace(/\r?\n$/, '');
+  if (prompt.trim() === '') throw new Error('the prompt on stdin (-) is empty; pipe the text in, e.g. echo "why does this crash?" | omni ask -');
+  return prompt;
+}
+
 /** Reads the prompt and loads the policy and providers; undefined after printing why the policy cannot be used. */
-export function setUpPromptCommand(
+export async function setUpPromptCommand(
   values: RequestFlags & { policy?: string; providers?: string },
   positionals: string[],
   usage: string,
-): PromptCommandSetup | undefined {
-  const prompt = positionals.join(' ');
+): Promise<PromptCommandSetup | undefined> {
+  // A lone "-" is stdin, as for most tools; taken as the words of a prompt it would be routed, and sent, as "-".
+  const prompt = positionals.length === 1 && positionals[0] === '-' ? await readStdinPrompt() : positionals.join(' ');
   if (prompt.trim() === '') throw new UsageError(`a prompt is required\n\n${usage}`);
   const loaded = loadPolicyForCommand(values.policy);
   if (!loaded) return undefined;

@@ -37,6 +37,9 @@ export function printJson(value: unknown, result = true): void {
   said.result = result;
 }
 
+/** Exit code after Ctrl-C, as shells report a SIGINT. */
+export const EXIT_CANCELLED = 130;
+
 /** The line a failed `--json` run ends with when the command printed no result of its own: what stderr said. */
 export function failureJson(exitCode: number): string | undefined {
   return said.result ? undefined : JSON.stringify({ ok: false, exitCode, error: said.errors.join('\n') });

@@ -16,8 +16,8 @@ const tsx = pathToFileURL(resolve('node_modules/tsx/dist/loader.mjs')).href;
 const env = { ...process.env, OMNI_PROVIDERS: '', HF_TOKEN: '' };
 
 /** Runs the real CLI entry in a child process, as a user would (through tsx, so no build is needed). */
-function omni(args: string[], cwd = process.cwd(), moreEnv: NodeJS.ProcessEnv = {}) {
-  const result = spawnSync(process.execPath, ['--import', tsx, main, ...args], { cwd, encoding: 'utf8', env: { ...env, ...moreEnv } });
+function omni(args: string[], cwd = process.cwd(), moreEnv: NodeJS.ProcessEnv = {}, input?: string | Uint8Array) {
+  const result = spawnSync(process.execPath, ['--import', tsx, main, ...args], { cwd, encoding: 'utf8', env: { ...env, ...moreEnv }, input });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -288,6 +288,24 @@ describe('omni CLI', () => {
     const bad = omni(['route', 'x', '--history-file', 'bad.json'], root);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /--history-file: bad\.json must be a JSON array .*0\.role: .*0\.content: /);
+  });
+
+  it('route and ask read the prompt from stdin for "-", also one too long to be an argument, instead of taking "-" as the prompt', () => {
+    const root = workspace(localPolicy);
+    const scores = (stdout: string) => JSON.parse(stdout.trim().split('\n').at(-1)!).scores;
+    const prompt = 'explain what this regular expression matches';
+    const piped = omni(['route', '-', '--json'], root, {}, `${prompt}\n`);
+    assert.equal(piped.code, 0, piped.stderr);
+    assert.deepEqual(scores(piped.stdout), scores(omni(['route', prompt, '--json'], root).stdout));
+    // Linux refuses a single argument over 128 KiB (E2BIG), so a long prompt can only come this way.
+    const long = omni(['route', '-', '--json'], root, {}, `${prompt} ${'a'.repeat(200_000)}`);
+    assert.equal(long.code, 0, long.stderr);
+    const empty = omni(['ask', '-'], root, {}, '\n');
+    assert.equal(empty.code, 1, 'a problem of the input, not of the command line');
+    assert.match(empty.stderr, /^omni: the prompt on stdin \(-\) is empty; pipe the text in/);
+    const latin1 = omni(['route', '-'], root, {}, Buffer.from('caf\xe9', 'latin1'));
+    assert.equal(latin1.code, 1);
+    assert.match(latin1.stderr, /^omni: the prompt on stdin \(-\) is not UTF-8 text \(at 1:4\)/);
   });
 
   it('rejects a bad --command with the allowed values', () => {
@@ -653,6 +671,30 @@ describe('omni CLI', () => {
     const prompt = omni(['route', '--', '--json'], good);
     assert.equal(prompt.code, 0);
     assert.doesNotMatch(prompt.stdout, /^\{/, 'a prompt that reads --json after -- is no option');
+  });
+
+  it('with --json, Ctrl-C during a command waiting on Arch-Router ends with one JSON line and exit 130', async () => {
+    const fake = await startFakeProvider({ behaviours: { hang: { hang: true } } });
+    try {
+      const policy = JSON.parse(localPolicy);
+      policy.router = { mode: 'arch', timeoutMs: 30000, archRouter: { provider: 'fake', model: 'hang' } };
+      const root = workspace(JSON.stringify(policy));
+      writeFileSync(join(root, 'providers.json'), JSON.stringify({ providers: { fake: { type: 'openai-compatible', baseURL: fake.baseURL } } }));
+      writeFileSync(join(root, 'data.jsonl'), `${JSON.stringify({ prompt: 'write a function', route_fine: 'code_generation' })}\n`);
+      const { child, done } = startOmni(['eval', 'data.jsonl', '--label', 'route_fine', '--providers', 'providers.json', '--json'], root);
+      const asked = setInterval(() => {
+        if (fake.chatRequests().length > 0) {
+          clearInterval(asked);
+          child.kill('SIGINT');
+        }
+      }, 50);
+      const { code, stdout, stderr } = await done;
+      clearInterval(asked);
+      assert.equal(code, 130, stderr);
+      assert.deepEqual(JSON.parse(stdout.trimEnd().split('\n').at(-1)!), { ok: false, exitCode: 130, error: 'cancelled (Ctrl-C)' });
+    } finally {
+      await fake.close();
+    }
   });
 
   it('an unknown command prints the usage and exits 2', () => {

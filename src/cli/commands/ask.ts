@@ -8,10 +8,11 @@ import { textPrinter } from '../answerPrinter';
 import { millisecondsOption, parseCommandArgs, requestOptions, requestUsage, UsageError } from '../args';
 import { editablePolicy } from '../policy';
 import { setUpPromptCommand } from '../request';
-import { printErrorLine, printJson } from '../terminal';
+import { EXIT_CANCELLED, printErrorLine, printJson } from '../terminal';
 import type { CliCommand } from './index';
 
 const usage = `usage: omni ask "<prompt>" [options]
+       omni ask - [options]        (the prompt from stdin: git diff | omni ask - --command explain)
 
 Answers a request with the model the policy routes it to. The answer goes to stdout: as it streams on a
 terminal, complete and only once a model has answered when stdout is a file or a pipe. The route, reasoning,
@@ -22,11 +23,9 @@ ${requestUsage}
   --first-token-timeout-ms MS   wait this long for a model's first token before trying the next (default 20000)
   --stall-timeout-ms MS         wait this long when a stream goes silent before trying the next (default 30000)`;
 
-/** Exit code after Ctrl-C, as shells report a SIGINT. */
-const EXIT_CANCELLED = 130;
-
 export const ask: CliCommand = {
   summary: 'answer a request with the routed model, streaming',
+  handlesCtrlC: true,
   async run(args) {
     const options = { ...requestOptions, model: { type: 'string' }, 'first-token-timeout-ms': { type: 'string' }, 'stall-timeout-ms': { type: 'string' } } as const;
     const parsed = parseCommandArgs(args, options, usage);
@@ -35,7 +34,7 @@ export const ask: CliCommand = {
     // The same bounds as the extension's omni.firstTokenTimeoutMs and omni.stallTimeoutMs settings.
     const firstTokenTimeoutMs = millisecondsOption(values, 'first-token-timeout-ms', MODEL_TIMEOUT_RANGE_MS.min, MODEL_TIMEOUT_RANGE_MS.max, usage);
     const stallTimeoutMs = millisecondsOption(values, 'stall-timeout-ms', MODEL_TIMEOUT_RANGE_MS.min, MODEL_TIMEOUT_RANGE_MS.max, usage);
-    const setup = setUpPromptCommand(values, positionals, usage);
+    const setup = await setUpPromptCommand(values, positionals, usage);
     if (!setup) return 1;
     const { loaded, providers, request } = setup;
     // Checked before the router runs (Arch-Router may be asked, up to its timeout): a typo is the command line's.

@@ -8,6 +8,8 @@ import { test } from './test';
 
 export interface CliCommand {
   summary: string;
+  /** Handles Ctrl-C itself, as `ask` does (it cancels the request and reports that as its outcome). */
+  handlesCtrlC?: boolean;
   run(args: string[]): Promise<number>;
 }
 

@@ -8,6 +8,7 @@ import { parseMode } from './mode';
 import type { CliCommand } from './index';
 
 const usage = `usage: omni route "<prompt>" [options]
+       omni route - [options]      (the prompt from stdin)
 
 Prints the routing decision for a request and why it was made.
 
@@ -20,7 +21,7 @@ export const route: CliCommand = {
     const parsed = parseCommandArgs(args, { ...requestOptions, mode: { type: 'string' } }, usage);
     if (!parsed) return 0;
     const { values, positionals } = parsed;
-    const setup = setUpPromptCommand(values, positionals, usage);
+    const setup = await setUpPromptCommand(values, positionals, usage);
     if (!setup) return 1;
     const { loaded, providers, request } = setup;
     const router = buildRouter(loaded.policy, { mode: parseMode(values.mode, loaded), getProvider: providers.get });
