@@ -8,6 +8,7 @@ import { editorContext, trackWorkingEditor, workingEditor } from './vscode/edito
 import { codeActions, registerSelectionCommands } from './vscode/commands/selectionCommands';
 import { registerSetupCommands } from './vscode/commands/setupCommands';
 import { PolicyService } from './vscode/policyService';
+import { registerPolicyQuickFixes } from './vscode/policyQuickFix';
 import { ProviderService } from './vscode/providerService';
 import { ProposalPreview } from './vscode/refactor/proposalPreview';
 import { RoutingExamples, runRoutingExamplesCommand } from './vscode/routingExamples';
@@ -56,6 +57,7 @@ export function activate(context: vscode.ExtensionContext) {
     views,
     examples,
     controller.onDidDecide(({ route, model, policy }) => statusBar.show(route, model, policy)),
+    registerPolicyQuickFixes(),
     policies.onDidChange(showPolicyState),
     vscode.window.onDidChangeActiveTextEditor(showPolicyState),
     vscode.commands.registerCommand('omni.showRoutingLog', () => log.show(true)),

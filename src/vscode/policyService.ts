@@ -12,6 +12,7 @@ import { readFileUpTo } from '../core/storage/readFileUpTo';
 import { workspaceFolderOf } from './editorContext';
 import { isOmniFile, LinkedFileWatchers, omniFileUri, unsavedDocument, watchOmniFile } from './omniFiles';
 import { PerKeyQueue } from './perKeyQueue';
+import { POLICY_DIAGNOSTIC_SOURCE } from './policyQuickFix';
 import type { ProviderService } from './providerService';
 
 export interface ActivePolicy {
@@ -288,6 +289,6 @@ function toVsDiagnostic(d: PolicyDiagnostic, lines: LineIndex): vscode.Diagnosti
   const range = new vscode.Range(d.line - 1, d.column - 1, end.line - 1, end.column - 1);
   const severity = d.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning;
   const diagnostic = new vscode.Diagnostic(range, `${d.message} (at ${d.path})`, severity);
-  diagnostic.source = 'Omni policy';
+  diagnostic.source = POLICY_DIAGNOSTIC_SOURCE;
   return diagnostic;
 }

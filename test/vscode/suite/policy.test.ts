@@ -47,6 +47,25 @@ suite('Policy in the editor', () => {
     assert.equal(problem.source, 'Omni policy');
   });
 
+  test('a did-you-mean is a quick fix that puts the suggested name in place of the typo', async () => {
+    const text = JSON.stringify(testPolicy(), null, 2).replace('"model": "coder",\n      "fallbacks"', '"model": "codr",\n      "fallbacks"');
+    await writeText(policyUri(), text);
+    const problem = await waitFor('the Problems entry of the typo', () => vscode.languages.getDiagnostics(policyUri()).find((d) => /"codr"/.test(d.message)));
+    // Code actions are asked of an open document, as the editor's light bulb does.
+    const document = await vscode.workspace.openTextDocument(policyUri());
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', policyUri(), problem.range);
+    const fix = actions.find((action) => action.title === 'Change to "coder"');
+    assert.ok(fix?.edit, `no quick fix among: ${actions.map((action) => action.title).join(', ')}`);
+    assert.equal(fix.isPreferred, true);
+    assert.ok(await vscode.workspace.applyEdit(fix.edit));
+    assert.equal(document.getText(), text.replace('"codr"', '"coder"'));
+    await document.save();
+    await waitFor('the entry to go once the fix is saved', () => (vscode.languages.getDiagnostics(policyUri()).length === 0 ? true : undefined));
+    // The file stays broken for the next test, as the first one left it.
+    await writeText(policyUri(), text);
+    await waitFor('the Problems entry again', () => vscode.languages.getDiagnostics(policyUri()).find((d) => /"codr"/.test(d.message)));
+  });
+
   test('while the file is broken, the last valid policy keeps routing', async () => {
     const fake = await fakeProvider();
     const before = fake.chatRequests().length;
