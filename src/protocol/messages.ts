@@ -219,8 +219,13 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('chooseModel'), model: z.nullable(shortText) }),
   /** Saves what `requestId` was routed on as a line of the folder's routing examples, with the route the user picks. */
   z.object({ type: z.literal('saveRoutingExample'), requestId }),
-  /** Runs "Omni: Set API Key" for `provider`, offered under an answer whose key was missing or refused. */
-  z.object({ type: z.literal('setApiKey'), provider: shortText }),
+  /**
+   * Runs "Omni: Set API Key" for `provider`, offered under an answer whose key was missing or refused; without one
+   * (the empty chat's button), the command asks which provider.
+   */
+  z.object({ type: z.literal('setApiKey'), provider: z.optional(shortText) }),
+  /** Runs "Omni: Create Policy", offered by the empty chat. */
+  z.object({ type: z.literal('createPolicy') }),
 ]);
 
 export type { DecisionStage };

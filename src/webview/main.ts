@@ -102,6 +102,13 @@ function shortcut(key: string): string {
   return /Mac/.test(navigator.userAgent) ? `⌥⌘${key}` : `Ctrl+Alt+${key}`;
 }
 
+/** A welcome button that runs a setup command; a first-time user should not have to find it in the palette. */
+function setupButton(label: string, title: string, message: { type: 'setApiKey' } | { type: 'createPolicy' }): HTMLButtonElement {
+  const button = h('button', { type: 'button', class: 'secondary', title }, label);
+  button.addEventListener('click', () => host.post(message));
+  return button;
+}
+
 // Shown while the conversation is empty (see styles.css): a first run otherwise opens on a blank panel.
 const welcome = h(
   'section',
@@ -112,6 +119,12 @@ const welcome = h(
     { class: 'muted' },
     'Each request goes to the model that .omni/policies.json gives its route; without that file, a built-in policy of Hugging Face models routes. ' +
       '"Omni: Create Policy" writes one (with local models too); "Omni: Set API Key" stores a key.',
+  ),
+  h(
+    'div',
+    { class: 'welcome-actions' },
+    setupButton('Set API Key', 'Store a provider\'s key in VS Code\'s secret storage ("Omni: Set API Key")', { type: 'setApiKey' }),
+    setupButton('Create Policy', 'Write .omni/policies.json from a template ("Omni: Create Policy")', { type: 'createPolicy' }),
   ),
 );
 const transcriptElement = h('main', { class: 'transcript', 'aria-label': 'Conversation' });

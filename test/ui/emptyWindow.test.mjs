@@ -1,6 +1,6 @@
 // A first-time user installs Omni and starts in an empty window, with no folder open. Whatever needs a folder
 // (a policy, routing examples) says so with a button to VS Code's Open Folder dialog rather than leaving them stuck.
-import { Chat } from './omni.mjs';
+import { Chat, textOf } from './omni.mjs';
 import { openWorkbench } from './workbench.mjs';
 
 describe('Omni in a window with no folder open', function () {
@@ -24,6 +24,18 @@ describe('Omni in a window with no folder open', function () {
 
   it('Create Policy asks for a folder first and opens the Open Folder dialog', async function () {
     await workbench.runCommand('Omni: Create Policy');
+    await openFolderFrom('Omni: open a folder first; the policy lives in its .omni/policies.json.');
+  });
+
+  it('the empty chat offers its first steps as buttons: Set API Key asks which provider, Create Policy asks for a folder', async function () {
+    await workbench.runCommand('Omni: Open Chat');
+    const welcome = workbench.webview().getByRole('region', { name: 'Getting started' });
+    await welcome.getByRole('button', { name: 'Set API Key' }).click();
+    const picker = workbench.page.locator('.quick-input-widget');
+    await textOf(picker.locator('.quick-input-title'), 'Omni: Set API Key', 'the picker Set API Key opens');
+    await picker.locator('.quick-input-box input').press('Escape');
+    await picker.waitFor({ state: 'hidden' });
+    await welcome.getByRole('button', { name: 'Create Policy' }).click();
     await openFolderFrom('Omni: open a folder first; the policy lives in its .omni/policies.json.');
   });
 

@@ -847,6 +847,16 @@ describe('chat webview', () => {
     assert.equal(await welcome.isVisible(), true, 'New chat brings it back');
   });
 
+  it('offers the first steps as buttons in an empty conversation: Set API Key asks which provider, Create Policy runs the command', async () => {
+    const view = await webview();
+    const welcome = view.page.getByRole('region', { name: 'Getting started' });
+    await welcome.getByRole('button', { name: 'Set API Key' }).click();
+    await welcome.getByRole('button', { name: 'Create Policy' }).click();
+    // No provider: the command's own picker asks, as from the palette.
+    assert.deepEqual(ofType(await view.posted(), 'setApiKey'), [{ type: 'setApiKey' }]);
+    assert.deepEqual(ofType(await view.posted(), 'createPolicy'), [{ type: 'createPolicy' }]);
+  });
+
   it('names the Explain and Refactor keys of the platform: Cmd+Alt on a Mac, where Ctrl+Alt does nothing', async () => {
     const mac = await webview(undefined, 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Code/1.100.0 Chrome/132.0.0.0 Electron/34.5.1 Safari/537.36');
     const text = await mac.page.getByRole('region', { name: 'Getting started' }).textContent();
@@ -1355,14 +1365,15 @@ describe('chat webview', () => {
     assert.ok(await page.locator('.composer-input').evaluate((element) => element === element.ownerDocument.activeElement));
     const focusedLabels: string[] = [];
     await page.locator('.model-select').focus();
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 7; i++) {
       await page.keyboard.press('Tab');
       focusedLabels.push(await page.evaluate(() => {
         const active = (globalThis as unknown as { document: any }).document.activeElement;
         return active.getAttribute('aria-label') ?? active.textContent;
       }));
     }
-    assert.deepEqual(focusedLabels, ['New chat', 'Session', 'History', 'Message', 'Send message']);
+    // The empty conversation's first steps come before the message box, as they are read.
+    assert.deepEqual(focusedLabels, ['New chat', 'Session', 'History', 'Set API Key', 'Create Policy', 'Message', 'Send message']);
     assert.equal(await page.getByRole('textbox', { name: 'Message' }).count(), 1);
     const requestId = await ask(view);
     await view.send(decision(requestId));

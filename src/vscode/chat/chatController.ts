@@ -278,6 +278,10 @@ export class ChatController implements vscode.Disposable {
       await vscode.commands.executeCommand('omni.setApiKey', message.provider);
       await this.deps.refocus();
     },
+    // The command opens the new policy (or says to open a folder first): the focus goes there, not back to the chat.
+    createPolicy: async () => {
+      await vscode.commands.executeCommand('omni.createPolicy');
+    },
   };
 
   private handle(message: WebviewMessage, from: vscode.Webview): Promise<void> | void {
