@@ -305,6 +305,11 @@ describe('<think> splitter', () => {
     return Array.from({ length: text.length + 1 }, (_, cut) => [text.slice(0, cut), text.slice(cut)]);
   }
 
+  /** The same split whichever chunk boundary cuts the text. */
+  function splitsAtEveryCut(text: string, expected: { answer: string; reasoning: string }): void {
+    for (const pieces of everyCut(text)) assert.deepEqual(read(pieces), expected, JSON.stringify(pieces));
+  }
+
   test('a </think> that ends its line, with no <think> before it, ends reasoning the template opened', () => {
     const cases = [
       ['The user wants `parse()`.\n</think>\n\nUse a loop.', 'The user wants `parse()`.\n', 'Use a loop.'],
@@ -312,25 +317,15 @@ describe('<think> splitter', () => {
       ['Plan:\n```js\nf();\n```\n</think>  \r\nDone.', 'Plan:\n```js\nf();\n```\n', 'Done.'],
       ['Only reasoning, then the stream ends.\n</think>', 'Only reasoning, then the stream ends.\n', ''],
     ];
-    for (const [text, reasoning, answer] of cases) {
-      for (const pieces of everyCut(text)) assert.deepEqual(read(pieces), { answer, reasoning }, `${JSON.stringify(pieces)}`);
-    }
+    for (const [text, reasoning, answer] of cases) splitsAtEveryCut(text, { answer, reasoning });
   });
 
-  test('a </think> quoted in an answer, inline or in a code block, stays answer text', () => {
+  test('a <think> or </think> quoted in an answer, inline or in a code block, stays answer text', () => {
     const answers = [
       'Close the block with `</think>`.',
       'A stray </think> mid-line is text.\nMore.',
       'Close it like this:\n\n```xml\n</think>\n```\n\nThat ends it.',
       'It ends with `</think>`',
-    ];
-    for (const text of answers) {
-      for (const pieces of everyCut(text)) assert.deepEqual(read(pieces), { answer: text, reasoning: '' }, `${JSON.stringify(pieces)}`);
-    }
-  });
-
-  test('a <think> quoted in an answer, inline or in a code block, stays answer text', () => {
-    const answers = [
       'Wrap the reasoning in `<think>` tags.',
       'Write `<think>…</think>` first.\nThen the answer.',
       'Tags such as <think> mid-line are text.',
@@ -338,9 +333,7 @@ describe('<think> splitter', () => {
       'A tilde fence:\n~~~\n<think>\n~~~',
       'Indented, it is code:\n\n    <think>',
     ];
-    for (const text of answers) {
-      for (const pieces of everyCut(text)) assert.deepEqual(read(pieces), { answer: text, reasoning: '' }, `${JSON.stringify(pieces)}`);
-    }
+    for (const text of answers) splitsAtEveryCut(text, { answer: text, reasoning: '' });
   });
 
   test('a <think> that starts the answer, or a line outside a code fence, opens reasoning', () => {
@@ -349,15 +342,11 @@ describe('<think> splitter', () => {
       ['Intro.\n<think>plan</think>\n\nAnswer.', 'plan', 'Intro.\nAnswer.'],
       ['See `<think>`:\n```\n<think>\n```\n<think>plan</think>\nDone.', 'plan', 'See `<think>`:\n```\n<think>\n```\nDone.'],
     ];
-    for (const [text, reasoning, answer] of cases) {
-      for (const pieces of everyCut(text)) assert.deepEqual(read(pieces), { answer, reasoning }, `${JSON.stringify(pieces)}`);
-    }
+    for (const [text, reasoning, answer] of cases) splitsAtEveryCut(text, { answer, reasoning });
   });
 
   test('after a quoted </think>, a lone one still ends the reasoning before it', () => {
     const text = 'They wrote `</think>` too early.\n</think>\n\nFixed.';
-    for (const pieces of everyCut(text)) {
-      assert.deepEqual(read(pieces), { answer: 'Fixed.', reasoning: 'They wrote `</think>` too early.\n' }, `${JSON.stringify(pieces)}`);
-    }
+    splitsAtEveryCut(text, { answer: 'Fixed.', reasoning: 'They wrote `</think>` too early.\n' });
   });
 });
