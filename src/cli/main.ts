@@ -12,7 +12,7 @@ ${Object.entries(commands)
   .map(([name, command]) => `  ${name.padEnd(7)} ${command.summary}`)
   .join('\n')}
 
-Run "omni <command> --help" for its options.
+Run "omni <command> --help" (or "omni help <command>") for its options.
 
 Exit codes: 0 done; 1 a problem in what the command read or did (a policy, examples, data or providers file that
 is missing or has errors, a failed example, a model that did not answer); 2 a mistake in the command line itself
@@ -21,10 +21,12 @@ With --json, a run that fails before printing its result ends with {"ok": false,
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === '--help' || name === '-h') {
+  if (name === '--help' || name === '-h' || (name === 'help' && rest.length === 0)) {
     printLine(usage);
     return 0;
   }
+  // `omni help eval`, as git and npm take it: the command's own --help.
+  if (name === 'help' && rest.length === 1 && commands[rest[0]!]) return commands[rest[0]!]!.run(['--help']);
   if (name === '--version' || name === '-V') {
     printLine(version);
     return 0;

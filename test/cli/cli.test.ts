@@ -697,6 +697,16 @@ describe('omni CLI', () => {
     }
   });
 
+  it('omni help prints the usage, and omni help <command> that command\'s options, as --help does', () => {
+    const general = omni(['help']);
+    assert.equal(general.code, 0, general.stderr);
+    assert.equal(general.stdout, omni(['--help']).stdout);
+    const evalHelp = omni(['help', 'eval']);
+    assert.equal(evalHelp.code, 0, evalHelp.stderr);
+    assert.equal(evalHelp.stdout, omni(['eval', '--help']).stdout);
+    assert.match(evalHelp.stdout, /--label/);
+  });
+
   it('an unknown command prints the usage and exits 2', () => {
     const { code, stderr } = omni(['frobnicate']);
     assert.equal(code, 2);
