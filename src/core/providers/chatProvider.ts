@@ -3,7 +3,7 @@
  * cancels or stops reading, read the wire format, and report failures as `ProviderError`.
  */
 import type { ProviderSettings } from './config';
-import { missingKeyError, toProviderError, unreadableAnswerError } from './errors';
+import { missingKeyError, toProviderError, unreadableAnswerError, type ErrorContext } from './errors';
 import { keepStreamTail } from './streamTail';
 import { ProviderError, type ChatProvider, type CompletionRequest, type CompletionResult, type KeyLookup, type StreamChunk } from './types';
 import { isWireCompletion, readWireCompletion, readWireStream, type WireChunk, type WireCompletion } from './wire';
@@ -36,6 +36,14 @@ export function createChatProvider(
     return key || undefined;
   }
 
+  /** The failure of one call, with what its fetch wrapper kept and what the caller knows, the key cut out. */
+  function failure(error: unknown, request: CompletionRequest, watcher: RefusalWatcher, apiKey: string | undefined, unreadable: Pick<ErrorContext, 'unreadableAnswer' | 'unreadableEvent'>): ProviderError {
+    const { keyCommand, lessText, definedIn } = options;
+    const { signal, model, contextWindow, policyFile } = request;
+    const { retryAfter: retryAfterHeader, refusedBody, fetchFailure } = watcher;
+    return withoutKey(toProviderError(settings, error, { signal, retryAfterHeader, refusedBody, fetchFailure, keyCommand, lessText, definedIn, model, contextWindow, policyFile, ...unreadable }), apiKey);
+  }
+
   return {
     name: settings.name,
     origin: new URL(settings.baseURL).origin,
@@ -50,8 +58,7 @@ export function createChatProvider(
         if (!isWireCompletion(completion)) throw unreadableAnswerError(settings, completion, tail.bodyStart());
         return readWireCompletion(completion);
       } catch (error) {
-        const unreadableAnswer = error instanceof SyntaxError ? tail.bodyStart() : undefined;
-        throw withoutKey(toProviderError(settings, error, { signal: request.signal, retryAfterHeader: watcher.retryAfter, refusedBody: watcher.refusedBody, fetchFailure: watcher.fetchFailure, keyCommand: options.keyCommand, lessText: options.lessText, definedIn: options.definedIn, model: request.model, unreadableAnswer, contextWindow: request.contextWindow, policyFile: request.policyFile }), apiKey);
+        throw failure(error, request, watcher, apiKey, { unreadableAnswer: error instanceof SyntaxError ? tail.bodyStart() : undefined });
       }
     },
 
@@ -69,8 +76,7 @@ export function createChatProvider(
         const chunks = transport.streamChunks({ request, apiKey, signal: controller.signal, fetch: tail.fetch });
         yield* readWireStream(chunks, settings);
       } catch (error) {
-        const unreadableEvent = error instanceof SyntaxError ? tail.unreadableEvent() : undefined;
-        throw withoutKey(toProviderError(settings, error, { signal: request.signal, retryAfterHeader: watcher.retryAfter, refusedBody: watcher.refusedBody, fetchFailure: watcher.fetchFailure, keyCommand: options.keyCommand, lessText: options.lessText, definedIn: options.definedIn, model: request.model, unreadableEvent, contextWindow: request.contextWindow, policyFile: request.policyFile }), apiKey);
+        throw failure(error, request, watcher, apiKey, { unreadableEvent: error instanceof SyntaxError ? tail.unreadableEvent() : undefined });
       } finally {
         controller.abort();
         request.signal?.removeEventListener('abort', cancel);
@@ -89,16 +95,24 @@ function withoutKey(error: ProviderError, apiKey: string | undefined): ProviderE
   return new ProviderError(error.provider, error.kind, message, error.status, error.retryAfterSeconds);
 }
 
+/** What a call's fetch kept for its error (see watchRefusals). */
+interface RefusalWatcher {
+  fetch: typeof fetch;
+  retryAfter: string | null;
+  refusedBody: string | undefined;
+  fetchFailure: unknown;
+}
+
 /**
  * Wraps fetch to keep the Retry-After and the start of the body of a refused response: the Hugging Face SDK drops
  * response headers from its errors, and a body that is not its JSON (a proxy's text or HTML page) too. Keeps what
  * fetch threw as well: the openai SDK drops the cause (ETIMEDOUT…) of a connection that timed out.
  */
-function watchRefusals(baseFetch: typeof fetch): { fetch: typeof fetch; retryAfter: string | null; refusedBody: string | undefined; fetchFailure: unknown } {
-  const watcher = {
-    retryAfter: null as string | null,
-    refusedBody: undefined as string | undefined,
-    fetchFailure: undefined as unknown,
+function watchRefusals(baseFetch: typeof fetch): RefusalWatcher {
+  const watcher: RefusalWatcher = {
+    retryAfter: null,
+    refusedBody: undefined,
+    fetchFailure: undefined,
     fetch: (async (input, init) => {
       const response = await baseFetch(input, init).catch((error: unknown) => {
         watcher.fetchFailure = error;
