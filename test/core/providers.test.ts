@@ -76,6 +76,7 @@ before(async () => {
       limited: { fail: { status: 429, retryAfter: 7 } },
       unavailable: { fail: { status: 503 } },
       crasher: { text: 'a b c d', chunks: 3, garbledChunk: '{"error":{"message":"model crashed: CUDA out of memory"}}' },
+      'string-crasher': { text: 'a b c d', chunks: 3, garbledChunk: '{"error":"model crashed: CUDA out of memory"}' },
       'qwen2.5-coder:7b': { fail: { status: 404, message: 'model "qwen2.5-coder:7b" not found, try pulling it first' } },
       // A conversation longer than the model's context, refused in each server's own shape.
       'gpt-4': { fail: { status: 400, json: { error: { message: "This model's maximum context length is 8192 tokens. However, your messages resulted in 9120 tokens. Please reduce the length of the messages.", type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' } } } },
@@ -92,6 +93,7 @@ before(async () => {
       'login-page-as-json': { htmlPage: '<html><body>Sign in</body></html>', htmlPageType: 'application/json' },
       'detail-200': { notCompletion: { detail: 'Not Found' } },
       'error-200': { notCompletion: { error: { message: 'model overloaded', type: 'server_error' } } },
+      'string-error-200': { notCompletion: { error: 'model overloaded' } },
       'text-500': { fail: { status: 500, text: 'Internal Server Error' } },
       'html-502': { fail: { status: 502, html: '<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>' } },
       'string-503': { fail: { status: 503, json: { error: 'Model string-503 is currently loading' } } },
@@ -220,10 +222,12 @@ for (const { sdk, provider, key } of sdks) {
       assert.match(error.message, /too long for "gpt-4" \(8,192 tokens\): start a New Chat \(or send less code\), or set "contextWindow": 8192 /);
     });
 
-    test('reports an error event inside the stream as the server\'s error, in its words', async () => {
-      const error = await failureOf(collect(provider().stream({ model: 'crasher', messages })));
-      assert.equal(error.kind, 'server');
-      assert.match(error.message, /reported an error during the answer: model crashed: CUDA out of memory$/);
+    test('reports an error event inside the stream as the server\'s error, in its words, also one that is a bare string', async () => {
+      for (const model of ['crasher', 'string-crasher']) {
+        const error = await failureOf(collect(provider().stream({ model, messages })));
+        assert.equal(error.kind, 'server', model);
+        assert.equal(error.message, `${provider().name} reported an error during the answer: model crashed: CUDA out of memory`, model);
+      }
     });
 
     test('reports a stream cut mid-answer as a connection failure', async () => {
@@ -275,14 +279,16 @@ for (const { sdk, provider, key } of sdks) {
       assert.equal(streamed.message, `${name} sent a streaming message that is not a chat completion ("{"detail":"Not Found"}"): check that its baseURL ${fake.baseURL} is an OpenAI-compatible server`);
     });
 
-    test('an error a server reports with status 200 is its message, streamed or not', async () => {
+    test('an error a server reports with status 200 is its message, streamed or not, an object or a bare string', async () => {
       const name = provider().name;
-      const answer = await failureOf(provider().complete({ model: 'error-200', messages }));
-      assert.equal(answer.kind, 'server');
-      assert.equal(answer.message, `${name} reported an error instead of an answer: model overloaded`);
-      const streamed = await failureOf(collect(provider().stream({ model: 'error-200', messages })));
-      assert.equal(streamed.kind, 'server');
-      assert.equal(streamed.message, `${name} reported an error during the answer: model overloaded`);
+      for (const model of ['error-200', 'string-error-200']) {
+        const answer = await failureOf(provider().complete({ model, messages }));
+        assert.equal(answer.kind, 'server', model);
+        assert.equal(answer.message, `${name} reported an error instead of an answer: model overloaded`, model);
+        const streamed = await failureOf(collect(provider().stream({ model, messages })));
+        assert.equal(streamed.kind, 'server', model);
+        assert.equal(streamed.message, `${name} reported an error during the answer: model overloaded`, model);
+      }
     });
 
     test('cancelling mid-stream fails as aborted and closes the HTTP request', async () => {

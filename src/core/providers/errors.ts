@@ -202,7 +202,8 @@ function contextOverflowFix(model: string | undefined, tokens: number | undefine
  * went wrong, which is no unreadable answer. The OpenAI SDK throws it without a status; the Hugging Face SDK wraps it.
  */
 function streamedError(error: unknown): string | undefined {
-  if (error instanceof APIError && error.status === undefined && error.error !== undefined) return messageOf(error);
+  // The SDK's message keeps the JSON quotes of an error that is a bare string; read it as a refused body's error is.
+  if (error instanceof APIError && error.status === undefined && error.error !== undefined) return errorTextOf({ error: error.error });
   if (error instanceof InferenceClientProviderApiError) return /while streaming the response: ([\s\S]+)$/.exec(error.message)?.[1];
   return undefined;
 }
@@ -237,7 +238,11 @@ function originOf(settings: ProviderSettings): string {
 function refusalOf(error: unknown, body: string | undefined): string {
   if (body === undefined || body.trim() === '') return messageOf(error);
   const json = tryJson(body);
-  if (!isObject(json)) return describe(body.trim());
+  return isObject(json) ? errorTextOf(json) : describe(body.trim());
+}
+
+/** The message of an error reply's JSON: `error.message`, an `error` that is a bare string, a `detail` or a `message`. */
+function errorTextOf(json: Record<string, unknown>): string {
   const { error: inner, detail, message } = json;
   if (isObject(inner) && typeof inner.message === 'string') return describe(inner.message);
   const text = [inner, detail, message].find((value): value is string => typeof value === 'string');
