@@ -457,7 +457,7 @@ describe('answers that end without a normal stop', () => {
   test('a 200 reply that is not an event stream (a proxy login page) fails over with a message that says so', async () => {
     const expected = {
       hf: /hf sent an answer Omni cannot read: .*it returned text\/html/,
-      local: /local answered with no event stream: check that its baseURL is an OpenAI-compatible endpoint/,
+      local: /local answered http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions with no event stream: check that its baseURL http:\/\/127\.0\.0\.1:\d+\/v1 is an OpenAI-compatible server/,
     };
     for (const [provider, reason] of Object.entries(expected)) {
       const deps = await setUp({ coder: { htmlPage: '<html><body>Sign in</body></html>' }, coder2: { text: 'ok' } });

@@ -340,6 +340,26 @@ describe('provider failures before any answer', () => {
     }
   });
 
+  test('a 200 reply with no event stream names the URL it was sent to and the baseURL to check, on both SDKs', async (t) => {
+    // A server that ignores `stream: true`, or a proxy in front of one, answering an empty body.
+    const paths: string[] = [];
+    const server = createServer((request, response) => {
+      paths.push(request.url ?? '');
+      response.writeHead(200, { 'content-type': 'text/event-stream' }).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    t.after(() => server.close());
+    // Without /v1: the Hugging Face SDK adds it to the path, the openai SDK does not, so only the call itself knows the URL.
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    for (const type of ['openai-compatible', 'huggingface'] as const) {
+      const providers = createProviderRegistry({ config: { providers: { vllm: { type, baseURL: origin } } }, env: {} });
+      const error = await failureOf(collect(providers.get('vllm').stream({ model: 'plain', messages })));
+      assert.equal(error.kind, 'protocol', type);
+      assert.equal(error.message, `vllm answered ${origin}${paths.at(-1)} with no event stream: check that its baseURL ${origin} is an OpenAI-compatible server (…/v1) that streams`, type);
+    }
+    assert.deepEqual(paths, ['/chat/completions', '/v1/chat/completions']);
+  });
+
   test('a host name that does not resolve says so (offline, a proxy, a typo), not "lost the connection"', async () => {
     // .invalid never resolves (RFC 2606), so nothing leaves the machine.
     const providers = createProviderRegistry({ config: { providers: { far: { type: 'openai-compatible', baseURL: 'https://omni-test.invalid/v1' } } }, env: {} });

@@ -74,7 +74,7 @@ export function createChatProvider(
         if (request.signal?.aborted) controller.abort();
         apiKey = await apiKeyFor();
         const chunks = transport.streamChunks({ request, apiKey, signal: controller.signal, fetch: tail.fetch });
-        yield* readWireStream(chunks, settings);
+        yield* readWireStream(chunks, settings, tail.url);
       } catch (error) {
         throw failure(error, request, watcher, apiKey, { unreadableEvent: error instanceof SyntaxError ? tail.unreadableEvent() : undefined });
       } finally {

@@ -115,7 +115,16 @@ export function toProviderError(settings: ProviderSettings, error: unknown, cont
  */
 export function unreadableReplyError(settings: ProviderSettings, what: 'a streaming message' | 'an answer', text: string, isNot: 'JSON' | 'a chat completion' = 'JSON'): ProviderError {
   const quoted = oneLinePreview(text, EVENT_PREVIEW);
-  return new ProviderError(settings.name, 'protocol', `${settings.label} sent ${what} that is not ${isNot} ("${quoted}"): check that its baseURL ${settings.baseURL} is an OpenAI-compatible server`);
+  return new ProviderError(settings.name, 'protocol', `${settings.label} sent ${what} that is not ${isNot} ("${quoted}"): ${checkBaseURL(settings)}`);
+}
+
+/** A 200 reply to a streamed request with no events at all: a proxy's login page, a server that ignores `stream: true`. */
+export function noEventStreamError(settings: ProviderSettings, url: string | undefined): ProviderError {
+  return new ProviderError(settings.name, 'protocol', `${settings.label} answered ${url ? `${url} ` : ''}with no event stream: ${checkBaseURL(settings)} (…/v1) that streams`);
+}
+
+function checkBaseURL(settings: ProviderSettings): string {
+  return `check that its baseURL ${settings.baseURL} is an OpenAI-compatible server`;
 }
 
 /**

@@ -17,16 +17,20 @@ export interface StreamTail {
   unreadableEvent(): string | undefined;
   /** The start of the last successful reply's body, to quote when a non-streamed answer could not be read as JSON. */
   bodyStart(): string;
+  /** The URL the last successful reply came from as the SDK asked it: each SDK adds its own path to the baseURL. */
+  url(): string | undefined;
 }
 
 export function keepStreamTail(baseFetch: typeof fetch): StreamTail {
   let tail = '';
   let cut = false;
   let start = '';
+  let url: string | undefined;
   return {
     fetch: (async (input, init) => {
       const response = await baseFetch(input, init);
       if (!response.ok || !response.body) return response;
+      url = input instanceof Request ? input.url : String(input);
       const decoder = new TextDecoder();
       start = '';
       const copy = new TransformStream<Uint8Array, Uint8Array>({
@@ -54,5 +58,6 @@ export function keepStreamTail(baseFetch: typeof fetch): StreamTail {
       return undefined;
     },
     bodyStart: () => start,
+    url: () => url,
   };
 }

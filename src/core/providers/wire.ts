@@ -3,7 +3,7 @@
  * reasoning (a separate `reasoning_content`/`reasoning` field, or `<think>` tags in the text) never becomes answer text.
  */
 import type { ProviderSettings } from './config';
-import { unreadableReplyError } from './errors';
+import { noEventStreamError, unreadableReplyError } from './errors';
 import { ThinkSplitter } from './thinkSplitter';
 import { ProviderError, type CompletionResult, type StreamChunk, type TokenUsage } from './types';
 
@@ -32,10 +32,10 @@ const MAX_REPORTED_TOKENS = 10_000_000;
 
 /**
  * Stream chunks out of wire chunks, ending with the `finish_reason`; throws `protocol` when the stream stops before
- * one, i.e. was cut, or when nothing at all arrived, i.e. the response was not an event stream, or no event was a
- * chat completion chunk.
+ * one, i.e. was cut, or when nothing at all arrived, i.e. the response was not an event stream (named by `url`, the
+ * one it came from), or no event was a chat completion chunk.
  */
-export async function* readWireStream(chunks: AsyncIterable<WireChunk>, provider: ProviderSettings): AsyncGenerator<StreamChunk> {
+export async function* readWireStream(chunks: AsyncIterable<WireChunk>, provider: ProviderSettings, url: () => string | undefined): AsyncGenerator<StreamChunk> {
   const splitter = new ThinkSplitter();
   let finishReason: string | undefined;
   let received = false;
@@ -57,11 +57,8 @@ export async function* readWireStream(chunks: AsyncIterable<WireChunk>, provider
     if (usage) yield { type: 'usage', usage };
   }
   yield* splitter.flush();
-  if (!received) {
-    // A proxy's login page, or a server that ignores `stream: true`, answers 200 with no events at all.
-    const message = `${provider.label} answered with no event stream: check that its baseURL is an OpenAI-compatible endpoint (…/v1) that streams`;
-    throw new ProviderError(provider.name, 'protocol', message);
-  }
+  // A proxy's login page, or a server that ignores `stream: true`, answers 200 with no events at all.
+  if (!received) throw noEventStreamError(provider, url());
   if (!sawChoices && foreign !== undefined) throw unreadableReplyError(provider, 'a streaming message', JSON.stringify(foreign), 'a chat completion');
   if (finishReason === undefined) {
     throw new ProviderError(provider.name, 'protocol', `${provider.label} stopped streaming before the answer was complete`);
