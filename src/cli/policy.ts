@@ -24,8 +24,8 @@ export function noProjectPolicy(alternative: string): string {
 }
 
 /**
- * Where advice to change a model's entry (its "contextWindow") sends the user: the policy file in use, or for the
- * built-in policy, which no one can edit, a file of their own.
+ * Where advice to change the policy (a model's "contextWindow", Arch-Router's "tokenBudget") sends the user: the
+ * policy file in use, or for the built-in policy, which no one can edit, a file of their own.
  */
 export function editablePolicy(source: string): string {
   if (source !== DEFAULT_POLICY_SOURCE) return source;

@@ -802,6 +802,18 @@ describe('omni ask', () => {
     assert.match(builtIn.stderr, /too long for "qwen2\.5-coder:7b" \(2,048 tokens\): send less text or fewer turns, or set "contextWindow": 2048 on its entry in a policy of your own \(the built-in one cannot be edited: "omni init" creates \.omni\/policies\.json, or name one with --policy\) so Omni/);
   });
 
+  it('a routing prompt too long for Arch-Router still gets an answer, and the reason names the router setting in the policy file in use', async () => {
+    const routed = join(root, 'team', 'routed-policy.json');
+    mkdirSync(dirname(routed), { recursive: true });
+    writeFileSync(routed, JSON.stringify({ ...policy, router: { mode: 'arch', archRouter: { provider: 'fake', model: 'small' } } }));
+    const { code, stdout, stderr } = await startOmni(['ask', 'hello', '--policy', routed, '--providers', 'providers.json'], root).done;
+    assert.equal(code, 0, stderr);
+    assert.equal(stdout, 'Hello from good model.\n');
+    const reason = `Arch-Router failed (fake refused the request (HTTP 400): the routing prompt is too long for "small" (2,048 tokens): lower "router.archRouter.tokenBudget" (2048) in ${routed}, which bounds the conversation it is sent, or shorten the routes' descriptions, which it is sent whole); local classifier picked general_chat`;
+    assert.match(stderr, new RegExp(`^general_chat → good \\(good via fake\\): ${literal(reason)}`, 'm'));
+    assert.doesNotMatch(stderr, /contextWindow/);
+  });
+
   it('Ctrl-C cancels with exit 130, leaving a redirected stdout without the partial answer', async () => {
     const { child, done } = startOmni(ask('slow'), root);
     child.stderr!.once('data', () => setTimeout(() => child.kill('SIGINT'), 600));

@@ -41,7 +41,8 @@ export const ask: CliCommand = {
     if (values.model && !overrideDecision(loaded.policy, values.model)) {
       throw new UsageError(`--model "${values.model}" is not a model of ${loaded.source}: use one of ${Object.keys(loaded.policy.models).join(', ')}`);
     }
-    const router = buildRouter(loaded.policy, { getProvider: providers.get });
+    const policyFile = editablePolicy(loaded.source);
+    const router = buildRouter(loaded.policy, { getProvider: providers.get, policyFile });
     // Only the tag's "via huggingface" would hint at it otherwise.
     if (loaded.source === DEFAULT_POLICY_SOURCE && !values.json) {
       printErrorLine('omni: no .omni/policies.json here or above, so the built-in policy routes (Hugging Face models); "omni init" creates one');
@@ -74,7 +75,7 @@ export const ask: CliCommand = {
         firstTokenTimeoutMs,
         stallTimeoutMs,
         timeoutSettings: { firstToken: '--first-token-timeout-ms', stall: '--stall-timeout-ms' },
-        policyFile: editablePolicy(loaded.source),
+        policyFile,
       });
       for await (const event of events) {
         if (readerGone && event.type === 'error' && event.cancelled) return 0;

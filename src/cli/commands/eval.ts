@@ -5,7 +5,7 @@ import { DEFAULT_POLICY_SOURCE } from '../../core/policy/load';
 import { buildRouter } from '../../core/router';
 import { parseCommandArgs, UsageError } from '../args';
 import { loadExamples } from '../examples';
-import { loadPolicyForCommand, noProjectPolicy } from '../policy';
+import { editablePolicy, loadPolicyForCommand, noProjectPolicy } from '../policy';
 import { cliProviders } from '../providers';
 import { printErrorLine, printJson, printLine } from '../terminal';
 import { parseMode } from './mode';
@@ -58,7 +58,7 @@ export const evalCommand: CliCommand = {
     // Accuracy over part of a data set would pass for the whole one's.
     if (!examples || examples.unusable > 0) return 1;
 
-    const router = buildRouter(loaded.policy, { mode, getProvider: cliProviders(values.providers).get });
+    const router = buildRouter(loaded.policy, { mode, getProvider: cliProviders(values.providers).get, policyFile: editablePolicy(loaded.source) });
     const report = await evaluate(router, examples.examples);
     printReport(report);
     const failures = archRouterFailureNote(report);

@@ -2,6 +2,7 @@
 import { candidateOrder, privacyRefusal } from '../../core/engine/candidates';
 import { buildRouter } from '../../core/router';
 import { parseCommandArgs, requestOptions, requestUsage } from '../args';
+import { editablePolicy } from '../policy';
 import { setUpPromptCommand } from '../request';
 import { printJson, printLine } from '../terminal';
 import { parseMode } from './mode';
@@ -24,7 +25,7 @@ export const route: CliCommand = {
     const setup = await setUpPromptCommand(values, positionals, usage);
     if (!setup) return 1;
     const { loaded, providers, request } = setup;
-    const router = buildRouter(loaded.policy, { mode: parseMode(values.mode, loaded), getProvider: providers.get });
+    const router = buildRouter(loaded.policy, { mode: parseMode(values.mode, loaded), getProvider: providers.get, policyFile: editablePolicy(loaded.source) });
     const decision = await router.decide(request);
     // What `ask` would pass over, so "could this reach that provider?" gets the same answer here.
     const refusal = privacyRefusal(loaded.policy, request, providers);

@@ -6,7 +6,7 @@ import { DEFAULT_POLICY_SOURCE } from '../../core/policy/load';
 import { buildRouter } from '../../core/router';
 import { parseCommandArgs } from '../args';
 import { loadExamples } from '../examples';
-import { loadPolicyForCommand, noProjectPolicy } from '../policy';
+import { editablePolicy, loadPolicyForCommand, noProjectPolicy } from '../policy';
 import { cliProviders } from '../providers';
 import { printErrorLine, printLine } from '../terminal';
 import { parseMode } from './mode';
@@ -47,7 +47,7 @@ export const test: CliCommand = {
     if (!examples) return 1;
 
     // Broken lines are already reported; the others still run, so one typo does not hide the policy's mistakes.
-    const router = buildRouter(loaded.policy, { mode, getProvider: cliProviders(parsed.values.providers).get });
+    const router = buildRouter(loaded.policy, { mode, getProvider: cliProviders(parsed.values.providers).get, policyFile: editablePolicy(loaded.source) });
     const report = await evaluate(router, examples.examples);
     for (const m of report.mistakes) {
       printLine(`${examplesFile}:${m.line}: expected ${m.expected}, got ${m.got} — ${m.reason}`);

@@ -39,9 +39,10 @@ export function createChatProvider(
   /** The failure of one call, with what its fetch wrapper kept and what the caller knows, the key cut out. */
   function failure(error: unknown, request: CompletionRequest, watcher: RefusalWatcher, apiKey: string | undefined, unreadable: Pick<ErrorContext, 'unreadableAnswer' | 'unreadableEvent'>): ProviderError {
     const { keyCommand, lessText, definedIn } = options;
-    const { signal, model, contextWindow, policyFile } = request;
+    const { signal, model, contextWindow, policyFile, routingTokenBudget } = request;
     const { retryAfter: retryAfterHeader, refusedBody, fetchFailure } = watcher;
-    return withoutKey(toProviderError(settings, error, { signal, retryAfterHeader, refusedBody, fetchFailure, keyCommand, lessText, definedIn, model, contextWindow, policyFile, ...unreadable }), apiKey);
+    const context = { signal, retryAfterHeader, refusedBody, fetchFailure, keyCommand, lessText, definedIn, model, contextWindow, policyFile, routingTokenBudget };
+    return withoutKey(toProviderError(settings, error, { ...context, ...unreadable }), apiKey);
   }
 
   return {

@@ -25,6 +25,8 @@ export interface ErrorContext {
   contextWindow?: number;
   /** Where the user edits the model's entry, e.g. the file `omni ask --policy` names; default `.omni/policies.json`. */
   policyFile?: string;
+  /** Arch-Router's `router.archRouter.tokenBudget`, when the call is its routing prompt: Omni's, not the user's conversation. */
+  routingTokenBudget?: number;
   /** Where the user edits the provider's entry, e.g. `the "omni.providers" user setting`. */
   definedIn?: string;
   /** The streamed `data:` payload the SDK could not parse as JSON, when the stream's text still holds it. */
@@ -193,11 +195,15 @@ function contextOverflow(detail: string): { tokens?: number } | undefined {
 /**
  * The fixes for a conversation too long for the model. Without a `contextWindow` in the policy Omni sent all of it;
  * with one, it sent only the latest turns that fit, so the setting is larger than the model's window (or the
- * estimate fell short): lowering it sends fewer.
+ * estimate fell short): lowering it sends fewer. Arch-Router's prompt is Omni's own, from the routes and the
+ * conversation trimmed to `router.archRouter.tokenBudget`: both are the policy's to shorten.
  */
-function contextOverflowFix(model: string | undefined, tokens: number | undefined, { contextWindow, lessText = 'send less text or fewer turns', policyFile = '.omni/policies.json' }: ErrorContext): string {
+function contextOverflowFix(model: string | undefined, tokens: number | undefined, { contextWindow, routingTokenBudget, lessText = 'send less text or fewer turns', policyFile = '.omni/policies.json' }: ErrorContext): string {
   const named = model ? `"${model}"` : 'the model';
   const window = tokens ? ` (${tokens.toLocaleString('en-US')} tokens)` : '';
+  if (routingTokenBudget !== undefined) {
+    return `the routing prompt is too long for ${named}${window}: lower "router.archRouter.tokenBudget" (${routingTokenBudget}) in ${policyFile}, which bounds the conversation it is sent, or shorten the routes' descriptions, which it is sent whole`;
+  }
   if (contextWindow !== undefined) {
     const to = tokens && tokens < contextWindow ? ` to ${tokens}` : '';
     return `the conversation is too long for ${named}${window} even trimmed to its "contextWindow" of ${contextWindow}: ${lessText}, or lower that "contextWindow"${to} on its entry in ${policyFile} so Omni sends fewer turns`;

@@ -21,6 +21,11 @@ export interface CompletionRequest {
   contextWindow?: number;
   /** Where the user edits the model's entry, named if it is still too long; default `.omni/policies.json`. */
   policyFile?: string;
+  /**
+   * Set on Arch-Router's call: the `router.archRouter.tokenBudget` its conversation was trimmed to. A refusal as too
+   * long then names that setting, since the prompt is Omni's and the model has no entry with a `contextWindow`.
+   */
+  routingTokenBudget?: number;
   signal?: AbortSignal;
 }
 

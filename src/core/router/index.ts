@@ -12,6 +12,8 @@ export interface RouterSetup {
   getProvider?: (name: string) => ChatProvider;
   /** Overrides `router.mode`, e.g. `omni eval --mode local`. */
   mode?: Policy['router']['mode'];
+  /** The policy's file as the user edits it (`omni ask --policy F`), named in Arch-Router's errors; default `.omni/policies.json`. */
+  policyFile?: string;
   clock?: () => number;
 }
 
@@ -51,6 +53,7 @@ export function buildRouter(policy: Policy, setup: RouterSetup = {}): Router {
           model: archRouter.model,
           timeoutMs,
           tokenBudget: archRouter.tokenBudget,
+          policyFile: setup.policyFile,
           clock: setup.clock,
         });
         return client;

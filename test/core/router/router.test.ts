@@ -127,6 +127,19 @@ describe('router', () => {
     assert.match(decision.reason, /^Arch-Router failed \(.*503.*\); local classifier picked general_chat/);
   });
 
+  it('a routing prompt too long for Arch-Router names the router setting that bounds it, not a model\'s contextWindow, and the local classifier decides', async () => {
+    // llama.cpp's words, from a server started with a context shorter than the routing prompt.
+    fake.behave(ARCH, { fail: { status: 400, json: { error: { code: 400, message: 'the request exceeds the available context size, try increasing it', type: 'exceed_context_size_error' } } } });
+    const decision = await routerFor(policy({ mode: 'arch', archRouter: { provider: 'archhost', model: ARCH, tokenBudget: 4096 } })).decide(ask('what is a good pasta recipe for dinner'));
+    assert.equal(decision.stage, 'local');
+    assert.equal(decision.route, 'general_chat');
+    assert.equal(
+      decision.archRouter?.error,
+      `Arch-Router failed (archhost refused the request (HTTP 400): the routing prompt is too long for "${ARCH}": lower "router.archRouter.tokenBudget" (4096) in .omni/policies.json, which bounds the conversation it is sent, or shorten the routes' descriptions, which it is sent whole)`,
+    );
+    assert.match(decision.reason, /^Arch-Router failed \(.*\); local classifier picked general_chat/);
+  });
+
   it('leaves an Arch-Router that failed 3 times in a row alone for 30 s, then asks it again', async () => {
     fake.behave(ARCH, { fail: { status: 503 } });
     let now = 0;

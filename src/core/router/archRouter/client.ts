@@ -10,6 +10,8 @@ export interface ArchRouterOptions {
   model: string;
   timeoutMs: number;
   tokenBudget: number;
+  /** The policy file that sets `router.archRouter`, named when the routing prompt is refused as too long. */
+  policyFile?: string;
   clock?: () => number;
 }
 
@@ -58,6 +60,8 @@ export function createArchRouterClient(provider: ChatProvider, options: ArchRout
           messages: [{ role: 'user', content: prompt }],
           temperature: 0,
           maxTokens: 16,
+          routingTokenBudget: options.tokenBudget,
+          policyFile: options.policyFile,
           signal: controller.signal,
         });
         const result = await Promise.race([call, deadline]);
