@@ -6,7 +6,10 @@ import type { ProviderRegistry } from '../core/providers/types';
 export function cliProviders(explicit: string | undefined): ProviderRegistry {
   const file = explicit ?? process.env.OMNI_PROVIDERS;
   if (!file) return createProviderRegistry();
-  return createProviderRegistry({ config: readProviders(file, explicit === undefined), configSource: file });
+  const fromEnvironment = explicit === undefined;
+  // Messages name the file where an entry is fixed; one the environment names says so, as a file it cannot read does.
+  const configSource = fromEnvironment ? `${file}, named by $OMNI_PROVIDERS` : file;
+  return createProviderRegistry({ config: readProviders(file, fromEnvironment), configSource });
 }
 
 /** The file's entries; a file the environment names says so, or a user who set it long ago would not know where it came from. */

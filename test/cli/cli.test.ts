@@ -22,8 +22,8 @@ function omni(args: string[], cwd = process.cwd(), moreEnv: NodeJS.ProcessEnv = 
 }
 
 /** The CLI started without blocking this process, which may serve it (the fake provider runs in here). */
-function startOmni(args: string[], cwd: string, stdio: 'pipe' | number = 'pipe') {
-  const child = spawn(process.execPath, ['--import', tsx, main, ...args], { cwd, env, stdio: ['ignore', stdio, stdio] });
+function startOmni(args: string[], cwd: string, stdio: 'pipe' | number = 'pipe', moreEnv: NodeJS.ProcessEnv = {}) {
+  const child = spawn(process.execPath, ['--import', tsx, main, ...args], { cwd, env: { ...env, ...moreEnv }, stdio: ['ignore', stdio, stdio] });
   let stdout = '';
   let stderr = '';
   child.stdout?.setEncoding('utf8').on('data', (text: string) => (stdout += text));
@@ -738,6 +738,7 @@ describe('omni ask', () => {
         slow: { text: Array.from({ length: 40 }, (_, i) => `word${i}`).join(' '), chunkDelayMs: 250 },
         late: { text: 'too late', firstTokenDelayMs: 5000 },
         small: { fail: contextExceeded },
+        locked: { fail: { status: 401 } },
         // The built-in policy's Ollama model, with "ollama" pointed here.
         'qwen2.5-coder:7b': { fail: contextExceeded },
       },
@@ -812,6 +813,18 @@ describe('omni ask', () => {
     const reason = `Arch-Router failed (fake refused the request (HTTP 400): the routing prompt is too long for "small" (2,048 tokens): lower "router.archRouter.tokenBudget" (2048) in ${routed}, which bounds the conversation it is sent, or shorten the routes' descriptions, which it is sent whole); local classifier picked general_chat`;
     assert.match(stderr, new RegExp(`^general_chat → good \\(good via fake\\): ${literal(reason)}`, 'm'));
     assert.doesNotMatch(stderr, /contextWindow/);
+  });
+
+  it('a key refused by a provider with no "apiKeyEnv" names the providers file in use, and where its name came from', async () => {
+    const lockedPolicy = join(root, 'locked-policy.json');
+    writeFileSync(lockedPolicy, JSON.stringify({ ...policy, models: { locked: { provider: 'fake', model: 'locked' } }, routes: [{ name: 'general_chat', description: 'anything', model: 'locked' }] }));
+    const named = await startOmni(['ask', 'hello', '--policy', lockedPolicy, '--providers', 'providers.json'], root).done;
+    assert.equal(named.code, 1);
+    assert.match(named.stderr, /fake rejected the API key: add "apiKeyEnv" to the "fake" entry in your providers file \(providers\.json\) and set that variable/);
+    const fromEnvironment = await startOmni(['ask', 'hello', '--policy', lockedPolicy], root, 'pipe', { OMNI_PROVIDERS: join(root, 'providers.json') }).done;
+    assert.equal(fromEnvironment.code, 1);
+    const file = literal(join(root, 'providers.json'));
+    assert.match(fromEnvironment.stderr, new RegExp(`fake rejected the API key: add "apiKeyEnv" to the "fake" entry in your providers file \\(${file}, named by \\$OMNI_PROVIDERS\\) and set that variable`));
   });
 
   it('Ctrl-C cancels with exit 130, leaving a redirected stdout without the partial answer', async () => {

@@ -469,6 +469,17 @@ describe('provider failures before any answer', () => {
     const rejected = await failureOf(collect(registry.get('hf').stream({ model: 'unauthorized', messages })));
     assert.equal(rejected.message, 'hf rejected the token: run "Omni: Set API Key" to store a new one (a stored key is used before HF_TOKEN)');
   });
+
+  test('a key refused by a provider whose entry has no "apiKeyEnv" names where to add one: the "omni.providers" setting, or the providers file in use', async () => {
+    const config = { providers: { gate: { type: 'openai-compatible' as const, baseURL: fake.baseURL } } };
+    const extension = createProviderRegistry({ config, env: {}, keyCommand: '"Omni: Set API Key"', definedIn: 'the "omni.providers" user setting' });
+    const inVsCode = await failureOf(collect(extension.get('gate').stream({ model: 'unauthorized', messages })));
+    assert.equal(inVsCode.message, 'gate rejected the API key: run "Omni: Set API Key", or add "apiKeyEnv" to the "gate" entry in the "omni.providers" user setting');
+    const cli = createProviderRegistry({ config, env: {}, configSource: '/home/me/.omni/providers.json' });
+    const inCli = await failureOf(collect(cli.get('gate').stream({ model: 'unauthorized', messages })));
+    assert.equal(inCli.message, 'gate rejected the API key: add "apiKeyEnv" to the "gate" entry in your providers file (/home/me/.omni/providers.json) and set that variable');
+    assert.equal(inCli.fix, 'add "apiKeyEnv" to the "gate" entry in your providers file (/home/me/.omni/providers.json) and set that variable');
+  });
 });
 
 describe('refused requests read the same whichever SDK sends them', () => {

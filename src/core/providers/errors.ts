@@ -152,9 +152,9 @@ export function missingKeyError(settings: ProviderSettings, keyCommand?: string)
 
 function fromHttpStatus(settings: ProviderSettings, status: number, detail: string, retryAfterSeconds: number | undefined, context: ErrorContext): ProviderError {
   const { name, label } = settings;
-  const { keyCommand, model } = context;
+  const { model } = context;
   if (status === 401 || status === 403) {
-    const fix = rejectedKeyFix(settings, keyCommand);
+    const fix = rejectedKeyFix(settings, context);
     return new ProviderError(name, 'auth', `${label} rejected the ${keyWord(settings)}: ${fix}`, status, undefined, fix);
   }
   if (status === 429) {
@@ -232,11 +232,12 @@ function missingKeyFix(settings: ProviderSettings, keyCommand: string | undefine
 }
 
 /**
- * A key that was sent and refused needs replacing; with no `apiKeyEnv`, none was sent. A stored key wins over the
- * variable, so "fix the variable" would change nothing while one is stored: storing a new key always works.
+ * A key that was sent and refused needs replacing; with no `apiKeyEnv`, none was sent, and the entry is where one is
+ * named (the extension's setting, the CLI's providers file). A stored key wins over the variable, so "fix the
+ * variable" would change nothing while one is stored: storing a new key always works.
  */
-function rejectedKeyFix(settings: ProviderSettings, keyCommand: string | undefined): string {
-  const entry = `the "${settings.name}" entry of your providers file`;
+function rejectedKeyFix(settings: ProviderSettings, { keyCommand, definedIn }: ErrorContext): string {
+  const entry = `the "${settings.name}" entry${definedIn ? ` in ${definedIn}` : ''}`;
   if (settings.apiKeyEnv) return keyCommand ? `run ${keyCommand} to store a new one (a stored key is used before ${settings.apiKeyEnv})` : `check the key in ${settings.apiKeyEnv}`;
   return keyCommand ? `run ${keyCommand}, or add "apiKeyEnv" to ${entry}` : `add "apiKeyEnv" to ${entry} and set that variable`;
 }
